@@ -1,0 +1,29 @@
+package org.gunyah.vmm.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /dev/gunyah}: creates VMs on a hypervisor backend, and eventfds for their functions. */
+public interface VmManager {
+
+    /** {@code GH_CREATE_VM} on the preferred backend (highest service ranking). ENODEV if none. */
+    Vm createVm() throws GunyahException;
+
+    /** {@code GH_CREATE_VM} on the named backend. ENODEV if no backend has that name. */
+    Vm createVm(String hypervisor) throws GunyahException;
+
+    /** The names of the available backends, preferred first. */
+    List<String> hypervisors();
+
+    /** The live VMs, oldest first. */
+    List<Vm> vms();
+
+    Optional<Vm> vm(int id);
+
+    /**
+     * eventfd(2) with {@code initval} and flags {@link EventFd#SEMAPHORE}, {@link EventFd#NONBLOCK},
+     * {@link EventFd#CLOEXEC}; other bits are EINVAL. The eventfd stays usable by number until it is
+     * closed.
+     */
+    EventFd createEventFd(long initval, int flags) throws GunyahException;
+}
