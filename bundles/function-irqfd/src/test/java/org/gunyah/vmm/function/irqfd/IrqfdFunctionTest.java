@@ -1,0 +1,95 @@
+package org.gunyah.vmm.function.irqfd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.IrqfdArg;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The argument rules and bookkeeping of the irqfd function on a real VM. */
+class IrqfdFunctionTest {
+    private final TestBed bed = new TestBed();
+    private final TestFunctions.Provider provider = bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+    private final Vm vm;
+    private final EventFd efd;
+
+    IrqfdFunctionTest() throws GunyahException {
+        vm = bed.vm();
+        efd = bed.manager.createEventFd(0, 0);
+    }
+
+    @AfterEach
+    void close() {
+        bed.close();
+    }
+
+    private static void assertErrno(Errno expected, Executable call) {
+        GunyahException e = assertThrows(GunyahException.class, call);
+        assertEquals(expected, e.errno(), e.getMessage());
+    }
+
+    private void assertUnchanged() {
+        assertEquals(List.of(), vm.functions());
+        assertEquals(0, provider.pins.get());
+    }
+
+    @Test
+    void anArgumentThatIsNot16BytesIsEinval() {
+        for (int size : new int[] {0, 4, 15, 17, 32}) {
+            assertErrno(Errno.EINVAL, () -> vm.addFunction(new FunctionDesc(FunctionType.IRQFD, new byte[size])));
+        }
+        assertUnchanged();
+    }
+
+    @Test
+    void flagsOtherThanLevelAreEinval() {
+        assertErrno(Errno.EINVAL, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, 2).desc()));
+        assertErrno(Errno.EINVAL, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, 0x80000001).desc()));
+        assertUnchanged();
+    }
+
+    @Test
+    void aNumberThatIsNoOpenEventfdIsEbadf() {
+        assertErrno(Errno.EBADF, () -> vm.addFunction(new IrqfdArg(4242, 1, 0).desc()));
+        efd.close();
+        assertErrno(Errno.EBADF, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, 0).desc()));
+        assertUnchanged();
+    }
+
+    @Test
+    void aSecondIrqfdWithTheSameLabelIsEexist() throws GunyahException {
+        EventFd other = bed.manager.createEventFd(0, 0);
+        vm.addFunction(new IrqfdArg(efd.fd(), 7, 0).desc());
+        assertErrno(Errno.EEXIST, () -> vm.addFunction(new IrqfdArg(other.fd(), 7, IrqfdArg.LEVEL).desc()));
+        assertEquals(1, vm.functions().size());
+        assertEquals(1, provider.pins.get());
+    }
+
+    @Test
+    void removalNamesTheLabelWhateverTheFdAndFlags() throws GunyahException {
+        vm.addFunction(new IrqfdArg(efd.fd(), 7, IrqfdArg.LEVEL).desc());
+        assertErrno(Errno.ENOENT, () -> vm.removeFunction(new IrqfdArg(efd.fd(), 8, IrqfdArg.LEVEL).desc()));
+        vm.removeFunction(new IrqfdArg(0, 7, 0).desc());
+        assertUnchanged();
+    }
+
+    @Test
+    void removingTheIrqfdStopsListeningToTheEventfd() throws GunyahException {
+        vm.addFunction(new IrqfdArg(efd.fd(), 7, 0).desc());
+        vm.removeFunction(new IrqfdArg(efd.fd(), 7, 0).desc());
+        efd.write(3);
+        assertEquals(3, efd.read(), "nobody drained it: the irqfd no longer listens");
+    }
+}

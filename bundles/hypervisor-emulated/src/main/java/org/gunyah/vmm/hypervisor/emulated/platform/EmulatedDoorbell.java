@@ -1,0 +1,97 @@
+package org.gunyah.vmm.hypervisor.emulated.platform;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.spi.ResourceType;
+import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
+
+/**
+ * A Gunyah doorbell (BELL_TX from the host's side) wired to a GIC SPI of the guest. Until
+ * {@code setMask} is called it is an edge source: every send is an edge. After
+ * {@code setMask(enable, ack)} it is a level source: the line is asserted while
+ * {@code flags & enable} is non-zero, and the guest's EOI clears {@code ack} from the flags, which
+ * is the kernel irqfd's LEVEL mode with (1, 1).
+ */
+public final class EmulatedDoorbell implements HypervisorDoorbell {
+    private final int label;
+    private final long capId;
+    private final int intid;
+    private final Gic gic;
+    private final VmRunState runState;
+
+    private boolean level;
+    private long flags;
+    private long enableMask = -1L;
+    private long ackMask = -1L;
+
+    public EmulatedDoorbell(int label, long capId, int intid, Gic gic, VmRunState runState) {
+        this.label = label;
+        this.capId = capId;
+        this.intid = intid;
+        this.gic = gic;
+        this.runState = runState;
+    }
+
+    @Override
+    public ResourceType type() {
+        return ResourceType.BELL_TX;
+    }
+
+    @Override
+    public int label() {
+        return label;
+    }
+
+    @Override
+    public long capId() {
+        return capId;
+    }
+
+    @Override
+    public int virq() {
+        return intid;
+    }
+
+    @Override
+    public void send(long newFlags) throws GunyahException {
+        if (!runState.isRunning()) {
+            throw GunyahException.of(Errno.ENODEV, "doorbell %d (cap 0x%x): VM is not running", label, capId);
+        }
+        boolean assertLine;
+        boolean isLevel;
+        synchronized (gic) {
+            flags |= newFlags;
+            assertLine = (flags & enableMask) != 0;
+            isLevel = level;
+        }
+        if (!isLevel) {
+            if (newFlags != 0) {
+                gic.raiseEdge(intid);
+            }
+        } else if (assertLine) {
+            gic.setLevel(intid, true);
+        }
+    }
+
+    @Override
+    public void setMask(long enable, long ack) throws GunyahException {
+        synchronized (gic) {
+            enableMask = enable;
+            ackMask = ack;
+            if (!level) {
+                level = true;
+                gic.configureLevel(intid, id -> {
+                    flags &= ~ackMask;
+                    return (flags & enableMask) != 0;
+                });
+            }
+        }
+    }
+
+    /** The doorbell's flags, for tests. */
+    public long flags() {
+        synchronized (gic) {
+            return flags;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.gunyah.vmm.hypervisor.emulated.rm;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.dt.DtNode;
+import org.gunyah.vmm.api.dt.DtProperty;
+
+/**
+ * What a VM's devicetree declares to the emulated resource manager (in Gunyah the RM reads the
+ * VM's DT too):
+ *
+ * <pre>
+ * / {
+ *     cpus {
+ *         cpu@0 { device_type = "cpu"; reg = &lt;0&gt;; };     one VCPU resource per cpu, label = reg
+ *         ...
+ *     };
+ *     hypervisor {
+ *         compatible = "gunyah-hypervisor-1.0", "gunyah-hypervisor";
+ *         doorbell@5 {
+ *             compatible = "gunyah-doorbell";
+ *             gunyah,label = &lt;5&gt;;                 the BELL_TX label an irqfd names
+ *             interrupts = &lt;0 4 1&gt;;                GIC SPI 4 (INTID 36); the third cell is informational
+ *             gunyah,target-cpu = &lt;0&gt;;             optional, default 0: the vCPU the SPI goes to
+ *         };
+ *     };
+ * };
+ * </pre>
+ *
+ * cpu reg values are 0..63 and distinct; SPIs are 0..987 and distinct. Doorbell labels may repeat
+ * (the RM does not enforce uniqueness; tickets take the first).
+ */
+public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
+    public static final int MAX_CPUS = 64;
+
+    /** A doorbell node: its label, GIC INTID and target vCPU index (an index into {@link #cpus}). */
+    public record Doorbell(int label, int intid, int targetCpu) {
+    }
+
+    public static VmDescription from(DtNode root) throws GunyahException {
+        DtNode cpusNode = root.child("cpus").orElseThrow(() -> invalid("no /cpus node"));
+        List<Integer> cpus = new ArrayList<>();
+        for (DtNode cpu : cpusNode.children()) {
+            if (!cpu.name().startsWith("cpu")) {
+                continue;
+            }
+            int reg = u32(cpu, "reg");
+            if (reg < 0 || reg >= MAX_CPUS || cpus.contains(reg)) {
+                throw invalid("/cpus/%s: reg %d is out of range 0..%d or repeated", cpu.name(), reg, MAX_CPUS - 1);
+            }
+            cpus.add(reg);
+        }
+        if (cpus.isEmpty()) {
+            throw invalid("/cpus declares no cpu");
+        }
+        List<Doorbell> bells = new ArrayList<>();
+        Set<Integer> intids = new HashSet<>();
+        DtNode hyp = root.child("hypervisor").orElse(null);
+        if (hyp != null) {
+            for (DtNode n : hyp.children()) {
+                if (!n.property("compatible").map(DtProperty::asStrings).orElse(List.of()).contains("gunyah-doorbell")) {
+                    continue;
+                }
+                int label = u32(n, "gunyah,label");
+                int[] irq = n.property("interrupts").map(DtProperty::asU32Cells).orElseThrow(
+                        () -> invalid("/hypervisor/%s: no interrupts property", n.name()));
+                if (irq.length != 3 || irq[0] != 0 || irq[1] < 0 || irq[1] > 987) {
+                    throw invalid("/hypervisor/%s: interrupts must be <0 spi flags> with spi 0..987", n.name());
+                }
+                int intid = 32 + irq[1];
+                if (!intids.add(intid)) {
+                    throw invalid("/hypervisor/%s: SPI %d is already used by another doorbell", n.name(), irq[1]);
+                }
+                int target = n.property("gunyah,target-cpu").isPresent() ? u32(n, "gunyah,target-cpu") : cpus.getFirst();
+                int index = cpus.indexOf(target);
+                if (index < 0) {
+                    throw invalid("/hypervisor/%s: target cpu %d is not declared in /cpus", n.name(), target);
+                }
+                bells.add(new Doorbell(label, intid, index));
+            }
+        }
+        return new VmDescription(List.copyOf(cpus), List.copyOf(bells));
+    }
+
+    private static int u32(DtNode node, String name) throws GunyahException {
+        DtProperty p = node.property(name).orElseThrow(() -> invalid("%s: no %s property", node.name(), name));
+        try {
+            return p.asU32();
+        } catch (RuntimeException e) {
+            throw invalid("%s: %s is not one u32 cell", node.name(), name);
+        }
+    }
+
+    private static GunyahException invalid(String format, Object... args) {
+        return GunyahException.of(Errno.EINVAL, "VM devicetree: " + format, args);
+    }
+}

@@ -1,0 +1,241 @@
+package org.gunyah.vmm.internal.eventfd;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.GunyahException;
+
+/**
+ * eventfd(2) in Java. The counter is unsigned and lives under one lock with two conditions
+ * (readers wait for non-zero, writers for room); listeners run after the lock is released, in the
+ * signalling thread, as the kernel's wait-queue callbacks do.
+ */
+public final class JavaEventFd implements EventFd {
+    private static final Logger LOG = System.getLogger(JavaEventFd.class.getName());
+
+    private final int fd;
+    private final int flags;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final Condition writable = lock.newCondition();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private long count;
+    private volatile boolean closed;
+
+    public JavaEventFd(int fd, long initval, int flags) {
+        if (initval < 0 || initval > 0xffff_ffffL) {
+            throw new IllegalArgumentException("eventfd initial value " + initval + " is not an unsigned int");
+        }
+        this.fd = fd;
+        this.flags = flags;
+        this.count = initval;
+    }
+
+    @Override
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public int flags() {
+        return flags;
+    }
+
+    private boolean nonBlocking() {
+        return (flags & NONBLOCK) != 0;
+    }
+
+    @Override
+    public void write(long value) throws GunyahException {
+        if (value == -1L) {
+            throw GunyahException.of(Errno.EINVAL, "eventfd %d: 0xffffffffffffffff cannot be written", fd);
+        }
+        lock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (Long.compareUnsigned(value, MAX - count) <= 0) {
+                    break;
+                }
+                if (nonBlocking()) {
+                    throw GunyahException.of(Errno.EAGAIN, "eventfd %d: counter 0x%x cannot take %s without blocking",
+                            fd, count, Long.toUnsignedString(value));
+                }
+                writable.awaitUninterruptibly();
+            }
+            count += value;
+            if (count != 0) {
+                readable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (value != 0 || isReadable()) {
+            fire();
+        }
+    }
+
+    @Override
+    public long read() throws GunyahException {
+        lock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (count != 0) {
+                    return take();
+                }
+                if (nonBlocking()) {
+                    throw GunyahException.of(Errno.EAGAIN, "eventfd %d: counter is 0", fd);
+                }
+                readable.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public OptionalLong read(Duration timeout) throws GunyahException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (count != 0) {
+                    return OptionalLong.of(take());
+                }
+                if (nanos <= 0) {
+                    return OptionalLong.empty();
+                }
+                try {
+                    nanos = readable.awaitNanos(nanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw GunyahException.of(Errno.EINTR, "eventfd %d: read interrupted", fd);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the counter (or one, in semaphore mode); caller holds the lock and count != 0. */
+    private long take() {
+        long value = (flags & SEMAPHORE) != 0 ? 1 : count;
+        count -= value;
+        writable.signalAll();
+        return value;
+    }
+
+    @Override
+    public void signal(long n) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            count = Long.compareUnsigned(n, MAX - count) > 0 ? MAX : count + n;
+            if (count != 0) {
+                readable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        fire();
+    }
+
+    @Override
+    public boolean isReadable() {
+        lock.lock();
+        try {
+            return closed || count != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Runnable listener) {
+        Listener l = new Listener(listener);
+        listeners.add(l);
+        lock.lock();
+        boolean pending;
+        try {
+            pending = count != 0 && !closed;
+        } finally {
+            lock.unlock();
+        }
+        if (pending) {
+            l.call();
+        }
+        return l;
+    }
+
+    private void fire() {
+        for (Listener l : listeners) {
+            l.call();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        listeners.clear();
+    }
+
+    private void checkOpen() throws GunyahException {
+        if (closed) {
+            throw GunyahException.of(Errno.EBADF, "eventfd %d is closed", fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "eventfd " + fd;
+    }
+
+    private final class Listener implements Subscription {
+        private final Runnable action;
+        private volatile boolean active = true;
+
+        Listener(Runnable action) {
+            this.action = action;
+        }
+
+        void call() {
+            if (!active) {
+                return;
+            }
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "eventfd " + fd + ": listener failed", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            active = false;
+            listeners.remove(this);
+        }
+    }
+}

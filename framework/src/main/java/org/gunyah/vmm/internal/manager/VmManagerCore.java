@@ -1,0 +1,139 @@
+package org.gunyah.vmm.internal.manager;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.ProviderInfo;
+import org.gunyah.vmm.api.admin.VmInfo;
+import org.gunyah.vmm.internal.eventfd.FdTable;
+import org.gunyah.vmm.internal.registry.FunctionProvider;
+import org.gunyah.vmm.internal.registry.FunctionRegistry;
+import org.gunyah.vmm.internal.vm.VmEnvironment;
+import org.gunyah.vmm.internal.vm.VmImpl;
+import org.gunyah.vmm.spi.hypervisor.Hypervisor;
+
+/**
+ * The VM manager without OSGi: VMs, backends, function providers and eventfds. The Declarative
+ * Services component feeds it services; unit tests feed it plain objects.
+ */
+public final class VmManagerCore implements VmManager, FunctionAdmin {
+    private final FunctionRegistry registry = new FunctionRegistry();
+    private final HypervisorSet hypervisors = new HypervisorSet();
+    private final FdTable fds = new FdTable();
+    private final Map<Integer, VmImpl> vms = new ConcurrentSkipListMap<>();
+    private final AtomicInteger nextVmId = new AtomicInteger(1);
+    private final VmEnvironment env;
+
+    public VmManagerCore(Duration rmTimeout) {
+        this.env = new VmEnvironment(registry, registry::lookup, fds::lookup, rmTimeout);
+        registry.addListener(provider -> vms.values().forEach(vm -> vm.unbindProvider(provider)));
+    }
+
+    public FunctionRegistry registry() {
+        return registry;
+    }
+
+    public FdTable fds() {
+        return fds;
+    }
+
+    public void addHypervisor(Hypervisor h, int ranking, long serviceId) {
+        hypervisors.add(h, ranking, serviceId);
+    }
+
+    /** A backend is going away: its VMs cannot outlive it. */
+    public void removeHypervisor(Hypervisor h) {
+        hypervisors.remove(h);
+        vms.values().stream().filter(vm -> vm.hypervisorBackend() == h).toList().forEach(VmImpl::close);
+    }
+
+    /** Closes every VM (the manager is shutting down). */
+    public void closeAll() {
+        List.copyOf(vms.values()).reversed().forEach(VmImpl::close);
+    }
+
+    @Override
+    public Vm createVm() throws GunyahException {
+        Hypervisor h = hypervisors.preferred().orElseThrow(() -> GunyahException.of(Errno.ENODEV, "no hypervisor backend is available"));
+        return create(h);
+    }
+
+    @Override
+    public Vm createVm(String hypervisor) throws GunyahException {
+        Hypervisor h = hypervisors.named(hypervisor).orElseThrow(() -> GunyahException.of(Errno.ENODEV,
+                "no hypervisor backend named '%s' (available: %s)", hypervisor, hypervisors.names()));
+        return create(h);
+    }
+
+    private Vm create(Hypervisor h) {
+        int id = nextVmId.getAndIncrement();
+        VmImpl vm = new VmImpl(id, h, env, closed -> vms.remove(closed.id(), closed));
+        vms.put(id, vm);
+        return vm;
+    }
+
+    @Override
+    public List<String> hypervisors() {
+        return hypervisors.names();
+    }
+
+    @Override
+    public List<Vm> vms() {
+        return List.copyOf(vms.values());
+    }
+
+    @Override
+    public Optional<Vm> vm(int id) {
+        return Optional.ofNullable(vms.get(id));
+    }
+
+    @Override
+    public EventFd createEventFd(long initval, int flags) throws GunyahException {
+        return fds.create(initval, flags);
+    }
+
+    // admin view
+
+    @Override
+    public List<FunctionTypeInfo> functionTypes() {
+        List<FunctionTypeInfo> out = new ArrayList<>();
+        registry.snapshot().forEach((type, entry) -> out.add(info(type, entry)));
+        return out;
+    }
+
+    @Override
+    public Optional<FunctionTypeInfo> functionType(int type) {
+        FunctionRegistry.Entry e = registry.snapshot().get(type);
+        return e == null ? Optional.empty() : Optional.of(info(type, e));
+    }
+
+    private FunctionTypeInfo info(int type, FunctionRegistry.Entry e) {
+        Map<Integer, Integer> users = new HashMap<>();
+        for (VmImpl vm : vms.values()) {
+            int n = vm.instancesOf(e.bound());
+            if (n > 0) {
+                users.put(vm.id(), n);
+            }
+        }
+        List<ProviderInfo> refused = e.refused().stream().map(FunctionProvider::info).toList();
+        return new FunctionTypeInfo(type, e.bound().info(), refused, users);
+    }
+
+    @Override
+    public List<VmInfo> listVms() {
+        return vms.values().stream().map(vm -> new VmInfo(vm.id(), vm.hypervisor(), vm.state(), vm.functions())).toList();
+    }
+}

@@ -1,0 +1,151 @@
+package org.gunyah.vmm.internal.osgi;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.VmInfo;
+import org.gunyah.vmm.internal.manager.VmManagerCore;
+import org.gunyah.vmm.spi.VmFunction;
+import org.gunyah.vmm.spi.hypervisor.Hypervisor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * The VM manager as a service. Backends arrive as a dynamic DS reference. Function services are
+ * followed with a tracker that never gets them, because a DS reference would hold each one and
+ * add one to the usage count that must equal the number of instances.
+ */
+@Component(service = {VmManager.class, FunctionAdmin.class}, immediate = true)
+public final class VmManagerComponent implements VmManager, FunctionAdmin {
+    private static final Logger LOG = System.getLogger(VmManagerComponent.class.getName());
+    /** How long teardown waits for the hypervisor's stop and reset notifications before going on. */
+    private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
+
+    // Built before activation: SCR binds the dynamic hypervisor references first.
+    private final VmManagerCore core = new VmManagerCore(RM_TIMEOUT);
+    private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
+
+    @Activate
+    void activate(BundleContext context) {
+        functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
+        functions.open();
+    }
+
+    @Deactivate
+    void deactivate() {
+        core.closeAll();
+        functions.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addHypervisor(Hypervisor hypervisor, Map<String, Object> properties) {
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        core.addHypervisor(hypervisor, ranking instanceof Integer r ? r : 0, (Long) properties.get(Constants.SERVICE_ID));
+    }
+
+    void removeHypervisor(Hypervisor hypervisor) {
+        core.removeHypervisor(hypervisor);
+    }
+
+    /** Turns function services into registry providers, refusing malformed ones with a log line. */
+    private final class FunctionTracker implements ServiceTrackerCustomizer<VmFunction, ServiceFunctionProvider> {
+        private final BundleContext context;
+
+        FunctionTracker(BundleContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public ServiceFunctionProvider addingService(ServiceReference<VmFunction> reference) {
+            long type = ServiceFunctionProvider.typeOf(reference);
+            if (type < 0) {
+                LOG.log(Level.ERROR, "VmFunction service {0} of bundle {1} has no valid {2} property; ignored",
+                        reference.getProperty(Constants.SERVICE_ID), reference.getBundle(), VmFunction.TYPE);
+                return null;
+            }
+            ServiceFunctionProvider provider = new ServiceFunctionProvider(context, reference, (int) type);
+            core.registry().add(provider);
+            return provider;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
+            // Instances were bound under the old type; moving them would break their callers.
+            if (ServiceFunctionProvider.typeOf(reference) != Integer.toUnsignedLong(provider.type())) {
+                LOG.log(Level.ERROR, "VmFunction service {0} changed its {1}; it keeps type {2} until it is registered again",
+                        reference.getProperty(Constants.SERVICE_ID), VmFunction.TYPE, Integer.toUnsignedString(provider.type()));
+            }
+        }
+
+        @Override
+        public void removedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
+            core.registry().remove(provider);
+        }
+    }
+
+    // VmManager and FunctionAdmin, by delegation
+
+    @Override
+    public Vm createVm() throws GunyahException {
+        return core.createVm();
+    }
+
+    @Override
+    public Vm createVm(String hypervisor) throws GunyahException {
+        return core.createVm(hypervisor);
+    }
+
+    @Override
+    public List<String> hypervisors() {
+        return core.hypervisors();
+    }
+
+    @Override
+    public List<Vm> vms() {
+        return core.vms();
+    }
+
+    @Override
+    public Optional<Vm> vm(int id) {
+        return core.vm(id);
+    }
+
+    @Override
+    public EventFd createEventFd(long initval, int flags) throws GunyahException {
+        return core.createEventFd(initval, flags);
+    }
+
+    @Override
+    public List<FunctionTypeInfo> functionTypes() {
+        return core.functionTypes();
+    }
+
+    @Override
+    public Optional<FunctionTypeInfo> functionType(int type) {
+        return core.functionType(type);
+    }
+
+    @Override
+    public List<VmInfo> listVms() {
+        return core.listVms();
+    }
+}

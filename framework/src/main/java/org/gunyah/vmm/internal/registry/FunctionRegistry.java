@@ -1,0 +1,125 @@
+package org.gunyah.vmm.internal.registry;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The function registry keyed by type (the kernel's {@code gh_vm_functions} xarray). One provider
+ * per type: a second provider is refused, logged and kept as a candidate, where the kernel
+ * silently replaced the first. When the bound provider leaves, every instance is unbound first,
+ * then the oldest candidate, if any, takes the type.
+ */
+public final class FunctionRegistry {
+    private static final Logger LOG = System.getLogger(FunctionRegistry.class.getName());
+
+    private final Map<Integer, Entry> entries = new TreeMap<>();
+    private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    /** Providers whose instances are being unbound: no new instance may pin them. */
+    private final Set<FunctionProvider> leaving = new HashSet<>();
+
+    /** The bound provider of a type and the refused candidates, oldest first. */
+    public record Entry(FunctionProvider bound, List<FunctionProvider> refused) {
+    }
+
+    public void addListener(ProviderListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Offers a provider; true when it is bound to its type, false when the type was taken. */
+    public boolean add(FunctionProvider provider) {
+        synchronized (entries) {
+            Entry e = entries.get(provider.type());
+            if (e == null) {
+                entries.put(provider.type(), new Entry(provider, List.of()));
+                return true;
+            }
+            List<FunctionProvider> refused = new ArrayList<>(e.refused());
+            refused.add(provider);
+            entries.put(provider.type(), new Entry(e.bound(), List.copyOf(refused)));
+        }
+        LOG.log(Level.WARNING, "refused {0} as provider of function type {1}: already provided by {2}",
+                provider.info(), Integer.toUnsignedString(provider.type()), lookup(provider.type()).map(FunctionProvider::info).orElse(null));
+        return false;
+    }
+
+    /**
+     * Withdraws a provider. If it was bound, listeners unbind its instances before it is
+     * forgotten (the service is still usable while they do), then a candidate takes over.
+     */
+    public void remove(FunctionProvider provider) {
+        boolean bound;
+        synchronized (entries) {
+            Entry e = entries.get(provider.type());
+            if (e == null) {
+                return;
+            }
+            bound = e.bound() == provider;
+            if (!bound) {
+                List<FunctionProvider> refused = new ArrayList<>(e.refused());
+                refused.remove(provider);
+                entries.put(provider.type(), new Entry(e.bound(), List.copyOf(refused)));
+                return;
+            }
+            leaving.add(provider);
+        }
+        try {
+            for (ProviderListener l : listeners) {
+                l.providerLeaving(provider);
+            }
+        } finally {
+            synchronized (entries) {
+                leaving.remove(provider);
+                forget(provider);
+            }
+        }
+    }
+
+    private void forget(FunctionProvider provider) {
+        Entry e = entries.get(provider.type());
+        if (e == null || e.bound() != provider) {
+            return;
+        }
+        if (e.refused().isEmpty()) {
+            entries.remove(provider.type());
+        } else {
+            FunctionProvider next = e.refused().getFirst();
+            entries.put(provider.type(), new Entry(next, List.copyOf(e.refused().subList(1, e.refused().size()))));
+            LOG.log(Level.INFO, "{0} now provides function type {1}", next.info(), Integer.toUnsignedString(provider.type()));
+        }
+    }
+
+    /** The provider bound to {@code type}: {@code gh_vm_get_function}'s lookup. */
+    public Optional<FunctionProvider> lookup(int type) {
+        synchronized (entries) {
+            Entry e = entries.get(type);
+            return e == null || leaving.contains(e.bound()) ? Optional.empty() : Optional.of(e.bound());
+        }
+    }
+
+    /**
+     * Whether new instances may still pin {@code provider}. Checked again under the VM's function
+     * lock, so an instance is either swept by {@link #remove} or never bound.
+     */
+    public boolean isLive(FunctionProvider provider) {
+        synchronized (entries) {
+            Entry e = entries.get(provider.type());
+            return e != null && e.bound() == provider && !leaving.contains(provider);
+        }
+    }
+
+    /** A snapshot of every type, ordered by type number. */
+    public Map<Integer, Entry> snapshot() {
+        synchronized (entries) {
+            return new LinkedHashMap<>(entries);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.gunyah.vmm.internal.vm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.MemoryRegion;
+
+/** A VM's user memory regions with the checks of {@code GH_VM_SET_USER_MEM_REGION}. */
+final class MemoryMap {
+    private final List<MemoryRegion> regions = new ArrayList<>();
+
+    synchronized void add(MemoryRegion r) throws GunyahException {
+        if ((r.flags() & ~MemoryRegion.RWX) != 0) {
+            throw GunyahException.of(Errno.EINVAL, "memory region %d: unknown flag bits 0x%x", r.label(), r.flags() & ~MemoryRegion.RWX);
+        }
+        if (r.size() == 0) {
+            throw GunyahException.of(Errno.EINVAL, "memory region %d has size 0", r.label());
+        }
+        if (!aligned(r.guestPhysAddr()) || !aligned(r.size())) {
+            throw GunyahException.of(Errno.EINVAL, "memory region %d: guest address 0x%x and size 0x%x must be page-aligned",
+                    r.label(), r.guestPhysAddr(), r.size());
+        }
+        if (r.memory().isNative() && !aligned(r.memory().address())) {
+            throw GunyahException.of(Errno.EINVAL, "memory region %d: host memory at 0x%x is not page-aligned",
+                    r.label(), r.memory().address());
+        }
+        if (r.memory().isReadOnly()) {
+            throw GunyahException.of(Errno.EFAULT, "memory region %d: host memory is read-only", r.label());
+        }
+        if (Long.compareUnsigned(r.guestPhysEnd(), r.guestPhysAddr()) < 0 && r.guestPhysEnd() != 0) {
+            throw GunyahException.of(Errno.EOVERFLOW, "memory region %d: 0x%x + 0x%x overflows", r.label(), r.guestPhysAddr(), r.size());
+        }
+        for (MemoryRegion o : regions) {
+            if (o.label() == r.label()) {
+                throw GunyahException.of(Errno.EEXIST, "memory region label %d is already in use", r.label());
+            }
+            if (overlaps(o, r)) {
+                throw GunyahException.of(Errno.EEXIST, "memory region %d [0x%x, +0x%x) overlaps region %d [0x%x, +0x%x)",
+                        r.label(), r.guestPhysAddr(), r.size(), o.label(), o.guestPhysAddr(), o.size());
+            }
+        }
+        regions.add(r);
+    }
+
+    synchronized List<MemoryRegion> regions() {
+        return List.copyOf(regions);
+    }
+
+    /** The region that wholly contains the range (the kernel settles for an overlap: weakness 17). */
+    synchronized Optional<MemoryRegion> containing(long gpa, long size) {
+        return regions.stream().filter(r -> r.contains(gpa, size)).findFirst();
+    }
+
+    private static boolean overlaps(MemoryRegion a, MemoryRegion b) {
+        // Offsets from a's start compared unsigned: correct even for a region ending at 2^64.
+        long bStartInA = b.guestPhysAddr() - a.guestPhysAddr();
+        long aStartInB = a.guestPhysAddr() - b.guestPhysAddr();
+        return Long.compareUnsigned(bStartInA, a.size()) < 0 || Long.compareUnsigned(aStartInB, b.size()) < 0;
+    }
+
+    private static boolean aligned(long v) {
+        return (v & (MemoryRegion.PAGE_SIZE - 1)) == 0;
+    }
+}

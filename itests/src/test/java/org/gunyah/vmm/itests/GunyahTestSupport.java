@@ -1,0 +1,79 @@
+package org.gunyah.vmm.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * What every integration test boots: Felix with SCR, the framework and the emulated backend, each
+ * reactor bundle taken from the jar this build just made.
+ */
+public abstract class GunyahTestSupport {
+    static final String FRAMEWORK = "org.gunyah.vmm.framework";
+    static final String EMULATED = "org.gunyah.vmm.hypervisor.emulated";
+
+    @Inject
+    protected BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        return options(
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                mavenBundle("org.osgi", "org.osgi.util.function", version("function")),
+                mavenBundle("org.osgi", "org.osgi.util.promise", version("promise")),
+                mavenBundle("org.osgi", "org.osgi.service.component", version("component")),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", version("scr")),
+                reactorBundle(FRAMEWORK),
+                reactorBundle(EMULATED),
+                junitBundles(),
+                cleanCaches());
+    }
+
+    static Option reactorBundle(String artifactId) {
+        File jar = new File(System.getProperty("gunyah.itest.bundles", "target/bundles"), artifactId + ".jar");
+        return bundle(jar.toURI().toString());
+    }
+
+    private static String version(String name) {
+        String v = System.getProperty("gunyah.itest." + name + ".version");
+        if (v == null) {
+            throw new IllegalStateException("run through Maven: gunyah.itest." + name + ".version is not set");
+        }
+        return v;
+    }
+
+    protected Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
+    }
+
+    /** The service, waiting a bounded time for it to appear. */
+    protected <T> T await(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(10));
+            if (service == null) {
+                throw new AssertionError(type.getSimpleName() + " service did not appear within 10 s");
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+}
