@@ -26,6 +26,9 @@ import org.osgi.util.tracker.ServiceTracker;
 public abstract class GunyahTestSupport {
     static final String FRAMEWORK = "org.gunyah.vmm.framework";
     static final String EMULATED = "org.gunyah.vmm.hypervisor.emulated";
+    static final String VCPU = "org.gunyah.vmm.function.vcpu";
+    static final String IRQFD = "org.gunyah.vmm.function.irqfd";
+    static final String IOEVENTFD = "org.gunyah.vmm.function.ioeventfd";
 
     @Inject
     protected BundleContext context;
@@ -40,6 +43,9 @@ public abstract class GunyahTestSupport {
                 mavenBundle("org.apache.felix", "org.apache.felix.scr", version("scr")),
                 reactorBundle(FRAMEWORK),
                 reactorBundle(EMULATED),
+                reactorBundle(VCPU),
+                reactorBundle(IRQFD),
+                reactorBundle(IOEVENTFD),
                 junitBundles(),
                 cleanCaches());
     }

@@ -1,0 +1,141 @@
+package org.gunyah.vmm.hypervisor.emulated.cpu;
+
+import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bit;
+import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
+
+/** Data processing (immediate): ADR/ADRP, ADD/SUB, logical, move wide, bitfield, EXTR. */
+final class DataImmediate {
+    private DataImmediate() {
+    }
+
+    static Exit execute(A64Cpu cpu, int insn) {
+        int op = bits(insn, 25, 23);
+        boolean sf = bit(insn, 31);
+        int rd = bits(insn, 4, 0);
+        int rn = bits(insn, 9, 5);
+        switch (op) {
+            case 0b000, 0b001 -> {
+                long imm = Bits.signExtend(((long) bits(insn, 23, 5) << 2) | bits(insn, 30, 29), 21);
+                long value = bit(insn, 31) ? (cpu.pc & ~0xfffL) + (imm << 12) : cpu.pc + imm;
+                cpu.setReg(rd, value, true);
+            }
+            case 0b010 -> {
+                if (bit(insn, 23)) {
+                    return cpu.undefined(insn);
+                }
+                long imm = (long) bits(insn, 21, 10) << (bit(insn, 22) ? 12 : 0);
+                boolean flags = bit(insn, 29);
+                long a = cpu.regSp(rn, sf);
+                long result = bit(insn, 30) ? Arith.sub(cpu, a, imm, sf, flags) : Arith.add(cpu, a, imm, false, sf, flags);
+                if (flags) {
+                    cpu.setReg(rd, result, sf);
+                } else {
+                    cpu.setRegSp(rd, result, sf);
+                }
+            }
+            case 0b100 -> {
+                int width = sf ? 64 : 32;
+                if (!sf && bit(insn, 22)) {
+                    return cpu.undefined(insn);
+                }
+                long[] masks = Bits.decodeBitMasks(bit(insn, 22) ? 1 : 0, bits(insn, 15, 10), bits(insn, 21, 16), true, width);
+                if (masks == null) {
+                    return cpu.undefined(insn);
+                }
+                long a = cpu.reg(rn, sf);
+                long imm = masks[0];
+                int opc = bits(insn, 30, 29);
+                long result = switch (opc) {
+                    case 0, 3 -> a & imm;
+                    case 1 -> a | imm;
+                    default -> a ^ imm;
+                };
+                if (opc == 3) {
+                    cpu.setReg(rd, result, sf);
+                    setLogicFlags(cpu, result, sf);
+                } else {
+                    cpu.setRegSp(rd, result, sf);
+                }
+            }
+            case 0b101 -> {
+                int opc = bits(insn, 30, 29);
+                int hw = bits(insn, 22, 21);
+                if (opc == 1 || (!sf && hw > 1)) {
+                    return cpu.undefined(insn);
+                }
+                long imm = (long) bits(insn, 20, 5) << (16 * hw);
+                long result = switch (opc) {
+                    case 0 -> ~imm;
+                    case 2 -> imm;
+                    default -> (cpu.reg(rd) & ~(0xffffL << (16 * hw))) | imm;
+                };
+                cpu.setReg(rd, result, sf);
+            }
+            case 0b110 -> {
+                Exit e = bitfield(cpu, insn, sf, rd, rn);
+                if (e != null) {
+                    return e;
+                }
+            }
+            default -> {
+                if (bits(insn, 30, 29) != 0 || bit(insn, 21) || bit(insn, 22) != sf) {
+                    return cpu.undefined(insn);
+                }
+                int lsb = bits(insn, 15, 10);
+                int width = sf ? 64 : 32;
+                if (lsb >= width) {
+                    return cpu.undefined(insn);
+                }
+                long hi = cpu.reg(rn, sf);
+                long lo = cpu.reg(bits(insn, 20, 16), sf);
+                long result = lsb == 0 ? lo : (lo >>> lsb) | (hi << (width - lsb));
+                cpu.setReg(rd, result, sf);
+            }
+        }
+        cpu.pc += 4;
+        return null;
+    }
+
+    private static Exit bitfield(A64Cpu cpu, int insn, boolean sf, int rd, int rn) {
+        int opc = bits(insn, 30, 29);
+        int nBit = bit(insn, 22) ? 1 : 0;
+        int width = sf ? 64 : 32;
+        if (opc == 3 || nBit != (sf ? 1 : 0)) {
+            return cpu.undefined(insn);
+        }
+        int immr = bits(insn, 21, 16);
+        int imms = bits(insn, 15, 10);
+        if (immr >= width || imms >= width) {
+            return cpu.undefined(insn);
+        }
+        long[] masks = Bits.decodeBitMasks(nBit, imms, immr, false, width);
+        if (masks == null) {
+            return cpu.undefined(insn);
+        }
+        long wmask = masks[0];
+        long tmask = masks[1];
+        long src = cpu.reg(rn, sf);
+        long bot = Bits.ror(src, immr, width) & wmask;
+        long result = switch (opc) {
+            case 0 -> {
+                long top = ((src >>> imms) & 1) != 0 ? Bits.ones(width) : 0;
+                yield (top & ~tmask) | (bot & tmask);
+            }
+            case 1 -> {
+                long dst = cpu.reg(rd, sf);
+                long merged = (dst & ~wmask) | bot;
+                yield (dst & ~tmask) | (merged & tmask);
+            }
+            default -> bot & tmask;
+        };
+        cpu.setReg(rd, result & Bits.ones(width), sf);
+        return null;
+    }
+
+    static void setLogicFlags(A64Cpu cpu, long result, boolean sf) {
+        cpu.n = sf ? result < 0 : (int) result < 0;
+        cpu.z = (sf ? result : result & Bits.W) == 0;
+        cpu.c = false;
+        cpu.v = false;
+    }
+}
