@@ -66,13 +66,13 @@ public class FrameworkIT extends GunyahTestSupport {
 
     private boolean frameworkUses(ServiceReference<?> ref) {
         Bundle[] users = ref.getUsingBundles();
-        return users != null && Arrays.asList(users).contains(bundle(FRAMEWORK));
+        return users != null && Arrays.asList(users).contains(installed(FRAMEWORK));
     }
 
     @Test
     public void frameworkAndEmulatedBackendAreActive() {
-        assertEquals(Bundle.ACTIVE, bundle(FRAMEWORK).getState());
-        assertEquals(Bundle.ACTIVE, bundle(EMULATED).getState());
+        assertEquals(Bundle.ACTIVE, installed(FRAMEWORK).getState());
+        assertEquals(Bundle.ACTIVE, installed(EMULATED).getState());
     }
 
     @Test
@@ -137,7 +137,7 @@ public class FrameworkIT extends GunyahTestSupport {
     public void stoppingTheFrameworkBundleClosesItsVms() throws Exception {
         VmManager manager = await(VmManager.class);
         Vm vm = manager.createVm();
-        bundle(FRAMEWORK).stop();
+        installed(FRAMEWORK).stop();
         assertEquals(org.gunyah.vmm.api.VmState.CLOSED, vm.state());
         assertArrayEquals(new Object[0], manager.vms().toArray());
     }

@@ -57,7 +57,7 @@ public class FunctionBundlesIT extends GunyahTestSupport {
     }
 
     private void assertCapability(String bsn, String name, int type) {
-        List<BundleCapability> caps = bundle(bsn).adapt(BundleRevision.class).getDeclaredCapabilities("gunyah.function");
+        List<BundleCapability> caps = installed(bsn).adapt(BundleRevision.class).getDeclaredCapabilities("gunyah.function");
         assertEquals(1, caps.size());
         Map<String, Object> attrs = caps.getFirst().getAttributes();
         assertEquals(name, attrs.get("gunyah.function"));
@@ -84,13 +84,13 @@ public class FunctionBundlesIT extends GunyahTestSupport {
             vm.addFunction(IoeventfdArg.of(0x0900_0008L, 4, efd.fd()).desc());
             assertEquals(2, admin.functionType(FunctionType.IOEVENTFD).orElseThrow().instances());
 
-            bundle(IOEVENTFD).stop();
+            installed(IOEVENTFD).stop();
             assertEquals(List.of(), vm.functions());
             assertFalse(admin.functionType(FunctionType.IOEVENTFD).isPresent());
             GunyahException gone = expectFailure(() -> vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc()));
             assertEquals(Errno.ENOENT, gone.errno());
 
-            bundle(IOEVENTFD).start();
+            installed(IOEVENTFD).start();
             awaitType(admin, FunctionType.IOEVENTFD);
             vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
             assertEquals(1, vm.functions().size());
@@ -114,7 +114,7 @@ public class FunctionBundlesIT extends GunyahTestSupport {
                 }
             });
             awaitParked(runner);
-            bundle(VCPU).stop();
+            installed(VCPU).stop();
             try {
                 run.get(5, TimeUnit.SECONDS);
                 fail("the runner should have been interrupted");
@@ -133,8 +133,8 @@ public class FunctionBundlesIT extends GunyahTestSupport {
         EventFd efd = manager.createEventFd(0, 0);
         try (Vm vm = manager.createVm()) {
             vm.addFunction(new IrqfdArg(efd.fd(), 5, 0).desc());
-            bundle(IRQFD).stop();
-            bundle(IRQFD).start();
+            installed(IRQFD).stop();
+            installed(IRQFD).start();
             awaitType(admin, FunctionType.IRQFD);
             vm.addFunction(new IrqfdArg(efd.fd(), 5, 0).desc()); // label 5 is free again: no EEXIST
             assertEquals(1, vm.functions().size());

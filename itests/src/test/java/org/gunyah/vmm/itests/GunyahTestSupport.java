@@ -63,7 +63,7 @@ public abstract class GunyahTestSupport {
         return v;
     }
 
-    protected Bundle bundle(String symbolicName) {
+    protected Bundle installed(String symbolicName) {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
     }

@@ -391,7 +391,7 @@ public final class VmImpl implements Vm {
             }
             functions.lock();
             try {
-                instances.reversed().forEach(this::unbind);
+                List.copyOf(instances).reversed().forEach(this::unbind);
             } finally {
                 functions.unlock();
             }
