@@ -546,22 +546,7 @@ public final class VmImpl implements Vm {
     private final class Notifications implements RmListener {
         @Override
         public void exited(ExitInfo info) {
-            boolean changed;
-            stateLock.lock();
-            try {
-                rmState = RmVmState.EXITED;
-                changed = !state.isDown();
-                if (changed) {
-                    exitInfo = info;
-                    state = VmState.EXITED;
-                }
-                stateChanged.signalAll();
-            } finally {
-                stateLock.unlock();
-            }
-            if (changed) {
-                fireStateChange();
-            }
+            goDown(VmState.EXITED, info);
         }
 
         @Override
@@ -571,22 +556,30 @@ public final class VmImpl implements Vm {
 
         @Override
         public void crashed(String reason) {
+            if (goDown(VmState.CRASHED, null)) {
+                LOG.log(Level.WARNING, "VM {0} crashed: {1}", id, reason);
+            }
+        }
+
+        /** The guest stopped running: the first report wins; true when it was this one. */
+        private boolean goDown(VmState down, ExitInfo info) {
             boolean changed;
             stateLock.lock();
             try {
                 rmState = RmVmState.EXITED;
                 changed = !state.isDown();
                 if (changed) {
-                    state = VmState.CRASHED;
+                    exitInfo = info;
+                    state = down;
                 }
                 stateChanged.signalAll();
             } finally {
                 stateLock.unlock();
             }
             if (changed) {
-                LOG.log(Level.WARNING, "VM {0} crashed: {1}", id, reason);
                 fireStateChange();
             }
+            return changed;
         }
     }
 
