@@ -1,6 +1,7 @@
 package org.gunyah.vmm.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
+import org.ops4j.pax.exam.CoreOptions;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
@@ -35,7 +36,12 @@ public abstract class GunyahTestSupport {
 
     @Configuration
     public Option[] config() {
-        return options(
+        return options(base(), reactorBundle(VCPU), reactorBundle(IRQFD), reactorBundle(IOEVENTFD));
+    }
+
+    /** Felix, SCR, the framework and the emulated backend: what every test boots. */
+    static Option base() {
+        return CoreOptions.composite(
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 mavenBundle("org.osgi", "org.osgi.util.function", version("function")),
                 mavenBundle("org.osgi", "org.osgi.util.promise", version("promise")),
@@ -43,9 +49,6 @@ public abstract class GunyahTestSupport {
                 mavenBundle("org.apache.felix", "org.apache.felix.scr", version("scr")),
                 reactorBundle(FRAMEWORK),
                 reactorBundle(EMULATED),
-                reactorBundle(VCPU),
-                reactorBundle(IRQFD),
-                reactorBundle(IOEVENTFD),
                 junitBundles(),
                 cleanCaches());
     }

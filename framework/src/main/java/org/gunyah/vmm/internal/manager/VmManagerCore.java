@@ -36,14 +36,20 @@ public final class VmManagerCore implements VmManager, FunctionAdmin {
     private final Map<Integer, VmImpl> vms = new ConcurrentSkipListMap<>();
     private final AtomicInteger nextVmId = new AtomicInteger(1);
     private final VmEnvironment env;
+    private volatile VmEnvironment.ProviderResolver resolver = registry::lookup;
 
     public VmManagerCore(Duration rmTimeout) {
-        this.env = new VmEnvironment(registry, registry::lookup, fds::lookup, rmTimeout);
+        this.env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, rmTimeout);
         registry.addListener(provider -> vms.values().forEach(vm -> vm.unbindProvider(provider)));
     }
 
     public FunctionRegistry registry() {
         return registry;
+    }
+
+    /** How a type without a bound provider is found: by default it is not (ENOENT). */
+    public void setResolver(VmEnvironment.ProviderResolver resolver) {
+        this.resolver = resolver;
     }
 
     public FdTable fds() {

@@ -44,10 +44,25 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     private final VmManagerCore core = new VmManagerCore(RM_TIMEOUT);
     private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
 
+    /** Framework property: how long a first use waits for a function bundle's service, in ms. */
+    static final String LOAD_TIMEOUT = "gunyah.functions.load.timeout";
+
     @Activate
     void activate(BundleContext context) {
+        FunctionRepository.installAll(context);
+        core.setResolver(new FunctionLoader(context, core.registry(), loadTimeout(context))::resolve);
         functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
         functions.open();
+    }
+
+    private static Duration loadTimeout(BundleContext context) {
+        String value = context.getProperty(LOAD_TIMEOUT);
+        try {
+            return value == null ? Duration.ofSeconds(5) : Duration.ofMillis(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            LOG.log(Level.WARNING, "{0}={1} is not a number of milliseconds; using 5000", LOAD_TIMEOUT, value);
+            return Duration.ofSeconds(5);
+        }
     }
 
     @Deactivate

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The function registry keyed by type (the kernel's {@code gh_vm_functions} xarray). One provider
@@ -40,6 +41,7 @@ public final class FunctionRegistry {
             Entry e = entries.get(provider.type());
             if (e == null) {
                 entries.put(provider.type(), new Entry(provider, List.of()));
+                entries.notifyAll();
                 return true;
             }
             List<FunctionProvider> refused = new ArrayList<>(e.refused());
@@ -79,6 +81,7 @@ public final class FunctionRegistry {
             synchronized (entries) {
                 leaving.remove(provider);
                 forget(provider);
+                entries.notifyAll();
             }
         }
     }
@@ -102,6 +105,21 @@ public final class FunctionRegistry {
         synchronized (entries) {
             Entry e = entries.get(type);
             return e == null || leaving.contains(e.bound()) ? Optional.empty() : Optional.of(e.bound());
+        }
+    }
+
+    /** Waits, bounded, until a provider is bound to {@code type}. */
+    public Optional<FunctionProvider> awaitProvider(int type, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (entries) {
+            while (true) {
+                Optional<FunctionProvider> p = lookup(type);
+                long left = deadline - System.nanoTime();
+                if (p.isPresent() || left <= 0) {
+                    return p;
+                }
+                TimeUnit.NANOSECONDS.timedWait(entries, left);
+            }
         }
     }
 
