@@ -14,7 +14,6 @@ import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
-import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.admin.VmInfo;
@@ -29,7 +28,7 @@ import org.gunyah.vmm.spi.hypervisor.Hypervisor;
  * The VM manager without OSGi: VMs, backends, function providers and eventfds. The Declarative
  * Services component feeds it services; unit tests feed it plain objects.
  */
-public final class VmManagerCore implements VmManager, FunctionAdmin {
+public final class VmManagerCore implements VmManager {
     private final FunctionRegistry registry = new FunctionRegistry();
     private final HypervisorSet hypervisors = new HypervisorSet();
     private final FdTable fds = new FdTable();
@@ -111,16 +110,14 @@ public final class VmManagerCore implements VmManager, FunctionAdmin {
         return fds.create(initval, flags);
     }
 
-    // admin view
+    // the admin view (FunctionAdmin without deploy, which needs the OSGi framework)
 
-    @Override
     public List<FunctionTypeInfo> functionTypes() {
         List<FunctionTypeInfo> out = new ArrayList<>();
         registry.snapshot().forEach((type, entry) -> out.add(info(type, entry)));
         return out;
     }
 
-    @Override
     public Optional<FunctionTypeInfo> functionType(int type) {
         FunctionRegistry.Entry e = registry.snapshot().get(type);
         return e == null ? Optional.empty() : Optional.of(info(type, e));
@@ -138,7 +135,6 @@ public final class VmManagerCore implements VmManager, FunctionAdmin {
         return new FunctionTypeInfo(type, e.bound().info(), refused, users);
     }
 
-    @Override
     public List<VmInfo> listVms() {
         return vms.values().stream().map(vm -> new VmInfo(vm.id(), vm.hypervisor(), vm.state(), vm.functions())).toList();
     }

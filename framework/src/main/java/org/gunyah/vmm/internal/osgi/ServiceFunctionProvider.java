@@ -17,19 +17,14 @@ final class ServiceFunctionProvider implements FunctionProvider {
     private final BundleContext context;
     private final ServiceReference<VmFunction> reference;
     private final int type;
-    private final ProviderInfo info;
+    private final String name;
 
     ServiceFunctionProvider(BundleContext context, ServiceReference<VmFunction> reference, int type) {
         this.context = context;
         this.reference = reference;
         this.type = type;
-        Bundle b = reference.getBundle();
-        Object name = reference.getProperty(VmFunction.NAME);
-        this.info = new ProviderInfo(name == null ? "type " + Integer.toUnsignedString(type) : name.toString(),
-                (Long) reference.getProperty(Constants.SERVICE_ID),
-                b == null ? -1 : b.getBundleId(),
-                b == null ? "?" : b.getSymbolicName(),
-                b == null ? "?" : b.getVersion().toString());
+        Object n = reference.getProperty(VmFunction.NAME);
+        this.name = n == null ? "type " + Integer.toUnsignedString(type) : n.toString();
     }
 
     /** The type number from the service property, or -1 when it is missing or not a number. */
@@ -52,9 +47,19 @@ final class ServiceFunctionProvider implements FunctionProvider {
         return type;
     }
 
+    /** A snapshot, with the bundle's state as it is now. */
     @Override
     public ProviderInfo info() {
-        return info;
+        Bundle b = reference.getBundle();
+        return new ProviderInfo(name, (Long) reference.getProperty(Constants.SERVICE_ID),
+                b == null ? -1 : b.getBundleId(),
+                b == null ? "?" : b.getSymbolicName(),
+                b == null ? "?" : b.getVersion().toString(),
+                b == null ? "UNREGISTERED" : BundleStates.name(b.getState()));
+    }
+
+    Bundle bundle() {
+        return reference.getBundle();
     }
 
     @Override
@@ -69,6 +74,6 @@ final class ServiceFunctionProvider implements FunctionProvider {
 
     @Override
     public String toString() {
-        return info.toString();
+        return info().toString();
     }
 }

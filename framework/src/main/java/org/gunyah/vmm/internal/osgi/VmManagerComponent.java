@@ -2,6 +2,7 @@ package org.gunyah.vmm.internal.osgi;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.UndeployOption;
 import org.gunyah.vmm.api.admin.VmInfo;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.VmFunction;
@@ -43,6 +45,7 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     // Built before activation: SCR binds the dynamic hypervisor references first.
     private final VmManagerCore core = new VmManagerCore(RM_TIMEOUT);
     private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
+    private volatile FunctionDeployer deployer;
 
     /** Framework property: how long a first use waits for a function bundle's service, in ms. */
     static final String LOAD_TIMEOUT = "gunyah.functions.load.timeout";
@@ -50,7 +53,9 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     @Activate
     void activate(BundleContext context) {
         FunctionRepository.installAll(context);
-        core.setResolver(new FunctionLoader(context, core.registry(), loadTimeout(context))::resolve);
+        Duration timeout = loadTimeout(context);
+        core.setResolver(new FunctionLoader(context, core.registry(), timeout)::resolve);
+        deployer = new FunctionDeployer(context, core, timeout);
         functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
         functions.open();
     }
@@ -162,5 +167,15 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     @Override
     public List<VmInfo> listVms() {
         return core.listVms();
+    }
+
+    @Override
+    public FunctionTypeInfo deploy(URI source) throws GunyahException {
+        return deployer.deploy(source);
+    }
+
+    @Override
+    public void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
+        deployer.undeploy(typeOrName, options);
     }
 }

@@ -1,0 +1,194 @@
+package org.gunyah.vmm.internal.osgi;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.UndeployOption;
+import org.gunyah.vmm.internal.manager.VmManagerCore;
+import org.gunyah.vmm.spi.ProvideVmFunction;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * insmod and rmmod for function bundles. Undeploy is the careful path: it refuses while instances
+ * exist unless forced; a forced one stops the bundle, and stopping unbinds every instance first.
+ */
+final class FunctionDeployer {
+    private final BundleContext context;
+    private final VmManagerCore core;
+    private final Duration timeout;
+
+    FunctionDeployer(BundleContext context, VmManagerCore core, Duration timeout) {
+        this.context = context;
+        this.core = core;
+        this.timeout = timeout;
+    }
+
+    FunctionTypeInfo deploy(URI source) throws GunyahException {
+        byte[] bytes;
+        try (InputStream in = source.toURL().openStream()) {
+            bytes = in.readAllBytes();
+        } catch (IOException | IllegalArgumentException e) {
+            throw GunyahException.of(Errno.EINVAL, "cannot read %s: %s", source, e.getMessage());
+        }
+        Path copy = repositoryCopy(source, bytes);
+        String location = copy != null ? copy.toUri().toString() : source.toString();
+        Bundle bundle;
+        try {
+            bundle = context.installBundle(location, new ByteArrayInputStream(bytes));
+        } catch (BundleException | SecurityException | IllegalStateException e) {
+            deleteQuietly(copy);
+            throw GunyahException.of(Errno.EINVAL, "%s is not an installable bundle: %s", source, e.getMessage());
+        }
+        try {
+            long type = declaredType(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
+                    "%s %s declares no gunyah.function capability: it is not a function bundle",
+                    bundle.getSymbolicName(), bundle.getVersion()));
+            Optional<Bundle> other = bundles().filter(b -> b != bundle && declaredType(b).orElse(-1L) == type).findFirst();
+            if (other.isPresent()) {
+                throw GunyahException.of(Errno.EEXIST, "function type %d is already provided by %s %s (bundle %d)", type,
+                        other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
+            }
+            try {
+                bundle.start();
+            } catch (BundleException e) {
+                throw new GunyahException(Errno.ENOENT, bundle.getSymbolicName() + " did not start: " + e.getMessage(), e);
+            }
+            if (core.registry().awaitProvider((int) type, timeout.toNanos(), TimeUnit.NANOSECONDS).isEmpty()) {
+                throw GunyahException.of(Errno.ENOENT, "%s registered no VmFunction of type %d within %s",
+                        bundle.getSymbolicName(), type, timeout);
+            }
+            return core.functionType((int) type).orElseThrow();
+        } catch (GunyahException e) {
+            uninstallQuietly(bundle);
+            deleteQuietly(copy);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            uninstallQuietly(bundle);
+            deleteQuietly(copy);
+            throw GunyahException.of(Errno.EINTR, "deploy of %s interrupted", source);
+        }
+    }
+
+    /** The copy in the repository folder, or null when none is configured. */
+    private Path repositoryCopy(URI source, byte[] bytes) throws GunyahException {
+        String dir = context.getProperty(FunctionRepository.DIR);
+        if (dir == null || dir.isBlank()) {
+            return null;
+        }
+        String path = source.getPath();
+        String name = path == null || path.isEmpty() ? "deployed.jar" : Path.of(path).getFileName().toString();
+        Path copy = Path.of(dir).resolve(name.endsWith(".jar") ? name : name + ".jar");
+        try {
+            Files.createDirectories(copy.getParent());
+            if (Files.exists(copy)) {
+                throw GunyahException.of(Errno.EEXIST, "the function repository already holds %s", copy.getFileName());
+            }
+            Files.write(copy, bytes);
+            return copy;
+        } catch (IOException e) {
+            throw GunyahException.of(Errno.EIO, "cannot copy %s into %s: %s", source, dir, e.getMessage());
+        }
+    }
+
+    void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
+        Set<UndeployOption> opts = options.length == 0 ? EnumSet.noneOf(UndeployOption.class) : EnumSet.copyOf(Arrays.asList(options));
+        Bundle bundle = bundles().filter(b -> names(b, typeOrName)).findFirst().orElseThrow(() -> GunyahException.of(Errno.ENOENT,
+                "no installed bundle provides function type %s", typeOrName));
+        long type = declaredType(bundle).orElseThrow();
+        Optional<FunctionTypeInfo> info = core.functionType((int) type).filter(i -> i.provider().bundleId() == bundle.getBundleId());
+        if (info.isPresent() && info.get().instances() > 0 && !opts.contains(UndeployOption.FORCE)) {
+            throw GunyahException.of(Errno.EBUSY, "function type %d (%s) is in use: %s; undeploy with force to unbind them",
+                    type, info.get().provider().name(), users(info.get().instancesByVm()));
+        }
+        try {
+            bundle.stop();
+            if (opts.contains(UndeployOption.UNINSTALL)) {
+                String location = bundle.getLocation();
+                bundle.uninstall();
+                deleteFromRepository(location);
+            }
+        } catch (BundleException | IllegalStateException e) {
+            throw GunyahException.of(Errno.EIO, "undeploy of %s failed: %s", bundle.getSymbolicName(), e.getMessage());
+        }
+    }
+
+    static String users(Map<Integer, Integer> instancesByVm) {
+        return instancesByVm.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> "VM " + e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " instance)" : " instances)"))
+                .collect(Collectors.joining(", "));
+    }
+
+    private void deleteFromRepository(String location) {
+        String dir = context.getProperty(FunctionRepository.DIR);
+        if (dir == null || !location.startsWith("file:")) {
+            return;
+        }
+        Path file = Path.of(URI.create(location));
+        if (file.toAbsolutePath().getParent().equals(Path.of(dir).toAbsolutePath())) {
+            deleteQuietly(file);
+        }
+    }
+
+    private boolean names(Bundle b, String typeOrName) {
+        for (BundleCapability cap : capabilities(b)) {
+            Object type = cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE);
+            Object name = cap.getAttributes().get(ProvideVmFunction.NAMESPACE);
+            if (typeOrName.equals(String.valueOf(type)) || typeOrName.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private java.util.stream.Stream<Bundle> bundles() {
+        return Arrays.stream(context.getBundles()).filter(b -> b.getState() != Bundle.UNINSTALLED);
+    }
+
+    static Optional<Long> declaredType(Bundle b) {
+        return capabilities(b).stream().map(c -> c.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE))
+                .filter(Long.class::isInstance).map(Long.class::cast).findFirst();
+    }
+
+    private static java.util.List<BundleCapability> capabilities(Bundle b) {
+        BundleRevision r = b.adapt(BundleRevision.class);
+        return r == null ? java.util.List.of() : r.getDeclaredCapabilities(ProvideVmFunction.NAMESPACE);
+    }
+
+    private static void uninstallQuietly(Bundle b) {
+        try {
+            b.uninstall();
+        } catch (BundleException | IllegalStateException e) {
+            // already gone
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // best effort: the repository folder is ours to tidy, not the caller's failure
+            }
+        }
+    }
+}
