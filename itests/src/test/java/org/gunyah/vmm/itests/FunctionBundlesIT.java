@@ -96,6 +96,24 @@ public class FunctionBundlesIT extends GunyahTestSupport {
     }
 
     @Test
+    public void updatingAPinnedFunctionBundleUnbindsItsInstancesAndTheNewRevisionServes() throws Exception {
+        VmManager manager = await(VmManager.class);
+        FunctionAdmin admin = await(FunctionAdmin.class);
+        awaitType(admin, FunctionType.IOEVENTFD);
+        EventFd efd = manager.createEventFd(0, EventFd.NONBLOCK);
+        try (Vm vm = manager.createVm()) {
+            vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
+            long before = admin.functionType(FunctionType.IOEVENTFD).orElseThrow().provider().serviceId();
+            installed(IOEVENTFD).update();
+            assertEquals(List.of(), vm.functions());
+            awaitType(admin, FunctionType.IOEVENTFD);
+            assertTrue(admin.functionType(FunctionType.IOEVENTFD).orElseThrow().provider().serviceId() != before);
+            vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
+            assertEquals(1, vm.functions().size());
+        }
+    }
+
+    @Test
     public void stoppingTheVcpuBundleReturnsARunnerAsleepInTheGuest() throws Exception {
         VmManager manager = await(VmManager.class);
         awaitType(await(FunctionAdmin.class), FunctionType.VCPU);
