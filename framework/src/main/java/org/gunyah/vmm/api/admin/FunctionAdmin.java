@@ -8,7 +8,11 @@ import org.gunyah.vmm.api.GunyahException;
 
 /** What consoles show of the function registry and the VMs. */
 public interface FunctionAdmin {
-    /** Every function type that has a provider or a refused candidate, by type number. */
+    /**
+     * Every function type that has a provider, a refused candidate, or an installed bundle declaring
+     * it (a type not loaded yet: its provider's {@code serviceId} is -1 and its state the bundle's),
+     * ordered by type number.
+     */
     List<FunctionTypeInfo> functionTypes();
 
     Optional<FunctionTypeInfo> functionType(int type);

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.ProvideVmFunction;
@@ -147,6 +148,28 @@ final class FunctionDeployer {
         if (file.toAbsolutePath().getParent().equals(Path.of(dir).toAbsolutePath())) {
             deleteQuietly(file);
         }
+    }
+
+    /**
+     * The registry's types plus those only declared by installed bundles (the highest version
+     * each), which a first use would load: what a console lists as "known".
+     */
+    java.util.List<FunctionTypeInfo> withInstalled(java.util.List<FunctionTypeInfo> registered) {
+        Map<Integer, FunctionTypeInfo> byType = new java.util.TreeMap<>();
+        registered.forEach(t -> byType.put(t.type(), t));
+        bundles().sorted(java.util.Comparator.comparing(Bundle::getVersion).reversed()).forEach(b -> {
+            for (BundleCapability cap : capabilities(b)) {
+                if (cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) instanceof Long type
+                        && type >= 0 && type <= 0xffff_ffffL) {
+                    byType.computeIfAbsent(type.intValue(), t -> new FunctionTypeInfo(t,
+                            new ProviderInfo(String.valueOf(cap.getAttributes().get(ProvideVmFunction.NAMESPACE)), -1,
+                                    b.getBundleId(), b.getSymbolicName(), b.getVersion().toString(),
+                                    BundleStates.name(b.getState())),
+                            java.util.List.of(), Map.of()));
+                }
+            }
+        });
+        return java.util.List.copyOf(byType.values());
     }
 
     private boolean names(Bundle b, String typeOrName) {

@@ -156,12 +156,12 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     @Override
     public List<FunctionTypeInfo> functionTypes() {
-        return core.functionTypes();
+        return deployer.withInstalled(core.functionTypes());
     }
 
     @Override
     public Optional<FunctionTypeInfo> functionType(int type) {
-        return core.functionType(type);
+        return functionTypes().stream().filter(t -> t.type() == type).findFirst();
     }
 
     @Override

@@ -1,0 +1,22 @@
+package org.gunyah.vmm.vmm;
+
+/**
+ * The device models every managed VM has, at fixed guest physical addresses:
+ *
+ * <ul>
+ * <li>Console: {@link #CONSOLE_BASE} + 8 &times; n is vCPU n's transmit register; each byte written
+ * there is a character of output, collected into lines per vCPU (so that several vCPUs writing at
+ * once do not interleave mid-line). Reads return 0 (never busy).
+ * <li>Any other MMIO exit no function handled: a read returns 0 and a write is dropped; both are
+ * counted as unhandled.
+ * </ul>
+ */
+public final class Devices {
+    public static final long CONSOLE_BASE = 0x0900_0000L;
+    public static final long CONSOLE_SIZE = 0x1000;
+    /** Characters of console output each VM keeps for {@link ManagedVm#console()}. */
+    public static final int CONSOLE_KEEP = 64 * 1024;
+
+    private Devices() {
+    }
+}

@@ -1,0 +1,63 @@
+package org.gunyah.vmm.vmm;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionHandle;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.Vm;
+
+/**
+ * A VM the VMM runs: it owns the guest RAM, writes the devicetree from the VM's functions at
+ * start, runs each vCPU on a platform thread of its own, and answers the MMIO exits no function
+ * handled with its device models (see {@link Devices}).
+ */
+public interface ManagedVm extends AutoCloseable {
+    String name();
+
+    VmSpec spec();
+
+    /** The VM itself, for what this interface does not wrap. */
+    Vm vm();
+
+    /**
+     * {@link Vm#addFunction}; a vCPU added to a running VM starts running at once. The errnos are
+     * the VM's.
+     */
+    FunctionHandle addFunction(FunctionDesc desc) throws GunyahException;
+
+    /** {@link Vm#removeFunction}; a removed vCPU's thread ends. The errnos are the VM's. */
+    void removeFunction(FunctionDesc desc) throws GunyahException;
+
+    /**
+     * Writes the devicetree (one cpu per vcpu function, one doorbell per irqfd label) at the end
+     * of RAM, starts the VM and a thread per vCPU. EINVAL without a vcpu function, or when the
+     * devicetree does not fit after the image; EBUSY when already started; the VM's errnos
+     * otherwise (a failed start leaves the VM LOAD_FAILED, as the VM manager does).
+     */
+    void start() throws GunyahException;
+
+    /** What the guest wrote to its console so far (the last {@link Devices#CONSOLE_KEEP} characters). */
+    String console();
+
+    /** Counts of what the vCPU threads saw. */
+    Stats stats();
+
+    /** The vCPU threads still running. */
+    int runningVcpus();
+
+    /** Waits until the guest is down and every vCPU thread has returned. */
+    boolean awaitDown(Duration timeout) throws InterruptedException;
+
+    /** Stops the vCPU threads, closes the VM and frees its RAM. Idempotent. */
+    @Override
+    void close();
+
+    /** What the vCPU threads counted: MMIO exits by device model and the errors that ended a thread. */
+    record Stats(long mmioExits, long consoleWrites, long unhandledExits, List<String> errors) {
+        public Stats {
+            errors = List.copyOf(errors);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.gunyah.vmm.vmm;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.GunyahException;
+
+/** The VMM's named VMs. Deactivating the service closes every VM it made. */
+public interface ManagedVms {
+    /**
+     * Creates a VM with its RAM and image in place, not started. EINVAL for a bad spec or an image
+     * that does not fit in RAM before the devicetree's page; EEXIST for a name in use; ENODEV when
+     * the backend is missing; ENOENT when the image cannot be read. Nothing is left on failure.
+     */
+    ManagedVm create(VmSpec spec) throws GunyahException;
+
+    /** A VM by name, or by its VM id written in decimal. */
+    Optional<ManagedVm> find(String nameOrId);
+
+    /** Every managed VM that is not closed, oldest first. */
+    List<ManagedVm> list();
+}

@@ -1,0 +1,280 @@
+package org.gunyah.vmm.vmm.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionHandle;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.MemoryRegion;
+import org.gunyah.vmm.api.Vcpu;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.api.VmState;
+import org.gunyah.vmm.api.dt.Fdt;
+import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.vmm.VmSpec;
+
+/**
+ * A managed VM. {@code lock} orders start, function changes and close; the vCPU threads only
+ * take it to report that they ended.
+ */
+final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
+    private static final Logger LOG = System.getLogger(ManagedVmImpl.class.getName());
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final VmSpec spec;
+    private final Vm vm;
+    private final Arena arena;
+    private final MemorySegment ram;
+    private final long imageSize;
+    private final Console console;
+    private final ExitRouter router;
+    private final Runnable onClose;
+
+    private final Object lock = new Object();
+    private final Map<Integer, Vcpu> vcpus = new HashMap<>();
+    private final Map<VcpuLoop, Thread> loops = new HashMap<>();
+    private final List<String> errors = new ArrayList<>();
+    private boolean started;
+    private volatile boolean stopping;
+
+    private ManagedVmImpl(VmSpec spec, Vm vm, Arena arena, MemorySegment ram, long imageSize, Consumer<String> consoleSink,
+            Runnable onClose) {
+        this.spec = spec;
+        this.vm = vm;
+        this.arena = arena;
+        this.ram = ram;
+        this.imageSize = imageSize;
+        this.console = new Console(consoleSink);
+        this.router = new ExitRouter(console);
+        this.onClose = onClose;
+    }
+
+    /** Creates the VM, its RAM and image; on failure nothing is left. */
+    static ManagedVmImpl create(VmManager manager, VmSpec spec, Consumer<String> consoleSink, Runnable onClose)
+            throws GunyahException {
+        spec.validate();
+        byte[] image = readImage(spec);
+        if (image.length > spec.memorySize() - MemoryRegion.PAGE_SIZE) {
+            throw GunyahException.of(Errno.EINVAL, "image of %d bytes does not fit in %d bytes of RAM with a devicetree page",
+                    image.length, spec.memorySize());
+        }
+        Vm vm = spec.hypervisor().isPresent() ? manager.createVm(spec.hypervisor().get()) : manager.createVm();
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment ram = arena.allocate(spec.memorySize(), MemoryRegion.PAGE_SIZE);
+            MemorySegment.copy(image, 0, ram, ValueLayout.JAVA_BYTE, 0, image.length);
+            vm.setUserMemoryRegion(new MemoryRegion(0, MemoryRegion.RWX, spec.ramBase(), ram));
+            return new ManagedVmImpl(spec, vm, arena, ram, image.length, consoleSink, onClose);
+        } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
+            vm.close();
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static byte[] readImage(VmSpec spec) throws GunyahException {
+        if (spec.image().isEmpty()) {
+            return new byte[0];
+        }
+        try {
+            long size = Files.size(spec.image().get());
+            if (size > spec.memorySize()) {
+                throw GunyahException.of(Errno.EINVAL, "image %s of %d bytes is larger than RAM (%d bytes)",
+                        spec.image().get(), size, spec.memorySize());
+            }
+            return Files.readAllBytes(spec.image().get());
+        } catch (IOException e) {
+            throw GunyahException.of(Errno.ENOENT, "cannot read image %s: %s", spec.image().get(), e.getMessage());
+        }
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public VmSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Vm vm() {
+        return vm;
+    }
+
+    @Override
+    public FunctionHandle addFunction(FunctionDesc desc) throws GunyahException {
+        synchronized (lock) {
+            FunctionHandle handle = vm.addFunction(desc);
+            if (handle.value().orElse(null) instanceof Vcpu vcpu) {
+                vcpus.put(vcpu.id(), vcpu);
+                if (started && !stopping) {
+                    startLoop(vcpu);
+                }
+            }
+            return handle;
+        }
+    }
+
+    @Override
+    public void removeFunction(FunctionDesc desc) throws GunyahException {
+        synchronized (lock) {
+            vm.removeFunction(desc);
+            // The removed vCPU's thread sees ENODEV and ends; forget handles the VM no longer has.
+            vcpus.values().removeIf(v -> vm.functions().stream().noneMatch(f -> sameVcpu(f, v)));
+        }
+    }
+
+    private static boolean sameVcpu(FunctionDesc f, Vcpu v) {
+        try {
+            return f.type() == org.gunyah.vmm.api.FunctionType.VCPU && org.gunyah.vmm.api.VcpuArg.decode(f.arg()).id() == v.id();
+        } catch (GunyahException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void start() throws GunyahException {
+        synchronized (lock) {
+            if (stopping) {
+                throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name());
+            }
+            if (started) {
+                throw GunyahException.of(Errno.EBUSY, "VM %s is already started", name());
+            }
+            if (vcpus.isEmpty()) {
+                throw GunyahException.of(Errno.EINVAL, "VM %s has no vcpu function to run", name());
+            }
+            byte[] dtb = Fdt.encode(GuestDevicetree.of(vm.functions(), spec.ramBase(), spec.memorySize()));
+            long dtbOffset = (spec.memorySize() - dtb.length) & -MemoryRegion.PAGE_SIZE;
+            if (dtbOffset < imageSize) {
+                throw GunyahException.of(Errno.EINVAL, "devicetree of %d bytes does not fit after the %d-byte image",
+                        dtb.length, imageSize);
+            }
+            MemorySegment.copy(dtb, 0, ram, ValueLayout.JAVA_BYTE, dtbOffset, dtb.length);
+            vm.setDtbConfig(spec.ramBase() + dtbOffset, dtb.length);
+            vm.start();
+            started = true;
+            vcpus.values().forEach(this::startLoop);
+        }
+    }
+
+    private void startLoop(Vcpu vcpu) {
+        VcpuLoop loop = new VcpuLoop(vcpu, router, this);
+        Thread t = Thread.ofPlatform().daemon().name("vcpu-" + name() + "-" + vcpu.id()).unstarted(loop);
+        loops.put(loop, t);
+        t.start();
+    }
+
+    @Override
+    public boolean stopping() {
+        return stopping;
+    }
+
+    @Override
+    public void exited(VcpuLoop loop, String error) {
+        synchronized (lock) {
+            loops.remove(loop);
+            if (error != null) {
+                errors.add(error);
+                LOG.log(Level.WARNING, "VM {0}: {1}", name(), error);
+            }
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public String console() {
+        return console.text();
+    }
+
+    @Override
+    public Stats stats() {
+        synchronized (lock) {
+            return new Stats(router.mmioExits(), console.writes(), router.unhandledExits(), errors);
+        }
+    }
+
+    @Override
+    public int runningVcpus() {
+        synchronized (lock) {
+            return loops.size();
+        }
+    }
+
+    @Override
+    public boolean awaitDown(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!vm.awaitDown(timeout)) {
+            return false;
+        }
+        synchronized (lock) {
+            while (!loops.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Thread> threads;
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            loops.keySet().forEach(l -> l.vcpu().kick());
+            threads = List.copyOf(loops.values());
+        }
+        boolean joined = join(threads);
+        vm.close();
+        if (joined || join(threads)) {
+            arena.close();
+        } else {
+            // Freeing RAM under a vCPU thread that still runs would crash the host: leak it instead, loudly.
+            LOG.log(Level.ERROR, "VM {0}: vCPU threads did not end within {1}; its RAM is not freed", name(), JOIN_TIMEOUT);
+        }
+        onClose.run();
+    }
+
+    private static boolean join(List<Thread> threads) {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        for (Thread t : threads) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    VmState state() {
+        return vm.state();
+    }
+}

@@ -1,0 +1,45 @@
+package org.gunyah.vmm.vmm.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.vmm.VmSpec;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@link ManagedVms} as a service; going away closes every VM it made. */
+@Component(service = ManagedVms.class)
+public final class ManagedVmsComponent implements ManagedVms {
+    private final ManagedVmRegistry registry;
+
+    @Activate
+    public ManagedVmsComponent(@Reference VmManager manager) {
+        this.registry = new ManagedVmRegistry(manager);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registry.close();
+    }
+
+    @Override
+    public ManagedVm create(VmSpec spec) throws GunyahException {
+        return registry.create(spec);
+    }
+
+    @Override
+    public Optional<ManagedVm> find(String nameOrId) {
+        return registry.find(nameOrId);
+    }
+
+    @Override
+    public List<ManagedVm> list() {
+        return registry.list();
+    }
+}

@@ -1,0 +1,197 @@
+package org.gunyah.vmm.vmm.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuArg;
+import org.gunyah.vmm.api.VmState;
+import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
+import org.gunyah.vmm.function.irqfd.IrqfdFunction;
+import org.gunyah.vmm.function.vcpu.VcpuFunction;
+import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
+import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.vmm.VmSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManagedVmTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final TestBed bed = new TestBed();
+    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void functions() {
+        bed.provide(FunctionType.VCPU, new VcpuFunction());
+        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
+    }
+
+    @AfterEach
+    void close() {
+        vms.close();
+        bed.close();
+    }
+
+    private Path image(String guest) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/guests/" + guest + ".S")) {
+            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Path file = dir.resolve(guest + ".bin");
+            Files.write(file, A64Assembler.assemble(source, VmSpec.DEFAULT_RAM_BASE).image());
+            return file;
+        }
+    }
+
+    private ManagedVm running(String name, String guest, int vcpus) throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of(name).withMemory(1 << 20).withImage(image(guest)));
+        for (int i = 0; i < vcpus; i++) {
+            vm.addFunction(new VcpuArg(i).desc());
+        }
+        vm.start();
+        return vm;
+    }
+
+    @Test
+    void aGuestPrintsThroughTheConsoleAndExitsWithItsCode() throws Exception {
+        ManagedVm vm = running("hello", "console-hello", 1);
+
+        assertTrue(vm.awaitDown(TIMEOUT));
+        assertEquals("hello from the console\n", vm.console());
+        assertEquals(VmState.EXITED, vm.vm().state());
+        assertEquals(42, vm.vm().exitInfo().orElseThrow().code());
+        assertEquals("hello from the console\n".length(), vm.stats().consoleWrites());
+        assertEquals(0, vm.stats().unhandledExits());
+        assertEquals(0, vm.runningVcpus());
+    }
+
+    @Test
+    void eachVcpuGetsItsOwnThreadAndConsoleLine() throws Exception {
+        ManagedVm vm = running("many", "console-hello", 3);
+
+        assertTrue(vm.awaitDown(TIMEOUT));
+        assertTrue(vm.console().lines().filter("hello from the console"::equals).count() >= 1);
+        assertEquals(0, vm.runningVcpus());
+    }
+
+    @Test
+    void closingARunningVmEndsItsVcpuThreadsAndReturnsEverything() throws Exception {
+        int before = bed.hypervisor.allocatedVms();
+        ManagedVm vm = running("spinner", "spin", 2);
+        assertEquals(2, vm.runningVcpus());
+
+        vm.close();
+
+        assertEquals(0, vm.runningVcpus());
+        assertEquals(VmState.CLOSED, vm.vm().state());
+        assertEquals(before, bed.hypervisor.allocatedVms());
+        assertTrue(vms.find("spinner").isEmpty());
+    }
+
+    @Test
+    void removingAVcpuEndsItsThread() throws Exception {
+        ManagedVm vm = running("shrinking", "spin", 2);
+
+        vm.removeFunction(new VcpuArg(1).desc());
+
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (vm.runningVcpus() != 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, vm.runningVcpus());
+        assertEquals(VmState.RUNNING, vm.vm().state());
+    }
+
+    @Test
+    void aNameInUseIsEexistAndCreatesNothing() throws Exception {
+        vms.create(VmSpec.of("twice"));
+        int before = bed.hypervisor.allocatedVms();
+
+        GunyahException e = assertThrows(GunyahException.class, () -> vms.create(VmSpec.of("twice")));
+
+        assertEquals(Errno.EEXIST, e.errno());
+        assertEquals(before, bed.hypervisor.allocatedVms());
+        assertEquals(1, vms.list().size());
+    }
+
+    @Test
+    void aMalformedNameIsEinval() {
+        GunyahException e = assertThrows(GunyahException.class, () -> vms.create(VmSpec.of("no spaces")));
+
+        assertEquals(Errno.EINVAL, e.errno());
+        assertTrue(vms.list().isEmpty());
+    }
+
+    @Test
+    void memoryThatIsNotWholePagesIsEinval() {
+        GunyahException e = assertThrows(GunyahException.class, () -> vms.create(VmSpec.of("odd").withMemory(12345)));
+
+        assertEquals(Errno.EINVAL, e.errno());
+    }
+
+    @Test
+    void anImageLargerThanRamIsEinvalAndLeavesNoVm() throws Exception {
+        int before = bed.hypervisor.allocatedVms();
+        Path big = dir.resolve("big.bin");
+        Files.write(big, new byte[64 * 1024]);
+
+        GunyahException e = assertThrows(GunyahException.class,
+                () -> vms.create(VmSpec.of("big").withMemory(64 * 1024).withImage(big)));
+
+        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals(before, bed.hypervisor.allocatedVms());
+        assertTrue(vms.find("big").isEmpty());
+    }
+
+    @Test
+    void aMissingImageIsEnoent() {
+        GunyahException e = assertThrows(GunyahException.class,
+                () -> vms.create(VmSpec.of("lost").withImage(dir.resolve("nothing.bin"))));
+
+        assertEquals(Errno.ENOENT, e.errno());
+    }
+
+    @Test
+    void startingWithoutAVcpuIsEinvalAndTheVmCanStillStart() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("empty").withMemory(1 << 20).withImage(image("console-hello")));
+
+        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, vm::start).errno());
+
+        vm.addFunction(new VcpuArg(0).desc());
+        vm.start();
+        assertTrue(vm.awaitDown(TIMEOUT));
+        assertEquals(VmState.EXITED, vm.vm().state());
+    }
+
+    @Test
+    void aSecondStartIsEbusy() throws Exception {
+        ManagedVm vm = running("again", "spin", 1);
+
+        assertEquals(Errno.EBUSY, assertThrows(GunyahException.class, vm::start).errno());
+    }
+
+    @Test
+    void theVmIsFoundByNameOrById() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("findme"));
+
+        assertEquals(vm, vms.find("findme").orElseThrow());
+        assertEquals(vm, vms.find(String.valueOf(vm.vm().id())).orElseThrow());
+        assertTrue(vms.find("other").isEmpty());
+    }
+}
