@@ -1,0 +1,135 @@
+package org.gunyah.vmm.shell;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuArg;
+import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.ProviderInfo;
+import org.gunyah.vmm.api.admin.UndeployOption;
+import org.gunyah.vmm.api.admin.VmInfo;
+import org.gunyah.vmm.vmm.ManagedVms;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/** {@code gunyah:functions}, {@code deploy}, {@code undeploy} and {@code vms}: the insmod/rmmod/lsmod of functions. */
+@Component(service = AdminCommands.class, property = {
+        "osgi.command.scope=gunyah",
+        "osgi.command.function=functions", "osgi.command.function=deploy", "osgi.command.function=undeploy",
+        "osgi.command.function=vms"})
+public final class AdminCommands {
+    private final FunctionAdmin admin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ManagedVms managed;
+
+    @Activate
+    public AdminCommands(@Reference FunctionAdmin admin) {
+        this.admin = admin;
+    }
+
+    @Descriptor("list the function types: their bundle, its state, instances and the VMs using them")
+    public FunctionTable functions() {
+        VmNames names = new VmNames(managed);
+        List<FunctionTable.Row> rows = new ArrayList<>();
+        for (FunctionTypeInfo t : admin.functionTypes()) {
+            long type = Integer.toUnsignedLong(t.type());
+            String users = new TreeMap<>(t.instancesByVm()).entrySet().stream()
+                    .map(e -> names.label(e.getKey()) + "(" + e.getValue() + ")").collect(Collectors.joining(" "));
+            rows.add(row(type, t.provider(), t.provider().state(), t.instances(), users.isEmpty() ? "-" : users));
+            for (ProviderInfo refused : t.refused()) {
+                rows.add(row(type, refused, "REFUSED", 0, "-"));
+            }
+        }
+        return new FunctionTable(rows);
+    }
+
+    private static FunctionTable.Row row(long type, ProviderInfo p, String state, int instances, String users) {
+        String bundle = p.bundleId() < 0 ? "-" : p.bundleId() + " " + p.symbolicName();
+        return new FunctionTable.Row(type, p.name(), bundle, p.version(), state, instances, users);
+    }
+
+    @Descriptor("install and start a function bundle from a file or URL, copying it into the function folder")
+    public String deploy(CommandSession session, @Descriptor("path or URL of the bundle jar") String source) throws GunyahException {
+        FunctionTypeInfo t = admin.deploy(toUri(session, source));
+        ProviderInfo p = t.provider();
+        return String.format("deployed %s (type %d) from bundle %d %s %s", p.name(), Integer.toUnsignedLong(t.type()),
+                p.bundleId(), p.symbolicName(), p.version());
+    }
+
+    private static URI toUri(CommandSession session, String source) {
+        if (source.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !source.matches("[a-zA-Z]:\\\\.*")) {
+            return URI.create(source);
+        }
+        Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
+        return dir.resolve(source).toAbsolutePath().normalize().toUri();
+    }
+
+    @Descriptor("stop a function type's bundle; refused while VMs use it unless forced")
+    public String undeploy(
+            @Descriptor("unbind every instance first (vCPUs stop running, doorbells and interrupts go)")
+            @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
+            @Descriptor("also uninstall the bundle and delete it from the function folder")
+            @Parameter(names = {"-u", "--uninstall"}, presentValue = "true", absentValue = "false") boolean uninstall,
+            @Descriptor("function type number or name") String typeOrName) throws GunyahException {
+        List<UndeployOption> options = new ArrayList<>();
+        if (force) {
+            options.add(UndeployOption.FORCE);
+        }
+        if (uninstall) {
+            options.add(UndeployOption.UNINSTALL);
+        }
+        int instances = admin.functionTypes().stream()
+                .filter(t -> typeOrName.equals(Integer.toUnsignedString(t.type())) || typeOrName.equals(t.provider().name()))
+                .mapToInt(FunctionTypeInfo::instances).sum();
+        admin.undeploy(typeOrName, options.toArray(UndeployOption[]::new));
+        return "undeployed " + typeOrName + (uninstall ? ": bundle uninstalled" : ": bundle stopped")
+                + (instances > 0 ? ", " + instances + " instance" + (instances == 1 ? "" : "s") + " unbound" : "");
+    }
+
+    @Descriptor("list the VMs: id, name, hypervisor, status, vCPUs and functions")
+    public VmTable vms() {
+        VmNames names = new VmNames(managed);
+        List<VmTable.Row> rows = new ArrayList<>();
+        for (VmInfo vm : admin.listVms()) {
+            int vcpus = (int) vm.functions().stream().filter(f -> f.type() == FunctionType.VCPU).count();
+            rows.add(new VmTable.Row(vm.id(), names.name(vm.id()), vm.hypervisor(), vm.state().name(), vcpus,
+                    summary(vm.functions())));
+        }
+        return new VmTable(rows);
+    }
+
+    /** {@code vcpu:0,1 irqfd:2 ioeventfd:1}: vCPU ids, then counts of the other types. */
+    static String summary(List<FunctionDesc> functions) {
+        if (functions.isEmpty()) {
+            return "-";
+        }
+        Map<String, List<String>> byType = new TreeMap<>();
+        for (FunctionDesc f : functions) {
+            String detail;
+            try {
+                detail = f.type() == FunctionType.VCPU ? Integer.toString(VcpuArg.decode(f.arg()).id()) : null;
+            } catch (GunyahException e) {
+                detail = null;
+            }
+            byType.computeIfAbsent(FunctionType.describe(f.type()), k -> new ArrayList<>()).add(detail);
+        }
+        return byType.entrySet().stream().map(e -> e.getKey() + ":" + (e.getValue().getFirst() != null
+                ? String.join(",", e.getValue()) : Integer.toString(e.getValue().size()))).collect(Collectors.joining(" "));
+    }
+}

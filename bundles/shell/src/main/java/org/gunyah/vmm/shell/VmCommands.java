@@ -1,0 +1,240 @@
+package org.gunyah.vmm.shell;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionHandle;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.vmm.Devices;
+import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.vmm.VmSpec;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The VM commands. Their names have hyphens, which Gogo cannot map to Java methods, so they all
+ * arrive at {@link #_main}, which parses them with {@link CommandLine}; each takes {@code --help},
+ * and {@code gunyah:gunyah} lists every command of the scope.
+ */
+@Component(service = VmCommands.class, property = {
+        "osgi.command.scope=gunyah",
+        "osgi.command.function=gunyah",
+        "osgi.command.function=vm-create", "osgi.command.function=vm-start", "osgi.command.function=vm-destroy",
+        "osgi.command.function=vm-console", "osgi.command.function=fn-add", "osgi.command.function=fn-remove"})
+public final class VmCommands {
+    static final List<CommandLine.Usage> USAGES = List.of(
+            new CommandLine.Usage("vm-create", "<name> [--hypervisor <name>] [--memory <size>] [--image <file>]",
+                    "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start", List.of("hypervisor", "memory", "image"), 1, 1),
+            new CommandLine.Usage("vm-start", "<vm>", "write the devicetree from the VM's functions, start it and run its vCPUs", List.of(), 1, 1),
+            new CommandLine.Usage("vm-destroy", "<vm>", "stop the VM and return everything it holds", List.of(), 1, 1),
+            new CommandLine.Usage("vm-console", "<vm>", "print what the guest wrote to its console", List.of(), 1, 1),
+            new CommandLine.Usage("fn-add", "<vm> <type|name> [key=value ...]",
+                    "add a function: vcpu id=N | irqfd label=N [level=true] [fd=N] | ioeventfd addr=A len=N [datamatch=V] [fd=N]"
+                            + " | arg=HEX for other types; makes the eventfd when fd= is absent", List.of(), 2, Integer.MAX_VALUE),
+            new CommandLine.Usage("fn-remove", "<vm> <type|name> [key=value ...]",
+                    "remove the function instance the fields name (as fn-add), closing the eventfd fn-add made", List.of(), 2, Integer.MAX_VALUE));
+
+    private final VmManager manager;
+    private final FunctionAdmin admin;
+    private final ManagedVms managed;
+    private final CreatedEventFds eventFds = new CreatedEventFds();
+
+    @Activate
+    public VmCommands(@Reference VmManager manager, @Reference FunctionAdmin admin, @Reference ManagedVms managed) {
+        this.manager = manager;
+        this.admin = admin;
+        this.managed = managed;
+    }
+
+    @Deactivate
+    void deactivate() {
+        eventFds.closeAll();
+    }
+
+    @Descriptor("the gunyah commands: vm-create, vm-start, vm-destroy, vm-console, fn-add, fn-remove (each takes --help)")
+    public Object _main(CommandSession session, String command, String... args) throws GunyahException {
+        if (command.equals("gunyah")) {
+            return overview();
+        }
+        CommandLine.Usage usage = USAGES.stream().filter(u -> u.name().equals(command)).findFirst()
+                .orElseThrow(() -> GunyahException.of(Errno.ENOENT, "no command gunyah:%s", command));
+        List<String> list = Arrays.asList(args);
+        if (list.contains("--help") || list.contains("-h")) {
+            return usage.line() + "\n  " + usage.description();
+        }
+        CommandLine line = CommandLine.parse(usage, list);
+        return switch (command) {
+            case "vm-create" -> create(session, line);
+            case "vm-start" -> start(line.positional().getFirst());
+            case "vm-destroy" -> destroy(line.positional().getFirst());
+            case "vm-console" -> managed(line.positional().getFirst()).console();
+            case "fn-add" -> addFunction(line.positional());
+            case "fn-remove" -> removeFunction(line.positional());
+            default -> throw GunyahException.of(Errno.ENOENT, "no command gunyah:%s", command);
+        };
+    }
+
+    private static String overview() {
+        StringBuilder b = new StringBuilder("gunyah:functions                      list function types (and gunyah:deploy, gunyah:undeploy; see help)\n"
+                + "gunyah:vms                            list VMs\n");
+        for (CommandLine.Usage u : USAGES) {
+            b.append(u.line()).append("\n    ").append(u.description()).append('\n');
+        }
+        return b.toString().stripTrailing();
+    }
+
+    private String create(CommandSession session, CommandLine line) throws GunyahException {
+        VmSpec spec = VmSpec.of(line.positional().getFirst());
+        if (line.option("hypervisor").isPresent()) {
+            spec = spec.withHypervisor(line.option("hypervisor").get());
+        }
+        if (line.option("memory").isPresent()) {
+            spec = spec.withMemory(Numbers.parseSize("--memory", line.option("memory").get()));
+        }
+        if (line.option("image").isPresent()) {
+            Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
+            spec = spec.withImage(dir.resolve(line.option("image").get()).toAbsolutePath().normalize());
+        }
+        ManagedVm vm = managed.create(spec);
+        return String.format("created VM %s (id %d) on %s: %s of RAM at 0x%x%s", vm.name(), vm.vm().id(), vm.vm().hypervisor(),
+                size(spec.memorySize()), spec.ramBase(), spec.image().map(i -> ", image " + i.getFileName()).orElse(""));
+    }
+
+    private static String size(long bytes) {
+        if (bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        return bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+    }
+
+    private String start(String name) throws GunyahException {
+        ManagedVm vm = managed(name);
+        vm.start();
+        return String.format("started VM %s: %d vCPU%s running, console at 0x%x", vm.name(), vm.runningVcpus(),
+                vm.runningVcpus() == 1 ? "" : "s", Devices.CONSOLE_BASE);
+    }
+
+    private String destroy(String name) throws GunyahException {
+        Optional<ManagedVm> vm = managed.find(name);
+        Vm raw = vm.map(ManagedVm::vm).orElseGet(() -> rawVm(name).orElse(null));
+        if (raw == null) {
+            throw noSuchVm(name);
+        }
+        int id = raw.id();
+        if (vm.isPresent()) {
+            vm.get().close();
+        } else {
+            raw.close();
+        }
+        eventFds.closeAll(id);
+        return "destroyed VM " + name;
+    }
+
+    private ManagedVm managed(String name) throws GunyahException {
+        return managed.find(name).orElseThrow(() -> rawVm(name).isPresent()
+                ? GunyahException.of(Errno.EINVAL, "VM %s was not made by gunyah:vm-create or a configuration", name)
+                : noSuchVm(name));
+    }
+
+    private Optional<Vm> rawVm(String name) {
+        try {
+            return manager.vm(Integer.parseInt(name));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private GunyahException noSuchVm(String name) {
+        return GunyahException.of(Errno.ENOENT, "no VM %s (gunyah:vms lists them)", name);
+    }
+
+    private String addFunction(List<String> args) throws GunyahException {
+        Target target = target(args.getFirst());
+        int type = resolveType(args.get(1));
+        FunctionFields fields = FunctionFields.parse(type, args.subList(2, args.size()));
+        EventFd eventFd = fields.needsEventFd() ? manager.createEventFd(0, 0) : null;
+        try {
+            FunctionDesc desc = fields.desc(eventFd == null ? 0 : eventFd.fd());
+            FunctionHandle handle = target.add(desc);
+            if (eventFd != null) {
+                eventFds.add(target.vm().id(), handle.desc(), eventFd);
+            }
+            return "added " + fields.describe() + " to VM " + args.getFirst()
+                    + (eventFd == null ? "" : " with eventfd " + eventFd.fd());
+        } catch (GunyahException | RuntimeException e) {
+            if (eventFd != null) {
+                eventFd.close();
+            }
+            throw e;
+        }
+    }
+
+    private String removeFunction(List<String> args) throws GunyahException {
+        Target target = target(args.getFirst());
+        int type = resolveType(args.get(1));
+        FunctionFields fields = FunctionFields.parse(type, args.subList(2, args.size()));
+        List<FunctionDesc> before = target.vm().functions();
+        target.remove(fields.desc(0));
+        List<FunctionDesc> gone = new ArrayList<>(before);
+        target.vm().functions().forEach(gone::remove);
+        gone.forEach(d -> eventFds.closeFor(target.vm().id(), d));
+        return "removed " + fields.describe() + " from VM " + args.getFirst();
+    }
+
+    /** A VM the commands change: through the VMM when it made the VM, so that vCPUs get threads. */
+    private record Target(Vm vm, ManagedVm managed) {
+        FunctionHandle add(FunctionDesc desc) throws GunyahException {
+            return managed != null ? managed.addFunction(desc) : vm.addFunction(desc);
+        }
+
+        void remove(FunctionDesc desc) throws GunyahException {
+            if (managed != null) {
+                managed.removeFunction(desc);
+            } else {
+                vm.removeFunction(desc);
+            }
+        }
+    }
+
+    private Target target(String name) throws GunyahException {
+        Optional<ManagedVm> vm = managed.find(name);
+        if (vm.isPresent()) {
+            return new Target(vm.get().vm(), vm.get());
+        }
+        return new Target(rawVm(name).orElseThrow(() -> noSuchVm(name)), null);
+    }
+
+    /** A type number, or a name: a provider's (installed bundles included) or a built-in type's. */
+    int resolveType(String typeOrName) throws GunyahException {
+        if (!typeOrName.isEmpty() && Character.isDigit(typeOrName.charAt(0))) {
+            return Numbers.parseU32("type", typeOrName);
+        }
+        for (FunctionTypeInfo t : admin.functionTypes()) {
+            if (typeOrName.equals(t.provider().name())) {
+                return t.type();
+            }
+        }
+        for (int builtin : new int[] {FunctionType.VCPU, FunctionType.IRQFD, FunctionType.IOEVENTFD}) {
+            if (FunctionType.describe(builtin).equals(typeOrName)) {
+                return builtin;
+            }
+        }
+        throw GunyahException.of(Errno.ENOENT, "no function type named %s (gunyah:functions lists them)", typeOrName);
+    }
+}

@@ -1,0 +1,31 @@
+package org.gunyah.vmm.shell;
+
+import java.util.List;
+
+/** {@code gunyah:vms}: every live VM. */
+record VmTable(List<Row> rows) implements Table {
+
+    /** {@code name} is "-" for a VM made outside the VMM; {@code functions} is a summary. */
+    record Row(int id, String name, String hypervisor, String status, int vcpus, String functions) {
+    }
+
+    VmTable {
+        rows = List.copyOf(rows);
+    }
+
+    @Override
+    public List<String> headings() {
+        return List.of("ID", "NAME", "HYPERVISOR", "STATUS", "VCPUS", "FUNCTIONS");
+    }
+
+    @Override
+    public List<List<String>> cells() {
+        return rows.stream().map(r -> List.of(Integer.toString(r.id()), r.name(), r.hypervisor(), r.status(),
+                Integer.toString(r.vcpus()), r.functions())).toList();
+    }
+
+    @Override
+    public String emptyText() {
+        return "no VMs";
+    }
+}
