@@ -113,7 +113,7 @@ public class DeployIT extends GunyahTestSupport {
             admin.undeploy("3", UndeployOption.FORCE);
             assertEquals(0, vm.functions().size());
             assertEquals(Bundle.RESOLVED, installed(IOEVENTFD).getState());
-            assertFalse(admin.functionType(FunctionType.IOEVENTFD).isPresent());
+            assertFalse(loaded(admin, FunctionType.IOEVENTFD));
         }
     }
 

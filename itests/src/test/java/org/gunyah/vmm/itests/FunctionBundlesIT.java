@@ -86,7 +86,7 @@ public class FunctionBundlesIT extends GunyahTestSupport {
 
             installed(IOEVENTFD).stop();
             assertEquals(List.of(), vm.functions());
-            assertFalse(admin.functionType(FunctionType.IOEVENTFD).isPresent());
+            assertFalse(loaded(admin, FunctionType.IOEVENTFD));
 
             installed(IOEVENTFD).start();
             awaitType(admin, FunctionType.IOEVENTFD);
@@ -192,6 +192,6 @@ public class FunctionBundlesIT extends GunyahTestSupport {
         } finally {
             tracker.close();
         }
-        assertTrue(admin.functionType(type).isPresent());
+        assertTrue(loaded(admin, type));
     }
 }

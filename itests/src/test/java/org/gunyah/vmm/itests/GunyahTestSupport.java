@@ -66,6 +66,11 @@ public abstract class GunyahTestSupport {
         return v;
     }
 
+    /** True when a registered service provides the type (an installed bundle alone does not). */
+    static boolean loaded(org.gunyah.vmm.api.admin.FunctionAdmin admin, int type) {
+        return admin.functionType(type).map(t -> t.provider().serviceId() >= 0).orElse(false);
+    }
+
     protected Bundle installed(String symbolicName) {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));

@@ -37,7 +37,7 @@ record FunctionFields(int type, Map<String, String> values) {
     private static final List<String> RAW = List.of("arg");
 
     FunctionFields {
-        values = Map.copyOf(values);
+        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps the order typed
     }
 
     static FunctionFields parse(int type, List<String> args) throws GunyahException {

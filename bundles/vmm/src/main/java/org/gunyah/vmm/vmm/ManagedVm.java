@@ -47,6 +47,9 @@ public interface ManagedVm extends AutoCloseable {
     /** The vCPU threads still running. */
     int runningVcpus();
 
+    /** Waits until at most {@code count} vCPU threads run (a removed vCPU's thread ends on its own). */
+    boolean awaitRunningVcpus(int count, Duration timeout) throws InterruptedException;
+
     /** Waits until the guest is down and every vCPU thread has returned. */
     boolean awaitDown(Duration timeout) throws InterruptedException;
 

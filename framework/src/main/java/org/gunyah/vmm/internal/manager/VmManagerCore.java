@@ -136,6 +136,9 @@ public final class VmManagerCore implements VmManager {
     }
 
     public List<VmInfo> listVms() {
-        return vms.values().stream().map(vm -> new VmInfo(vm.id(), vm.hypervisor(), vm.state(), vm.functions())).toList();
+        return vms.values().stream().map(vm -> {
+            VmImpl.Holdings h = vm.holdings();
+            return new VmInfo(vm.id(), vm.hypervisor(), vm.state(), vm.functions(), h.tickets(), h.ioHandlers(), h.unclaimedResources());
+        }).toList();
     }
 }

@@ -221,11 +221,17 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     @Override
     public boolean awaitDown(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (!vm.awaitDown(timeout)) {
-            return false;
-        }
+        return vm.awaitDown(timeout) && awaitLoops(0, deadline);
+    }
+
+    @Override
+    public boolean awaitRunningVcpus(int count, Duration timeout) throws InterruptedException {
+        return awaitLoops(count, System.nanoTime() + timeout.toNanos());
+    }
+
+    private boolean awaitLoops(int count, long deadline) throws InterruptedException {
         synchronized (lock) {
-            while (!loops.isEmpty()) {
+            while (loops.size() > count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

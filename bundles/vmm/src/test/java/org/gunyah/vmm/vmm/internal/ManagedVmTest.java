@@ -110,10 +110,7 @@ class ManagedVmTest {
 
         vm.removeFunction(new VcpuArg(1).desc());
 
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (vm.runningVcpus() != 1 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        assertTrue(vm.awaitRunningVcpus(1, TIMEOUT));
         assertEquals(1, vm.runningVcpus());
         assertEquals(VmState.RUNNING, vm.vm().state());
     }
