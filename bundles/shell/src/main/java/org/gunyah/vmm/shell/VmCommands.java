@@ -19,6 +19,8 @@ import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.vmm.Devices;
+import org.gunyah.vmm.vmm.FunctionFields;
+import org.gunyah.vmm.vmm.Numbers;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.ManagedVms;
 import org.gunyah.vmm.vmm.VmSpec;

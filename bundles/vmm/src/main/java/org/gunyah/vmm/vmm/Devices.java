@@ -7,6 +7,11 @@ package org.gunyah.vmm.vmm;
  * <li>Console: {@link #CONSOLE_BASE} + 8 &times; n is vCPU n's transmit register; each byte written
  * there is a character of output, collected into lines per vCPU (so that several vCPUs writing at
  * once do not interleave mid-line). Reads return 0 (never busy).
+ * <li>Exit register: a write of 1 to 8 bytes at {@link #EXIT_REGISTER} ends the guest with the
+ * value as its exit code: every vCPU stops and the VM's status is {@code EXITED(code)}, as after
+ * the hypervisor's own exit call. Reads return 0.
+ * <li>Doorbell responders (declared VMs): an ioeventfd declared with {@code irq=<label>} has the VMM
+ * signal that irqfd each time the guest rings it, as a device answering a kick would.
  * <li>Any other MMIO exit no function handled: a read returns 0 and a write is dropped; both are
  * counted as unhandled.
  * </ul>
@@ -14,6 +19,7 @@ package org.gunyah.vmm.vmm;
 public final class Devices {
     public static final long CONSOLE_BASE = 0x0900_0000L;
     public static final long CONSOLE_SIZE = 0x1000;
+    public static final long EXIT_REGISTER = 0x0900_1000L;
     /** Characters of console output each VM keeps for {@link ManagedVm#console()}. */
     public static final int CONSOLE_KEEP = 64 * 1024;
 

@@ -38,6 +38,13 @@ public interface ManagedVm extends AutoCloseable {
      */
     void start() throws GunyahException;
 
+    /**
+     * RUNNING, CREATED, ... as the VM's state, except that a guest that is down shows how:
+     * {@code EXITED(code)} (through the exit register or the hypervisor's exit call), CRASHED,
+     * LOAD_FAILED; CLOSED once closed.
+     */
+    String status();
+
     /** What the guest wrote to its console so far (the last {@link Devices#CONSOLE_KEEP} characters). */
     String console();
 
@@ -57,8 +64,13 @@ public interface ManagedVm extends AutoCloseable {
     @Override
     void close();
 
-    /** What the vCPU threads counted: MMIO exits by device model and the errors that ended a thread. */
-    record Stats(long mmioExits, long consoleWrites, long unhandledExits, List<String> errors) {
+    /**
+     * What the vCPU threads and device models counted: MMIO exits that reached the VMM, console
+     * bytes, exits no device model took, guest writes the doorbell responders saw (as eventfd
+     * counts) and the interrupts they sent, and the errors that ended a vCPU thread.
+     */
+    record Stats(long mmioExits, long consoleWrites, long unhandledExits, long doorbellSignals, long interruptsSent,
+            List<String> errors) {
         public Stats {
             errors = List.copyOf(errors);
         }

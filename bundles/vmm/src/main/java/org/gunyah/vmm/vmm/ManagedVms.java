@@ -14,6 +14,13 @@ public interface ManagedVms {
      */
     ManagedVm create(VmSpec spec) throws GunyahException;
 
+    /**
+     * Creates, equips and starts a declared VM: its vcpus, irqfds and ioeventfds (loading their
+     * bundles on demand, each with an eventfd of its own), the doorbell responders, then start.
+     * Errnos as {@link #create} and {@link ManagedVm#addFunction}; on failure nothing is left.
+     */
+    ManagedVm launch(VmDeclaration declaration) throws GunyahException;
+
     /** A VM by name, or by its VM id written in decimal. */
     Optional<ManagedVm> find(String nameOrId);
 

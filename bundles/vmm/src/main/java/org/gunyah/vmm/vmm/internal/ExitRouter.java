@@ -1,35 +1,37 @@
 package org.gunyah.vmm.vmm.internal;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
+import org.gunyah.vmm.vmm.Devices;
 
 /** Gives the exits no function handled to the device models; everything else reads as zero. */
 final class ExitRouter {
     private final Console console;
+    private final LongConsumer exitRegister;
     private final LongAdder mmio = new LongAdder();
     private final LongAdder unhandled = new LongAdder();
 
-    ExitRouter(Console console) {
+    ExitRouter(Console console, LongConsumer exitRegister) {
         this.console = console;
+        this.exitRegister = exitRegister;
     }
 
     void route(Vcpu vcpu, VcpuExit exit) {
         switch (exit) {
             case VcpuExit.Mmio m -> {
                 mmio.increment();
-                if (Console.covers(m.physAddr())) {
-                    if (m.isWrite()) {
-                        console.write(m.physAddr(), m.data());
-                    } else {
-                        vcpu.setMmioData(0);
-                    }
-                } else {
+                if (Console.covers(m.physAddr()) && m.isWrite()) {
+                    console.write(m.physAddr(), m.data());
+                } else if (m.physAddr() == Devices.EXIT_REGISTER && m.isWrite()) {
+                    exitRegister.accept(m.len() == 8 ? m.data() : m.data() & ((1L << (8 * m.len())) - 1));
+                } else if (!Console.covers(m.physAddr()) && m.physAddr() != Devices.EXIT_REGISTER) {
                     unhandled.increment();
-                    if (!m.isWrite()) {
-                        vcpu.setMmioData(0);
-                    }
+                }
+                if (!m.isWrite()) {
+                    vcpu.setMmioData(0);
                 }
             }
             case VcpuExit.PortIo p -> unhandled.increment();

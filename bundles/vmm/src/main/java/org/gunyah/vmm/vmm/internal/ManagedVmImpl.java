@@ -13,9 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionHandle;
 import org.gunyah.vmm.api.GunyahException;
@@ -49,8 +51,14 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     private final Map<Integer, Vcpu> vcpus = new HashMap<>();
     private final Map<VcpuLoop, Thread> loops = new HashMap<>();
     private final List<String> errors = new ArrayList<>();
+    private final List<EventFd> eventFds = new ArrayList<>();
+    private final List<EventFd.Subscription> responders = new ArrayList<>();
+    private final LongAdder doorbellSignals = new LongAdder();
+    private final LongAdder interruptsSent = new LongAdder();
     private boolean started;
     private volatile boolean stopping;
+    /** Set once by the exit register: the guest's exit code. */
+    private volatile Long exitCode;
 
     private ManagedVmImpl(VmSpec spec, Vm vm, Arena arena, MemorySegment ram, long imageSize, Consumer<String> consoleSink,
             Runnable onClose) {
@@ -60,7 +68,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
         this.ram = ram;
         this.imageSize = imageSize;
         this.console = new Console(consoleSink);
-        this.router = new ExitRouter(console);
+        this.router = new ExitRouter(console, this::guestExit);
         this.onClose = onClose;
     }
 
@@ -182,9 +190,71 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
         t.start();
     }
 
+    /** The exit register: the first write wins; every vCPU thread then ends. */
+    private void guestExit(long code) {
+        synchronized (lock) {
+            if (exitCode != null) {
+                return;
+            }
+            exitCode = code;
+            loops.keySet().forEach(l -> l.vcpu().kick());
+            lock.notifyAll();
+        }
+    }
+
+    /** Closes {@code eventFd} with the VM. */
+    void adopt(EventFd eventFd) {
+        synchronized (lock) {
+            eventFds.add(eventFd);
+        }
+    }
+
+    /**
+     * A doorbell responder: each time the guest rings {@code doorbell}, its count is taken and
+     * {@code irq} is signalled once. Runs in the ringing vCPU's thread, never blocking.
+     */
+    void respond(EventFd doorbell, EventFd irq) {
+        EventFd.Subscription s = doorbell.subscribe(() -> {
+            try {
+                long n = doorbell.read(Duration.ZERO).orElse(0);
+                if (n > 0) {
+                    doorbellSignals.add(n);
+                    interruptsSent.increment();
+                    irq.signal(1);
+                }
+            } catch (GunyahException e) {
+                // EBADF: the eventfd closed under us as the VM went down; nothing to answer
+            }
+        });
+        synchronized (lock) {
+            responders.add(s);
+        }
+    }
+
     @Override
     public boolean stopping() {
-        return stopping;
+        return stopping || exitCode != null;
+    }
+
+    @Override
+    public String status() {
+        Long code = exitCode;
+        if (stopping) {
+            return code != null ? "EXITED(" + code + ")" : VmState.CLOSED.name();
+        }
+        if (code != null) {
+            return "EXITED(" + code + ")";
+        }
+        VmState state = vm.state();
+        if (state == VmState.EXITED) {
+            return "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")";
+        }
+        return state.name();
+    }
+
+    /** True once the guest cannot run on: exited by either path, crashed, failed, or closed. */
+    private boolean guestDown() {
+        return exitCode != null || stopping || vm.state().isDown();
     }
 
     @Override
@@ -207,7 +277,8 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     @Override
     public Stats stats() {
         synchronized (lock) {
-            return new Stats(router.mmioExits(), console.writes(), router.unhandledExits(), errors);
+            return new Stats(router.mmioExits(), console.writes(), router.unhandledExits(), doorbellSignals.sum(),
+                    interruptsSent.sum(), errors);
         }
     }
 
@@ -221,7 +292,17 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     @Override
     public boolean awaitDown(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        return vm.awaitDown(timeout) && awaitLoops(0, deadline);
+        synchronized (lock) {
+            // A vCPU thread reports every end (status exit, exit register, ENODEV) under the lock.
+            while (!(guestDown() && loops.isEmpty())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        }
     }
 
     @Override
@@ -250,11 +331,20 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
                 return;
             }
             stopping = true;
+            lock.notifyAll();
             loops.keySet().forEach(l -> l.vcpu().kick());
             threads = List.copyOf(loops.values());
         }
         boolean joined = join(threads);
+        List<EventFd.Subscription> subscriptions;
+        List<EventFd> fds;
+        synchronized (lock) {
+            subscriptions = List.copyOf(responders);
+            fds = List.copyOf(eventFds);
+        }
+        subscriptions.forEach(EventFd.Subscription::close);
         vm.close();
+        fds.forEach(EventFd::close);
         if (joined || join(threads)) {
             arena.close();
         } else {

@@ -8,11 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import java.util.HashMap;
+
 import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.IrqfdArg;
+import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.vmm.FunctionFields;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.vmm.VmDeclaration;
 import org.gunyah.vmm.vmm.VmSpec;
 
 /** The named VMs, usable without OSGi: the component and the tests both drive this. */
@@ -47,6 +55,39 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             forget(spec.name());
             throw e;
         }
+    }
+
+    @Override
+    public ManagedVm launch(VmDeclaration declaration) throws GunyahException {
+        ManagedVmImpl vm = (ManagedVmImpl) create(declaration.spec());
+        try {
+            for (int id = 0; id < declaration.vcpus(); id++) {
+                vm.addFunction(new VcpuArg(id).desc());
+            }
+            Map<Integer, EventFd> irqs = new HashMap<>();
+            for (FunctionFields irqfd : declaration.irqfds()) {
+                EventFd fd = eventFd(vm);
+                FunctionDesc desc = irqfd.desc(fd.fd());
+                vm.addFunction(desc);
+                irqs.putIfAbsent(IrqfdArg.decode(desc.arg()).label(), fd);
+            }
+            for (VmDeclaration.Doorbell doorbell : declaration.ioeventfds()) {
+                EventFd fd = eventFd(vm);
+                vm.addFunction(doorbell.fields().desc(fd.fd()));
+                doorbell.irq().ifPresent(label -> vm.respond(fd, irqs.get(label)));
+            }
+            vm.start();
+            return vm;
+        } catch (GunyahException | RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+    }
+
+    private EventFd eventFd(ManagedVmImpl vm) throws GunyahException {
+        EventFd fd = manager.createEventFd(0, EventFd.NONBLOCK);
+        vm.adopt(fd);
+        return fd;
     }
 
     private void forget(String name) {

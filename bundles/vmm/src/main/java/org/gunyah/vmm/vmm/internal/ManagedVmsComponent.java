@@ -7,6 +7,7 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.vmm.VmDeclaration;
 import org.gunyah.vmm.vmm.VmSpec;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,6 +32,11 @@ public final class ManagedVmsComponent implements ManagedVms {
     @Override
     public ManagedVm create(VmSpec spec) throws GunyahException {
         return registry.create(spec);
+    }
+
+    @Override
+    public ManagedVm launch(VmDeclaration declaration) throws GunyahException {
+        return registry.launch(declaration);
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionType;
@@ -22,6 +24,7 @@ import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
 import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.vmm.VmDeclaration;
 import org.gunyah.vmm.vmm.VmSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +116,34 @@ class ManagedVmTest {
         assertTrue(vm.awaitRunningVcpus(1, TIMEOUT));
         assertEquals(1, vm.runningVcpus());
         assertEquals(VmState.RUNNING, vm.vm().state());
+    }
+
+    @Test
+    void aDeclaredVmHasItsDoorbellAnsweredByInterruptsAndExitsThroughTheExitRegister() throws Exception {
+        VmDeclaration declaration = VmDeclaration.parse(Map.of("name", "bell", "memory", "1M", "image",
+                image("doorbell").getFileName().toString(), "irqfds", "label=1", "ioeventfds", "addr=0x0a000000 len=4 irq=1"), dir);
+
+        ManagedVm vm = vms.launch(declaration);
+
+        assertTrue(vm.awaitDown(TIMEOUT));
+        assertEquals("EXITED(3)", vm.status());
+        assertEquals("k\n", vm.console());
+        assertEquals(3, vm.stats().doorbellSignals());
+        assertEquals(3, vm.stats().interruptsSent());
+        assertEquals(List.of("ioeventfd", "irqfd", "vcpu"), vm.vm().functions().stream()
+                .map(f -> org.gunyah.vmm.api.FunctionType.describe(f.type())).sorted().toList());
+    }
+
+    @Test
+    void aLaunchThatFailsLeavesNothing() throws Exception {
+        int before = bed.hypervisor.allocatedVms();
+        VmDeclaration declaration = VmDeclaration.parse(Map.of("name", "broken", "memory", "64K",
+                "ioeventfds", "addr=0x0a000000 len=3"), dir);
+
+        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> vms.launch(declaration)).errno());
+
+        assertEquals(before, bed.hypervisor.allocatedVms());
+        assertTrue(vms.find("broken").isEmpty());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.shell;
+package org.gunyah.vmm.vmm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.shell;
+package org.gunyah.vmm.vmm;
 
 import java.util.Locale;
 
@@ -10,12 +10,12 @@ import org.gunyah.vmm.api.GunyahException;
  * optional {@code _} separators; sizes also take K, M, G (powers of 1024, with or without "iB").
  * Values are 64-bit unsigned; anything else is EINVAL naming the field.
  */
-final class Numbers {
+public final class Numbers {
     private Numbers() {
     }
 
     /** An unsigned 64-bit value. */
-    static long parse(String field, String text) throws GunyahException {
+    public static long parse(String field, String text) throws GunyahException {
         if (text == null || text.isBlank()) {
             throw GunyahException.of(Errno.EINVAL, "%s: a number is needed", field);
         }
@@ -43,7 +43,7 @@ final class Numbers {
     }
 
     /** A value that must fit in 32 bits unsigned. */
-    static int parseU32(String field, String text) throws GunyahException {
+    public static int parseU32(String field, String text) throws GunyahException {
         long v = parse(field, text);
         if (Long.compareUnsigned(v, 0xffff_ffffL) > 0) {
             throw GunyahException.of(Errno.EINVAL, "%s: %s does not fit in 32 bits", field, text);
@@ -52,7 +52,7 @@ final class Numbers {
     }
 
     /** A byte count: a number with an optional K, M or G suffix (KiB, MiB, GiB also accepted). */
-    static long parseSize(String field, String text) throws GunyahException {
+    public static long parseSize(String field, String text) throws GunyahException {
         if (text == null) {
             throw GunyahException.of(Errno.EINVAL, "%s: a size is needed", field);
         }
@@ -82,7 +82,7 @@ final class Numbers {
     }
 
     /** true/false, yes/no, 1/0, on/off. */
-    static boolean parseBoolean(String field, String text) throws GunyahException {
+    public static boolean parseBoolean(String field, String text) throws GunyahException {
         return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.shell;
+package org.gunyah.vmm.vmm;
 
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ import org.gunyah.vmm.api.VcpuArg;
  * Field order does not matter; a missing required field, an unknown or repeated one, or a value
  * that is not a number is EINVAL.
  */
-record FunctionFields(int type, Map<String, String> values) {
+public record FunctionFields(int type, Map<String, String> values) {
 
     private static final Map<Integer, List<String>> FIELDS = Map.of(
             FunctionType.VCPU, List.of("id"),
@@ -36,11 +36,11 @@ record FunctionFields(int type, Map<String, String> values) {
             FunctionType.IOEVENTFD, List.of("addr", "len", "datamatch", "fd"));
     private static final List<String> RAW = List.of("arg");
 
-    FunctionFields {
+    public FunctionFields {
         values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps the order typed
     }
 
-    static FunctionFields parse(int type, List<String> args) throws GunyahException {
+    public static FunctionFields parse(int type, List<String> args) throws GunyahException {
         List<String> known = FIELDS.getOrDefault(type, RAW);
         Map<String, String> values = new LinkedHashMap<>();
         for (String a : args) {
@@ -64,16 +64,16 @@ record FunctionFields(int type, Map<String, String> values) {
     }
 
     /** An irqfd or ioeventfd given without {@code fd=}. */
-    boolean needsEventFd() {
+    public boolean needsEventFd() {
         return (type == FunctionType.IRQFD || type == FunctionType.IOEVENTFD) && !values.containsKey("fd");
     }
 
-    Optional<String> get(String key) {
+    public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(key));
     }
 
     /** The descriptor, with {@code eventFd} standing in for a missing {@code fd}. */
-    FunctionDesc desc(int eventFd) throws GunyahException {
+    public FunctionDesc desc(int eventFd) throws GunyahException {
         return switch (type) {
             case FunctionType.VCPU -> new VcpuArg(u32("id")).desc();
             case FunctionType.IRQFD -> new IrqfdArg(fd(eventFd), u32("label"),
@@ -119,7 +119,7 @@ record FunctionFields(int type, Map<String, String> values) {
     }
 
     /** The fields as typed, for messages: {@code label=3 level=true}. */
-    String describe() {
+    public String describe() {
         StringBuilder b = new StringBuilder(FunctionType.describe(type));
         values.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
         return b.toString();

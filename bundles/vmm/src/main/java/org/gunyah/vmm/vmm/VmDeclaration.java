@@ -1,0 +1,131 @@
+package org.gunyah.vmm.vmm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+
+/**
+ * A VM described by properties, as a Configuration Admin factory configuration
+ * ({@value #FACTORY_PID}) or a {@code .cfg} file gives it:
+ *
+ * <pre>
+ * name        = demo                       required, as {@link VmSpec#validate} wants it
+ * hypervisor  = kvm                        optional: the preferred backend otherwise
+ * memory      = 16M                        optional, default 16M (K, M, G suffixes)
+ * image       = guests/demo.bin            raw image, relative to the runtime's home folder
+ * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
+ * irqfds      = ["label=1", "label=2 level=true"]
+ * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
+ * </pre>
+ *
+ * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An ioeventfd with
+ * {@code irq=<label>} is answered by the VMM: each ring signals that irqfd (see {@link Devices}).
+ * A list may also be one string with entries separated by commas. Anything unknown or malformed
+ * is EINVAL naming the property.
+ */
+public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds, List<Doorbell> ioeventfds) {
+    public static final String FACTORY_PID = "org.gunyah.vmm.vm";
+    public static final int MAX_VCPUS = 64;
+
+    /** An ioeventfd and, when {@code irq} is present, the irqfd label the VMM signals on each ring. */
+    public record Doorbell(FunctionFields fields, Optional<Integer> irq) {
+    }
+
+    public VmDeclaration {
+        irqfds = List.copyOf(irqfds);
+        ioeventfds = List.copyOf(ioeventfds);
+    }
+
+    private static final List<String> KNOWN = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds");
+
+    /**
+     * Reads a declaration; {@code home} resolves a relative image path. Properties of
+     * Configuration Admin and FileInstall themselves ({@code service.*}, {@code felix.*},
+     * {@code component.*}) are ignored.
+     */
+    public static VmDeclaration parse(Map<String, ?> properties, Path home) throws GunyahException {
+        for (String key : properties.keySet()) {
+            if (!KNOWN.contains(key) && !key.startsWith("service.") && !key.startsWith("felix.") && !key.startsWith("component.")) {
+                throw GunyahException.of(Errno.EINVAL, "VM property '%s' is unknown (known: %s)", key, String.join(", ", KNOWN));
+            }
+        }
+        VmSpec spec = VmSpec.of(string(properties, "name").orElseThrow(
+                () -> GunyahException.of(Errno.EINVAL, "a VM declaration needs a name")));
+        Optional<String> hypervisor = string(properties, "hypervisor");
+        if (hypervisor.isPresent()) {
+            spec = spec.withHypervisor(hypervisor.get());
+        }
+        Optional<String> memory = string(properties, "memory");
+        if (memory.isPresent()) {
+            spec = spec.withMemory(Numbers.parseSize("memory", memory.get()));
+        }
+        Optional<String> image = string(properties, "image");
+        if (image.isPresent()) {
+            spec = spec.withImage(home.resolve(image.get()).toAbsolutePath().normalize());
+        }
+        spec.validate();
+        int vcpus = string(properties, "vcpus").isPresent() ? (int) Math.min(Integer.MAX_VALUE,
+                Numbers.parse("vcpus", string(properties, "vcpus").get())) : 1;
+        if (vcpus < 1 || vcpus > MAX_VCPUS) {
+            throw GunyahException.of(Errno.EINVAL, "vcpus must be 1..%d", MAX_VCPUS);
+        }
+        List<FunctionFields> irqfds = new ArrayList<>();
+        for (String entry : list(properties, "irqfds")) {
+            irqfds.add(FunctionFields.parse(FunctionType.IRQFD, words(entry)));
+        }
+        List<Doorbell> doorbells = new ArrayList<>();
+        for (String entry : list(properties, "ioeventfds")) {
+            List<String> words = new ArrayList<>(words(entry));
+            Optional<Integer> irq = Optional.empty();
+            for (String w : List.copyOf(words)) {
+                if (w.startsWith("irq=")) {
+                    int label = Numbers.parseU32("irq", w.substring(4));
+                    if (irqfds.stream().noneMatch(f -> f.get("label").map(l -> parsesTo(l, label)).orElse(false))) {
+                        throw GunyahException.of(Errno.EINVAL, "ioeventfd '%s' answers irq %d, which no irqfd declares", entry, label);
+                    }
+                    irq = Optional.of(label);
+                    words.remove(w);
+                }
+            }
+            doorbells.add(new Doorbell(FunctionFields.parse(FunctionType.IOEVENTFD, words), irq));
+        }
+        return new VmDeclaration(spec, vcpus, irqfds, doorbells);
+    }
+
+    private static boolean parsesTo(String text, int label) {
+        try {
+            return Numbers.parseU32("label", text) == label;
+        } catch (GunyahException e) {
+            return false;
+        }
+    }
+
+    private static List<String> words(String entry) {
+        return Arrays.stream(entry.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    private static Optional<String> string(Map<String, ?> properties, String key) {
+        Object v = properties.get(key);
+        return v == null ? Optional.empty() : Optional.of(String.valueOf(v).strip()).filter(s -> !s.isEmpty());
+    }
+
+    private static List<String> list(Map<String, ?> properties, String key) {
+        Object v = properties.get(key);
+        List<String> out = new ArrayList<>();
+        if (v instanceof String[] a) {
+            out.addAll(Arrays.asList(a));
+        } else if (v instanceof Iterable<?> it) {
+            it.forEach(o -> out.add(String.valueOf(o)));
+        } else if (v != null) {
+            out.addAll(Arrays.asList(String.valueOf(v).split(",")));
+        }
+        return out.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}
