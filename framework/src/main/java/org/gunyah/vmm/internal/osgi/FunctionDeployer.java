@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 
 import org.gunyah.vmm.api.Errno;
@@ -50,24 +52,25 @@ final class FunctionDeployer {
         } catch (IOException | IllegalArgumentException e) {
             throw GunyahException.of(Errno.EINVAL, "cannot read %s: %s", source, e.getMessage());
         }
-        Path copy = repositoryCopy(source, bytes);
-        String location = copy != null ? copy.toUri().toString() : source.toString();
-        Bundle bundle;
-        try {
-            bundle = context.installBundle(location, new ByteArrayInputStream(bytes));
-        } catch (BundleException | SecurityException | IllegalStateException e) {
-            deleteQuietly(copy);
-            throw GunyahException.of(Errno.EINVAL, "%s is not an installable bundle: %s", source, e.getMessage());
-        }
-        try {
-            long type = declaredType(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
-                    "%s %s declares no gunyah.function capability: it is not a function bundle",
-                    bundle.getSymbolicName(), bundle.getVersion()));
-            Optional<Bundle> other = bundles().filter(b -> b != bundle && declaredType(b).orElse(-1L) == type).findFirst();
-            if (other.isPresent()) {
-                throw GunyahException.of(Errno.EEXIST, "function type %d is already provided by %s %s (bundle %d)", type,
-                        other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
+        refuseInstalledTwin(source, bytes);
+        if (FunctionRepository.watched(context)) {
+            // The folder's watcher is the one installer: check a probe, then let the watcher install the copy.
+            Bundle probe = install("gunyah-deploy-probe:" + source, source, bytes);
+            try {
+                checkedType(probe);
+            } finally {
+                uninstallQuietly(probe);
             }
+        }
+        Path copy = repositoryCopy(source, bytes);
+        Bundle bundle = null;
+        try {
+            if (copy != null && FunctionRepository.watched(context)) {
+                bundle = awaitWatcherInstall(copy);
+            } else {
+                bundle = install(copy != null ? copy.toUri().toString() : source.toString(), source, bytes);
+            }
+            long type = checkedType(bundle);
             try {
                 bundle.start();
             } catch (BundleException e) {
@@ -79,14 +82,98 @@ final class FunctionDeployer {
             }
             return core.functionType((int) type).orElseThrow();
         } catch (GunyahException e) {
-            uninstallQuietly(bundle);
-            deleteQuietly(copy);
+            undo(bundle, copy);
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            uninstallQuietly(bundle);
-            deleteQuietly(copy);
+            undo(bundle, copy);
             throw GunyahException.of(Errno.EINTR, "deploy of %s interrupted", source);
+        }
+    }
+
+    private static void undo(Bundle bundle, Path copy) {
+        if (bundle != null) {
+            uninstallQuietly(bundle);
+        }
+        deleteQuietly(copy);
+    }
+
+    private Bundle install(String location, URI source, byte[] bytes) throws GunyahException {
+        try {
+            return context.installBundle(location, new ByteArrayInputStream(bytes));
+        } catch (BundleException | SecurityException | IllegalStateException e) {
+            throw GunyahException.of(Errno.EINVAL, "%s is not an installable bundle: %s", source, e.getMessage());
+        }
+    }
+
+    /** The bundle's function type; EINVAL when it declares none, EEXIST when another bundle declares it. */
+    private long checkedType(Bundle bundle) throws GunyahException {
+        long type = declaredType(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
+                "%s %s declares no gunyah.function capability: it is not a function bundle",
+                bundle.getSymbolicName(), bundle.getVersion()));
+        Optional<Bundle> other = bundles().filter(b -> b != bundle && !isProbe(b) && declaredType(b).orElse(-1L) == type).findFirst();
+        if (other.isPresent()) {
+            throw GunyahException.of(Errno.EEXIST, "function type %d is already provided by %s %s (bundle %d)", type,
+                    other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
+        }
+        return type;
+    }
+
+    private static boolean isProbe(Bundle b) {
+        return b.getLocation().startsWith("gunyah-deploy-probe:");
+    }
+
+    /** EEXIST for a jar whose symbolic name and version are installed already (the framework would refuse it). */
+    private void refuseInstalledTwin(URI source, byte[] bytes) throws GunyahException {
+        try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(bytes))) {
+            Manifest m = jar.getManifest();
+            String bsn = m == null ? null : m.getMainAttributes().getValue("Bundle-SymbolicName");
+            if (bsn == null) {
+                return; // install reports what is wrong with it
+            }
+            String name = bsn.split(";")[0].strip();
+            String version = m.getMainAttributes().getValue("Bundle-Version");
+            org.osgi.framework.Version v = version == null ? org.osgi.framework.Version.emptyVersion
+                    : org.osgi.framework.Version.parseVersion(version.strip());
+            Optional<Bundle> twin = bundles().filter(b -> name.equals(b.getSymbolicName()) && v.equals(b.getVersion())).findFirst();
+            if (twin.isPresent()) {
+                throw GunyahException.of(Errno.EEXIST, "%s %s is installed already (bundle %d)", name, v, twin.get().getBundleId());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not a jar, or a malformed version: install says so with the framework's words
+        }
+    }
+
+    /** Waits, bounded, for the folder's watcher to install {@code copy}. */
+    private Bundle awaitWatcherInstall(Path copy) throws GunyahException, InterruptedException {
+        Path target = copy.toAbsolutePath().normalize();
+        java.util.concurrent.CompletableFuture<Bundle> seen = new java.util.concurrent.CompletableFuture<>();
+        org.osgi.framework.BundleListener listener = event -> {
+            if (event.getType() == org.osgi.framework.BundleEvent.INSTALLED && isAt(event.getBundle(), target)) {
+                seen.complete(event.getBundle());
+            }
+        };
+        context.addBundleListener(listener);
+        try {
+            bundles().filter(b -> isAt(b, target)).findFirst().ifPresent(seen::complete);
+            return seen.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw GunyahException.of(Errno.ENOENT, "the watcher of %s did not install %s within %s", copy.getParent(),
+                    copy.getFileName(), timeout);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            context.removeBundleListener(listener);
+        }
+    }
+
+    /** The bundle was installed from {@code file} (as file:/x, file:///x or a plain path). */
+    static boolean isAt(Bundle b, Path file) {
+        try {
+            URI uri = new URI(b.getLocation()).normalize();
+            return "file".equals(uri.getScheme()) && Path.of(uri).toAbsolutePath().normalize().equals(file);
+        } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return false;
         }
     }
 
@@ -104,7 +191,10 @@ final class FunctionDeployer {
             if (Files.exists(copy)) {
                 throw GunyahException.of(Errno.EEXIST, "the function repository already holds %s", copy.getFileName());
             }
-            Files.write(copy, bytes);
+            // Written beside and moved in whole, so that a folder watcher never reads half a jar.
+            Path partial = copy.resolveSibling("." + copy.getFileName() + ".part");
+            Files.write(partial, bytes);
+            Files.move(partial, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return copy;
         } catch (IOException e) {
             throw GunyahException.of(Errno.EIO, "cannot copy %s into %s: %s", source, dir, e.getMessage());

@@ -20,16 +20,26 @@ import org.osgi.framework.BundleException;
  */
 final class FunctionRepository {
     static final String DIR = "gunyah.functions.dir";
+    /**
+     * Framework property: true when a folder watcher (FileInstall in the runtime) installs the
+     * folder's jars. The framework then installs nothing from it at boot, and a deploy copies into
+     * it and waits for the watcher, so that each jar has exactly one installer.
+     */
+    static final String WATCHED = "gunyah.functions.watched";
     private static final Logger LOG = System.getLogger(FunctionRepository.class.getName());
 
     private FunctionRepository() {
+    }
+
+    static boolean watched(BundleContext context) {
+        return Boolean.parseBoolean(context.getProperty(WATCHED));
     }
 
     /** Installs (without starting) every jar in the folder not installed yet; returns them. */
     static List<Bundle> installAll(BundleContext context) {
         String dir = context.getProperty(DIR);
         List<Bundle> installed = new ArrayList<>();
-        if (dir == null || dir.isBlank()) {
+        if (dir == null || dir.isBlank() || watched(context)) {
             return installed;
         }
         Path folder = Path.of(dir);
@@ -40,7 +50,8 @@ final class FunctionRepository {
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "*.jar")) {
             for (Path jar : jars) {
                 String location = jar.toAbsolutePath().toUri().toString();
-                if (context.getBundle(location) != null) {
+                Path file = jar.toAbsolutePath().normalize();
+                if (java.util.Arrays.stream(context.getBundles()).anyMatch(b -> FunctionDeployer.isAt(b, file))) {
                     continue;
                 }
                 try {
