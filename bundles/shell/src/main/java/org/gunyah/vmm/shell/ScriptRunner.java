@@ -1,0 +1,124 @@
+package org.gunyah.vmm.shell;
+
+import java.io.PrintStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.function.IntConsumer;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.gunyah.vmm.api.GunyahException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * {@code bin/gunyah -c "<commands>"}: when the framework property {@value #SCRIPT} is set, runs its
+ * statements once the gunyah commands are registered, prints each result as the console would,
+ * stops at the first failure (printing its one-line message), and hands the exit status to the
+ * launcher's {@code IntConsumer} service ({@value #EXIT_PROPERTY}), which stops the framework.
+ */
+@Component(immediate = true)
+public final class ScriptRunner {
+    static final String SCRIPT = "gunyah.script";
+    static final String EXIT_PROPERTY = "gunyah.launcher";
+    private static final Logger LOG = System.getLogger(ScriptRunner.class.getName());
+    private static final long COMMANDS_TIMEOUT_MS = 30_000;
+
+    private final CommandProcessor processor;
+    private final Thread thread;
+
+    @Activate
+    public ScriptRunner(@Reference CommandProcessor processor, BundleContext context) {
+        this.processor = processor;
+        String script = context.getProperty(SCRIPT);
+        thread = script == null || script.isBlank() ? null
+                : Thread.ofPlatform().name("gunyah-script").start(() -> report(context, run(context, script)));
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private int run(BundleContext context, String script) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        try {
+            for (String function : new String[] {"functions", "vm-create", "demo"}) {
+                if (!awaitCommand(context, function)) {
+                    err.println("gunyah: the gunyah:" + function + " command did not appear within "
+                            + COMMANDS_TIMEOUT_MS / 1000 + " s: is the VM manager running?");
+                    return 1;
+                }
+            }
+            try (CommandSession session = processor.createSession(System.in, out, err)) {
+                for (String statement : Statements.split(script)) {
+                    try {
+                        Object result = session.execute(statement);
+                        if (result != null) {
+                            out.println(session.format(result, Converter.INSPECT));
+                        }
+                    } catch (Exception e) {
+                        err.println(message(e));
+                        return 1;
+                    }
+                }
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    /** One line: the message of our own failures, which name their errno; the class for others. */
+    static String message(Exception e) {
+        if (e instanceof GunyahException || e instanceof DemoFailure) {
+            return e.getMessage();
+        }
+        return "gunyah: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static boolean awaitCommand(BundleContext context, String function) throws InterruptedException {
+        ServiceTracker<?, ?> t;
+        try {
+            t = new ServiceTracker<>(context, FrameworkUtil.createFilter(
+                    "(&(osgi.command.scope=gunyah)(osgi.command.function=" + function + "))"), null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        t.open();
+        try {
+            return t.waitForService(COMMANDS_TIMEOUT_MS) != null;
+        } finally {
+            t.close();
+        }
+    }
+
+    private static void report(BundleContext context, int status) {
+        try {
+            for (ServiceReference<IntConsumer> ref : context.getServiceReferences(IntConsumer.class,
+                    "(" + EXIT_PROPERTY + "=exit-status)")) {
+                IntConsumer exit = context.getService(ref);
+                if (exit != null) {
+                    exit.accept(status);
+                    context.ungetService(ref);
+                    return;
+                }
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            // the framework is going down already
+        }
+        LOG.log(Level.INFO, "script finished with status {0}; no launcher to tell", status);
+    }
+}
