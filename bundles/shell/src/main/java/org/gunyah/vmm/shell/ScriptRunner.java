@@ -1,5 +1,8 @@
 package org.gunyah.vmm.shell;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -51,8 +54,10 @@ public final class ScriptRunner {
     }
 
     private int run(BundleContext context, String script) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        // The process's own streams: Gogo's ThreadIO replaces System.out with a stream that
+        // forwards to the session's, which must therefore not be System.out itself.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         try {
             for (String function : new String[] {"functions", "vm-create", "demo"}) {
                 if (!awaitCommand(context, function)) {
@@ -61,7 +66,7 @@ public final class ScriptRunner {
                     return 1;
                 }
             }
-            try (CommandSession session = processor.createSession(System.in, out, err)) {
+            try (CommandSession session = processor.createSession(new FileInputStream(FileDescriptor.in), out, err)) {
                 for (String statement : Statements.split(script)) {
                     try {
                         Object result = session.execute(statement);
@@ -82,7 +87,10 @@ public final class ScriptRunner {
     }
 
     /** One line: the message of our own failures, which name their errno; the class for others. */
-    static String message(Exception e) {
+    static String message(Throwable e) {
+        while (e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null) {
+            e = e.getCause();
+        }
         if (e instanceof GunyahException || e instanceof DemoFailure) {
             return e.getMessage();
         }

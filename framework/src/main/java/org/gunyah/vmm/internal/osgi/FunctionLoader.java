@@ -57,7 +57,19 @@ final class FunctionLoader {
 
     private FunctionProvider load(int type) throws GunyahException {
         String typeName = Integer.toUnsignedString(type);
-        Bundle bundle = provider(type).orElseThrow(() -> GunyahException.of(Errno.ENOENT,
+        Optional<Bundle> found = provider(type);
+        if (found.isEmpty() && FunctionRepository.watched(context)) {
+            // A jar just dropped into the folder (or the boot scan still running) may declare it.
+            try {
+                if (FunctionRepository.awaitWatcher(context, System.nanoTime() + timeout.toNanos())) {
+                    found = provider(type);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw GunyahException.of(Errno.EINTR, "interrupted while loading function type %s", typeName);
+            }
+        }
+        Bundle bundle = found.orElseThrow(() -> GunyahException.of(Errno.ENOENT,
                 "no bundle provides gunyah.function type %s", typeName));
         LOG.log(Level.INFO, "loading function type {0} from {1} {2}", typeName, bundle.getSymbolicName(), bundle.getVersion());
         try {

@@ -35,6 +35,55 @@ final class FunctionRepository {
         return Boolean.parseBoolean(context.getProperty(WATCHED));
     }
 
+    /**
+     * Waits until the folder's watcher has installed every jar in the folder, or the deadline
+     * passes; true when none is left pending. Woken by bundle INSTALLED events.
+     */
+    static boolean awaitWatcher(BundleContext context, long deadlineNanos) throws InterruptedException {
+        String dir = context.getProperty(DIR);
+        if (dir == null || dir.isBlank()) {
+            return true;
+        }
+        Object monitor = new Object();
+        org.osgi.framework.BundleListener listener = event -> {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        };
+        context.addBundleListener(listener);
+        try {
+            synchronized (monitor) {
+                while (!pending(context, Path.of(dir)).isEmpty()) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                }
+                return true;
+            }
+        } finally {
+            context.removeBundleListener(listener);
+        }
+    }
+
+    /** The folder's jars that no installed bundle came from. */
+    private static List<Path> pending(BundleContext context, Path folder) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "*.jar")) {
+            Bundle[] bundles = context.getBundles();
+            for (Path jar : jars) {
+                Path file = jar.toAbsolutePath().normalize();
+                if (java.util.Arrays.stream(bundles).noneMatch(b -> FunctionDeployer.isAt(b, file))) {
+                    out.add(jar);
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable folder has nothing to wait for
+        }
+        return out;
+    }
+
     /** Installs (without starting) every jar in the folder not installed yet; returns them. */
     static List<Bundle> installAll(BundleContext context) {
         String dir = context.getProperty(DIR);

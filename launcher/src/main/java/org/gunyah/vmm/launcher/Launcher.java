@@ -1,0 +1,126 @@
+package org.gunyah.vmm.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.main.AutoProcessor;
+import org.apache.felix.main.Main;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * What {@code bin/gunyah} runs: boots Felix from {@code conf/config.properties} (the Felix
+ * launcher's own loading and auto-deploy of {@code system/}), then either starts the Gogo console
+ * ({@code system/console/}), or hands a script to the shell bundle's runner through the framework
+ * property {@code gunyah.script} and exits with the status that runner reports. The framework
+ * cache is a fresh folder per run: the folders ({@code functions/}, {@code deploy/}, {@code conf/})
+ * are the runtime's state.
+ */
+public final class Launcher {
+    static final String HOME = "gunyah.home";
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Mode mode = Mode.parse(args);
+        if (mode instanceof Mode.Usage usage) {
+            if (usage.problem() != null) {
+                System.err.println("gunyah: " + usage.problem());
+            }
+            (usage.problem() == null ? System.out : System.err).println(Mode.USAGE);
+            System.exit(usage.problem() == null ? 0 : 2);
+        }
+        Path home = Path.of(System.getProperty(HOME, ".")).toAbsolutePath().normalize();
+        System.setProperty(HOME, home.toString());
+        System.setProperty(Main.CONFIG_PROPERTIES_PROP, home.resolve("conf").resolve("config.properties").toUri().toString());
+        Map<String, String> config = Main.loadConfigProperties();
+        if (config == null) {
+            System.err.println("gunyah: cannot read " + home.resolve("conf/config.properties"));
+            System.exit(2);
+        }
+        Path cache = Files.createTempDirectory("gunyah-felix-");
+        config.put("org.osgi.framework.storage", cache.toString());
+        config.put(HOME, home.toString());
+        if (mode instanceof Mode.Script script) {
+            config.put("gunyah.script", script.statements());
+        }
+        System.exit(run(mode, home, config, cache));
+    }
+
+    private static int run(Mode mode, Path home, Map<String, String> config, Path cache) throws Exception {
+        Framework framework = new FrameworkFactory().newFramework(config);
+        AtomicInteger status = new AtomicInteger(mode instanceof Mode.Script ? 1 : 0);
+        Thread hook = Thread.ofPlatform().unstarted(() -> stop(framework));
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            framework.init();
+            BundleContext context = framework.getBundleContext();
+            Dictionary<String, Object> props = new Hashtable<>(Map.of("gunyah.launcher", "exit-status"));
+            context.registerService(IntConsumer.class, s -> {
+                status.set(s);
+                Thread.ofPlatform().name("gunyah-stop").start(() -> stop(framework));
+            }, props);
+            AutoProcessor.process(config, context);
+            framework.start();
+            if (mode instanceof Mode.Interactive) {
+                startConsole(context, home.resolve("system").resolve("console"));
+            }
+            framework.waitForStop(0);
+            return status.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook stops the framework
+            }
+            deleteTree(cache);
+        }
+    }
+
+    /** The Gogo shell bundles, started last so that every command is there at the first prompt. */
+    private static void startConsole(BundleContext context, Path folder) throws IOException, BundleException {
+        if (!Files.isDirectory(folder)) {
+            System.err.println("gunyah: no console bundles in " + folder);
+            return;
+        }
+        try (Stream<Path> jars = Files.list(folder)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                Bundle b = context.installBundle(jar.toUri().toString());
+                b.start();
+            }
+        }
+    }
+
+    /** Stops every bundle (the VMM closes its VMs as it goes) and waits, bounded. */
+    private static void stop(Framework framework) {
+        try {
+            if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                framework.stop();
+                framework.waitForStop(20_000);
+            }
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("gunyah: stopping: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}
