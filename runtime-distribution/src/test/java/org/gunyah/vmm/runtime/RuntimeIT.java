@@ -1,0 +1,180 @@
+package org.gunyah.vmm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The zip as a user gets it: unpacked into a fresh folder, then bin/gunyah run as a process of its
+ * own, the way the README says.
+ */
+class RuntimeIT {
+    private static final Path ZIP = Path.of(System.getProperty("gunyah.runtime.zip"));
+    private static final long TIMEOUT_S = 120;
+    private static Path home;
+
+    /** What a run printed (stdout and stderr together) and how it ended. */
+    record Run(int status, String output) {
+        List<String> lines() {
+            return output.lines().toList();
+        }
+    }
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        Path into = Files.createTempDirectory(Files.createDirectories(ZIP.getParent().resolve("it")), "unzipped");
+        try (FileSystem zip = FileSystems.newFileSystem(ZIP, Map.of("enablePosixFileAttributes", "true"));
+                Stream<Path> entries = Files.walk(zip.getPath("/"))) {
+            for (Path entry : entries.toList()) {
+                Path target = into.resolve(zip.getPath("/").relativize(entry).toString());
+                if (Files.isDirectory(entry)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(entry, target, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(entry));
+                }
+            }
+        }
+        try (Stream<Path> top = Files.list(into)) {
+            home = top.findFirst().orElseThrow();
+        }
+    }
+
+    private static Run gunyah(String input, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
+        }
+        return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theZipHoldsTheRuntimeTreeWithAnExecutableLauncher() throws IOException {
+        for (String path : List.of("bin/gunyah", "bin/felix.jar", "bin/gunyah-launcher.jar", "conf/config.properties",
+                "conf/org.apache.felix.fileinstall-deploy.cfg", "conf/org.apache.felix.fileinstall-functions.cfg",
+                "system/console", "deploy", "guests/demo.bin", "guests/demo.cfg", "guests/demo.S", "README.md")) {
+            assertTrue(Files.exists(home.resolve(path)), path);
+        }
+        try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
+            assertEquals(3, functions.filter(p -> p.toString().endsWith(".jar")).count());
+        }
+        assertTrue(Files.getPosixFilePermissions(home.resolve("bin/gunyah")).contains(PosixFilePermission.OTHERS_EXECUTE));
+    }
+
+    @Test
+    void theZipHoldsNothingFromTheBuildMachine() throws IOException {
+        String buildDir = ZIP.getParent().getParent().toAbsolutePath().toString();
+        String userHome = System.getProperty("user.home");
+        try (Stream<Path> all = Files.walk(home)) {
+            for (Path p : all.toList()) {
+                String name = home.relativize(p).toString();
+                assertFalse(name.contains("cache") || name.endsWith(".part") || name.endsWith(".tmp"), name);
+                if (Files.isRegularFile(p) && !name.endsWith(".jar") && !name.endsWith(".bin")) {
+                    String text = Files.readString(p, StandardCharsets.ISO_8859_1);
+                    assertFalse(text.contains(buildDir), name + " names the build folder");
+                    assertFalse(text.contains(userHome + "/"), name + " names the build user's home");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDemoEndsWithItsOkLineAndStatusZero() throws Exception {
+        Run run = gunyah("", "demo");
+
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.lines().getLast().matches("demo: OK hypervisor=emulated vcpus=2 mmio_exits=\\d+ ioeventfd_signals=8"
+                + " irqfd_interrupts=8 status=EXITED\\(0\\)"), run.output());
+        assertTrue(run.output().contains("demo: started org.gunyah.vmm.function.vcpu on first use"), run.output());
+        assertTrue(run.output().contains("demo: guest: Hello from the Gunyah demo guest on vCPU 0"), run.output());
+    }
+
+    @Test
+    void aDemoOnAMissingHypervisorFailsWithOneLine() throws Exception {
+        Run run = gunyah("", "demo", "--hypervisor", "nonesuch");
+
+        assertEquals(1, run.status(), run.output());
+        assertTrue(run.lines().getLast().startsWith("demo: FAILED ENODEV"), run.output());
+    }
+
+    @Test
+    void aScriptDeploysAndUndeploysAFunction() throws Exception {
+        Path jar = Files.createTempDirectory(ZIP.getParent().resolve("it"), "jar").resolve("ioeventfd.jar");
+        try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
+            Files.copy(functions.filter(p -> p.getFileName().toString().contains("ioeventfd")).findFirst().orElseThrow(), jar);
+        }
+
+        Run run = gunyah("", "-c", "gunyah:undeploy --uninstall ioeventfd; gunyah:deploy " + jar
+                + "; gunyah:functions; gunyah:undeploy -u ioeventfd; gunyah:functions");
+
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("undeployed ioeventfd: bundle uninstalled"), run.output());
+        assertTrue(run.output().matches("(?s).*deployed ioeventfd \\(type 3\\) from bundle \\d+ org.gunyah.vmm.function.ioeventfd .*"),
+                run.output());
+        assertTrue(run.output().matches("(?s).*\\n3 +ioeventfd +.* ACTIVE .*"), run.output());
+        assertFalse(run.lines().getLast().contains("ioeventfd"), run.output());
+        try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
+            assertEquals(2, functions.count(), "undeploy -u removed the jar from functions/");
+        }
+        Files.copy(jar, home.resolve("functions").resolve(jar.getFileName()));
+    }
+
+    @Test
+    void aFailingCommandStopsTheScriptWithItsErrnoAndStatusOne() throws Exception {
+        Run run = gunyah("", "-c", "gunyah:vm-create 9lives; gunyah:vms");
+
+        assertEquals(1, run.status(), run.output());
+        assertTrue(run.output().contains("EINVAL: VM name '9lives'"), run.output());
+        assertFalse(run.output().contains("no VMs"), run.output());
+    }
+
+    @Test
+    void theConsoleReadsCommandsAndEndOfInputStopsTheRuntime() throws Exception {
+        Run run = gunyah("gunyah:vms\n");
+
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("no VMs"), run.output());
+    }
+
+    @Test
+    void anUnknownArgumentPrintsTheUsage() throws Exception {
+        Run run = gunyah("", "--frobnicate");
+
+        assertEquals(2, run.status());
+        assertTrue(run.output().contains("usage: gunyah"), run.output());
+    }
+
+}
