@@ -81,11 +81,12 @@ public abstract class GunyahTestSupport {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
         tracker.open();
         try {
-            T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(10));
-            if (service == null) {
+            if (tracker.waitForService(TimeUnit.SECONDS.toMillis(10)) == null) {
                 throw new AssertionError(type.getSimpleName() + " service did not appear within 10 s");
             }
-            return service;
+            // Got through the test's own context, so that closing the tracker does not release it
+            // (a service factory's object, such as Configuration Admin's, dies with its last release).
+            return context.getService(tracker.getServiceReference());
         } finally {
             tracker.close();
         }

@@ -24,6 +24,13 @@ public interface ManagedVms {
     /** A VM by name, or by its VM id written in decimal. */
     Optional<ManagedVm> find(String nameOrId);
 
+    /**
+     * Waits, bounded, until a VM of that name has been started (a declared VM is launched on a
+     * thread of its own, after its configuration arrives: then its functions are bound and its
+     * vCPUs run); empty when none was started in time.
+     */
+    Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException;
+
     /** Every managed VM that is not closed, oldest first. */
     List<ManagedVm> list();
 }

@@ -46,13 +46,14 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds,
     private static final List<String> KNOWN = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds");
 
     /**
-     * Reads a declaration; {@code home} resolves a relative image path. Properties of
-     * Configuration Admin and FileInstall themselves ({@code service.*}, {@code felix.*},
-     * {@code component.*}) are ignored.
+     * Reads a declaration; {@code home} resolves a relative image path. Dotted names belong to
+     * Configuration Admin, DS and FileInstall ({@code service.pid}, {@code component.id},
+     * {@code osgi.ds.satisfying.condition.target}, {@code felix.fileinstall.filename}) and are
+     * ignored; any other unknown name is EINVAL.
      */
     public static VmDeclaration parse(Map<String, ?> properties, Path home) throws GunyahException {
         for (String key : properties.keySet()) {
-            if (!KNOWN.contains(key) && !key.startsWith("service.") && !key.startsWith("felix.") && !key.startsWith("component.")) {
+            if (!KNOWN.contains(key) && !key.contains(".")) {
                 throw GunyahException.of(Errno.EINVAL, "VM property '%s' is unknown (known: %s)", key, String.join(", ", KNOWN));
             }
         }

@@ -46,6 +46,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     private final Console console;
     private final ExitRouter router;
     private final Runnable onClose;
+    private final Runnable onStart;
 
     private final Object lock = new Object();
     private final Map<Integer, Vcpu> vcpus = new HashMap<>();
@@ -57,11 +58,13 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     private final LongAdder interruptsSent = new LongAdder();
     private boolean started;
     private volatile boolean stopping;
+    /** Set when close has returned everything. */
+    private boolean closed;
     /** Set once by the exit register: the guest's exit code. */
     private volatile Long exitCode;
 
     private ManagedVmImpl(VmSpec spec, Vm vm, Arena arena, MemorySegment ram, long imageSize, Consumer<String> consoleSink,
-            Runnable onClose) {
+            Runnable onClose, Runnable onStart) {
         this.spec = spec;
         this.vm = vm;
         this.arena = arena;
@@ -70,11 +73,12 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
         this.console = new Console(consoleSink);
         this.router = new ExitRouter(console, this::guestExit);
         this.onClose = onClose;
+        this.onStart = onStart;
     }
 
     /** Creates the VM, its RAM and image; on failure nothing is left. */
-    static ManagedVmImpl create(VmManager manager, VmSpec spec, Consumer<String> consoleSink, Runnable onClose)
-            throws GunyahException {
+    static ManagedVmImpl create(VmManager manager, VmSpec spec, Consumer<String> consoleSink, Runnable onClose,
+            Runnable onStart) throws GunyahException {
         spec.validate();
         byte[] image = readImage(spec);
         if (image.length > spec.memorySize() - MemoryRegion.PAGE_SIZE) {
@@ -87,7 +91,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
             MemorySegment ram = arena.allocate(spec.memorySize(), MemoryRegion.PAGE_SIZE);
             MemorySegment.copy(image, 0, ram, ValueLayout.JAVA_BYTE, 0, image.length);
             vm.setUserMemoryRegion(new MemoryRegion(0, MemoryRegion.RWX, spec.ramBase(), ram));
-            return new ManagedVmImpl(spec, vm, arena, ram, image.length, consoleSink, onClose);
+            return new ManagedVmImpl(spec, vm, arena, ram, image.length, consoleSink, onClose, onStart);
         } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
             vm.close();
             arena.close();
@@ -181,6 +185,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
             started = true;
             vcpus.values().forEach(this::startLoop);
         }
+        onStart.run();
     }
 
     private void startLoop(Vcpu vcpu) {
@@ -252,9 +257,9 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
         return state.name();
     }
 
-    /** True once the guest cannot run on: exited by either path, crashed, failed, or closed. */
+    /** True once the guest cannot run on: exited by either path, crashed, failed, or closed all through. */
     private boolean guestDown() {
-        return exitCode != null || stopping || vm.state().isDown();
+        return stopping ? closed : exitCode != null || vm.state().isDown();
     }
 
     @Override
@@ -352,6 +357,10 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
             LOG.log(Level.ERROR, "VM {0}: vCPU threads did not end within {1}; its RAM is not freed", name(), JOIN_TIMEOUT);
         }
         onClose.run();
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
     }
 
     private static boolean join(List<Thread> threads) {

@@ -46,9 +46,10 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
         }
         try {
             ManagedVm vm = ManagedVmImpl.create(manager, spec,
-                    line -> LOG.log(Level.INFO, "[{0}] {1}", spec.name(), line), () -> forget(spec.name()));
+                    line -> LOG.log(Level.INFO, "[{0}] {1}", spec.name(), line), () -> forget(spec.name()), this::changed);
             synchronized (byName) {
                 byName.put(spec.name(), vm);
+                byName.notifyAll();
             }
             return vm;
         } catch (GunyahException | RuntimeException e) {
@@ -93,6 +94,14 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     private void forget(String name) {
         synchronized (byName) {
             byName.remove(name);
+            byName.notifyAll();
+        }
+    }
+
+    /** A VM started: wakes {@link #await}. */
+    private void changed() {
+        synchronized (byName) {
+            byName.notifyAll();
         }
     }
 
@@ -104,6 +113,21 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
                 return Optional.of(vm);
             }
             return byName.values().stream().filter(v -> v != null && String.valueOf(v.vm().id()).equals(nameOrId)).findFirst();
+        }
+    }
+
+    @Override
+    public Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (byName) {
+            while (byName.get(name) == null || byName.get(name).vm().state() == org.gunyah.vmm.api.VmState.CREATED) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(byName, left);
+            }
+            return Optional.of(byName.get(name));
         }
     }
 

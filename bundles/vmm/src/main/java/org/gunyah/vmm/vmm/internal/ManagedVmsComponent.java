@@ -45,6 +45,11 @@ public final class ManagedVmsComponent implements ManagedVms {
     }
 
     @Override
+    public Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException {
+        return registry.await(name, timeout);
+    }
+
+    @Override
     public List<ManagedVm> list() {
         return registry.list();
     }
