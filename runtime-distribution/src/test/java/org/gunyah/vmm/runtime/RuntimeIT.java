@@ -41,7 +41,12 @@ class RuntimeIT {
     }
 
     @BeforeAll
-    static void unpack() throws IOException {
+    static void unpackOnce() throws IOException {
+        home = unpack();
+    }
+
+    /** The zip unpacked into a fresh folder; returns the runtime's home in it. */
+    static Path unpack() throws IOException {
         Path into = Files.createTempDirectory(Files.createDirectories(ZIP.getParent().resolve("it")), "unzipped");
         try (FileSystem zip = FileSystems.newFileSystem(ZIP, Map.of("enablePosixFileAttributes", "true"));
                 Stream<Path> entries = Files.walk(zip.getPath("/"))) {
@@ -56,11 +61,15 @@ class RuntimeIT {
             }
         }
         try (Stream<Path> top = Files.list(into)) {
-            home = top.findFirst().orElseThrow();
+            return top.findFirst().orElseThrow();
         }
     }
 
     private static Run gunyah(String input, String... args) throws Exception {
+        return gunyah(home, input, args);
+    }
+
+    private static Run gunyah(Path home, String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
@@ -132,12 +141,13 @@ class RuntimeIT {
 
     @Test
     void aScriptDeploysAndUndeploysAFunction() throws Exception {
+        Path home = unpack(); // this one changes functions/
         Path jar = Files.createTempDirectory(ZIP.getParent().resolve("it"), "jar").resolve("ioeventfd.jar");
         try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
             Files.copy(functions.filter(p -> p.getFileName().toString().contains("ioeventfd")).findFirst().orElseThrow(), jar);
         }
 
-        Run run = gunyah("", "-c", "gunyah:undeploy --uninstall ioeventfd; gunyah:deploy " + jar
+        Run run = gunyah(home, "", "-c", "gunyah:undeploy --uninstall ioeventfd; gunyah:deploy " + jar
                 + "; gunyah:functions; gunyah:undeploy -u ioeventfd; gunyah:functions");
 
         assertEquals(0, run.status(), run.output());
@@ -149,7 +159,6 @@ class RuntimeIT {
         try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
             assertEquals(2, functions.count(), "undeploy -u removed the jar from functions/");
         }
-        Files.copy(jar, home.resolve("functions").resolve(jar.getFileName()));
     }
 
     @Test

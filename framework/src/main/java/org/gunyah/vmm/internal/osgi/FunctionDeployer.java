@@ -53,7 +53,9 @@ final class FunctionDeployer {
             throw GunyahException.of(Errno.EINVAL, "cannot read %s: %s", source, e.getMessage());
         }
         refuseInstalledTwin(source, bytes);
-        if (FunctionRepository.watched(context)) {
+        Path target = repositoryPath(source);
+        boolean watched = target != null && FunctionRepository.watched(context);
+        if (watched) {
             // The folder's watcher is the one installer: check a probe, then let the watcher install the copy.
             Bundle probe = install("gunyah-deploy-probe:" + source, source, bytes);
             try {
@@ -62,14 +64,11 @@ final class FunctionDeployer {
                 uninstallQuietly(probe);
             }
         }
-        Path copy = repositoryCopy(source, bytes);
+        Path copy = null;
         Bundle bundle = null;
-        try {
-            if (copy != null && FunctionRepository.watched(context)) {
-                bundle = awaitWatcherInstall(copy);
-            } else {
-                bundle = install(copy != null ? copy.toUri().toString() : source.toString(), source, bytes);
-            }
+        try (WatcherInstall watcher = watched ? new WatcherInstall(context, target) : null) {
+            copy = repositoryCopy(source, bytes);
+            bundle = watched ? watcher.await(timeout) : install(copy != null ? copy.toUri().toString() : source.toString(), source, bytes);
             long type = checkedType(bundle);
             try {
                 bundle.start();
@@ -144,29 +143,6 @@ final class FunctionDeployer {
         }
     }
 
-    /** Waits, bounded, for the folder's watcher to install {@code copy}. */
-    private Bundle awaitWatcherInstall(Path copy) throws GunyahException, InterruptedException {
-        Path target = copy.toAbsolutePath().normalize();
-        java.util.concurrent.CompletableFuture<Bundle> seen = new java.util.concurrent.CompletableFuture<>();
-        org.osgi.framework.BundleListener listener = event -> {
-            if (event.getType() == org.osgi.framework.BundleEvent.INSTALLED && isAt(event.getBundle(), target)) {
-                seen.complete(event.getBundle());
-            }
-        };
-        context.addBundleListener(listener);
-        try {
-            bundles().filter(b -> isAt(b, target)).findFirst().ifPresent(seen::complete);
-            return seen.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw GunyahException.of(Errno.ENOENT, "the watcher of %s did not install %s within %s", copy.getParent(),
-                    copy.getFileName(), timeout);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            context.removeBundleListener(listener);
-        }
-    }
-
     /** The bundle was installed from {@code file} (as file:/x, file:///x or a plain path). */
     static boolean isAt(Bundle b, Path file) {
         try {
@@ -177,15 +153,24 @@ final class FunctionDeployer {
         }
     }
 
-    /** The copy in the repository folder, or null when none is configured. */
-    private Path repositoryCopy(URI source, byte[] bytes) throws GunyahException {
+    /** Where the copy of {@code source} goes in the repository folder, or null when none is configured. */
+    private Path repositoryPath(URI source) {
         String dir = context.getProperty(FunctionRepository.DIR);
         if (dir == null || dir.isBlank()) {
             return null;
         }
         String path = source.getPath();
         String name = path == null || path.isEmpty() ? "deployed.jar" : Path.of(path).getFileName().toString();
-        Path copy = Path.of(dir).resolve(name.endsWith(".jar") ? name : name + ".jar");
+        return Path.of(dir).resolve(name.endsWith(".jar") ? name : name + ".jar").toAbsolutePath().normalize();
+    }
+
+    /** The copy in the repository folder, or null when none is configured. */
+    private Path repositoryCopy(URI source, byte[] bytes) throws GunyahException {
+        Path copy = repositoryPath(source);
+        if (copy == null) {
+            return null;
+        }
+        String dir = copy.getParent().toString();
         try {
             Files.createDirectories(copy.getParent());
             if (Files.exists(copy)) {
