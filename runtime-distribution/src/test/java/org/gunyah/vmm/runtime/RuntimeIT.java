@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +177,41 @@ class RuntimeIT {
 
         assertEquals(0, run.status(), run.output());
         assertTrue(run.output().contains("no VMs"), run.output());
+    }
+
+    @Test
+    void terminatingTheRuntimeStopsItsRunningVmCleanly() throws Exception {
+        Path spin = Files.createTempDirectory(ZIP.getParent().resolve("it"), "guest").resolve("spin.bin");
+        Files.write(spin, new byte[] {0, 0, 0, 0x14}); // b .
+        Process p = new ProcessBuilder(home.resolve("bin/gunyah").toString()).directory(home.toFile())
+                .redirectErrorStream(true).start();
+        StringBuffer output = new StringBuffer();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    output.append(line).append('\n');
+                    if (line.contains("started VM spinner")) {
+                        started.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                started.completeExceptionally(e);
+            }
+        });
+        var stdin = p.getOutputStream(); // left open: the console must not see the end of its input
+        stdin.write(("gunyah:vm-create spinner --memory 64K --image " + spin + "\ngunyah:fn-add spinner vcpu id=0\n"
+                + "gunyah:vm-start spinner\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        started.get(TIMEOUT_S, TimeUnit.SECONDS);
+
+        p.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook stops the framework
+
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the runtime did not stop within 30 s:\n" + output);
+        reader.join(Duration.ofSeconds(10));
+        assertFalse(output.toString().contains("Exception"), output.toString());
+        assertFalse(output.toString().contains("did not end"), output.toString());
+        stdin.close();
     }
 
     @Test
