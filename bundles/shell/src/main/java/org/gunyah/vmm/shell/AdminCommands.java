@@ -27,20 +27,31 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
-/** {@code gunyah:functions}, {@code deploy}, {@code undeploy} and {@code vms}: the insmod/rmmod/lsmod of functions. */
+/**
+ * {@code gunyah:functions}, {@code deploy}, {@code undeploy} (the lsmod, insmod and rmmod of
+ * functions), {@code vms}, and {@code shutdown}.
+ */
 @Component(service = AdminCommands.class, property = {
         "osgi.command.scope=gunyah",
         "osgi.command.function=functions", "osgi.command.function=deploy", "osgi.command.function=undeploy",
-        "osgi.command.function=vms"})
+        "osgi.command.function=vms", "osgi.command.function=shutdown"})
 public final class AdminCommands {
     private final FunctionAdmin admin;
+    private final org.osgi.framework.BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ManagedVms managed;
 
     @Activate
-    public AdminCommands(@Reference FunctionAdmin admin) {
+    public AdminCommands(@Reference FunctionAdmin admin, org.osgi.framework.BundleContext context) {
         this.admin = admin;
+        this.context = context;
+    }
+
+    @Descriptor("stop the runtime: every VM is torn down, then every bundle stops")
+    public String shutdown() throws org.osgi.framework.BundleException {
+        context.getBundle(org.osgi.framework.Constants.SYSTEM_BUNDLE_LOCATION).stop();
+        return "shutting down";
     }
 
     @Descriptor("list the function types: their bundle, its state, instances and the VMs using them")

@@ -79,7 +79,7 @@ public final class DemoCommand {
         ManagedVm vm;
         try {
             VmDeclaration declaration = VmDeclaration.parse(properties, home);
-            vm = vms.launch(declaration);
+            vm = vms.launch(declaration, line -> out.println("demo: guest: " + line));
             out.println("demo: VM " + vm.name() + " (id " + vm.vm().id() + ") started with " + declaration.vcpus() + " vCPUs");
         } catch (GunyahException e) {
             throw new DemoFailure(e.getMessage());
@@ -88,7 +88,6 @@ public final class DemoCommand {
         }
         try {
             boolean down = vm.awaitDown(GUEST_TIMEOUT);
-            vm.console().lines().forEach(line -> out.println("demo: guest: " + line));
             ManagedVm.Stats stats = vm.stats();
             String status = vm.status();
             if (!down) {

@@ -95,7 +95,8 @@ public final class VmCommands {
     private static String overview() {
         StringBuilder b = new StringBuilder("gunyah:functions                      list function types (and gunyah:deploy, gunyah:undeploy; see help)\n"
                 + "gunyah:vms                            list VMs\n"
-                + "gunyah:demo [--hypervisor <name>]     run the demo VM\n");
+                + "gunyah:demo [--hypervisor <name>]     run the demo VM\n"
+                + "gunyah:shutdown                       stop the runtime and every VM\n");
         for (CommandLine.Usage u : USAGES) {
             b.append(u.line()).append("\n    ").append(u.description()).append('\n');
         }

@@ -25,4 +25,31 @@ public final class Devices {
 
     private Devices() {
     }
+
+    /** The device models a VM may have (a declaration's {@code devices}); every VM has both by default. */
+    public enum Model {
+        CONSOLE("console"),
+        EXIT_REGISTER("exit-register");
+
+        private final String label;
+
+        Model(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** By label; EINVAL naming the known ones otherwise. */
+        public static Model of(String label) throws org.gunyah.vmm.api.GunyahException {
+            for (Model m : values()) {
+                if (m.label.equals(label.strip())) {
+                    return m;
+                }
+            }
+            throw org.gunyah.vmm.api.GunyahException.of(org.gunyah.vmm.api.Errno.EINVAL,
+                    "no device model '%s' (known: console, exit-register)", label.strip());
+        }
+    }
 }

@@ -14,12 +14,18 @@ public interface ManagedVms {
      */
     ManagedVm create(VmSpec spec) throws GunyahException;
 
+    /** As {@link #create(VmSpec)}, with each complete console line also given to {@code console}. */
+    ManagedVm create(VmSpec spec, java.util.function.Consumer<String> console) throws GunyahException;
+
     /**
      * Creates, equips and starts a declared VM: its vcpus, irqfds and ioeventfds (loading their
      * bundles on demand, each with an eventfd of its own), the doorbell responders, then start.
      * Errnos as {@link #create} and {@link ManagedVm#addFunction}; on failure nothing is left.
      */
     ManagedVm launch(VmDeclaration declaration) throws GunyahException;
+
+    /** As {@link #launch(VmDeclaration)}, with each complete console line also given to {@code console}. */
+    ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console) throws GunyahException;
 
     /** A VM by name, or by its VM id written in decimal. */
     Optional<ManagedVm> find(String nameOrId);

@@ -23,6 +23,7 @@ import org.gunyah.vmm.api.GunyahException;
  * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
  * irqfds      = ["label=1", "label=2 level=true"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
+ * devices     = console, exit-register     optional: the device models (default: both)
  * </pre>
  *
  * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An ioeventfd with
@@ -43,7 +44,8 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds,
         ioeventfds = List.copyOf(ioeventfds);
     }
 
-    private static final List<String> KNOWN = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds");
+    private static final List<String> KNOWN = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds",
+            "devices");
 
     /**
      * Reads a declaration; {@code home} resolves a relative image path. Dotted names belong to
@@ -70,6 +72,13 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds,
         Optional<String> image = string(properties, "image");
         if (image.isPresent()) {
             spec = spec.withImage(home.resolve(image.get()).toAbsolutePath().normalize());
+        }
+        if (properties.containsKey("devices")) {
+            java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
+            for (String label : list(properties, "devices")) {
+                models.add(Devices.Model.of(label));
+            }
+            spec = spec.withDevices(models);
         }
         spec.validate();
         int vcpus = string(properties, "vcpus").isPresent() ? (int) Math.min(Integer.MAX_VALUE,

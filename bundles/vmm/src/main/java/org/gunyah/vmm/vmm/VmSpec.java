@@ -1,7 +1,9 @@
 package org.gunyah.vmm.vmm;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.gunyah.vmm.api.Errno;
@@ -11,9 +13,11 @@ import org.gunyah.vmm.api.MemoryRegion;
 /**
  * What a managed VM is made of: a unique name, the backend (empty for the preferred one), guest
  * RAM of {@code memorySize} bytes at guest physical {@code ramBase}, and the raw image copied to
- * the start of RAM, where every vCPU begins.
+ * the start of RAM, where every vCPU begins; {@code devices} are the device models it has (see
+ * {@link Devices}).
  */
-public record VmSpec(String name, Optional<String> hypervisor, long memorySize, long ramBase, Optional<Path> image) {
+public record VmSpec(String name, Optional<String> hypervisor, long memorySize, long ramBase, Optional<Path> image,
+        Set<Devices.Model> devices) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final long DEFAULT_RAM_BASE = 0x4000_0000L;
     /** The most RAM one VM may ask for here: guest RAM is host memory allocated at creation. */
@@ -26,22 +30,27 @@ public record VmSpec(String name, Optional<String> hypervisor, long memorySize, 
     public VmSpec {
         hypervisor = hypervisor == null ? Optional.empty() : hypervisor.filter(h -> !h.isBlank());
         image = image == null ? Optional.empty() : image;
+        devices = devices == null || devices.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(devices));
     }
 
     public static VmSpec of(String name) {
-        return new VmSpec(name, Optional.empty(), DEFAULT_MEMORY, DEFAULT_RAM_BASE, Optional.empty());
+        return new VmSpec(name, Optional.empty(), DEFAULT_MEMORY, DEFAULT_RAM_BASE, Optional.empty(), EnumSet.allOf(Devices.Model.class));
     }
 
     public VmSpec withHypervisor(String name) {
-        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, image);
+        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, image, devices);
     }
 
     public VmSpec withMemory(long size) {
-        return new VmSpec(name, hypervisor, size, ramBase, image);
+        return new VmSpec(name, hypervisor, size, ramBase, image, devices);
     }
 
     public VmSpec withImage(Path file) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, Optional.ofNullable(file));
+        return new VmSpec(name, hypervisor, memorySize, ramBase, Optional.ofNullable(file), devices);
+    }
+
+    public VmSpec withDevices(Set<Devices.Model> models) {
+        return new VmSpec(name, hypervisor, memorySize, ramBase, image, models);
     }
 
     /**

@@ -54,6 +54,14 @@ class VmDeclarationTest {
     }
 
     @Test
+    void devicesChooseTheDeviceModels() throws GunyahException {
+        assertEquals(java.util.Set.of(Devices.Model.CONSOLE),
+                VmDeclaration.parse(Map.of("name", "a", "devices", "console"), HOME).spec().devices());
+        assertEquals(java.util.Set.of(Devices.Model.values()), VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
+    }
+
+    @Test
     void aMissingNameIsEinval() {
         assertEquals(Errno.EINVAL, errno(Map.of("vcpus", "1")));
     }

@@ -45,7 +45,9 @@ public final class DeclaredVm {
     private void run(ManagedVms vms, Map<String, Object> properties, Path base) {
         try {
             VmDeclaration declaration = VmDeclaration.parse(properties, base);
-            ManagedVm launched = vms.launch(declaration);
+            String name = declaration.spec().name();
+            // A declared VM's console is the runtime's, as a serial port on the VMM's terminal would be.
+            ManagedVm launched = vms.launch(declaration, line -> System.out.println("[" + name + "] " + line));
             vm = launched;
             if (gone) {
                 launched.close();
@@ -57,7 +59,7 @@ public final class DeclaredVm {
                     return;
                 }
             }
-            LOG.log(Level.INFO, "VM {0} is down: {1}", launched.name(), launched.status());
+            System.out.println("[" + name + "] the guest is down (" + launched.status() + "); the VM is torn down");
             launched.close();
         } catch (GunyahException e) {
             LOG.log(Level.ERROR, "VM {0} from configuration {1}: {2}", properties.get("name"),

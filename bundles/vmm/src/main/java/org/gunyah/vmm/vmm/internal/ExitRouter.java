@@ -7,7 +7,10 @@ import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
 import org.gunyah.vmm.vmm.Devices;
 
-/** Gives the exits no function handled to the device models; everything else reads as zero. */
+/**
+ * Gives the exits no function handled to the VM's device models (a null one is absent); everything
+ * else reads as zero and is counted as unhandled.
+ */
 final class ExitRouter {
     private final Console console;
     private final LongConsumer exitRegister;
@@ -23,11 +26,13 @@ final class ExitRouter {
         switch (exit) {
             case VcpuExit.Mmio m -> {
                 mmio.increment();
-                if (Console.covers(m.physAddr()) && m.isWrite()) {
+                boolean toConsole = console != null && Console.covers(m.physAddr());
+                boolean toExit = exitRegister != null && m.physAddr() == Devices.EXIT_REGISTER;
+                if (toConsole && m.isWrite()) {
                     console.write(m.physAddr(), m.data());
-                } else if (m.physAddr() == Devices.EXIT_REGISTER && m.isWrite()) {
+                } else if (toExit && m.isWrite()) {
                     exitRegister.accept(m.len() == 8 ? m.data() : m.data() & ((1L << (8 * m.len())) - 1));
-                } else if (!Console.covers(m.physAddr()) && m.physAddr() != Devices.EXIT_REGISTER) {
+                } else if (!toConsole && !toExit) {
                     unhandled.increment();
                 }
                 if (!m.isWrite()) {

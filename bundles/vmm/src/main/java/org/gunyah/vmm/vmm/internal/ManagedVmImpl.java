@@ -27,6 +27,7 @@ import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.VmState;
 import org.gunyah.vmm.api.dt.Fdt;
+import org.gunyah.vmm.vmm.Devices;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.VmSpec;
 
@@ -71,7 +72,8 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
         this.ram = ram;
         this.imageSize = imageSize;
         this.console = new Console(consoleSink);
-        this.router = new ExitRouter(console, this::guestExit);
+        this.router = new ExitRouter(spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
+                spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null);
         this.onClose = onClose;
         this.onStart = onStart;
     }

@@ -36,6 +36,11 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
 
     @Override
     public ManagedVm create(VmSpec spec) throws GunyahException {
+        return create(spec, line -> LOG.log(Level.INFO, "[{0}] {1}", spec.name(), line));
+    }
+
+    @Override
+    public ManagedVm create(VmSpec spec, java.util.function.Consumer<String> console) throws GunyahException {
         spec.validate();
         synchronized (byName) {
             // Reserve the name first so that two creates of one name cannot both build a VM.
@@ -45,8 +50,7 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             byName.put(spec.name(), null);
         }
         try {
-            ManagedVm vm = ManagedVmImpl.create(manager, spec,
-                    line -> LOG.log(Level.INFO, "[{0}] {1}", spec.name(), line), () -> forget(spec.name()), this::changed);
+            ManagedVm vm = ManagedVmImpl.create(manager, spec, console, () -> forget(spec.name()), this::changed);
             synchronized (byName) {
                 byName.put(spec.name(), vm);
                 byName.notifyAll();
@@ -60,7 +64,13 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
 
     @Override
     public ManagedVm launch(VmDeclaration declaration) throws GunyahException {
-        ManagedVmImpl vm = (ManagedVmImpl) create(declaration.spec());
+        String name = declaration.spec().name();
+        return launch(declaration, line -> LOG.log(Level.INFO, "[{0}] {1}", name, line));
+    }
+
+    @Override
+    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console) throws GunyahException {
+        ManagedVmImpl vm = (ManagedVmImpl) create(declaration.spec(), console);
         try {
             for (int id = 0; id < declaration.vcpus(); id++) {
                 vm.addFunction(new VcpuArg(id).desc());

@@ -35,8 +35,18 @@ public final class ManagedVmsComponent implements ManagedVms {
     }
 
     @Override
+    public ManagedVm create(VmSpec spec, java.util.function.Consumer<String> console) throws GunyahException {
+        return registry.create(spec, console);
+    }
+
+    @Override
     public ManagedVm launch(VmDeclaration declaration) throws GunyahException {
         return registry.launch(declaration);
+    }
+
+    @Override
+    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console) throws GunyahException {
+        return registry.launch(declaration, console);
     }
 
     @Override

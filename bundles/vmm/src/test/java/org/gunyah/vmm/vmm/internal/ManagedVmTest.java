@@ -85,6 +85,18 @@ class ManagedVmTest {
     }
 
     @Test
+    void withoutTheConsoleModelItsWritesAreUnhandled() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("mute").withMemory(1 << 20).withImage(image("console-hello"))
+                .withDevices(java.util.Set.of(org.gunyah.vmm.vmm.Devices.Model.EXIT_REGISTER)));
+        vm.addFunction(new VcpuArg(0).desc());
+        vm.start();
+
+        assertTrue(vm.awaitDown(TIMEOUT));
+        assertEquals("", vm.console());
+        assertEquals("hello from the console\n".length(), vm.stats().unhandledExits());
+    }
+
+    @Test
     void eachVcpuGetsItsOwnThreadAndConsoleLine() throws Exception {
         ManagedVm vm = running("many", "console-hello", 3);
 
