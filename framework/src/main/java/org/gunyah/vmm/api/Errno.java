@@ -19,6 +19,7 @@ public enum Errno {
     ENODEV(19, "No such device"),
     EINVAL(22, "Invalid argument"),
     ENOTTY(25, "Inappropriate ioctl for device"),
+    EFBIG(27, "File too large"),
     ENOSPC(28, "No space left on device"),
     ENOSYS(38, "Function not implemented"),
     EBADMSG(74, "Bad message"),

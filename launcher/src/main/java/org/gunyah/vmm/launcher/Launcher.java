@@ -51,6 +51,18 @@ public final class Launcher {
             System.err.println("gunyah: cannot read " + home.resolve("conf/config.properties"));
             System.exit(2);
         }
+        // A -D on the command line (GUNYAH_JAVA_OPTS) wins over the same setting in config.properties.
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (config.containsKey(key)) {
+                config.put(key, System.getProperty(key));
+            }
+        }
+        // pax-logging (the SLF4J behind Jetty and the Web Console) reads its level from system properties only.
+        config.forEach((key, value) -> {
+            if (key.startsWith("org.ops4j.pax.logging.") && System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
         Path cache = Files.createTempDirectory("gunyah-felix-");
         config.put("org.osgi.framework.storage", cache.toString());
         config.put(HOME, home.toString());

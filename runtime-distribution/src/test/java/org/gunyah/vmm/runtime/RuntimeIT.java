@@ -66,6 +66,13 @@ class RuntimeIT {
         }
     }
 
+    /** A port nobody listens on now, so that runtimes in tests never fight over the Web Console's. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private static Run gunyah(String input, String... args) throws Exception {
         return gunyah(home, input, args);
     }
@@ -73,7 +80,9 @@ class RuntimeIT {
     private static Run gunyah(Path home, String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
+        Process p = builder.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try (InputStream in = p.getInputStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -183,8 +192,10 @@ class RuntimeIT {
     void terminatingTheRuntimeStopsItsRunningVmCleanly() throws Exception {
         Path spin = Files.createTempDirectory(ZIP.getParent().resolve("it"), "guest").resolve("spin.bin");
         Files.write(spin, new byte[] {0, 0, 0, 0x14}); // b .
-        Process p = new ProcessBuilder(home.resolve("bin/gunyah").toString()).directory(home.toFile())
-                .redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/gunyah").toString()).directory(home.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
+        Process p = builder.start();
         StringBuffer output = new StringBuffer();
         CompletableFuture<Void> started = new CompletableFuture<>();
         Thread reader = Thread.ofPlatform().start(() -> {

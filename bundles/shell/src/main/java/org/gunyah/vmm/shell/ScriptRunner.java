@@ -34,6 +34,8 @@ public final class ScriptRunner {
     static final String EXIT_PROPERTY = "gunyah.launcher";
     private static final Logger LOG = System.getLogger(ScriptRunner.class.getName());
     private static final long COMMANDS_TIMEOUT_MS = 30_000;
+    /** How long a command missing after start may still be on its way (a component waiting for a configuration). */
+    private static final long LATE_COMMAND_MS = 2_000;
 
     private final CommandProcessor processor;
     private final Thread thread;
@@ -59,8 +61,9 @@ public final class ScriptRunner {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         try {
+            awaitFrameworkStarted(context);
             for (String function : new String[] {"functions", "vm-create", "demo"}) {
-                if (!awaitCommand(context, function)) {
+                if (!awaitCommand(context, function, COMMANDS_TIMEOUT_MS)) {
                     err.println("gunyah: the gunyah:" + function + " command did not appear within "
                             + COMMANDS_TIMEOUT_MS / 1000 + " s: is the VM manager running?");
                     return 1;
@@ -69,10 +72,12 @@ public final class ScriptRunner {
             try (CommandSession session = processor.createSession(new FileInputStream(FileDescriptor.in), out, err)) {
                 for (String statement : Statements.split(script)) {
                     try {
-                        Object result = session.execute(statement);
+                        Object result = execute(context, session, statement);
                         if (result != null) {
                             out.println(session.format(result, Converter.INSPECT));
                         }
+                    } catch (InterruptedException e) {
+                        throw e;
                     } catch (Exception e) {
                         err.println(message(e));
                         return 1;
@@ -83,6 +88,23 @@ public final class ScriptRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
+        }
+    }
+
+    /**
+     * Runs one statement. A command some bundle has not registered yet (they start in parallel
+     * with the script) is waited for, bounded, and the statement tried once more.
+     */
+    private static Object execute(BundleContext context, CommandSession session, String statement) throws Exception {
+        try {
+            return session.execute(statement);
+        } catch (Exception e) {
+            String missing = e.getClass().getSimpleName().equals("CommandNotFoundException") && e.getMessage() != null
+                    ? e.getMessage().replaceFirst("^Command not found: ", "") : null;
+            if (missing == null || !awaitCommand(context, missing.substring(missing.indexOf(':') + 1), LATE_COMMAND_MS)) {
+                throw e;
+            }
+            return session.execute(statement);
         }
     }
 
@@ -97,20 +119,45 @@ public final class ScriptRunner {
         return "gunyah: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    private static boolean awaitCommand(BundleContext context, String function) throws InterruptedException {
+    /**
+     * Every bundle of the runtime has started (and registered its commands) once the framework
+     * reports STARTED; the script thread begins while the later bundles are still starting.
+     */
+    private static void awaitFrameworkStarted(BundleContext context) throws InterruptedException {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        org.osgi.framework.FrameworkListener listener = event -> {
+            if (event.getType() == org.osgi.framework.FrameworkEvent.STARTED) {
+                started.countDown();
+            }
+        };
+        context.addFrameworkListener(listener);
+        try {
+            if (context.getBundle(0).getState() != org.osgi.framework.Bundle.ACTIVE) {
+                started.await(COMMANDS_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            context.removeFrameworkListener(listener);
+        }
+    }
+
+    private static boolean awaitCommand(BundleContext context, String function, long timeoutMs) throws InterruptedException {
         ServiceTracker<?, ?> t;
         try {
             t = new ServiceTracker<>(context, FrameworkUtil.createFilter(
-                    "(&(osgi.command.scope=gunyah)(osgi.command.function=" + function + "))"), null);
+                    "(&(osgi.command.scope=*)(osgi.command.function=" + escape(function) + "))"), null);
         } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+            return false;
         }
         t.open();
         try {
-            return t.waitForService(COMMANDS_TIMEOUT_MS) != null;
+            return t.waitForService(timeoutMs) != null;
         } finally {
             t.close();
         }
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\5c").replace("*", "\\2a").replace("(", "\\28").replace(")", "\\29");
     }
 
     private static void report(BundleContext context, int status) {

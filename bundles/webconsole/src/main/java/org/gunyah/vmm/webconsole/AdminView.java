@@ -1,0 +1,95 @@
+package org.gunyah.vmm.webconsole;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuArg;
+import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.api.admin.ProviderInfo;
+import org.gunyah.vmm.api.admin.VmInfo;
+import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.vmm.ManagedVms;
+
+/**
+ * The page's two tables as rows of strings, with the columns of {@code gunyah:functions} and
+ * {@code gunyah:vms}.
+ */
+final class AdminView {
+    static final List<String> FUNCTION_COLUMNS = List.of("Type", "Name", "Bundle", "Version", "State", "Instances", "Users");
+    static final List<String> VM_COLUMNS = List.of("ID", "Name", "Hypervisor", "Status", "vCPUs", "Functions");
+
+    private AdminView() {
+    }
+
+    /** One row per function type and per refused provider; {@code type} leads each row. */
+    static List<List<String>> functions(FunctionAdmin admin, ManagedVms vms) {
+        Map<Integer, String> names = names(vms);
+        List<List<String>> rows = new ArrayList<>();
+        for (FunctionTypeInfo t : admin.functionTypes()) {
+            String type = Integer.toUnsignedString(t.type());
+            String users = new TreeMap<>(t.instancesByVm()).entrySet().stream()
+                    .map(e -> names.getOrDefault(e.getKey(), Integer.toString(e.getKey())) + "(" + e.getValue() + ")")
+                    .collect(Collectors.joining(" "));
+            rows.add(row(type, t.provider(), t.provider().state(), t.instances(), users.isEmpty() ? "-" : users));
+            for (ProviderInfo refused : t.refused()) {
+                rows.add(row(type, refused, "REFUSED", 0, "-"));
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> row(String type, ProviderInfo p, String state, int instances, String users) {
+        return List.of(type, p.name(), p.bundleId() < 0 ? "-" : p.bundleId() + " " + p.symbolicName(), p.version(), state,
+                Integer.toString(instances), users);
+    }
+
+    static List<List<String>> vms(FunctionAdmin admin, ManagedVms vms) {
+        Map<Integer, String> names = names(vms);
+        List<List<String>> rows = new ArrayList<>();
+        for (VmInfo vm : admin.listVms()) {
+            long vcpus = vm.functions().stream().filter(f -> f.type() == FunctionType.VCPU).count();
+            rows.add(List.of(Integer.toString(vm.id()), names.getOrDefault(vm.id(), "-"), vm.hypervisor(), vm.state().name(),
+                    Long.toString(vcpus), summary(vm.functions())));
+        }
+        return rows;
+    }
+
+    private static Map<Integer, String> names(ManagedVms vms) {
+        Map<Integer, String> names = new LinkedHashMap<>();
+        if (vms != null) {
+            for (ManagedVm vm : vms.list()) {
+                names.put(vm.vm().id(), vm.name());
+            }
+        }
+        return names;
+    }
+
+    /** {@code vcpu:0,1 irqfd:2}, as gunyah:vms shows it. */
+    private static String summary(List<FunctionDesc> functions) {
+        if (functions.isEmpty()) {
+            return "-";
+        }
+        Map<String, List<String>> byType = new TreeMap<>();
+        for (FunctionDesc f : functions) {
+            String id = null;
+            if (f.type() == FunctionType.VCPU) {
+                try {
+                    id = Integer.toString(VcpuArg.decode(f.arg()).id());
+                } catch (GunyahException e) {
+                    id = null;
+                }
+            }
+            byType.computeIfAbsent(FunctionType.describe(f.type()), k -> new ArrayList<>()).add(id);
+        }
+        return byType.entrySet().stream().map(e -> e.getKey() + ":" + (e.getValue().getFirst() != null
+                ? String.join(",", e.getValue()) : Integer.toString(e.getValue().size()))).collect(Collectors.joining(" "));
+    }
+}
