@@ -144,6 +144,18 @@ class WebConsoleIT {
     }
 
     @Test
+    void aCrossSitePostToAStockPageIsRefusedToo() throws Exception {
+        HttpRequest stop = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/system/console/bundles/1")).timeout(WAIT)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Origin", "http://evil.example").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("action=stop")).build();
+
+        HttpResponse<String> r = http.send(stop, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(403, r.statusCode(), r.body());
+    }
+
+    @Test
     void anUploadThatIsNoFunctionBundleIsRefusedAndLeavesNothing() throws Exception {
         Path plain = Files.createTempDirectory(home, "upload").resolve("plain.jar");
         Manifest m = new Manifest();
