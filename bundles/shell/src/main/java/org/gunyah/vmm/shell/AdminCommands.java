@@ -83,12 +83,16 @@ public final class AdminCommands {
                 p.bundleId(), p.symbolicName(), p.version());
     }
 
-    private static URI toUri(CommandSession session, String source) {
-        if (source.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !source.matches("[a-zA-Z]:\\\\.*")) {
-            return URI.create(source);
+    private static URI toUri(CommandSession session, String source) throws GunyahException {
+        try {
+            if (source.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !source.matches("[a-zA-Z]:\\\\.*")) {
+                return URI.create(source);
+            }
+            Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
+            return dir.resolve(source).toAbsolutePath().normalize().toUri();
+        } catch (IllegalArgumentException e) {
+            throw GunyahException.of(org.gunyah.vmm.api.Errno.EINVAL, "'%s' is neither a path nor a URL: %s", source, e.getMessage());
         }
-        Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
-        return dir.resolve(source).toAbsolutePath().normalize().toUri();
     }
 
     @Descriptor("stop a function type's bundle; refused while VMs use it unless forced")

@@ -113,7 +113,11 @@ public final class VmCommands {
         }
         if (line.option("image").isPresent()) {
             Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
-            spec = spec.withImage(dir.resolve(line.option("image").get()).toAbsolutePath().normalize());
+            try {
+                spec = spec.withImage(dir.resolve(line.option("image").get()).toAbsolutePath().normalize());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw GunyahException.of(Errno.EINVAL, "--image '%s' is not a path: %s", line.option("image").get(), e.getReason());
+            }
         }
         ManagedVm vm = managed.create(spec);
         return String.format("created VM %s (id %d) on %s: %s of RAM at 0x%x%s", vm.name(), vm.vm().id(), vm.vm().hypervisor(),

@@ -71,7 +71,11 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds,
         }
         Optional<String> image = string(properties, "image");
         if (image.isPresent()) {
-            spec = spec.withImage(home.resolve(image.get()).toAbsolutePath().normalize());
+            try {
+                spec = spec.withImage(home.resolve(image.get()).toAbsolutePath().normalize());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw GunyahException.of(Errno.EINVAL, "image '%s' is not a path: %s", image.get(), e.getReason());
+            }
         }
         if (properties.containsKey("devices")) {
             java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
