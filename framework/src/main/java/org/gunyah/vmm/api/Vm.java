@@ -51,6 +51,13 @@ public interface Vm extends AutoCloseable {
     FunctionHandle addFunction(FunctionDesc desc) throws GunyahException;
 
     /**
+     * {@link #addFunction}, but only with a provider bound to the type now: it never loads a
+     * function bundle, so that re-adding a function once its type is back cannot undo an undeploy.
+     * Empty when the type has no provider; otherwise as {@link #addFunction}, errnos included.
+     */
+    Optional<FunctionHandle> addFunctionIfProvided(FunctionDesc desc) throws GunyahException;
+
+    /**
      * {@code GH_VM_REMOVE_FUNCTION}: unbinds the instance of that type the function says the
      * argument names. E2BIG over the size limit; ENOENT when none matches (also for an empty
      * argument).

@@ -110,6 +110,12 @@ public final class VmManagerCore implements VmManager {
         return fds.create(initval, flags);
     }
 
+    @Override
+    public Subscription onFunctionProvided(java.util.function.IntConsumer listener) {
+        registry.addProvidedListener(listener);
+        return () -> registry.removeProvidedListener(listener);
+    }
+
     // the admin view (FunctionAdmin without deploy, which needs the OSGi framework)
 
     public List<FunctionTypeInfo> functionTypes() {

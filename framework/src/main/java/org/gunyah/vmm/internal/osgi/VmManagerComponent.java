@@ -155,6 +155,11 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     }
 
     @Override
+    public Subscription onFunctionProvided(java.util.function.IntConsumer listener) {
+        return core.onFunctionProvided(listener);
+    }
+
+    @Override
     public List<FunctionTypeInfo> functionTypes() {
         return deployer.withInstalled(core.functionTypes());
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * The function registry keyed by type (the kernel's {@code gh_vm_functions} xarray). One provider
@@ -24,6 +25,7 @@ public final class FunctionRegistry {
 
     private final Map<Integer, Entry> entries = new TreeMap<>();
     private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<IntConsumer> providedListeners = new CopyOnWriteArrayList<>();
     /** Providers whose instances are being unbound: no new instance may pin them. */
     private final Set<FunctionProvider> leaving = new HashSet<>();
 
@@ -35,18 +37,46 @@ public final class FunctionRegistry {
         listeners.add(listener);
     }
 
+    /**
+     * Tells {@code listener} the type number each time a provider becomes bound to a type: a new
+     * one, or a refused candidate taking over. Called in that provider's thread, after the binding.
+     */
+    public void addProvidedListener(IntConsumer listener) {
+        providedListeners.add(listener);
+    }
+
+    public void removeProvidedListener(IntConsumer listener) {
+        providedListeners.remove(listener);
+    }
+
+    private void provided(int type) {
+        for (IntConsumer l : providedListeners) {
+            try {
+                l.accept(type);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "a listener failed on function type " + Integer.toUnsignedString(type), e);
+            }
+        }
+    }
+
     /** Offers a provider; true when it is bound to its type, false when the type was taken. */
     public boolean add(FunctionProvider provider) {
+        boolean bound;
         synchronized (entries) {
             Entry e = entries.get(provider.type());
-            if (e == null) {
+            bound = e == null;
+            if (bound) {
                 entries.put(provider.type(), new Entry(provider, List.of()));
                 entries.notifyAll();
-                return true;
+            } else {
+                List<FunctionProvider> refused = new ArrayList<>(e.refused());
+                refused.add(provider);
+                entries.put(provider.type(), new Entry(e.bound(), List.copyOf(refused)));
             }
-            List<FunctionProvider> refused = new ArrayList<>(e.refused());
-            refused.add(provider);
-            entries.put(provider.type(), new Entry(e.bound(), List.copyOf(refused)));
+        }
+        if (bound) {
+            provided(provider.type());
+            return true;
         }
         LOG.log(Level.WARNING, "refused {0} as provider of function type {1}: already provided by {2}",
                 provider.info(), Integer.toUnsignedString(provider.type()), lookup(provider.type()).map(FunctionProvider::info).orElse(null));
@@ -78,26 +108,32 @@ public final class FunctionRegistry {
                 l.providerLeaving(provider);
             }
         } finally {
+            boolean replaced;
             synchronized (entries) {
                 leaving.remove(provider);
-                forget(provider);
+                replaced = forget(provider);
                 entries.notifyAll();
+            }
+            if (replaced) {
+                provided(provider.type());
             }
         }
     }
 
-    private void forget(FunctionProvider provider) {
+    /** Drops the bound provider; true when a refused candidate took its type. */
+    private boolean forget(FunctionProvider provider) {
         Entry e = entries.get(provider.type());
         if (e == null || e.bound() != provider) {
-            return;
+            return false;
         }
         if (e.refused().isEmpty()) {
             entries.remove(provider.type());
-        } else {
-            FunctionProvider next = e.refused().getFirst();
-            entries.put(provider.type(), new Entry(next, List.copyOf(e.refused().subList(1, e.refused().size()))));
-            LOG.log(Level.INFO, "{0} now provides function type {1}", next.info(), Integer.toUnsignedString(provider.type()));
+            return false;
         }
+        FunctionProvider next = e.refused().getFirst();
+        entries.put(provider.type(), new Entry(next, List.copyOf(e.refused().subList(1, e.refused().size()))));
+        LOG.log(Level.INFO, "{0} now provides function type {1}", next.info(), Integer.toUnsignedString(provider.type()));
+        return true;
     }
 
     /** The provider bound to {@code type}: {@code gh_vm_get_function}'s lookup. */

@@ -244,13 +244,30 @@ public final class VmImpl implements Vm {
 
     @Override
     public FunctionHandle addFunction(FunctionDesc desc) throws GunyahException {
+        checkSize(desc);
+        requireOpen();
+        FunctionProvider provider = env.resolver().resolve(desc.type()).orElseThrow(() -> GunyahException.of(Errno.ENOENT,
+                "no bundle provides gunyah.function type %s", Integer.toUnsignedString(desc.type())));
+        return bind(provider, desc);
+    }
+
+    @Override
+    public Optional<FunctionHandle> addFunctionIfProvided(FunctionDesc desc) throws GunyahException {
+        checkSize(desc);
+        requireOpen();
+        Optional<FunctionProvider> provider = env.registry().lookup(desc.type());
+        return provider.isEmpty() ? Optional.empty() : Optional.of(bind(provider.get(), desc));
+    }
+
+    private static void checkSize(FunctionDesc desc) throws GunyahException {
         if (desc.argSize() > FunctionType.MAX_ARG_SIZE) {
             throw GunyahException.of(Errno.E2BIG, "%s: argument of %d bytes exceeds GH_FN_MAX_ARG_SIZE (%d)",
                     FunctionType.describe(desc.type()), desc.argSize(), FunctionType.MAX_ARG_SIZE);
         }
-        requireOpen();
-        FunctionProvider provider = env.resolver().resolve(desc.type()).orElseThrow(() -> GunyahException.of(Errno.ENOENT,
-                "no bundle provides gunyah.function type %s", Integer.toUnsignedString(desc.type())));
+    }
+
+    /** Binds a new instance pinning {@code provider}; on failure the VM is as before. */
+    private FunctionHandle bind(FunctionProvider provider, FunctionDesc desc) throws GunyahException {
         VmFunction fn = provider.acquire();
         if (fn == null) {
             throw GunyahException.of(Errno.ENOENT, "the provider of function type %s is going away", Integer.toUnsignedString(desc.type()));

@@ -82,4 +82,35 @@ class FunctionRegistryTest {
         assertSame(bound, registry.lookup(4).orElseThrow());
         assertEquals(List.of(), registry.snapshot().get(4).refused());
     }
+
+    @Test
+    void providedListenersHearABoundProviderAndACandidateTakingOverButNotARefusal() {
+        List<Integer> provided = new ArrayList<>();
+        registry.addProvidedListener(provided::add);
+        P bound = new P(5, "bound");
+        registry.add(bound);
+        registry.add(new P(5, "candidate"));
+        registry.remove(bound);
+        registry.remove(registry.lookup(5).orElseThrow());
+        assertEquals(List.of(5, 5), provided);
+    }
+
+    @Test
+    void aProvidedListenerRunsAfterTheBindingSoALookupFindsTheProvider() {
+        P p = new P(6, "p");
+        List<Boolean> found = new ArrayList<>();
+        registry.addProvidedListener(type -> found.add(registry.lookup(type).orElse(null) == p));
+        registry.add(p);
+        assertEquals(List.of(true), found);
+    }
+
+    @Test
+    void aRemovedProvidedListenerHearsNothing() {
+        List<Integer> provided = new ArrayList<>();
+        java.util.function.IntConsumer listener = provided::add;
+        registry.addProvidedListener(listener);
+        registry.removeProvidedListener(listener);
+        registry.add(new P(7, "p"));
+        assertEquals(List.of(), provided);
+    }
 }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gunyah.vmm.api.Errno;
@@ -77,6 +79,35 @@ class VmImplTest {
         GunyahException e = assertThrows(GunyahException.class, () -> vm.addFunction(new FunctionDesc(77, new byte[4])));
         assertEquals(Errno.ENOENT, e.errno());
         assertTrue(e.getMessage().contains("type 77"), e.getMessage());
+    }
+
+    @Test
+    void addIfProvidedBindsWhenTheTypeHasAProvider() throws GunyahException {
+        Vm vm = manager.createVm();
+        assertTrue(vm.addFunctionIfProvided(desc(1)).isPresent());
+        assertEquals(List.of(desc(1)), vm.functions());
+        assertEquals(1, provider.pins.get());
+    }
+
+    @Test
+    void addIfProvidedNeverLoadsAProviderAndChangesNothingWithoutOne() throws GunyahException {
+        List<Integer> loads = new ArrayList<>();
+        manager.setResolver(type -> {
+            loads.add(type);
+            return Optional.empty();
+        });
+        Vm vm = manager.createVm();
+        assertEquals(Optional.empty(), vm.addFunctionIfProvided(new FunctionDesc(77, new byte[4])));
+        assertEquals(List.of(), loads);
+        assertEquals(List.of(), vm.functions());
+    }
+
+    @Test
+    void addIfProvidedKeepsAddsErrnos() throws GunyahException {
+        Vm vm = manager.createVm();
+        assertErrno(Errno.E2BIG, () -> vm.addFunctionIfProvided(new FunctionDesc(TYPE, new byte[257])));
+        vm.close();
+        assertErrno(Errno.ENODEV, () -> vm.addFunctionIfProvided(desc(1)));
     }
 
     @Test
