@@ -11,7 +11,10 @@ package org.gunyah.vmm.vmm;
  * value as its exit code: every vCPU stops and the VM's status is {@code EXITED(code)}, as after
  * the hypervisor's own exit call. Reads return 0.
  * <li>Doorbell responders (declared VMs): an ioeventfd declared with {@code irq=<label>} has the VMM
- * signal that irqfd each time the guest rings it, as a device answering a kick would.
+ * signal that irqfd each time the guest rings it, as a device answering a kick would. While that
+ * ioeventfd is not bound (its function bundle is being replaced), the same write reaches the VMM
+ * as an MMIO exit and is answered the same way, as a VMM without ioeventfds handles every kick:
+ * the ioeventfd is a fast path, never the only path.
  * <li>Any other MMIO exit no function handled: a read returns 0 and a write is dropped; both are
  * counted as unhandled.
  * </ul>

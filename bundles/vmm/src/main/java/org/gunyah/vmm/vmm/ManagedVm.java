@@ -23,12 +23,27 @@ public interface ManagedVm extends AutoCloseable {
 
     /**
      * {@link Vm#addFunction}; a vCPU added to a running VM starts running at once. The errnos are
-     * the VM's.
+     * the VM's. The VM keeps the function: when its type's bundle goes away (a forced undeploy, an
+     * update, a refresh, a deleted jar), the VM manager unbinds it, and the VMM adds it again as
+     * soon as a provider of the type is back, a vCPU resuming where it stopped. It never loads a
+     * bundle to do so, so an undeploy stands until something deploys the type again.
      */
     FunctionHandle addFunction(FunctionDesc desc) throws GunyahException;
 
-    /** {@link Vm#removeFunction}; a removed vCPU's thread ends. The errnos are the VM's. */
+    /** {@link Vm#removeFunction}; a removed vCPU's thread ends, and the VM no longer keeps it. The errnos are the VM's. */
     void removeFunction(FunctionDesc desc) throws GunyahException;
+
+    /** The functions the VM keeps that are not bound now (their type has no provider yet). */
+    List<FunctionDesc> missingFunctions();
+
+    /** Waits until every function the VM keeps is bound, e.g. after a function bundle was replaced. */
+    boolean awaitFunctions(Duration timeout) throws InterruptedException;
+
+    /**
+     * {@code length} bytes of guest RAM from guest physical {@code addr}, as a debugger's peek.
+     * EFAULT when the range is not inside the VM's RAM; EINVAL for a negative length.
+     */
+    byte[] readGuest(long addr, int length) throws GunyahException;
 
     /**
      * Writes the devicetree (one cpu per vcpu function, one doorbell per irqfd label) at the end
@@ -66,11 +81,13 @@ public interface ManagedVm extends AutoCloseable {
 
     /**
      * What the vCPU threads and device models counted: MMIO exits that reached the VMM, console
-     * bytes, exits no device model took, guest writes the doorbell responders saw (as eventfd
-     * counts) and the interrupts they sent, and the errors that ended a vCPU thread.
+     * bytes, exits no device model took, guest writes the doorbell responders saw through their
+     * ioeventfds (as eventfd counts) and as MMIO exits while an ioeventfd was not bound, the
+     * interrupts they sent, the functions re-added after their type came back, and the errors
+     * that ended a vCPU thread or a re-add.
      */
-    record Stats(long mmioExits, long consoleWrites, long unhandledExits, long doorbellSignals, long interruptsSent,
-            List<String> errors) {
+    record Stats(long mmioExits, long consoleWrites, long unhandledExits, long doorbellSignals, long doorbellExits,
+            long interruptsSent, long functionsRestored, List<String> errors) {
         public Stats {
             errors = List.copyOf(errors);
         }

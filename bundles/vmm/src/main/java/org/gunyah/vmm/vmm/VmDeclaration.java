@@ -21,22 +21,29 @@ import org.gunyah.vmm.api.GunyahException;
  * memory      = 16M                        optional, default 16M (K, M, G suffixes)
  * image       = guests/demo.bin            raw image, relative to the runtime's home folder
  * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
- * irqfds      = ["label=1", "label=2 level=true"]
+ * irqfds      = ["label=1", "label=2 level=true cpu=1"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
  * devices     = console, exit-register     optional: the device models (default: both)
  * </pre>
  *
- * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An ioeventfd with
- * {@code irq=<label>} is answered by the VMM: each ring signals that irqfd (see {@link Devices}).
+ * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An irqfd's
+ * {@code cpu=<vcpu id>} aims its interrupt at that vCPU in the devicetree (default: the first). An
+ * ioeventfd with {@code irq=<label>} is answered by the VMM: each ring signals that irqfd, and a
+ * ring that reaches the VMM as an MMIO exit, because the ioeventfd is not bound at that moment,
+ * is answered the same way (see {@link Devices}).
  * A list may also be one string with entries separated by commas. Anything unknown or malformed
  * is EINVAL naming the property.
  */
-public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds, List<Doorbell> ioeventfds) {
+public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List<Doorbell> ioeventfds) {
     public static final String FACTORY_PID = "org.gunyah.vmm.vm";
     public static final int MAX_VCPUS = 64;
 
     /** An ioeventfd and, when {@code irq} is present, the irqfd label the VMM signals on each ring. */
     public record Doorbell(FunctionFields fields, Optional<Integer> irq) {
+    }
+
+    /** An irqfd and, when {@code cpu} is present, the vCPU its interrupt is aimed at. */
+    public record Interrupt(FunctionFields fields, Optional<Integer> cpu) {
     }
 
     public VmDeclaration {
@@ -90,9 +97,21 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds,
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             throw GunyahException.of(Errno.EINVAL, "vcpus must be 1..%d", MAX_VCPUS);
         }
-        List<FunctionFields> irqfds = new ArrayList<>();
+        List<Interrupt> irqfds = new ArrayList<>();
         for (String entry : list(properties, "irqfds")) {
-            irqfds.add(FunctionFields.parse(FunctionType.IRQFD, words(entry)));
+            List<String> words = new ArrayList<>(words(entry));
+            Optional<Integer> cpu = Optional.empty();
+            for (String w : List.copyOf(words)) {
+                if (w.startsWith("cpu=")) {
+                    int id = Numbers.parseU32("cpu", w.substring(4));
+                    if (id >= vcpus) {
+                        throw GunyahException.of(Errno.EINVAL, "irqfd '%s' aims at vCPU %d, but the VM has %d", entry, id, vcpus);
+                    }
+                    cpu = Optional.of(id);
+                    words.remove(w);
+                }
+            }
+            irqfds.add(new Interrupt(FunctionFields.parse(FunctionType.IRQFD, words), cpu));
         }
         List<Doorbell> doorbells = new ArrayList<>();
         for (String entry : list(properties, "ioeventfds")) {
@@ -101,7 +120,7 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<FunctionFields> irqfds,
             for (String w : List.copyOf(words)) {
                 if (w.startsWith("irq=")) {
                     int label = Numbers.parseU32("irq", w.substring(4));
-                    if (irqfds.stream().noneMatch(f -> f.get("label").map(l -> parsesTo(l, label)).orElse(false))) {
+                    if (irqfds.stream().noneMatch(f -> f.fields().get("label").map(l -> parsesTo(l, label)).orElse(false))) {
                         throw GunyahException.of(Errno.EINVAL, "ioeventfd '%s' answers irq %d, which no irqfd declares", entry, label);
                     }
                     irq = Optional.of(label);

@@ -34,9 +34,19 @@ class VmDeclarationTest {
         assertEquals(2 << 20, d.spec().memorySize());
         assertEquals(Optional.of(Path.of("/opt/gunyah/guests/demo.bin")), d.spec().image());
         assertEquals(2, d.vcpus());
-        assertEquals(new IrqfdArg(9, 2, IrqfdArg.LEVEL).desc(), d.irqfds().get(1).desc(9));
+        assertEquals(new IrqfdArg(9, 2, IrqfdArg.LEVEL).desc(), d.irqfds().get(1).fields().desc(9));
         assertEquals(Optional.of(1), d.ioeventfds().get(0).irq());
         assertEquals(IoeventfdArg.matching(0x0a000008, 8, 7, 5).desc(), d.ioeventfds().get(1).fields().desc(5));
+    }
+
+    @Test
+    void anIrqfdMayAimItsInterruptAtAVcpuOfTheVm() throws GunyahException {
+        VmDeclaration d = VmDeclaration.parse(Map.of("name", "a", "vcpus", "2", "irqfds", "label=1 cpu=1, label=2"), HOME);
+
+        assertEquals(Optional.of(1), d.irqfds().get(0).cpu());
+        assertEquals(Optional.empty(), d.irqfds().get(1).cpu());
+        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class,
+                () -> VmDeclaration.parse(Map.of("name", "a", "vcpus", "2", "irqfds", "label=1 cpu=2"), HOME)).errno());
     }
 
     @Test

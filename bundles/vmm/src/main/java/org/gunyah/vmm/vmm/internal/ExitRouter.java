@@ -1,5 +1,8 @@
 package org.gunyah.vmm.vmm.internal;
 
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
@@ -16,16 +19,36 @@ final class ExitRouter {
     private final LongConsumer exitRegister;
     private final LongAdder mmio = new LongAdder();
     private final LongAdder unhandled = new LongAdder();
+    private final List<Doorbell> doorbells = new CopyOnWriteArrayList<>();
+
+    /** A guest write the VMM answers itself when no ioeventfd took it; an empty {@code datamatch} takes any value. */
+    record Doorbell(long addr, int len, OptionalLong datamatch, Runnable ring) {
+        boolean matches(VcpuExit.Mmio m) {
+            return m.isWrite() && m.physAddr() == addr && m.len() == len
+                    && (datamatch.isEmpty() || datamatch.getAsLong() == m.data());
+        }
+    }
 
     ExitRouter(Console console, LongConsumer exitRegister) {
         this.console = console;
         this.exitRegister = exitRegister;
     }
 
+    /** Answers guest writes matching an ioeventfd that did not take them (see {@link org.gunyah.vmm.vmm.Devices}). */
+    void addDoorbell(Doorbell doorbell) {
+        doorbells.add(doorbell);
+    }
+
     void route(Vcpu vcpu, VcpuExit exit) {
         switch (exit) {
             case VcpuExit.Mmio m -> {
                 mmio.increment();
+                for (Doorbell d : doorbells) {
+                    if (d.matches(m)) {
+                        d.ring().run();
+                        return;
+                    }
+                }
                 boolean toConsole = console != null && Console.covers(m.physAddr());
                 boolean toExit = exitRegister != null && m.physAddr() == Devices.EXIT_REGISTER;
                 if (toConsole && m.isWrite()) {

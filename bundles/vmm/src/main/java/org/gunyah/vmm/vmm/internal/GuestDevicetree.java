@@ -1,6 +1,7 @@
 package org.gunyah.vmm.vmm.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 import org.gunyah.vmm.api.FunctionDesc;
@@ -14,13 +15,14 @@ import org.gunyah.vmm.vmm.Devices;
 /**
  * The devicetree a managed VM starts with, written from its functions as a userspace VMM does:
  * a cpu node per vcpu function, a doorbell per distinct irqfd label (SPIs given out in label order
- * from 0, all aimed at the first cpu), memory, and the console.
+ * from 0, each aimed at the cpu {@code targets} names for its label, else the first), memory, and
+ * the console.
  */
 final class GuestDevicetree {
     private GuestDevicetree() {
     }
 
-    static DtNode of(List<FunctionDesc> functions, long ramBase, long ramSize) throws GunyahException {
+    static DtNode of(List<FunctionDesc> functions, Map<Integer, Integer> targets, long ramBase, long ramSize) throws GunyahException {
         TreeSet<Integer> cpus = new TreeSet<>();
         TreeSet<Integer> labels = new TreeSet<>();
         for (FunctionDesc f : functions) {
@@ -41,7 +43,7 @@ final class GuestDevicetree {
                     .property("compatible", "gunyah-doorbell")
                     .property("gunyah,label", label)
                     .property("interrupts", 0, spi++, 1)
-                    .property("gunyah,target-cpu", cpus.isEmpty() ? 0 : cpus.first())
+                    .property("gunyah,target-cpu", targets.getOrDefault(label, cpus.isEmpty() ? 0 : cpus.first()))
                     .build());
         }
         return DtNode.builder("")

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -21,6 +23,7 @@ import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionHandle;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.api.MemoryRegion;
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.Vm;
@@ -57,6 +60,12 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     private final List<EventFd.Subscription> responders = new ArrayList<>();
     private final LongAdder doorbellSignals = new LongAdder();
     private final LongAdder interruptsSent = new LongAdder();
+    private final LongAdder doorbellExits = new LongAdder();
+    private final LongAdder restored = new LongAdder();
+    /** What the VM was given and not asked to remove: what {@link #restore} re-adds. */
+    private final List<FunctionDesc> kept = new ArrayList<>();
+    /** irqfd label to the vCPU its interrupt is aimed at, for the devicetree. */
+    private final Map<Integer, Integer> interruptTargets = new HashMap<>();
     private boolean started;
     private volatile boolean stopping;
     /** Set when close has returned everything. */
@@ -136,20 +145,110 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     public FunctionHandle addFunction(FunctionDesc desc) throws GunyahException {
         synchronized (lock) {
             FunctionHandle handle = vm.addFunction(desc);
-            if (handle.value().orElse(null) instanceof Vcpu vcpu) {
-                vcpus.put(vcpu.id(), vcpu);
-                if (started && !stopping) {
-                    startLoop(vcpu);
-                }
+            bound(handle);
+            if (!kept.contains(desc)) {
+                kept.add(desc);
             }
             return handle;
+        }
+    }
+
+    /** A new instance: a vCPU gets its thread when the VM runs. Caller holds {@code lock}. */
+    private void bound(FunctionHandle handle) {
+        if (handle.value().orElse(null) instanceof Vcpu vcpu) {
+            vcpus.put(vcpu.id(), vcpu);
+            if (started && !stopping && exitCode == null) {
+                startLoop(vcpu);
+            }
+        }
+    }
+
+    /**
+     * A provider of {@code type} is bound again: re-adds the kept functions of that type that its
+     * predecessor's departure unbound. Runs on the registry's restore thread, never loading a bundle.
+     */
+    void restore(int type) {
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            List<FunctionDesc> bound = vm.functions();
+            for (FunctionDesc desc : kept) {
+                if (desc.type() != type || bound.contains(desc)) {
+                    continue;
+                }
+                try {
+                    Optional<FunctionHandle> handle = vm.addFunctionIfProvided(desc);
+                    if (handle.isEmpty()) {
+                        break; // gone again already: its next return restores the rest
+                    }
+                    restored.increment();
+                    bound(handle.get());
+                } catch (GunyahException e) {
+                    errors.add("re-adding " + desc + ": " + e.getMessage());
+                    LOG.log(Level.WARNING, "VM {0}: could not re-add {1}: {2}", name(), desc, e.getMessage());
+                }
+            }
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public List<FunctionDesc> missingFunctions() {
+        synchronized (lock) {
+            List<FunctionDesc> bound = vm.functions();
+            return kept.stream().filter(d -> !bound.contains(d)).toList();
+        }
+    }
+
+    @Override
+    public boolean awaitFunctions(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            // restore() notifies; the short wait also sees a type that came back through another path.
+            while (!stopping && !missingFunctions().isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return !stopping;
+        }
+    }
+
+    @Override
+    public byte[] readGuest(long addr, int length) throws GunyahException {
+        if (length < 0) {
+            throw GunyahException.of(Errno.EINVAL, "length %d is negative", length);
+        }
+        long offset = addr - spec.ramBase();
+        if (Long.compareUnsigned(addr, spec.ramBase()) < 0 || Long.compareUnsigned(offset, spec.memorySize() - length) > 0) {
+            throw GunyahException.of(Errno.EFAULT, "0x%x..+%d is outside the VM's RAM at 0x%x..+%d", addr, length,
+                    spec.ramBase(), spec.memorySize());
+        }
+        synchronized (lock) {
+            if (stopping) {
+                throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name());
+            }
+            return ram.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** Aims irqfd {@code label}'s interrupt at vCPU {@code cpu} in the devicetree written at start. */
+    void aim(int label, int cpu) {
+        synchronized (lock) {
+            interruptTargets.put(label, cpu);
         }
     }
 
     @Override
     public void removeFunction(FunctionDesc desc) throws GunyahException {
         synchronized (lock) {
+            List<FunctionDesc> before = vm.functions();
             vm.removeFunction(desc);
+            List<FunctionDesc> after = vm.functions();
+            kept.removeIf(d -> before.contains(d) && !after.contains(d));
             // The removed vCPU's thread sees ENODEV and ends; forget handles the VM no longer has.
             vcpus.values().removeIf(v -> vm.functions().stream().noneMatch(f -> sameVcpu(f, v)));
         }
@@ -175,7 +274,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
             if (vcpus.isEmpty()) {
                 throw GunyahException.of(Errno.EINVAL, "VM %s has no vcpu function to run", name());
             }
-            byte[] dtb = Fdt.encode(GuestDevicetree.of(vm.functions(), spec.ramBase(), spec.memorySize()));
+            byte[] dtb = Fdt.encode(GuestDevicetree.of(kept, interruptTargets, spec.ramBase(), spec.memorySize()));
             long dtbOffset = (spec.memorySize() - dtb.length) & -MemoryRegion.PAGE_SIZE;
             if (dtbOffset < imageSize) {
                 throw GunyahException.of(Errno.EINVAL, "devicetree of %d bytes does not fit after the %d-byte image",
@@ -220,7 +319,13 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
      * A doorbell responder: each time the guest rings {@code doorbell}, its count is taken and
      * {@code irq} is signalled once. Runs in the ringing vCPU's thread, never blocking.
      */
-    void respond(EventFd doorbell, EventFd irq) {
+    void respond(EventFd doorbell, EventFd irq, IoeventfdArg arg) {
+        router.addDoorbell(new ExitRouter.Doorbell(arg.addr(), arg.len(),
+                (arg.flags() & IoeventfdArg.DATAMATCH) != 0 ? OptionalLong.of(arg.datamatch()) : OptionalLong.empty(), () -> {
+                    doorbellExits.increment();
+                    interruptsSent.increment();
+                    irq.signal(1);
+                }));
         EventFd.Subscription s = doorbell.subscribe(() -> {
             try {
                 long n = doorbell.read(Duration.ZERO).orElse(0);
@@ -285,7 +390,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
     public Stats stats() {
         synchronized (lock) {
             return new Stats(router.mmioExits(), console.writes(), router.unhandledExits(), doorbellSignals.sum(),
-                    interruptsSent.sum(), errors);
+                    doorbellExits.sum(), interruptsSent.sum(), restored.sum(), errors);
         }
     }
 

@@ -7,17 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import java.util.HashMap;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
-import org.gunyah.vmm.vmm.FunctionFields;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.ManagedVms;
 import org.gunyah.vmm.vmm.VmDeclaration;
@@ -29,9 +31,20 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
 
     private final VmManager manager;
     private final Map<String, ManagedVm> byName = new LinkedHashMap<>();
+    /** Re-adds functions off the thread that registered their provider, one type at a time. */
+    private final ExecutorService restorer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("vmm-restore").factory());
+    private final VmManager.Subscription provided;
 
     public ManagedVmRegistry(VmManager manager) {
         this.manager = manager;
+        this.provided = manager.onFunctionProvided(type -> restorer.execute(() -> restore(type)));
+    }
+
+    private void restore(int type) {
+        for (ManagedVm vm : list()) {
+            ((ManagedVmImpl) vm).restore(type);
+        }
     }
 
     @Override
@@ -76,16 +89,21 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
                 vm.addFunction(new VcpuArg(id).desc());
             }
             Map<Integer, EventFd> irqs = new HashMap<>();
-            for (FunctionFields irqfd : declaration.irqfds()) {
+            for (VmDeclaration.Interrupt irqfd : declaration.irqfds()) {
                 EventFd fd = eventFd(vm);
-                FunctionDesc desc = irqfd.desc(fd.fd());
+                FunctionDesc desc = irqfd.fields().desc(fd.fd());
                 vm.addFunction(desc);
-                irqs.putIfAbsent(IrqfdArg.decode(desc.arg()).label(), fd);
+                int label = IrqfdArg.decode(desc.arg()).label();
+                irqs.putIfAbsent(label, fd);
+                irqfd.cpu().ifPresent(cpu -> vm.aim(label, cpu));
             }
             for (VmDeclaration.Doorbell doorbell : declaration.ioeventfds()) {
                 EventFd fd = eventFd(vm);
-                vm.addFunction(doorbell.fields().desc(fd.fd()));
-                doorbell.irq().ifPresent(label -> vm.respond(fd, irqs.get(label)));
+                FunctionDesc desc = doorbell.fields().desc(fd.fd());
+                vm.addFunction(desc);
+                if (doorbell.irq().isPresent()) {
+                    vm.respond(fd, irqs.get(doorbell.irq().get()), IoeventfdArg.decode(desc.arg()));
+                }
             }
             vm.start();
             return vm;
@@ -151,6 +169,15 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     /** Closes every VM, newest first. */
     @Override
     public void close() {
+        provided.close();
+        restorer.shutdownNow();
+        try {
+            if (!restorer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "the restore thread did not end within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<ManagedVm> all = new ArrayList<>(list());
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).close();

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.vmm.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VcpuArg;
@@ -22,6 +26,7 @@ import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
 import org.gunyah.vmm.function.irqfd.IrqfdFunction;
 import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
 import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.VmDeclaration;
@@ -40,10 +45,13 @@ class ManagedVmTest {
     @TempDir
     Path dir;
 
+    private TestFunctions.Provider vcpuProvider;
+    private TestFunctions.Provider irqfdProvider;
+
     @BeforeEach
     void functions() {
-        bed.provide(FunctionType.VCPU, new VcpuFunction());
-        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+        vcpuProvider = bed.provide(FunctionType.VCPU, new VcpuFunction());
+        irqfdProvider = bed.provide(FunctionType.IRQFD, new IrqfdFunction());
         bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
     }
 
@@ -233,5 +241,64 @@ class ManagedVmTest {
         assertEquals(vm, vms.find("findme").orElseThrow());
         assertEquals(vm, vms.find(String.valueOf(vm.vm().id())).orElseThrow());
         assertTrue(vms.find("other").isEmpty());
+    }
+
+    @Test
+    void aFunctionUnboundWithItsBundleIsAddedAgainWhenItsTypeIsBack() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("keeper").withMemory(1 << 20));
+        EventFd fd = bed.manager.createEventFd(0, 0);
+        FunctionDesc irqfd = new IrqfdArg(fd.fd(), 1, 0).desc();
+        vm.addFunction(irqfd);
+
+        bed.manager.registry().remove(irqfdProvider);
+        assertEquals(List.of(irqfd), vm.missingFunctions());
+        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+
+        assertTrue(vm.awaitFunctions(TIMEOUT));
+        assertEquals(List.of(irqfd), vm.vm().functions());
+        assertEquals(1, vm.stats().functionsRestored());
+        fd.close();
+    }
+
+    @Test
+    void aRemovedFunctionIsNotKept() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("forgetful").withMemory(1 << 20));
+        vm.addFunction(new VcpuArg(0).desc());
+
+        vm.removeFunction(new VcpuArg(0).desc());
+
+        assertEquals(List.of(), vm.missingFunctions());
+        assertTrue(vm.awaitFunctions(TIMEOUT));
+        assertEquals(List.of(), vm.vm().functions());
+    }
+
+    @Test
+    void aVcpuWhoseBundleWasAwayAtStartRunsTheGuestOnceItIsBack() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("late").withMemory(1 << 20).withImage(image("console-hello")));
+        vm.addFunction(new VcpuArg(0).desc());
+        bed.manager.registry().remove(vcpuProvider);
+
+        vm.start();
+        assertTrue(vm.awaitRunningVcpus(0, TIMEOUT));
+        assertEquals("", vm.console());
+        bed.provide(FunctionType.VCPU, new VcpuFunction());
+
+        assertTrue(vm.awaitDown(TIMEOUT));
+        assertEquals("hello from the console\n", vm.console());
+        assertEquals(List.of(), vm.stats().errors());
+    }
+
+    @Test
+    void theGuestsRamReadsBackAndOutsideItIsEfault() throws Exception {
+        Path image = image("console-hello");
+        ManagedVm vm = vms.create(VmSpec.of("peek").withMemory(1 << 20).withImage(image));
+
+        byte[] start = java.util.Arrays.copyOf(Files.readAllBytes(image), 8);
+        assertArrayEquals(start, vm.readGuest(VmSpec.DEFAULT_RAM_BASE, 8));
+        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class,
+                () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE + (1 << 20) - 4, 8)).errno());
+        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE - 1, 1)).errno());
+        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class, () -> vm.readGuest(-1L, 2)).errno());
+        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, -1)).errno());
     }
 }
