@@ -66,7 +66,10 @@ public interface EventFd extends AutoCloseable {
     @Override
     void close();
 
-    /** A registration that can be withdrawn; closing twice is harmless. */
+    /**
+     * A registration that can be withdrawn; closing twice is harmless. Closing waits for a call of
+     * the listener in progress in another thread to return: afterwards it neither runs nor will.
+     */
     interface Subscription extends AutoCloseable {
         @Override
         void close();

@@ -45,6 +45,9 @@ public interface ManagedVm extends AutoCloseable {
      */
     byte[] readGuest(long addr, int length) throws GunyahException;
 
+    /** Writes {@code data} into guest RAM at guest physical {@code addr}, as a debugger's poke; EFAULT outside RAM. */
+    void writeGuest(long addr, byte[] data) throws GunyahException;
+
     /**
      * Writes the devicetree (one cpu per vcpu function, one doorbell per irqfd label) at the end
      * of RAM, starts the VM and a thread per vCPU. EINVAL without a vcpu function, or when the

@@ -3,8 +3,11 @@ package org.gunyah.vmm.internal.eventfd;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,6 +22,8 @@ import org.gunyah.vmm.api.GunyahException;
  */
 public final class JavaEventFd implements EventFd {
     private static final Logger LOG = System.getLogger(JavaEventFd.class.getName());
+    /** How long closing a subscription waits for a listener that breaks the must-be-quick rule. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final int fd;
     private final int flags;
@@ -213,29 +218,66 @@ public final class JavaEventFd implements EventFd {
         return "eventfd " + fd;
     }
 
+    /**
+     * A subscription. Closing it waits for calls in progress in other threads to return, so that
+     * whoever closes it may free what the listener uses (an irqfd letting go of its doorbell must
+     * not race a signal it already took). A listener closing its own subscription does not wait
+     * for itself.
+     */
     private final class Listener implements Subscription {
         private final Runnable action;
-        private volatile boolean active = true;
+        private boolean active = true;
+        /** Threads inside {@code action} now. */
+        private final List<Thread> calling = new ArrayList<>(2);
 
         Listener(Runnable action) {
             this.action = action;
         }
 
         void call() {
-            if (!active) {
-                return;
+            Thread me = Thread.currentThread();
+            synchronized (this) {
+                if (!active) {
+                    return;
+                }
+                calling.add(me);
             }
             try {
                 action.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "eventfd " + fd + ": listener failed", e);
+            } finally {
+                synchronized (this) {
+                    calling.remove(me);
+                    notifyAll();
+                }
             }
         }
 
         @Override
         public void close() {
-            active = false;
             listeners.remove(this);
+            Thread me = Thread.currentThread();
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            synchronized (this) {
+                active = false;
+                boolean interrupted = false;
+                while (calling.stream().anyMatch(t -> t != me)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.log(Level.ERROR, "eventfd {0}: a listener still runs after {1}; closing without it", fd, CLOSE_WAIT);
+                        break;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

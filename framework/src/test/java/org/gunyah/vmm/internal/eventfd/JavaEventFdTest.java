@@ -185,4 +185,54 @@ class JavaEventFdTest {
         assertErrno(Errno.EINVAL, () -> table.create(1L << 32, 0));
         assertEquals(1, table.openCount());
     }
+
+    @Test
+    void closingASubscriptionWaitsForTheCallInProgress() throws Exception {
+        EventFd e = new JavaEventFd(3, 0, EventFd.NONBLOCK);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        EventFd.Subscription s = e.subscribe(() -> {
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            finished.set(true);
+        });
+        Thread signaller = Thread.ofPlatform().start(() -> e.signal(1));
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Boolean> finishedWhenClosed = new CompletableFuture<>();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            s.close();
+            finishedWhenClosed.complete(finished.get());
+        });
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (closer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        assertEquals(Thread.State.TIMED_WAITING, closer.getState(), "close returned without waiting for the listener");
+        release.countDown();
+
+        assertTrue(finishedWhenClosed.get(10, TimeUnit.SECONDS));
+        signaller.join();
+    }
+
+    @Test
+    void aListenerMayCloseItsOwnSubscription() throws Exception {
+        EventFd e = new JavaEventFd(3, 0, EventFd.NONBLOCK);
+        java.util.concurrent.atomic.AtomicReference<EventFd.Subscription> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        self.set(e.subscribe(() -> {
+            calls.incrementAndGet();
+            self.get().close();
+        }));
+
+        e.signal(1);
+        e.signal(1);
+
+        assertEquals(1, calls.get());
+    }
 }

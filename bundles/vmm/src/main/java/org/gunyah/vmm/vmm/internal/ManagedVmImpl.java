@@ -222,16 +222,36 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
         if (length < 0) {
             throw GunyahException.of(Errno.EINVAL, "length %d is negative", length);
         }
+        long offset = ramOffset(addr, length);
+        synchronized (lock) {
+            requireRam();
+            return ram.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    @Override
+    public void writeGuest(long addr, byte[] data) throws GunyahException {
+        long offset = ramOffset(addr, data.length);
+        synchronized (lock) {
+            requireRam();
+            MemorySegment.copy(data, 0, ram, ValueLayout.JAVA_BYTE, offset, data.length);
+        }
+    }
+
+    /** The offset in RAM of {@code length} bytes at guest physical {@code addr}; EFAULT when they are not all RAM. */
+    private long ramOffset(long addr, int length) throws GunyahException {
         long offset = addr - spec.ramBase();
         if (Long.compareUnsigned(addr, spec.ramBase()) < 0 || Long.compareUnsigned(offset, spec.memorySize() - length) > 0) {
             throw GunyahException.of(Errno.EFAULT, "0x%x..+%d is outside the VM's RAM at 0x%x..+%d", addr, length,
                     spec.ramBase(), spec.memorySize());
         }
-        synchronized (lock) {
-            if (stopping) {
-                throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name());
-            }
-            return ram.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        return offset;
+    }
+
+    /** RAM is freed by close: ENODEV from then on. Caller holds {@code lock}. */
+    private void requireRam() throws GunyahException {
+        if (stopping) {
+            throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name());
         }
     }
 

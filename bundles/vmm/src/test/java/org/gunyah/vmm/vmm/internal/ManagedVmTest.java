@@ -301,4 +301,17 @@ class ManagedVmTest {
         assertEquals(Errno.EFAULT, assertThrows(GunyahException.class, () -> vm.readGuest(-1L, 2)).errno());
         assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, -1)).errno());
     }
+
+    @Test
+    void whatIsWrittenIntoGuestRamReadsBackAndOutsideItIsEfault() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("poke").withMemory(1 << 20));
+
+        vm.writeGuest(VmSpec.DEFAULT_RAM_BASE + 0x100, new byte[] {1, 2, 3});
+
+        assertArrayEquals(new byte[] {0, 1, 2, 3, 0}, vm.readGuest(VmSpec.DEFAULT_RAM_BASE + 0xff, 5));
+        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class,
+                () -> vm.writeGuest(VmSpec.DEFAULT_RAM_BASE + (1 << 20) - 1, new byte[2])).errno());
+        vm.close();
+        assertEquals(Errno.ENODEV, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, 1)).errno());
+    }
 }

@@ -350,7 +350,10 @@ public final class A64Assembler {
         long base = args.length == 4 ? Long.decode(args[3]) : 0;
         String source = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         try {
-            Files.write(Path.of(args[1]), assemble(source, base).image());
+            byte[] image = assemble(source, base).image();
+            Path out = Path.of(args[1]).toAbsolutePath();
+            Files.createDirectories(out.getParent());
+            Files.write(out, image);
         } catch (AssemblyException e) {
             System.err.println(args[0] + ": " + e.getMessage());
             System.exit(1);
