@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import java.util.HashMap;
 
@@ -31,13 +32,17 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
 
     private final VmManager manager;
     private final Map<String, ManagedVm> byName = new LinkedHashMap<>();
-    /** Re-adds functions off the thread that registered their provider, one type at a time. */
-    private final ExecutorService restorer = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("vmm-restore").factory());
+    /**
+     * Re-adds functions off the thread that registered their provider, one type at a time. Its
+     * one thread lives as long as the registry, started with it rather than on first use.
+     */
+    private final ThreadPoolExecutor restorer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("vmm-restore").factory());
     private final VmManager.Subscription provided;
 
     public ManagedVmRegistry(VmManager manager) {
         this.manager = manager;
+        restorer.prestartCoreThread();
         this.provided = manager.onFunctionProvided(type -> restorer.execute(() -> restore(type)));
     }
 
@@ -153,7 +158,7 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
                 if (left <= 0) {
                     return Optional.empty();
                 }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(byName, left);
+                TimeUnit.NANOSECONDS.timedWait(byName, left);
             }
             return Optional.of(byName.get(name));
         }
@@ -172,7 +177,7 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
         provided.close();
         restorer.shutdownNow();
         try {
-            if (!restorer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!restorer.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.log(Level.WARNING, "the restore thread did not end within 5 s");
             }
         } catch (InterruptedException e) {
