@@ -37,6 +37,7 @@ import org.osgi.framework.wiring.BundleRevision;
 final class FunctionDeployer {
     private final BundleContext context;
     private final VmManagerCore core;
+    private static final System.Logger LOG = System.getLogger(FunctionDeployer.class.getName());
     private final Duration timeout;
 
     FunctionDeployer(BundleContext context, VmManagerCore core, Duration timeout) {
@@ -66,7 +67,7 @@ final class FunctionDeployer {
         }
         Path copy = null;
         Bundle bundle = null;
-        try (WatcherInstall watcher = watched ? new WatcherInstall(context, target) : null) {
+        try (WatcherStep watcher = watched ? WatcherStep.install(context, target) : null) {
             copy = repositoryCopy(source, bytes);
             bundle = watched ? watcher.await(timeout) : install(copy != null ? copy.toUri().toString() : source.toString(), source, bytes);
             long type = checkedType(bundle);
@@ -199,12 +200,40 @@ final class FunctionDeployer {
         try {
             bundle.stop();
             if (opts.contains(UndeployOption.UNINSTALL)) {
-                String location = bundle.getLocation();
-                bundle.uninstall();
-                deleteFromRepository(location);
+                uninstall(bundle);
             }
         } catch (BundleException | IllegalStateException e) {
             throw GunyahException.of(Errno.EIO, "undeploy of %s failed: %s", bundle.getSymbolicName(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "undeploy of %s interrupted", bundle.getSymbolicName());
+        }
+    }
+
+    /**
+     * Uninstalls a stopped function bundle and deletes its jar from the repository folder. When a
+     * watcher owns that folder, deleting the jar is the uninstall: the watcher must see the file
+     * go, or a deploy of the same jar soon after would look unchanged to it and never install.
+     */
+    private void uninstall(Bundle bundle) throws BundleException, InterruptedException {
+        Path file = repositoryFile(bundle.getLocation());
+        if (file == null) {
+            bundle.uninstall();
+            return;
+        }
+        if (!FunctionRepository.watched(context)) {
+            bundle.uninstall();
+            deleteQuietly(file);
+            return;
+        }
+        try (WatcherStep watcher = WatcherStep.uninstall(context, file)) {
+            deleteQuietly(file);
+            watcher.await(timeout);
+        } catch (GunyahException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}; uninstalling it directly", e.getMessage());
+        }
+        if (bundle.getState() != Bundle.UNINSTALLED) {
+            bundle.uninstall();
         }
     }
 
@@ -214,14 +243,17 @@ final class FunctionDeployer {
                 .collect(Collectors.joining(", "));
     }
 
-    private void deleteFromRepository(String location) {
+    /** The jar a bundle was installed from when it lies in the repository folder, else null. */
+    private Path repositoryFile(String location) {
         String dir = context.getProperty(FunctionRepository.DIR);
         if (dir == null || !location.startsWith("file:")) {
-            return;
+            return null;
         }
-        Path file = Path.of(URI.create(location));
-        if (file.toAbsolutePath().getParent().equals(Path.of(dir).toAbsolutePath())) {
-            deleteQuietly(file);
+        try {
+            Path file = Path.of(URI.create(location)).toAbsolutePath().normalize();
+            return file.getParent().equals(Path.of(dir).toAbsolutePath().normalize()) ? file : null;
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
         }
     }
 

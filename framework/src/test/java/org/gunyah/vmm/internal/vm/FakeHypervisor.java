@@ -23,6 +23,10 @@ final class FakeHypervisor implements Hypervisor {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<HypervisorResource> resources = new ArrayList<>();
     boolean failInit;
+    /** The resource-manager step that fails ("share", "configure", "init", "resources", "start"), or null. */
+    String failAt;
+    /** How {@link #failAt} fails: a GunyahException with this errno, or a RuntimeException when null. */
+    Errno failWith = Errno.ENOMEM;
     boolean silent;
     int live;
     FakeVm last;
@@ -118,6 +122,15 @@ final class FakeHypervisor implements Hypervisor {
         };
     }
 
+    private void fail(String step) throws GunyahException {
+        if (step.equals(failAt)) {
+            if (failWith == null) {
+                throw new IllegalStateException("the resource manager broke at " + step);
+            }
+            throw GunyahException.of(failWith, "the resource manager refused %s", step);
+        }
+    }
+
     final class FakeVm implements HypervisorVm {
         RmListener listener;
         RmVmState state = RmVmState.LOAD;
@@ -139,8 +152,9 @@ final class FakeHypervisor implements Hypervisor {
         }
 
         @Override
-        public int share(MemoryParcel parcel) {
+        public int share(MemoryParcel parcel) throws GunyahException {
             calls.add("share " + parcel.label());
+            fail("share");
             return ++handles;
         }
 
@@ -150,13 +164,15 @@ final class FakeHypervisor implements Hypervisor {
         }
 
         @Override
-        public void configure(int memHandle, long imageOffset, long dtbOffset, long dtbSize) {
+        public void configure(int memHandle, long imageOffset, long dtbOffset, long dtbSize) throws GunyahException {
             calls.add("configure " + memHandle + " dtb@" + dtbOffset);
+            fail("configure");
         }
 
         @Override
         public void init() throws GunyahException {
             calls.add("init");
+            fail("init");
             if (failInit) {
                 state = RmVmState.INIT_FAILED;
                 throw GunyahException.of(Errno.EINVAL, "bad devicetree");
@@ -165,14 +181,16 @@ final class FakeHypervisor implements Hypervisor {
         }
 
         @Override
-        public List<HypervisorResource> resources() {
+        public List<HypervisorResource> resources() throws GunyahException {
             calls.add("resources");
+            fail("resources");
             return List.copyOf(resources);
         }
 
         @Override
-        public void start() {
+        public void start() throws GunyahException {
             calls.add("start");
+            fail("start");
             state = RmVmState.RUNNING;
         }
 

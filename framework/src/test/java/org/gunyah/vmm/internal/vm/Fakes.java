@@ -107,6 +107,9 @@ final class Fakes {
         RuntimeException crashBind;
         boolean crashCompare;
         boolean forgetTicketOnUnbind;
+        /** Runs inside bind, after the ticket is claimed: where a test makes bind slow. */
+        volatile Runnable duringBind = () -> {
+        };
 
         @Override
         public Object bind(FunctionInstance instance) throws GunyahException {
@@ -117,6 +120,7 @@ final class Fakes {
                 instance.setData(t);
                 tickets.add(t);
             }
+            duringBind.run();
             if (failBind != null) {
                 throw failBind;
             }

@@ -353,6 +353,45 @@ class VmImplTest {
         assertEquals(List.of(), fn.tickets.getFirst().events, "no resource was ever handed out");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"share", "configure", "init", "resources", "start"})
+    void aStartFailingAtAnyResourceManagerStepGivesEverythingBack(String step) throws GunyahException {
+        hv.resources.add(FakeHypervisor.vcpu(0));
+        hv.failAt = step;
+        Vm vm = startable();
+        fn.claimTicket = true;
+        vm.addFunction(desc(0));
+
+        assertErrno(Errno.ENOMEM, vm::start);
+
+        assertEquals(VmState.LOAD_FAILED, vm.state());
+        assertEquals(0, hv.allocatedVms(), "the VM id was given back");
+        long shared = hv.calls.stream().filter(c -> c.startsWith("share")).count();
+        long ok = step.equals("share") ? shared - 1 : shared;
+        assertEquals(ok, hv.calls.stream().filter(c -> c.startsWith("reclaim")).count(), hv.calls.toString());
+        assertEquals(List.of(desc(0)), vm.functions(), "the functions stay until close");
+        assertTrue(fn.tickets.getFirst().events.stream().allMatch(e -> e.startsWith("unpopulate") || e.startsWith("populate")),
+                fn.tickets.getFirst().events.toString());
+        assertEquals(fn.tickets.getFirst().events.stream().filter(e -> e.startsWith("populate")).count(),
+                fn.tickets.getFirst().events.stream().filter(e -> e.startsWith("unpopulate")).count(), "every resource handed out was taken back");
+        vm.close();
+        assertEquals(0, provider.pins.get());
+        assertEquals(new VmImpl.Holdings(0, 0, 0, 0, 0), ((VmImpl) vm).holdings());
+    }
+
+    @Test
+    void aBackendThatThrowsInsteadOfRefusingIsEioAndGivesEverythingBack() throws GunyahException {
+        hv.failAt = "configure";
+        hv.failWith = null;
+        Vm vm = startable();
+
+        assertErrno(Errno.EIO, vm::start);
+
+        assertEquals(VmState.LOAD_FAILED, vm.state());
+        assertEquals(0, hv.allocatedVms());
+        assertTrue(hv.calls.contains("reclaim 1"), hv.calls.toString());
+    }
+
     @Test
     void closeTearsDownInTheKernelsOrderAndLeavesNothing() throws GunyahException {
         hv.resources.add(FakeHypervisor.vcpu(0));
