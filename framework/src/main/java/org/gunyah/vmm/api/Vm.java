@@ -45,8 +45,9 @@ public interface Vm extends AutoCloseable {
 
     /**
      * {@code GH_VM_ADD_FUNCTION}. E2BIG for an argument over {@link FunctionType#MAX_ARG_SIZE};
-     * ENOENT when no provider of the type is available; otherwise whatever the function's bind
-     * reports. On failure the VM is exactly as before.
+     * ENOENT when no provider of the type is available; EBUSY when another function call on this
+     * VM (a bind that blocks) holds it up past a bound (5 s); otherwise whatever the function's
+     * bind reports. On failure the VM is exactly as before.
      */
     FunctionHandle addFunction(FunctionDesc desc) throws GunyahException;
 
@@ -60,7 +61,7 @@ public interface Vm extends AutoCloseable {
     /**
      * {@code GH_VM_REMOVE_FUNCTION}: unbinds the instance of that type the function says the
      * argument names. E2BIG over the size limit; ENOENT when none matches (also for an empty
-     * argument).
+     * argument); EBUSY as for {@link #addFunction}.
      */
     void removeFunction(FunctionDesc desc) throws GunyahException;
 

@@ -21,6 +21,7 @@ import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IoeventfdArg;
+import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
@@ -53,6 +54,11 @@ public class DeployIT extends GunyahTestSupport {
             Map<String, String> broken = new HashMap<>(TestJars.declaring(51, "broken"));
             broken.put("Import-Package", "no.such.pkg");
             TestJars.bundle(repo.resolve("broken.jar"), "test.broken", broken);
+            // Two jars that are no bundles at all: random bytes, and half of a real one.
+            Files.write(repo.resolve("corrupt.jar"), new java.util.Random(7).ints(4096, 0, 256).collect(
+                    java.io.ByteArrayOutputStream::new, (o, b) -> o.write(b), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+            byte[] irqfd = Files.readAllBytes(functions.resolve(IRQFD + ".jar"));
+            Files.write(repo.resolve("truncated.jar"), java.util.Arrays.copyOf(irqfd, irqfd.length / 2));
             return options(base(), reactorBundle(VCPU),
                     frameworkProperty("gunyah.functions.dir").value(repo.toString()),
                     frameworkProperty(REPO).value(repo.toString()));
@@ -84,6 +90,20 @@ public class DeployIT extends GunyahTestSupport {
 
     private boolean installedAny(String bsn) {
         return Arrays.stream(context.getBundles()).anyMatch(b -> bsn.equals(b.getSymbolicName()));
+    }
+
+    @Test
+    public void jarsInTheRepositoryThatAreNoBundlesAreSkippedAndTheRestStillLoads() throws Exception {
+        FunctionAdmin admin = await(FunctionAdmin.class);
+        VmManager manager = await(VmManager.class);
+
+        assertTrue(Arrays.stream(context.getBundles()).noneMatch(b -> b.getLocation().contains("corrupt")
+                || b.getLocation().contains("truncated")));
+        EventFd efd = manager.createEventFd(0, EventFd.NONBLOCK);
+        try (Vm vm = manager.createVm()) {
+            vm.addFunction(new IrqfdArg(efd.fd(), 1, 0).desc());
+            assertEquals(1, admin.functionType(FunctionType.IRQFD).orElseThrow().instances());
+        }
     }
 
     @Test

@@ -37,8 +37,15 @@ public final class VmManagerCore implements VmManager {
     private final VmEnvironment env;
     private volatile VmEnvironment.ProviderResolver resolver = registry::lookup;
 
+    /** How long an add or remove waits for a function call that blocks on the same VM. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
     public VmManagerCore(Duration rmTimeout) {
-        this.env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, rmTimeout);
+        this(rmTimeout, CALL_TIMEOUT);
+    }
+
+    public VmManagerCore(Duration rmTimeout, Duration callTimeout) {
+        this.env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, rmTimeout, callTimeout);
         registry.addListener(provider -> vms.values().forEach(vm -> vm.unbindProvider(provider)));
     }
 

@@ -8,9 +8,13 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
 import org.gunyah.vmm.internal.registry.FunctionRegistry;
 
-/** What a VM needs from the manager that created it. */
+/**
+ * What a VM needs from the manager that created it. {@code rmTimeout} bounds each wait for the
+ * resource manager in teardown; {@code callTimeout} bounds how long an add or remove waits for
+ * another function call on the same VM (a bind that blocks) before it gives up with EBUSY.
+ */
 public record VmEnvironment(FunctionRegistry registry, ProviderResolver resolver, EventFdLookup eventFds,
-        Duration rmTimeout) {
+        Duration rmTimeout, Duration callTimeout) {
 
     /** Finds the provider of a type, loading it if the runtime can (the {@code request_module} step). */
     @FunctionalInterface

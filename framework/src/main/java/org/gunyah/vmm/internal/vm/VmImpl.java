@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -272,7 +273,12 @@ public final class VmImpl implements Vm {
         if (fn == null) {
             throw GunyahException.of(Errno.ENOENT, "the provider of function type %s is going away", Integer.toUnsignedString(desc.type()));
         }
-        functions.lock();
+        try {
+            lockFunctions("add");
+        } catch (GunyahException e) {
+            provider.release();
+            throw e;
+        }
         boolean linked = false;
         try {
             requireOpen();
@@ -311,7 +317,7 @@ public final class VmImpl implements Vm {
             throw GunyahException.of(Errno.ENOENT, "%s: an empty argument names no instance", FunctionType.describe(desc.type()));
         }
         byte[] arg = desc.arg();
-        functions.lock();
+        lockFunctions("remove");
         try {
             List<FunctionInstanceImpl> matches = new ArrayList<>();
             for (FunctionInstanceImpl i : instances) {
@@ -325,6 +331,23 @@ public final class VmImpl implements Vm {
             matches.reversed().forEach(this::unbind);
         } finally {
             functions.unlock();
+        }
+    }
+
+    /**
+     * Takes the function lock for an add or remove. The kernel waits for ever behind a bind that
+     * blocks; here the caller gets EBUSY after the bound, and the blocked call finishes whenever it
+     * returns.
+     */
+    private void lockFunctions(String what) throws GunyahException {
+        try {
+            if (!functions.tryLock(env.callTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw GunyahException.of(Errno.EBUSY, "VM %d: %s gave up after %s behind a function call that does not return "
+                        + "(a bind or unbind that blocks)", id, what, env.callTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "VM %d: %s interrupted", id, what);
         }
     }
 

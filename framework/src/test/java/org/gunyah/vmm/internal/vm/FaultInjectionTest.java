@@ -26,7 +26,7 @@ class FaultInjectionTest {
     private static final long TIMEOUT_S = 10;
 
     private final FakeHypervisor hv = new FakeHypervisor();
-    private final VmManagerCore manager = new VmManagerCore(Duration.ofMillis(300));
+    private final VmManagerCore manager = new VmManagerCore(Duration.ofMillis(300), Duration.ofMillis(200));
     private final Fakes.Function fn = new Fakes.Function();
     private final Fakes.Provider provider = new Fakes.Provider(TYPE, "test", fn);
 
@@ -66,6 +66,42 @@ class FaultInjectionTest {
         assertEquals(0, provider.pins.get());
         assertEquals(List.of("bind [1]", "unbind [1]"), fn.calls);
         assertEquals(Errno.ENOENT, org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> vm.addFunction(desc(2))).errno());
+    }
+
+    @Test
+    void aBindThatBlocksHoldsUpItsOwnVmOnlyAndOnlyForTheBound() throws Exception {
+        Vm stuck = manager.createVm();
+        Vm other = manager.createVm();
+        CountDownLatch inBind = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        fn.duringBind = () -> {
+            if (Thread.currentThread().getName().equals("blocked-bind")) {
+                inBind.countDown();
+                await(release);
+            }
+        };
+        Thread blocked = Thread.ofPlatform().name("blocked-bind").start(() -> {
+            try {
+                stuck.addFunction(desc(1));
+            } catch (GunyahException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(inBind.await(TIMEOUT_S, TimeUnit.SECONDS));
+
+        GunyahException add = org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> stuck.addFunction(desc(2)));
+        GunyahException remove = org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> stuck.removeFunction(desc(1)));
+        other.addFunction(desc(3));
+
+        assertEquals(Errno.EBUSY, add.errno(), add.getMessage());
+        assertEquals(Errno.EBUSY, remove.errno(), remove.getMessage());
+        assertEquals(2, provider.pins.get(), "the blocked bind and the other VM's instance pin the provider; the refused add let go");
+        release.countDown();
+        blocked.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+        assertEquals(List.of(desc(1)), stuck.functions());
+        stuck.close();
+        other.close();
+        assertEquals(0, provider.pins.get());
     }
 
     @Test

@@ -169,4 +169,16 @@ class IoeventfdFunctionTest {
         assertEquals(0, provider.pins.get());
         assertFalse(efd.isClosed(), "the eventfd belongs to its creator, not to the VM");
     }
+
+    @Test
+    void anEventfdClosedWhileBoundStillTakesTheWriteHarmlesslyAndTheFunctionStillGoes() throws GunyahException {
+        vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
+        efd.close();
+
+        assertTrue(guest.mmioWrite(ADDR, 4, 1), "as in Linux, the ioeventfd holds on to its eventfd: the write is still taken");
+        vm.removeFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
+
+        assertUnchanged();
+        assertFalse(guest.mmioWrite(ADDR, 4, 1));
+    }
 }

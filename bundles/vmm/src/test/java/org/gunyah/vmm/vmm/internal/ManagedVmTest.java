@@ -314,4 +314,19 @@ class ManagedVmTest {
         vm.close();
         assertEquals(Errno.ENODEV, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, 1)).errno());
     }
+
+    @Test
+    void aCrashOnOneVcpuTakesItsVmDownButNotItsNeighbour() throws Exception {
+        ManagedVm neighbour = running("neighbour", "spin", 2);
+        ManagedVm crashing = running("crashing", "crash-one", 3);
+
+        assertTrue(crashing.awaitDown(TIMEOUT));
+
+        assertEquals("CRASHED", crashing.status());
+        assertEquals(0, crashing.runningVcpus());
+        assertEquals(List.of(), crashing.stats().errors());
+        crashing.close();
+        assertEquals("RUNNING", neighbour.status());
+        assertEquals(2, neighbour.runningVcpus());
+    }
 }
