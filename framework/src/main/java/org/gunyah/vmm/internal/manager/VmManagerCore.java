@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gunyah.vmm.api.Errno;
@@ -37,6 +39,9 @@ public final class VmManagerCore implements VmManager {
     private final VmEnvironment env;
     private volatile VmEnvironment.ProviderResolver resolver = registry::lookup;
 
+    /** Threads that unbind a leaving provider's instances, one VM each at a time. */
+    private static final int MAX_UNBINDERS = 8;
+
     /** How long an add or remove waits for a function call that blocks on the same VM. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
@@ -46,7 +51,25 @@ public final class VmManagerCore implements VmManager {
 
     public VmManagerCore(Duration rmTimeout, Duration callTimeout) {
         this.env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, rmTimeout, callTimeout);
-        registry.addListener(provider -> vms.values().forEach(vm -> vm.unbindProvider(provider)));
+        registry.addListener(this::unbindEverywhere);
+    }
+
+    /**
+     * A provider is leaving: every VM unbinds its instances, all VMs at once, and this returns
+     * when all are done. A vCPU's unbind waits for its runner to leave the guest, which on a busy
+     * host takes a scheduling round; one VM after another, those waits would add up over many VMs.
+     */
+    private void unbindEverywhere(FunctionProvider provider) {
+        List<VmImpl> all = List.copyOf(vms.values());
+        if (all.size() <= 1) {
+            all.forEach(vm -> vm.unbindProvider(provider));
+            return;
+        }
+        // Platform threads that end with the pool: virtual ones would leave the JDK's carrier threads behind.
+        try (ExecutorService unbinders = Executors.newFixedThreadPool(Math.min(all.size(), MAX_UNBINDERS),
+                Thread.ofPlatform().daemon().name("unbind-" + Integer.toUnsignedString(provider.type()) + "-", 0).factory())) {
+            all.forEach(vm -> unbinders.execute(() -> vm.unbindProvider(provider)));
+        }
     }
 
     public FunctionRegistry registry() {

@@ -135,7 +135,7 @@ final class FunctionInstanceImpl implements FunctionInstance, VmContext {
     @Override
     public void addIoHandler(IoHandler handler) throws GunyahException {
         synchronized (handlers) {
-            vm.ioHandlers().add(handler);
+            vm.addIoHandler(handler);
             handlers.add(handler);
         }
     }

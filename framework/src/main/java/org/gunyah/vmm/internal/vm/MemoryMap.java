@@ -7,10 +7,21 @@ import java.util.Optional;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
+import org.gunyah.vmm.internal.io.IoHandlerTable;
+import org.gunyah.vmm.spi.IoHandler;
 
-/** A VM's user memory regions with the checks of {@code GH_VM_SET_USER_MEM_REGION}. */
+/**
+ * A VM's user memory regions with the checks of {@code GH_VM_SET_USER_MEM_REGION}, kept apart from
+ * its IO handlers: guest accesses to RAM never exit, so a handler there could never fire. The
+ * kernel lets both happen silently; here the later of the two is refused.
+ */
 final class MemoryMap {
     private final List<MemoryRegion> regions = new ArrayList<>();
+    private final IoHandlerTable ioHandlers;
+
+    MemoryMap(IoHandlerTable ioHandlers) {
+        this.ioHandlers = ioHandlers;
+    }
 
     synchronized void add(MemoryRegion r) throws GunyahException {
         if ((r.flags() & ~MemoryRegion.RWX) != 0) {
@@ -42,7 +53,31 @@ final class MemoryMap {
                         r.label(), r.guestPhysAddr(), r.size(), o.label(), o.guestPhysAddr(), o.size());
             }
         }
+        for (IoHandler h : ioHandlers.all()) {
+            if (overlaps(r, h)) {
+                throw GunyahException.of(Errno.EEXIST, "memory region %d [0x%x, +0x%x) covers the IO handler at 0x%x",
+                        r.label(), r.guestPhysAddr(), r.size(), h.address());
+            }
+        }
         regions.add(r);
+    }
+
+    /** EINVAL for a handler whose range touches guest RAM; otherwise the table's rules. */
+    synchronized void addIoHandler(IoHandler h) throws GunyahException {
+        for (MemoryRegion r : regions) {
+            if (overlaps(r, h)) {
+                throw GunyahException.of(Errno.EINVAL, "an IO handler at 0x%x (length %d) lies in memory region %d [0x%x, +0x%x): "
+                        + "guest accesses there are RAM and never exit", h.address(), h.length(), r.label(), r.guestPhysAddr(), r.size());
+            }
+        }
+        ioHandlers.add(h);
+    }
+
+    private static boolean overlaps(MemoryRegion r, IoHandler h) {
+        long length = Math.max(1, h.length());
+        long startInR = h.address() - r.guestPhysAddr();
+        long rStartInH = r.guestPhysAddr() - h.address();
+        return Long.compareUnsigned(startInR, r.size()) < 0 || Long.compareUnsigned(rStartInH, length) < 0;
     }
 
     synchronized List<MemoryRegion> regions() {

@@ -50,9 +50,9 @@ public final class VmImpl implements Vm {
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition stateChanged = stateLock.newCondition();
 
-    private final MemoryMap memory = new MemoryMap();
-    private final TicketTable tickets = new TicketTable();
     private final IoHandlerTable ioHandlers = new IoHandlerTable();
+    private final MemoryMap memory = new MemoryMap(ioHandlers);
+    private final TicketTable tickets = new TicketTable();
     private final List<FunctionInstanceImpl> instances = new ArrayList<>();
     private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
 
@@ -99,6 +99,11 @@ public final class VmImpl implements Vm {
 
     TicketTable tickets() {
         return tickets;
+    }
+
+    /** Adds an IO handler; EINVAL inside guest RAM, the table's errnos otherwise. */
+    void addIoHandler(org.gunyah.vmm.spi.IoHandler handler) throws GunyahException {
+        memory.addIoHandler(handler);
     }
 
     IoHandlerTable ioHandlers() {

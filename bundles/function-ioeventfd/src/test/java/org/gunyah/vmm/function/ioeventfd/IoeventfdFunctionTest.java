@@ -181,4 +181,24 @@ class IoeventfdFunctionTest {
         assertUnchanged();
         assertFalse(guest.mmioWrite(ADDR, 4, 1));
     }
+
+    @Test
+    void anIoeventfdInsideGuestRamIsEinvalSinceRamAccessesNeverExit() throws GunyahException {
+        vm.setUserMemoryRegion(new org.gunyah.vmm.api.MemoryRegion(0, org.gunyah.vmm.api.MemoryRegion.RWX, 0x4000_0000L,
+                bed.arena.allocate(0x2000, 4096)));
+
+        assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.of(0x4000_1ffcL, 4, efd.fd()).desc()));
+        assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.of(0x3fff_fffeL, 4, efd.fd()).desc()));
+        assertUnchanged();
+        vm.addFunction(IoeventfdArg.of(0x4000_2000L, 4, efd.fd()).desc());
+        vm.addFunction(IoeventfdArg.of(0x3fff_fffcL, 4, efd.fd()).desc());
+    }
+
+    @Test
+    void guestRamOverAnIoeventfdIsEexist() throws GunyahException {
+        vm.addFunction(IoeventfdArg.of(0x4000_1000L, 0, efd.fd()).desc());
+
+        assertErrno(Errno.EEXIST, () -> vm.setUserMemoryRegion(new org.gunyah.vmm.api.MemoryRegion(0,
+                org.gunyah.vmm.api.MemoryRegion.RWX, 0x4000_0000L, bed.arena.allocate(0x2000, 4096))));
+    }
 }
