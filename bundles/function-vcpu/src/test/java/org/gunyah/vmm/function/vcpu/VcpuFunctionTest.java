@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 import org.gunyah.vmm.api.Errno;
@@ -187,5 +193,47 @@ class VcpuFunctionTest {
         assertEquals(Errno.EINTR, ((GunyahException) e.getCause()).errno());
         assertFalse(vm.functions().contains(new VcpuArg(0).desc()));
         assertEquals(0, provider.pins.get());
+    }
+
+    @Test
+    void closeRacingRunsFromManyThreadsReturnsEveryRunnerAndLeavesNothing() throws Exception {
+        Vcpu vcpu = boot(SPIN);
+        Set<Errno> seen = ConcurrentHashMap.newKeySet();
+        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> runners = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            runners.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < 10_000; i++) {
+                        try {
+                            if (vcpu.run() instanceof VcpuExit.Status) {
+                                return;
+                            }
+                        } catch (GunyahException e) {
+                            seen.add(e.errno());
+                            if (e.errno() == Errno.ENODEV) {
+                                return;
+                            }
+                        }
+                    }
+                } catch (InterruptedException | RuntimeException e) {
+                    unexpected.add(e);
+                }
+            }));
+        }
+
+        go.countDown();
+        vm.close();
+        for (Thread t : runners) {
+            t.join(Duration.ofSeconds(10));
+            assertFalse(t.isAlive(), "a runner is still in the guest after close");
+        }
+
+        assertEquals(List.of(), unexpected);
+        assertTrue(Set.of(Errno.EBUSY, Errno.EINTR, Errno.ENODEV).containsAll(seen), seen.toString());
+        assertEquals(0, provider.pins.get());
+        assertEquals(0, bed.hypervisor.allocatedVms());
     }
 }
