@@ -77,8 +77,7 @@ public final class SoakDriver {
                     progress.accept(String.format("soak: %d s, %d cycles, %d problems", seconds(start), cycles, problems.size()));
                 }
             }
-            tally = stop(running, problems);
-            tally = tally.on(backend);
+            tally = stop(backend, running, problems);
         } finally {
             running.forEach(ManagedVm::close);
         }
@@ -126,13 +125,11 @@ public final class SoakDriver {
 
     /** What the guests and the VMM counted, added up over the VMs. */
     private record Tally(String backend, long writes, long signals, long lost, long sent, long taken) {
-        Tally on(String name) {
-            return new Tally(name, writes, signals, lost, sent, taken);
-        }
     }
 
     /** Lets every guest finish its round and exit, then adds up; a guest that cannot finish lost something. */
-    private static Tally stop(List<ManagedVm> running, List<String> problems) throws GunyahException, InterruptedException {
+    private static Tally stop(String backend, List<ManagedVm> running, List<String> problems)
+            throws GunyahException, InterruptedException {
         for (ManagedVm vm : running) {
             SoakGuest.stop(vm);
         }
@@ -165,7 +162,7 @@ public final class SoakDriver {
             sent += stats.interruptsSent();
             taken += counts.totalTaken();
         }
-        return new Tally("", writes, signals, lost, sent, taken);
+        return new Tally(backend, writes, signals, lost, sent, taken);
     }
 
     private static long seconds(long start) {
