@@ -202,6 +202,7 @@ public class ShellIT extends GunyahTestSupport {
 
         VmInfo after = vmInfo(vm.vm().id());
         assertEquals(0, after.functions().size());
+        assertTrue(run("gunyah:vms"), line(run("gunyah:vms"), vm.vm().id() + " ").endsWith("- (waiting for irqfd:1 vcpu:0)"));
         assertEquals(0, after.tickets());
         assertEquals(0, after.ioHandlers());
         assertEquals(started.unclaimedResources() + 2, after.unclaimedResources());

@@ -117,14 +117,15 @@ public final class AdminCommands {
                 + (instances > 0 ? ", " + instances + " instance" + (instances == 1 ? "" : "s") + " unbound" : "");
     }
 
-    @Descriptor("list the VMs: id, name, hypervisor, status, vCPUs and functions")
+    @Descriptor("list the VMs: id, name, hypervisor, status, vCPUs and functions (and those waiting for their bundle)")
     public VmTable vms() {
         VmNames names = new VmNames(managed);
         List<VmTable.Row> rows = new ArrayList<>();
         for (VmInfo vm : admin.listVms()) {
             int vcpus = (int) vm.functions().stream().filter(f -> f.type() == FunctionType.VCPU).count();
+            List<FunctionDesc> missing = names.missing(vm.id());
             rows.add(new VmTable.Row(vm.id(), names.name(vm.id()), vm.hypervisor(), vm.state().name(), vcpus,
-                    summary(vm.functions())));
+                    summary(vm.functions()) + (missing.isEmpty() ? "" : " (waiting for " + summary(missing) + ")")));
         }
         return new VmTable(rows);
     }

@@ -26,7 +26,9 @@ public interface ManagedVm extends AutoCloseable {
      * the VM's. The VM keeps the function: when its type's bundle goes away (a forced undeploy, an
      * update, a refresh, a deleted jar), the VM manager unbinds it, and the VMM adds it again as
      * soon as a provider of the type is back, a vCPU resuming where it stopped. It never loads a
-     * bundle to do so, so an undeploy stands until something deploys the type again.
+     * bundle to do so, so an undeploy stands until something deploys the type again. A kept
+     * function that was added again in another form meanwhile (EEXIST on re-adding), or that
+     * cannot be added any more (its eventfd closed, say), is no longer kept.
      */
     FunctionHandle addFunction(FunctionDesc desc) throws GunyahException;
 

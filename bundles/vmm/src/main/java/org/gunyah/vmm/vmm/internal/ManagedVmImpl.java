@@ -173,7 +173,7 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
                 return;
             }
             List<FunctionDesc> bound = vm.functions();
-            for (FunctionDesc desc : kept) {
+            for (FunctionDesc desc : List.copyOf(kept)) {
                 if (desc.type() != type || bound.contains(desc)) {
                     continue;
                 }
@@ -185,8 +185,14 @@ final class ManagedVmImpl implements ManagedVm, VcpuLoop.Owner {
                     restored.increment();
                     bound(handle.get());
                 } catch (GunyahException e) {
-                    errors.add("re-adding " + desc + ": " + e.getMessage());
-                    LOG.log(Level.WARNING, "VM {0}: could not re-add {1}: {2}", name(), desc, e.getMessage());
+                    // Kept no longer: retrying could only fail the same way.
+                    kept.remove(desc);
+                    if (e.errno() == Errno.EEXIST) {
+                        LOG.log(Level.INFO, "VM {0}: {1} was added again in another form meanwhile; it is no longer kept", name(), desc);
+                    } else {
+                        errors.add("re-adding " + desc + ": " + e.getMessage());
+                        LOG.log(Level.WARNING, "VM {0}: could not re-add {1}, no longer kept: {2}", name(), desc, e.getMessage());
+                    }
                 }
             }
             lock.notifyAll();
