@@ -66,15 +66,17 @@ public final class SoakDriver {
             FunctionCycler cycler = new FunctionCycler(context, admin, provided, dir);
             long deadline = plan.duration().isZero() ? Long.MAX_VALUE : start + plan.duration().toNanos();
             long nextReport = start + REPORT_EVERY;
+            Timing timing = new Timing();
             while ((plan.cycles() == 0 || cycles < plan.cycles()) && System.nanoTime() - deadline < 0) {
                 int type = FunctionCycler.TYPES.get((int) (cycles % FunctionCycler.TYPES.size()));
                 FunctionCycler.Kind kind = FunctionCycler.Kind.values()[(int) (cycles / FunctionCycler.TYPES.size()
                         % FunctionCycler.Kind.values().length)];
-                cycle(cycler, type, kind, running, problems);
+                cycle(cycler, type, kind, running, problems, timing);
                 cycles++;
                 if (System.nanoTime() - nextReport > 0) {
                     nextReport += REPORT_EVERY;
-                    progress.accept(String.format("soak: %d s, %d cycles, %d problems", seconds(start), cycles, problems.size()));
+                    progress.accept(String.format("soak: %d s, %d cycles, %d problems; a replacement took %s", seconds(start), cycles,
+                            problems.size(), timing.summary()));
                 }
             }
             tally = stop(backend, running, problems);
@@ -106,7 +108,8 @@ public final class SoakDriver {
     }
 
     private static void cycle(FunctionCycler cycler, int type, FunctionCycler.Kind kind, List<ManagedVm> running,
-            List<String> problems) throws InterruptedException {
+            List<String> problems, Timing timing) throws InterruptedException {
+        long t0 = System.nanoTime();
         try {
             cycler.cycle(type, kind);
         } catch (InterruptedException e) {
@@ -115,11 +118,31 @@ public final class SoakDriver {
             problems.add(kind + " of " + FunctionType.describe(type) + ": " + e);
             cycler.recover(type);
         }
+        long t1 = System.nanoTime();
         for (ManagedVm vm : running) {
             if (!vm.awaitFunctions(RESTORE_TIMEOUT)) {
                 problems.add(vm.name() + " did not get " + vm.missingFunctions() + " back within " + RESTORE_TIMEOUT + " after "
                         + kind + " of " + FunctionType.describe(type));
             }
+        }
+        timing.add(t1 - t0, System.nanoTime() - t1);
+    }
+
+    /** Where a replacement's time goes: until the type is provided again, then until every VM has its functions back. */
+    private static final class Timing {
+        private long replace;
+        private long restore;
+        private long count;
+
+        void add(long replaceNanos, long restoreNanos) {
+            replace += replaceNanos;
+            restore += restoreNanos;
+            count++;
+        }
+
+        String summary() {
+            return count == 0 ? "-" : String.format("%d ms to be provided again + %d ms for the VMs to have their functions back (means)",
+                    replace / count / 1_000_000, restore / count / 1_000_000);
         }
     }
 
