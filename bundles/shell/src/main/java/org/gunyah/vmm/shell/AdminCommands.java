@@ -4,23 +4,19 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.gunyah.vmm.api.FunctionDesc;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
-import org.gunyah.vmm.api.admin.VmInfo;
 import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.vmm.VmOverview;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -119,33 +115,6 @@ public final class AdminCommands {
 
     @Descriptor("list the VMs: id, name, hypervisor, status, vCPUs and functions (and those waiting for their bundle)")
     public VmTable vms() {
-        VmNames names = new VmNames(managed);
-        List<VmTable.Row> rows = new ArrayList<>();
-        for (VmInfo vm : admin.listVms()) {
-            int vcpus = (int) vm.functions().stream().filter(f -> f.type() == FunctionType.VCPU).count();
-            List<FunctionDesc> missing = names.missing(vm.id());
-            rows.add(new VmTable.Row(vm.id(), names.name(vm.id()), vm.hypervisor(), vm.state().name(), vcpus,
-                    summary(vm.functions()) + (missing.isEmpty() ? "" : " (waiting for " + summary(missing) + ")")));
-        }
-        return new VmTable(rows);
-    }
-
-    /** {@code vcpu:0,1 irqfd:2 ioeventfd:1}: vCPU ids, then counts of the other types. */
-    static String summary(List<FunctionDesc> functions) {
-        if (functions.isEmpty()) {
-            return "-";
-        }
-        Map<String, List<String>> byType = new TreeMap<>();
-        for (FunctionDesc f : functions) {
-            String detail;
-            try {
-                detail = f.type() == FunctionType.VCPU ? Integer.toString(VcpuArg.decode(f.arg()).id()) : null;
-            } catch (GunyahException e) {
-                detail = null;
-            }
-            byType.computeIfAbsent(FunctionType.describe(f.type()), k -> new ArrayList<>()).add(detail);
-        }
-        return byType.entrySet().stream().map(e -> e.getKey() + ":" + (e.getValue().getFirst() != null
-                ? String.join(",", e.getValue()) : Integer.toString(e.getValue().size()))).collect(Collectors.joining(" "));
+        return new VmTable(VmOverview.of(admin, managed));
     }
 }

@@ -2,12 +2,10 @@ package org.gunyah.vmm.shell;
 
 import java.util.List;
 
-/** {@code gunyah:vms}: every live VM. */
-record VmTable(List<Row> rows) implements Table {
+import org.gunyah.vmm.vmm.VmOverview;
 
-    /** {@code name} is "-" for a VM made outside the VMM; {@code functions} is a summary. */
-    record Row(int id, String name, String hypervisor, String status, int vcpus, String functions) {
-    }
+/** {@code gunyah:vms}: every live VM. */
+record VmTable(List<VmOverview> rows) implements Table {
 
     VmTable {
         rows = List.copyOf(rows);

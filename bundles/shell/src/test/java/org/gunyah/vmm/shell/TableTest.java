@@ -7,13 +7,14 @@ import java.util.List;
 import org.apache.felix.service.command.Converter;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
+import org.gunyah.vmm.vmm.VmOverview;
 import org.junit.jupiter.api.Test;
 
 class TableTest {
     @Test
     void columnsArePaddedToTheirWidestCell() {
-        VmTable t = new VmTable(List.of(new VmTable.Row(1, "web", "emulated", "RUNNING", 2, "vcpu:0,1"),
-                new VmTable.Row(12, "-", "kvm", "CREATED", 0, "-")));
+        VmTable t = new VmTable(List.of(new VmOverview(1, "web", "emulated", "RUNNING", 2, "vcpu:0,1"),
+                new VmOverview(12, "-", "kvm", "CREATED", 0, "-")));
 
         assertEquals("""
                 ID  NAME  HYPERVISOR  STATUS   VCPUS  FUNCTIONS
@@ -38,8 +39,8 @@ class TableTest {
 
     @Test
     void theFunctionSummaryListsVcpuIdsAndCountsTheRest() {
-        assertEquals("irqfd:2 vcpu:0,1", AdminCommands.summary(List.of(new VcpuArg(0).desc(), new IrqfdArg(3, 1, 0).desc(),
+        assertEquals("irqfd:2 vcpu:0,1", VmOverview.summary(List.of(new VcpuArg(0).desc(), new IrqfdArg(3, 1, 0).desc(),
                 new VcpuArg(1).desc(), new IrqfdArg(4, 2, 0).desc())));
-        assertEquals("-", AdminCommands.summary(List.of()));
+        assertEquals("-", VmOverview.summary(List.of()));
     }
 }

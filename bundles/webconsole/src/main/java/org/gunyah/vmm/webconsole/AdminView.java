@@ -7,16 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import org.gunyah.vmm.api.FunctionDesc;
-import org.gunyah.vmm.api.FunctionType;
-import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
-import org.gunyah.vmm.api.admin.VmInfo;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.vmm.VmOverview;
 
 /**
  * The page's two tables as rows of strings, with the columns of {@code gunyah:functions} and
@@ -52,14 +48,8 @@ final class AdminView {
     }
 
     static List<List<String>> vms(FunctionAdmin admin, ManagedVms vms) {
-        Map<Integer, String> names = names(vms);
-        List<List<String>> rows = new ArrayList<>();
-        for (VmInfo vm : admin.listVms()) {
-            long vcpus = vm.functions().stream().filter(f -> f.type() == FunctionType.VCPU).count();
-            rows.add(List.of(Integer.toString(vm.id()), names.getOrDefault(vm.id(), "-"), vm.hypervisor(), vm.state().name(),
-                    Long.toString(vcpus), summary(vm.functions())));
-        }
-        return rows;
+        return VmOverview.of(admin, vms).stream().map(v -> List.of(Integer.toString(v.id()), v.name(), v.hypervisor(), v.status(),
+                Integer.toString(v.vcpus()), v.functions())).toList();
     }
 
     private static Map<Integer, String> names(ManagedVms vms) {
@@ -70,26 +60,5 @@ final class AdminView {
             }
         }
         return names;
-    }
-
-    /** {@code vcpu:0,1 irqfd:2}, as gunyah:vms shows it. */
-    private static String summary(List<FunctionDesc> functions) {
-        if (functions.isEmpty()) {
-            return "-";
-        }
-        Map<String, List<String>> byType = new TreeMap<>();
-        for (FunctionDesc f : functions) {
-            String id = null;
-            if (f.type() == FunctionType.VCPU) {
-                try {
-                    id = Integer.toString(VcpuArg.decode(f.arg()).id());
-                } catch (GunyahException e) {
-                    id = null;
-                }
-            }
-            byType.computeIfAbsent(FunctionType.describe(f.type()), k -> new ArrayList<>()).add(id);
-        }
-        return byType.entrySet().stream().map(e -> e.getKey() + ":" + (e.getValue().getFirst() != null
-                ? String.join(",", e.getValue()) : Integer.toString(e.getValue().size()))).collect(Collectors.joining(" "));
     }
 }
