@@ -217,12 +217,15 @@ class WebConsoleIT {
             click(browser, wait, "vcpu", "Force undeploy");
             wait.until(d -> message(d).startsWith("undeployed vcpu: bundle uninstalled, 1 instance unbound"));
             wait.until(d -> rows(d, "gunyah-functions").stream().noneMatch(r -> r.get(1).equals("vcpu")));
-            wait.until(d -> rows(d, "gunyah-vms").stream().anyMatch(r -> r.get(1).equals("web") && r.get(5).equals("-")));
+            wait.until(d -> rows(d, "gunyah-vms").stream().anyMatch(r -> r.get(1).equals("web")
+                    && r.get(5).equals("- (waiting for vcpu:0)")));
 
             browser.findElement(By.id("gunyah-jar")).sendKeys(vcpuJar.toString());
             browser.findElement(By.cssSelector("#gunyah-deploy button[type=submit]")).click();
             wait.until(d -> message(d).startsWith("deployed vcpu (type 1) from bundle"));
             wait.until(d -> rows(d, "gunyah-functions").stream().anyMatch(r -> r.get(1).equals("vcpu") && r.get(4).equals("ACTIVE")));
+            // The VM keeps its functions: the vcpu comes back with its bundle.
+            wait.until(d -> rows(d, "gunyah-vms").stream().anyMatch(r -> r.get(1).equals("web") && r.get(5).equals("vcpu:0")));
 
             Path shot = Path.of("target", "webconsole-gunyah.png");
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
