@@ -1,5 +1,8 @@
 package org.gunyah.vmm.spi;
 
+import java.util.Optional;
+
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 
 /** A BELL_TX doorbell: ringing it raises the guest interrupt wired to it. */
@@ -13,4 +16,15 @@ public non-sealed interface DoorbellResource extends Resource {
      * {@code ackMask}. (1, 1) gives a level interrupt.
      */
     void setMask(long enableMask, long ackMask) throws GunyahException;
+
+    /**
+     * Rings the doorbell once each time {@code source} is signalled, draining its counter, without
+     * a thread of the VMM in between when the platform can (KVM's in-kernel irqfd); with
+     * {@code level} the interrupt stays asserted until the guest acknowledges it, as after
+     * {@code setMask(1, 1)}. Empty when the platform cannot do it for this eventfd: then subscribe
+     * and {@link #send} as before. The binding ends when closed or when the resource is taken back.
+     */
+    default Optional<VmContext.Registration> bindEventFd(EventFd source, boolean level) throws GunyahException {
+        return Optional.empty();
+    }
 }

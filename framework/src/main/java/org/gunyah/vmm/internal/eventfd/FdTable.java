@@ -1,5 +1,6 @@
 package org.gunyah.vmm.internal.eventfd;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -8,7 +9,8 @@ import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 
 /**
- * The numbers by which function arguments name eventfds (the process fd table). Numbers start at
+ * The numbers by which function arguments name eventfds (the process fd table). The preferred
+ * backend may make the eventfd behind a number (a kernel eventfd for KVM's fast paths). Numbers start at
  * 3, like a process's first free fd, and are never reused, so a stale number cannot reach a newer
  * eventfd.
  */
@@ -18,6 +20,22 @@ public final class FdTable {
 
     private final ConcurrentHashMap<Integer, EventFd> open = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(3);
+    private final Maker native_;
+
+    /** Who may make an eventfd instead of this table (the preferred backend); empty lets the table. */
+    @FunctionalInterface
+    public interface Maker {
+        Optional<EventFd> make(int number, long initval, int flags) throws GunyahException;
+    }
+
+    /** A table that makes every eventfd itself, in Java. */
+    public FdTable() {
+        this((number, initval, flags) -> Optional.empty());
+    }
+
+    public FdTable(Maker maker) {
+        this.native_ = maker;
+    }
 
     /** eventfd(2): EINVAL for unknown flags or an initial value above 0xffffffff; ENOSPC when out of numbers. */
     public EventFd create(long initval, int flags) throws GunyahException {
@@ -34,7 +52,7 @@ public final class FdTable {
         if (fd % SWEEP_EVERY == 0) {
             open.values().removeIf(EventFd::isClosed);
         }
-        EventFd efd = new JavaEventFd(fd, initval, flags);
+        EventFd efd = native_.make(fd, initval, flags).orElseGet(() -> new JavaEventFd(fd, initval, flags));
         open.put(fd, efd);
         return efd;
     }

@@ -33,7 +33,10 @@ import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 public final class VmManagerCore implements VmManager {
     private final FunctionRegistry registry = new FunctionRegistry();
     private final HypervisorSet hypervisors = new HypervisorSet();
-    private final FdTable fds = new FdTable();
+    private final FdTable fds = new FdTable((number, initval, flags) -> {
+        Optional<Hypervisor> h = hypervisors.preferred();
+        return h.isEmpty() ? Optional.empty() : h.get().createEventFd(number, initval, flags);
+    });
     private final Map<Integer, VmImpl> vms = new ConcurrentSkipListMap<>();
     private final AtomicInteger nextVmId = new AtomicInteger(1);
     private final VmEnvironment env;

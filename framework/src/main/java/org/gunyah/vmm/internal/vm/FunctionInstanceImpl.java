@@ -101,7 +101,7 @@ final class FunctionInstanceImpl implements FunctionInstance, VmContext {
         }
         for (IoHandler h : left) {
             LOG.log(Level.WARNING, "{0} left IO handler at 0x{1} behind; removing it", desc, Long.toHexString(h.address()));
-            vm.ioHandlers().remove(h);
+            vm.removeIoHandler(h);
         }
     }
 
@@ -143,7 +143,7 @@ final class FunctionInstanceImpl implements FunctionInstance, VmContext {
     @Override
     public void removeIoHandler(IoHandler handler) {
         synchronized (handlers) {
-            vm.ioHandlers().remove(handler);
+            vm.removeIoHandler(handler);
             handlers.removeIf(h -> h == handler);
         }
     }

@@ -1,12 +1,18 @@
 package org.gunyah.vmm.internal.vm;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.DoorbellResource;
 import org.gunyah.vmm.spi.Resource;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuResource;
 import org.gunyah.vmm.spi.VcpuRunResult;
+import org.gunyah.vmm.spi.VmContext.Registration;
 import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
 import org.gunyah.vmm.spi.hypervisor.HypervisorResource;
 import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
@@ -112,6 +118,7 @@ sealed interface Grants {
 
     final class Doorbell extends Base implements DoorbellResource {
         private final HypervisorDoorbell raw;
+        private final List<Registration> bindings = new ArrayList<>();
 
         Doorbell(HypervisorDoorbell raw) {
             this.raw = raw;
@@ -132,6 +139,37 @@ sealed interface Grants {
         public void setMask(long enableMask, long ackMask) throws GunyahException {
             checkLive();
             raw.setMask(enableMask, ackMask);
+        }
+
+        /** The platform's binding, ended by its own close or, at the latest, by the revocation. */
+        @Override
+        public Optional<Registration> bindEventFd(EventFd source, boolean level) throws GunyahException {
+            synchronized (bindings) {
+                checkLive();
+                Optional<Registration> bound = raw.bindEventFd(source, level);
+                if (bound.isEmpty()) {
+                    return bound;
+                }
+                Registration inner = bound.get();
+                bindings.add(inner);
+                return Optional.of(() -> {
+                    synchronized (bindings) {
+                        bindings.remove(inner);
+                    }
+                    inner.close();
+                });
+            }
+        }
+
+        @Override
+        public void revoke() {
+            List<Registration> left;
+            synchronized (bindings) {
+                super.revoke();
+                left = List.copyOf(bindings);
+                bindings.clear();
+            }
+            left.forEach(Registration::close);
         }
     }
 }

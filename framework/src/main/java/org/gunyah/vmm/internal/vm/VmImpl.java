@@ -52,6 +52,7 @@ public final class VmImpl implements Vm {
 
     private final IoHandlerTable ioHandlers = new IoHandlerTable();
     private final MemoryMap memory = new MemoryMap(ioHandlers);
+    private final IoOffloads offloads = new IoOffloads();
     private final TicketTable tickets = new TicketTable();
     private final List<FunctionInstanceImpl> instances = new ArrayList<>();
     private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
@@ -104,6 +105,13 @@ public final class VmImpl implements Vm {
     /** Adds an IO handler; EINVAL inside guest RAM, the table's errnos otherwise. */
     void addIoHandler(org.gunyah.vmm.spi.IoHandler handler) throws GunyahException {
         memory.addIoHandler(handler);
+        offloads.added(handler);
+    }
+
+    /** Removes an IO handler, from the hypervisor's fast path first. */
+    void removeIoHandler(org.gunyah.vmm.spi.IoHandler handler) {
+        offloads.removed(handler);
+        ioHandlers.remove(handler);
     }
 
     IoHandlerTable ioHandlers() {
@@ -228,6 +236,7 @@ public final class VmImpl implements Vm {
         }
         setRmState(RmVmState.READY);
         tickets.offerAll(hv.resources());
+        offloads.attach(hv, ioHandlers.all());
         hv.start();
         setRmState(RmVmState.RUNNING);
     }
@@ -446,7 +455,7 @@ public final class VmImpl implements Vm {
             }
             for (var h : ioHandlers.all()) {
                 LOG.log(Level.WARNING, "VM {0}: dangling IO handler at 0x{1} removed", id, Long.toHexString(h.address()));
-                ioHandlers.remove(h);
+                removeIoHandler(h);
             }
             tickets.revokeAll();
             releaseHypervisorVm();
@@ -463,6 +472,7 @@ public final class VmImpl implements Vm {
         if (hv == null) {
             return;
         }
+        offloads.detach();
         RmVmState rm = rmState();
         if (rm != RmVmState.NO_STATE && rm != RmVmState.LOAD && rm != RmVmState.RESET) {
             try {

@@ -1,5 +1,8 @@
 package org.gunyah.vmm.spi.hypervisor;
 
+import java.util.Optional;
+
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 
 /**
@@ -20,4 +23,14 @@ public interface Hypervisor {
 
     /** The VM ids currently allocated (for leak checks and the admin view). */
     int allocatedVms();
+
+    /**
+     * eventfd(2) as this backend's fast paths want it (a kernel eventfd that KVM can watch), with
+     * the number the VM manager gave it as its {@link EventFd#fd()}. Empty lets the VM manager make
+     * its own. The preferred backend makes every eventfd, whichever VM it is later used with, so an
+     * eventfd from here must work for any backend.
+     */
+    default Optional<EventFd> createEventFd(int number, long initval, int flags) throws GunyahException {
+        return Optional.empty();
+    }
 }

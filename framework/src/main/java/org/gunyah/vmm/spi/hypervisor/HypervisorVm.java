@@ -1,8 +1,12 @@
 package org.gunyah.vmm.spi.hypervisor;
 
 import java.util.List;
+import java.util.Optional;
 
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.spi.IoHandler;
+import org.gunyah.vmm.spi.VmContext.Registration;
 
 /**
  * One VM at the resource manager, from {@code VM_ALLOC_VMID} to {@code VM_DEALLOC_VMID}. The
@@ -42,6 +46,17 @@ public interface HypervisorVm extends AutoCloseable {
 
     /** {@code VM_RESET}: resources revoked, memory unmapped; RESET is notified. */
     void reset() throws GunyahException;
+
+    /**
+     * Fast path for an IO handler that only signals {@code target} (an ioeventfd): the backend
+     * matches such guest writes itself and signals the eventfd without an exit (KVM_IOEVENTFD).
+     * Empty when it cannot (for this eventfd or at all); the framework then dispatches the exits
+     * as before. The handler stays in the framework's table either way, so a write the backend
+     * lets through still finds it. Valid from allocation until {@link #reset}.
+     */
+    default Optional<Registration> offloadIoHandler(IoHandler handler, EventFd target) throws GunyahException {
+        return Optional.empty();
+    }
 
     /** {@code VM_DEALLOC_VMID}: the id is free again. Idempotent. */
     @Override

@@ -3,6 +3,7 @@ package org.gunyah.vmm.function.irqfd;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -10,11 +11,14 @@ import org.gunyah.vmm.spi.DoorbellResource;
 import org.gunyah.vmm.spi.Resource;
 import org.gunyah.vmm.spi.ResourceTicket;
 import org.gunyah.vmm.spi.ResourceType;
+import org.gunyah.vmm.spi.VmContext.Registration;
 
 /**
  * One irqfd: a BELL_TX ticket and a subscription to its eventfd. Each signal drains the counter
  * (as KVM's irqfd does, so the eventfd can be polled again) and rings the doorbell; without a
- * doorbell yet, the signal is latched and rung when one is populated.
+ * doorbell yet, the signal is latched and rung when one is populated. Where the platform can bind
+ * the eventfd to the doorbell itself (KVM_IRQFD), the doorbell is rung without us while it is
+ * held, and the subscription is back whenever it is not.
  */
 final class Irqfd implements ResourceTicket {
     private static final Logger LOG = System.getLogger(Irqfd.class.getName());
@@ -24,7 +28,9 @@ final class Irqfd implements ResourceTicket {
     private final EventFd eventFd;
     private DoorbellResource doorbell;
     private boolean latched;
+    private boolean listening;
     private EventFd.Subscription subscription;
+    private Registration fastPath;
 
     Irqfd(int label, boolean level, EventFd eventFd) {
         this.label = label;
@@ -33,19 +39,40 @@ final class Irqfd implements ResourceTicket {
     }
 
     void listen() {
-        EventFd.Subscription s = eventFd.subscribe(this::signalled);
         synchronized (this) {
-            subscription = s;
+            listening = true;
         }
+        subscribe();
     }
 
     void stopListening() {
         EventFd.Subscription s;
+        Registration fast;
         synchronized (this) {
+            listening = false;
             s = subscription;
             subscription = null;
+            fast = fastPath;
+            fastPath = null;
         }
         if (s != null) {
+            s.close();
+        }
+        if (fast != null) {
+            fast.close();
+        }
+    }
+
+    private void subscribe() {
+        EventFd.Subscription s = eventFd.subscribe(this::signalled);
+        boolean keep;
+        synchronized (this) {
+            keep = listening && subscription == null && fastPath == null;
+            if (keep) {
+                subscription = s;
+            }
+        }
+        if (!keep) {
             s.close();
         }
     }
@@ -92,15 +119,12 @@ final class Irqfd implements ResourceTicket {
         if (!(resource instanceof DoorbellResource bell)) {
             return false;
         }
-        boolean deliver;
         synchronized (this) {
             if (doorbell != null) {
                 LOG.log(Level.WARNING, "irqfd {0}: already has a doorbell; another with the same label is left unclaimed", label);
                 return false;
             }
             doorbell = bell;
-            deliver = latched;
-            latched = false;
         }
         if (level) {
             try {
@@ -109,16 +133,69 @@ final class Irqfd implements ResourceTicket {
                 LOG.log(Level.WARNING, "irqfd {0}: could not make the doorbell level-triggered: {1}", label, e.getMessage());
             }
         }
+        bindFastPath(bell);
+        boolean deliver;
+        synchronized (this) {
+            deliver = latched;
+            latched = false;
+        }
         if (deliver) {
             ring(bell);
         }
         return true;
     }
 
+    /**
+     * Hands the eventfd to the platform and then drops the subscription: a signal in between is
+     * drained by exactly one of the two, so it rings once.
+     */
+    private void bindFastPath(DoorbellResource bell) {
+        Optional<Registration> bound;
+        try {
+            bound = bell.bindEventFd(eventFd, level);
+        } catch (GunyahException e) {
+            LOG.log(Level.DEBUG, "irqfd {0}: no fast path: {1}", label, e.getMessage());
+            return;
+        }
+        if (bound.isEmpty()) {
+            return;
+        }
+        EventFd.Subscription s = null;
+        boolean taken;
+        synchronized (this) {
+            taken = listening && doorbell == bell;
+            if (taken) {
+                fastPath = bound.get();
+                s = subscription;
+                subscription = null;
+            }
+        }
+        if (!taken) {
+            bound.get().close();
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
     @Override
-    public synchronized void unpopulate(Resource resource) {
-        if (resource == doorbell) {
+    public void unpopulate(Resource resource) {
+        Registration fast;
+        boolean resubscribe;
+        synchronized (this) {
+            if (resource != doorbell) {
+                return;
+            }
             doorbell = null;
+            fast = fastPath;
+            fastPath = null;
+            resubscribe = fast != null && listening;
+        }
+        if (fast != null) {
+            fast.close();
+        }
+        if (resubscribe) {
+            subscribe(); // signals are latched again until the next doorbell
         }
     }
 }

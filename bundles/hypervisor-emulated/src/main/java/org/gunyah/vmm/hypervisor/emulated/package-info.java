@@ -1,6 +1,6 @@
 /**
  * A pure-Java Gunyah hypervisor: a resource manager (VM ids, memory parcels, the VM state machine,
- * resources declared in the VM's devicetree; see {@code rm.VmDescription}), doorbells wired to a
+ * resources declared in the VM's devicetree; see {@code spi.hypervisor.VmDescription}), doorbells wired to a
  * small GIC, and vCPUs that interpret AArch64 guest code ({@code cpu}).
  *
  * <p>Boot: every vCPU starts at EL1h with interrupts masked, at the start of the memory parcel

@@ -65,12 +65,17 @@ public final class GuestImage {
     /** Assembles {@code source}, lays out RAM with the image and the devicetree, and gives it to the VM. */
     public static Program load(Vm vm, Arena arena, String source, DtNode devicetree) throws GunyahException {
         Program program = A64Assembler.assemble(source, BASE);
+        load(vm, arena, program.image(), devicetree);
+        return program;
+    }
+
+    /** Lays out RAM with an image built elsewhere (an x86 guest for KVM) and the devicetree. */
+    public static void load(Vm vm, Arena arena, byte[] image, DtNode devicetree) throws GunyahException {
         MemorySegment ram = arena.allocate(RAM_SIZE, MemoryRegion.PAGE_SIZE);
-        MemorySegment.copy(program.image(), 0, ram, ValueLayout.JAVA_BYTE, 0, program.image().length);
+        MemorySegment.copy(image, 0, ram, ValueLayout.JAVA_BYTE, 0, image.length);
         byte[] dtb = Fdt.encode(devicetree);
         MemorySegment.copy(dtb, 0, ram, ValueLayout.JAVA_BYTE, DTB_OFFSET, dtb.length);
         vm.setUserMemoryRegion(new MemoryRegion(0, MemoryRegion.RWX, BASE, ram));
         vm.setDtbConfig(BASE + DTB_OFFSET, dtb.length);
-        return program;
     }
 }

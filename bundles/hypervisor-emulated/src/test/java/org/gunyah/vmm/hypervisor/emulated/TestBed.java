@@ -10,9 +10,10 @@ import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.FunctionInstance;
 import org.gunyah.vmm.spi.VmContext;
 import org.gunyah.vmm.spi.VmFunction;
+import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 
 /**
- * The VM manager core on the emulated backend, without OSGi: what the function bundles' tests run
+ * The VM manager core on the emulated backend (or another one given), without OSGi: what the function bundles' tests run
  * their functions on. Closing it closes every VM and frees the guest memory.
  */
 public final class TestBed implements AutoCloseable {
@@ -23,8 +24,22 @@ public final class TestBed implements AutoCloseable {
     public final EmulatedHypervisor hypervisor = new EmulatedHypervisor();
     public final VmManagerCore manager = new VmManagerCore(Duration.ofSeconds(2));
 
+    private final Hypervisor backend;
+
     public TestBed() {
+        this(null);
+    }
+
+    /**
+     * A bed whose VMs run on {@code backend}, registered above the emulated one, so that it also
+     * makes the eventfds (a native backend's kernel eventfds); null for the emulated backend.
+     */
+    public TestBed(Hypervisor backend) {
         manager.addHypervisor(hypervisor, 0, 1);
+        if (backend != null) {
+            manager.addHypervisor(backend, 10, 2);
+        }
+        this.backend = backend == null ? hypervisor : backend;
         manager.registry().add(new TestFunctions.Provider(CONTEXT_PROBE, new ContextProbe()));
     }
 
@@ -36,7 +51,7 @@ public final class TestBed implements AutoCloseable {
     }
 
     public Vm vm() throws GunyahException {
-        return manager.createVm(EmulatedHypervisor.NAME);
+        return manager.createVm(backend.name());
     }
 
     /** The VM as a function instance sees it (to dispatch MMIO writes, look up eventfds, ...). */

@@ -19,6 +19,7 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorVm;
 import org.gunyah.vmm.spi.hypervisor.MemoryParcel;
 import org.gunyah.vmm.spi.hypervisor.RmListener;
 import org.gunyah.vmm.spi.hypervisor.RmVmState;
+import org.gunyah.vmm.spi.hypervisor.VmDescription;
 
 /**
  * One VM at the emulated resource manager. Its state follows the RM's machine (LOAD, READY or
@@ -142,8 +143,9 @@ public final class EmulatedVm implements HypervisorVm {
             out.add(v);
         }
         for (VmDescription.Doorbell b : d.doorbells()) {
-            gic.declare(b.intid(), b.targetCpu());
-            out.add(new EmulatedDoorbell(b.label(), rm.newCapId(), b.intid(), gic, this::isRunning));
+            int intid = Gic.FIRST_SPI + b.spi();
+            gic.declare(intid, b.targetCpu());
+            out.add(new EmulatedDoorbell(b.label(), rm.newCapId(), intid, gic, this::isRunning));
         }
         vcpus = List.copyOf(cpus);
         resources = List.copyOf(out);

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.emulated.rm;
+package org.gunyah.vmm.spi.hypervisor;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,8 +11,8 @@ import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.api.dt.DtProperty;
 
 /**
- * What a VM's devicetree declares to the emulated resource manager (in Gunyah the RM reads the
- * VM's DT too):
+ * What a VM's devicetree declares to the resource manager (in Gunyah the RM reads the VM's DT
+ * too), for every backend:
  *
  * <pre>
  * / {
@@ -25,7 +25,7 @@ import org.gunyah.vmm.api.dt.DtProperty;
  *         doorbell@5 {
  *             compatible = "gunyah-doorbell";
  *             gunyah,label = &lt;5&gt;;                 the BELL_TX label an irqfd names
- *             interrupts = &lt;0 4 1&gt;;                GIC SPI 4 (INTID 36); the third cell is informational
+ *             interrupts = &lt;0 4 1&gt;;                SPI 4; the third cell is informational
  *             gunyah,target-cpu = &lt;0&gt;;             optional, default 0: the vCPU the SPI goes to
  *         };
  *     };
@@ -33,13 +33,14 @@ import org.gunyah.vmm.api.dt.DtProperty;
  * </pre>
  *
  * cpu reg values are 0..63 and distinct; SPIs are 0..987 and distinct. Doorbell labels may repeat
- * (the RM does not enforce uniqueness; tickets take the first).
+ * (the RM does not enforce uniqueness; tickets take the first). How an SPI reaches the guest is the
+ * backend's: the emulated GIC raises INTID 32 + SPI, KVM a GSI of its in-kernel IOAPIC.
  */
 public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
     public static final int MAX_CPUS = 64;
 
-    /** A doorbell node: its label, GIC INTID and target vCPU index (an index into {@link #cpus}). */
-    public record Doorbell(int label, int intid, int targetCpu) {
+    /** A doorbell node: its label, SPI number and target vCPU index (an index into {@link #cpus}). */
+    public record Doorbell(int label, int spi, int targetCpu) {
     }
 
     public static VmDescription from(DtNode root) throws GunyahException {
@@ -59,7 +60,7 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
             throw invalid("/cpus declares no cpu");
         }
         List<Doorbell> bells = new ArrayList<>();
-        Set<Integer> intids = new HashSet<>();
+        Set<Integer> spis = new HashSet<>();
         DtNode hyp = root.child("hypervisor").orElse(null);
         if (hyp != null) {
             for (DtNode n : hyp.children()) {
@@ -72,8 +73,7 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
                 if (irq.length != 3 || irq[0] != 0 || irq[1] < 0 || irq[1] > 987) {
                     throw invalid("/hypervisor/%s: interrupts must be <0 spi flags> with spi 0..987", n.name());
                 }
-                int intid = 32 + irq[1];
-                if (!intids.add(intid)) {
+                if (!spis.add(irq[1])) {
                     throw invalid("/hypervisor/%s: SPI %d is already used by another doorbell", n.name(), irq[1]);
                 }
                 int target = n.property("gunyah,target-cpu").isPresent() ? u32(n, "gunyah,target-cpu") : cpus.getFirst();
@@ -81,7 +81,7 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
                 if (index < 0) {
                     throw invalid("/hypervisor/%s: target cpu %d is not declared in /cpus", n.name(), target);
                 }
-                bells.add(new Doorbell(label, intid, index));
+                bells.add(new Doorbell(label, irq[1], index));
             }
         }
         return new VmDescription(List.copyOf(cpus), List.copyOf(bells));

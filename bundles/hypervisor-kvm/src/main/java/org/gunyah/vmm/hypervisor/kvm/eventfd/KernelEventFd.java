@@ -1,0 +1,260 @@
+package org.gunyah.vmm.hypervisor.kvm.eventfd;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+
+/**
+ * An {@link EventFd} that is a Linux eventfd(2), so that KVM can signal it (ioeventfd) and watch
+ * it (irqfd) inside the kernel. The kernel fd is always non-blocking; blocking reads and writes
+ * wait in poll(2), which lets {@link #close()} wake them (a thread blocked in read(2) would not
+ * notice a close). Listeners run on the {@link EventFdPoller}'s thread, not the signalling one.
+ */
+public final class KernelEventFd implements EventFd {
+    private static final long ALL_ONES = -1L;
+
+    /** Per-thread buffers: the hot paths allocate nothing. */
+    private static final class Scratch {
+        final MemorySegment capture = Libc.newCapture();
+        final MemorySegment value;
+        final MemorySegment pollfd;
+
+        Scratch() {
+            Arena arena = Arena.ofAuto();
+            value = arena.allocate(JAVA_LONG);
+            pollfd = arena.allocate(8, 4);
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final int number;
+    private final int flags;
+    private final int kernelFd;
+    private final EventFdPoller poller;
+    private int users;
+    private volatile boolean closed;
+
+    private KernelEventFd(int number, int flags, int kernelFd, EventFdPoller poller) {
+        this.number = number;
+        this.flags = flags;
+        this.kernelFd = kernelFd;
+        this.poller = poller;
+    }
+
+    /** eventfd(2) with our flags; the caller has checked them and the initial value. */
+    public static KernelEventFd create(int number, long initval, int flags, EventFdPoller poller) throws GunyahException {
+        int kernelFlags = Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC | ((flags & SEMAPHORE) != 0 ? Libc.EFD_SEMAPHORE : 0);
+        return new KernelEventFd(number, flags, Libc.eventfd((int) initval, kernelFlags), poller);
+    }
+
+    /** The kernel's fd, for KVM_IRQFD and KVM_IOEVENTFD. Valid until {@link #close()}. */
+    public int kernelFd() {
+        return kernelFd;
+    }
+
+    @Override
+    public int fd() {
+        return number;
+    }
+
+    @Override
+    public int flags() {
+        return flags;
+    }
+
+    @Override
+    public void write(long value) throws GunyahException {
+        if (value == ALL_ONES) {
+            throw GunyahException.of(Errno.EINVAL, "eventfd %d: 0xffffffffffffffff cannot be written", number);
+        }
+        enter();
+        try {
+            Scratch s = SCRATCH.get();
+            s.value.set(JAVA_LONG, 0, value);
+            while (Libc.write(s.capture, kernelFd, s.value) < 0) {
+                int err = Libc.errno(s.capture);
+                if (err != Libc.EAGAIN || (flags & NONBLOCK) != 0) {
+                    throw Libc.error(err, "eventfd " + number + ": write");
+                }
+                await(s, Libc.POLLOUT, -1);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    @Override
+    public long read() throws GunyahException {
+        return read(-1).orElseThrow();
+    }
+
+    @Override
+    public OptionalLong read(Duration timeout) throws GunyahException {
+        long millis = Math.min(Integer.MAX_VALUE, Math.max(0, (timeout.toNanos() + 999_999) / 1_000_000));
+        return read((int) millis);
+    }
+
+    private OptionalLong read(int timeoutMillis) throws GunyahException {
+        enter();
+        try {
+            Scratch s = SCRATCH.get();
+            long deadline = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
+            while (Libc.read(s.capture, kernelFd, s.value) < 0) {
+                int err = Libc.errno(s.capture);
+                if (err != Libc.EAGAIN) {
+                    throw Libc.error(err, "eventfd " + number + ": read");
+                }
+                if (timeoutMillis < 0) {
+                    if ((flags & NONBLOCK) != 0) {
+                        throw GunyahException.of(Errno.EAGAIN, "eventfd %d: nothing to read", number);
+                    }
+                    await(s, Libc.POLLIN, -1);
+                } else {
+                    long left = (deadline - System.nanoTime() + 999_999) / 1_000_000;
+                    if (!await(s, Libc.POLLIN, (int) Math.max(0, left)) && left <= 0) {
+                        return OptionalLong.empty();
+                    }
+                }
+            }
+            if (closed) {
+                throw closedError();
+            }
+            return OptionalLong.of(s.value.get(JAVA_LONG, 0));
+        } finally {
+            leave();
+        }
+    }
+
+    /** Waits in poll(2) for {@code events}; EBADF once closed. True when the fd became ready. */
+    private boolean await(Scratch s, short events, int timeoutMillis) throws GunyahException {
+        s.pollfd.set(JAVA_INT, 0, kernelFd);
+        s.pollfd.set(JAVA_SHORT, 4, events);
+        s.pollfd.set(JAVA_SHORT, 6, (short) 0);
+        int n = Libc.poll(s.capture, s.pollfd, timeoutMillis);
+        if (closed) {
+            throw closedError();
+        }
+        if (n < 0 && Libc.errno(s.capture) != Libc.EINTR) {
+            throw Libc.error(Libc.errno(s.capture), "eventfd " + number + ": poll");
+        }
+        return n > 0;
+    }
+
+    @Override
+    public void signal(long n) {
+        if (n == 0 || closed) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            // eventfd_signal saturates; write(2) refuses what does not fit, so add what does
+            for (long add = Long.compareUnsigned(n, MAX) > 0 ? MAX : n; add != 0; add >>>= 1) {
+                s.value.set(JAVA_LONG, 0, add);
+                if (Libc.write(s.capture, kernelFd, s.value) >= 0) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean isReadable() {
+        if (closed) {
+            return true;
+        }
+        Scratch s = SCRATCH.get();
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            s.pollfd.set(JAVA_INT, 0, kernelFd);
+            s.pollfd.set(JAVA_SHORT, 4, Libc.POLLIN);
+            s.pollfd.set(JAVA_SHORT, 6, (short) 0);
+            return Libc.poll(s.capture, s.pollfd, 0) > 0;
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Runnable listener) {
+        synchronized (this) {
+            if (closed) {
+                return () -> {
+                };
+            }
+            return poller.watch(kernelFd, listener, this::isReadable);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Wakes every blocked reader and writer (a write makes it readable, a read makes room), waits
+     * for them to leave with EBADF, ends the subscriptions, and only then closes the kernel fd, so
+     * no thread ever touches a number the kernel may have reused.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Scratch s = SCRATCH.get();
+        s.value.set(JAVA_LONG, 0, 1L);
+        Libc.write(s.capture, kernelFd, s.value);
+        Libc.read(s.capture, kernelFd, s.value);
+        Libc.write(s.capture, kernelFd, s.value);
+        synchronized (this) {
+            while (users > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            poller.forget(kernelFd);
+            Libc.close(kernelFd);
+        }
+    }
+
+    private synchronized void enter() throws GunyahException {
+        if (closed) {
+            throw closedError();
+        }
+        users++;
+    }
+
+    private synchronized void leave() {
+        if (--users == 0 && closed) {
+            notifyAll();
+        }
+    }
+
+    private GunyahException closedError() {
+        return GunyahException.of(Errno.EBADF, "eventfd %d is closed", number);
+    }
+
+    @Override
+    public String toString() {
+        return "eventfd " + number + " (kernel fd " + kernelFd + ")";
+    }
+}

@@ -1,0 +1,287 @@
+package org.gunyah.vmm.hypervisor.kvm.vm;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.ExitInfo;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
+import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.spi.ResourceType;
+import org.gunyah.vmm.spi.VcpuRunResult;
+import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
+
+/**
+ * A KVM vCPU as a Gunyah VCPU resource: {@code vcpu_run} is one KVM_RUN. MMIO exits are reported as
+ * Gunyah's MMIO states; port I/O as {@link VcpuRunResult.PortIo}, except a 4-byte write to
+ * {@link #EXIT_PORT}, the guest's exit call (its value is the exit code). With the in-kernel
+ * irqchip HLT waits inside KVM, so this vCPU never reports EXPECTS_WAKEUP; a triple fault, an
+ * entry failure or an instruction KVM cannot emulate crash the VM.
+ */
+final class KvmVcpu implements HypervisorVcpu {
+    private static final Logger LOG = System.getLogger(KvmVcpu.class.getName());
+    /** Port 0xf4, as QEMU's isa-debug-exit: {@code out %eax, $0xf4} ends the guest with code eax. */
+    static final int EXIT_PORT = 0xf4;
+    /** How long closing waits for a run in progress on another thread to return. */
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    private enum Pending { NONE, MMIO_READ, PORT_READ }
+
+    private final KvmVm vm;
+    private final int label;
+    private final long capId;
+    private final int fd;
+    private final MemorySegment run;
+    private final MemorySegment capture = Libc.newCapture();
+    private final Object kickLock = new Object();
+    private long runningThread;
+    private boolean inRun;
+    private boolean kicked;
+    private boolean closed;
+    private volatile boolean poweredOff;
+    private volatile Runnable wakeup;
+    private Pending pending = Pending.NONE;
+    private int pendingLength;
+
+    KvmVcpu(KvmVm vm, int vmFd, int label, long capId, long mmapSize, long entry, long dtbAddress) throws GunyahException {
+        this.vm = vm;
+        this.label = label;
+        this.capId = capId;
+        this.fd = Libc.ioctl(vmFd, KvmAbi.CREATE_VCPU, label, "KVM_CREATE_VCPU " + label);
+        try {
+            this.run = Libc.mmap(mmapSize, fd, "mmap of kvm_run for vCPU " + label);
+            X86Entry.apply(fd, entry, label, dtbAddress);
+            Kicks.install(fd);
+        } catch (GunyahException | RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public ResourceType type() {
+        return ResourceType.VCPU;
+    }
+
+    @Override
+    public int label() {
+        return label;
+    }
+
+    @Override
+    public long capId() {
+        return capId;
+    }
+
+    @Override
+    public int virq() {
+        return -1;
+    }
+
+    @Override
+    public VcpuRunResult run() throws GunyahException {
+        if (poweredOff || !vm.isRunning()) {
+            return VcpuRunResult.POWERED_OFF;
+        }
+        if (pending != Pending.NONE) {
+            throw GunyahException.of(Errno.EINVAL, "vCPU %d: the %s must be resumed before running again", label,
+                    pending == Pending.MMIO_READ ? "MMIO read" : "port read");
+        }
+        Kicks.prepareThread();
+        synchronized (kickLock) {
+            if (closed) {
+                return VcpuRunResult.POWERED_OFF;
+            }
+            if (kicked) {
+                kicked = false;
+                run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
+                return VcpuRunResult.READY;
+            }
+            runningThread = Libc.pthreadSelf();
+            inRun = true;
+        }
+        try {
+            if (Libc.ioctl(capture, fd, KvmAbi.RUN, 0L) >= 0) {
+                return exit(run.get(JAVA_INT, KvmAbi.RUN_EXIT_REASON));
+            }
+            int err = Libc.errno(capture);
+            if (err != Libc.EINTR && err != Libc.EAGAIN) {
+                throw Libc.error(err, "KVM_RUN on vCPU " + label);
+            }
+            Kicks.drain(capture);
+            synchronized (kickLock) {
+                kicked = false;
+                run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
+            }
+            return poweredOff || !vm.isRunning() ? VcpuRunResult.POWERED_OFF : VcpuRunResult.READY;
+        } finally {
+            // only now may close() unmap kvm_run: the exit above was read from it
+            synchronized (kickLock) {
+                inRun = false;
+                runningThread = 0;
+                kickLock.notifyAll();
+            }
+        }
+    }
+
+    private VcpuRunResult exit(int reason) throws GunyahException {
+        switch (reason) {
+            case KvmAbi.EXIT_MMIO -> {
+                long address = run.get(JAVA_LONG, KvmAbi.RUN_MMIO_PHYS_ADDR);
+                int length = run.get(JAVA_INT, KvmAbi.RUN_MMIO_LEN);
+                if (run.get(JAVA_BYTE, KvmAbi.RUN_MMIO_IS_WRITE) != 0) {
+                    return new VcpuRunResult.MmioWrite(address, length, little(run, KvmAbi.RUN_MMIO_DATA, length));
+                }
+                pending = Pending.MMIO_READ;
+                pendingLength = length;
+                return new VcpuRunResult.MmioRead(address, length);
+            }
+            case KvmAbi.EXIT_IO -> {
+                return portIo();
+            }
+            case KvmAbi.EXIT_INTR, KvmAbi.EXIT_HLT -> {
+                return VcpuRunResult.READY;
+            }
+            case KvmAbi.EXIT_SHUTDOWN -> {
+                return crash("triple fault (KVM_EXIT_SHUTDOWN) at " + rip());
+            }
+            case KvmAbi.EXIT_FAIL_ENTRY -> {
+                return crash(String.format("KVM_EXIT_FAIL_ENTRY, hardware reason 0x%x", run.get(JAVA_LONG, KvmAbi.RUN_FAIL_ENTRY_REASON)));
+            }
+            case KvmAbi.EXIT_INTERNAL_ERROR -> {
+                return crash(String.format("KVM_EXIT_INTERNAL_ERROR, suberror %d (1: an instruction KVM cannot emulate) at %s",
+                        run.get(JAVA_INT, KvmAbi.RUN_INTERNAL_SUBERROR), rip()));
+            }
+            case KvmAbi.EXIT_SYSTEM_EVENT -> {
+                vm.exit(new ExitInfo(ExitInfo.PSCI_POWER_OFF, new byte[0]));
+                return VcpuRunResult.POWERED_OFF;
+            }
+            default -> {
+                return crash("unexpected KVM exit reason " + reason + " at " + rip());
+            }
+        }
+    }
+
+    private VcpuRunResult portIo() throws GunyahException {
+        boolean write = run.get(JAVA_BYTE, KvmAbi.RUN_IO_DIRECTION) == KvmAbi.EXIT_IO_OUT;
+        int size = run.get(JAVA_BYTE, KvmAbi.RUN_IO_SIZE);
+        int port = Short.toUnsignedInt(run.get(JAVA_SHORT, KvmAbi.RUN_IO_PORT));
+        int count = run.get(JAVA_INT, KvmAbi.RUN_IO_COUNT);
+        long dataOffset = run.get(JAVA_LONG, KvmAbi.RUN_IO_DATA_OFFSET);
+        if (count != 1) {
+            return crash(String.format("string port I/O (%d x %d bytes at port 0x%x) is not supported", count, size, port));
+        }
+        if (!write) {
+            pending = Pending.PORT_READ;
+            pendingLength = size;
+            return new VcpuRunResult.PortIo(port, size, false, 0);
+        }
+        long value = little(run, dataOffset, size);
+        if (port == EXIT_PORT && size == 4) {
+            vm.exit(ExitInfo.withCode(ExitInfo.VM_EXIT, value));
+            return VcpuRunResult.POWERED_OFF;
+        }
+        return new VcpuRunResult.PortIo(port, size, true, value);
+    }
+
+    private VcpuRunResult crash(String reason) {
+        vm.crash("vCPU " + label + ": " + reason);
+        return VcpuRunResult.POWERED_OFF;
+    }
+
+    private String rip() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment regs = a.allocate(KvmAbi.REGS);
+            if (Libc.ioctl(capture, fd, KvmAbi.GET_REGS, regs) < 0) {
+                return "an unknown rip";
+            }
+            return String.format("rip 0x%x", regs.get(JAVA_LONG, KvmAbi.offset(KvmAbi.REGS, "rip")));
+        }
+    }
+
+    private static long little(MemorySegment s, long offset, int length) {
+        long v = 0;
+        for (int i = Math.min(length, 8) - 1; i >= 0; i--) {
+            v = (v << 8) | Byte.toUnsignedLong(s.get(JAVA_BYTE, offset + i));
+        }
+        return v;
+    }
+
+    @Override
+    public void resumeMmioRead(long value) throws GunyahException {
+        long offset;
+        switch (pending) {
+            case MMIO_READ -> offset = KvmAbi.RUN_MMIO_DATA;
+            case PORT_READ -> offset = run.get(JAVA_LONG, KvmAbi.RUN_IO_DATA_OFFSET);
+            default -> throw GunyahException.of(Errno.EINVAL, "vCPU %d has no MMIO read to resume", label);
+        }
+        for (int i = 0; i < Math.min(pendingLength, 8); i++) {
+            run.set(JAVA_BYTE, offset + i, (byte) (value >>> (8 * i)));
+        }
+        pending = Pending.NONE;
+    }
+
+    @Override
+    public void setWakeupListener(Runnable listener) {
+        this.wakeup = listener;
+    }
+
+    @Override
+    public void kick() {
+        synchronized (kickLock) {
+            if (closed) {
+                return;
+            }
+            kicked = true;
+            run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 1);
+            if (inRun) {
+                Kicks.send(runningThread);
+            }
+        }
+    }
+
+    /** The VM is down: any run returns POWERED_OFF from now on. */
+    void powerOff() {
+        poweredOff = true;
+        kick();
+        Runnable w = wakeup;
+        if (w != null) {
+            w.run();
+        }
+    }
+
+    /**
+     * Gives the vCPU back to the kernel. A run in progress is kicked and waited for; if it does
+     * not return in time the mapping is left in place (a small leak) rather than pulled from
+     * under a thread that still reads it.
+     */
+    void close() {
+        powerOff();
+        synchronized (kickLock) {
+            long deadline = System.currentTimeMillis() + CLOSE_WAIT_MILLIS;
+            while (inRun && System.currentTimeMillis() < deadline) {
+                try {
+                    kickLock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            closed = true;
+            if (inRun) {
+                LOG.log(Level.WARNING, "vCPU {0}: still inside KVM_RUN after {1} ms; its kvm_run mapping is left", label, CLOSE_WAIT_MILLIS);
+            } else {
+                Libc.munmap(run);
+            }
+            Libc.close(fd);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.gunyah.vmm.hypervisor.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.ExitInfo;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.api.VmState;
+import org.gunyah.vmm.hypervisor.emulated.GuestImage;
+import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
+import org.gunyah.vmm.spi.ResourceTicket;
+import org.gunyah.vmm.spi.ResourceType;
+import org.gunyah.vmm.spi.Resource;
+import org.gunyah.vmm.spi.VcpuResource;
+import org.gunyah.vmm.spi.VcpuRunResult;
+import org.gunyah.vmm.spi.VmContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The KVM backend under the VM manager core, with vCPU resources taken by plain tickets. */
+class KvmVmTest {
+    private final KvmHypervisor kvm = KvmTests.hypervisor();
+    private final TestBed bed = new TestBed(kvm);
+    private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void close() throws InterruptedException {
+        bed.close();
+        threads.shutdownNow();
+        assertTrue(threads.awaitTermination(10, TimeUnit.SECONDS));
+        assertEquals(0, kvm.allocatedVms(), "every KVM VM id is free again");
+        kvm.close();
+    }
+
+    /** A ticket that keeps the vCPU resource it is given. */
+    static final class VcpuTicket implements ResourceTicket {
+        final int label;
+        volatile VcpuResource vcpu;
+
+        VcpuTicket(int label) {
+            this.label = label;
+        }
+
+        @Override
+        public ResourceType resourceType() {
+            return ResourceType.VCPU;
+        }
+
+        @Override
+        public int label() {
+            return label;
+        }
+
+        @Override
+        public boolean populate(Resource r) {
+            vcpu = (VcpuResource) r;
+            return true;
+        }
+
+        @Override
+        public void unpopulate(Resource r) {
+            vcpu = null;
+        }
+    }
+
+    private String runToEnd(VcpuResource vcpu, VmContext vm) throws GunyahException {
+        StringBuilder console = new StringBuilder();
+        while (true) {
+            switch (vcpu.run()) {
+                case VcpuRunResult.MmioWrite w when !vm.mmioWrite(w.address(), w.length(), w.value()) ->
+                        console.append((char) w.value()).append('@').append(Long.toHexString(w.address()));
+                case VcpuRunResult.PoweredOff p -> {
+                    return console.toString();
+                }
+                case VcpuRunResult r -> {
+                    // READY and friends: run again
+                }
+            }
+        }
+    }
+
+    private static VcpuRunResult runPastReady(VcpuResource vcpu) throws GunyahException {
+        VcpuRunResult r;
+        do {
+            r = vcpu.run();
+        } while (r == VcpuRunResult.READY);
+        return r;
+    }
+
+    @Test
+    void aGuestOnTwoVcpusWritesItsConsoleAndExitsWithItsCode() throws Exception {
+        Vm vm = bed.vm();
+        assertEquals("kvm", vm.hypervisor());
+        GuestImage.load(vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(2));
+        VmContext ctx = bed.context(vm);
+        VcpuTicket t0 = new VcpuTicket(0);
+        VcpuTicket t1 = new VcpuTicket(1);
+        ctx.addResourceTicket(t0);
+        ctx.addResourceTicket(t1);
+        vm.start();
+        Future<String> c0 = threads.submit(() -> runToEnd(t0.vcpu, ctx));
+        Future<String> c1 = threads.submit(() -> runToEnd(t1.vcpu, ctx));
+        assertEquals("0@9000000", c0.get(30, TimeUnit.SECONDS));
+        assertEquals("1@9000008", c1.get(30, TimeUnit.SECONDS));
+        assertEquals(VmState.EXITED, vm.state());
+        assertEquals(ExitInfo.withCode(ExitInfo.VM_EXIT, 0x600d), vm.exitInfo().orElseThrow());
+    }
+
+    @Test
+    void aKickReturnsAVcpuHaltedInsideKvm() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(2));
+        VmContext ctx = bed.context(vm);
+        VcpuTicket t1 = new VcpuTicket(1);
+        ctx.addResourceTicket(t1);
+        vm.start();
+        // vCPU 1 writes its digit and halts with interrupts off: only a kick brings it back
+        assertInstanceOf(VcpuRunResult.MmioWrite.class, runPastReady(t1.vcpu));
+        Future<VcpuRunResult> halted = threads.submit(() -> t1.vcpu.run());
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> halted.get(200, TimeUnit.MILLISECONDS));
+        t1.vcpu.kick();
+        assertEquals(VcpuRunResult.READY, halted.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closingTheVmReturnsARunnerHaltedInsideKvm() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(2));
+        VmContext ctx = bed.context(vm);
+        VcpuTicket t1 = new VcpuTicket(1);
+        ctx.addResourceTicket(t1);
+        vm.start();
+        VcpuResource vcpu = t1.vcpu;
+        Future<String> runner = threads.submit(() -> runToEnd(vcpu, ctx));
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> runner.get(200, TimeUnit.MILLISECONDS));
+        vm.close();
+        assertEquals("1@9000008", runner.get(10, TimeUnit.SECONDS));
+        assertEquals(ExitInfo.VM_FORCE_STOPPED, vm.exitInfo().orElseThrow().type());
+    }
+
+    @Test
+    void aDoorbellBeyondTheIoapicsFreePinsIsRefusedAtStart() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(1, GuestImage.doorbell(1, 8, 0)));
+        GunyahException e = assertThrows(GunyahException.class, vm::start);
+        assertEquals(Errno.EINVAL, e.errno());
+        assertTrue(e.getMessage().contains("SPIs 0..7"), e.getMessage());
+        assertEquals(VmState.LOAD_FAILED, vm.state());
+    }
+
+    @Test
+    void aTripleFaultCrashesTheVm() throws Exception {
+        Vm vm = bed.vm();
+        // int3 with no IDT loaded: #BP, then #DF, then a triple fault
+        GuestImage.load(vm, bed.arena, X86Guest.build("crash.S", ".code32\n_start: int3\n".getBytes()), GuestImage.devicetree(1));
+        VmContext ctx = bed.context(vm);
+        VcpuTicket t0 = new VcpuTicket(0);
+        ctx.addResourceTicket(t0);
+        vm.start();
+        assertEquals(VcpuRunResult.POWERED_OFF, t0.vcpu.run());
+        assertEquals(VmState.CRASHED, vm.state());
+    }
+}
