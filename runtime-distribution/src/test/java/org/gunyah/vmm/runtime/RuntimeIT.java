@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,7 +105,8 @@ class RuntimeIT {
     void theZipHoldsTheRuntimeTreeWithAnExecutableLauncher() throws IOException {
         for (String path : List.of("bin/gunyah", "bin/felix.jar", "bin/gunyah-launcher.jar", "conf/config.properties",
                 "conf/org.apache.felix.fileinstall-deploy.cfg", "conf/org.apache.felix.fileinstall-functions.cfg",
-                "system/console", "deploy", "guests/demo.bin", "guests/demo.cfg", "guests/demo.S", "README.md")) {
+                "system/console", "deploy", "guests/demo.bin", "guests/demo.cfg", "guests/demo.S",
+                "guests/demo-x86.bin", "guests/demo-kvm.cfg", "guests/demo-x86.S", "system/org.gunyah.vmm.hypervisor.kvm-0.1.0-SNAPSHOT.jar", "README.md")) {
             assertTrue(Files.exists(home.resolve(path)), path);
         }
         try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
@@ -135,10 +137,32 @@ class RuntimeIT {
         Run run = gunyah("", "demo");
 
         assertEquals(0, run.status(), run.output());
-        assertTrue(run.lines().getLast().matches("demo: OK hypervisor=emulated vcpus=2 mmio_exits=\\d+ ioeventfd_signals=8"
-                + " irqfd_interrupts=8 status=EXITED\\(0\\)"), run.output());
+        String preferred = Files.exists(Path.of("/dev/kvm")) ? "kvm" : "emulated";
+        assertTrue(run.output().contains("demo: hypervisors " + (preferred.equals("kvm") ? "kvm, emulated" : "emulated") + "; running on " + preferred),
+                run.output());
+        assertOk(run, preferred);
         assertTrue(run.output().contains("demo: started org.gunyah.vmm.function.vcpu on first use"), run.output());
         assertTrue(run.output().contains("demo: guest: Hello from the Gunyah demo guest on vCPU 0"), run.output());
+    }
+
+    @Test
+    void theDemoRunsOnTheEmulatedBackendWhenAskedTo() throws Exception {
+        assertOk(gunyah("", "demo", "--hypervisor", "emulated"), "emulated");
+    }
+
+    @Test
+    void theDemoRunsItsX86GuestOnKvm() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/kvm")), "skipped: this machine has no /dev/kvm");
+        Run run = gunyah("", "demo", "--hypervisor", "kvm");
+
+        assertOk(run, "kvm");
+        assertTrue(run.output().contains("demo: guest: Hello from the Gunyah demo guest on vCPU 0 (x86, KVM)"), run.output());
+    }
+
+    private static void assertOk(Run run, String hypervisor) {
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.lines().getLast().matches("demo: OK hypervisor=" + hypervisor + " vcpus=2 mmio_exits=\\d+ ioeventfd_signals=8"
+                + " irqfd_interrupts=8 status=EXITED\\(0\\)"), run.output());
     }
 
     @Test
@@ -211,7 +235,7 @@ class RuntimeIT {
             }
         });
         var stdin = p.getOutputStream(); // left open: the console must not see the end of its input
-        stdin.write(("gunyah:vm-create spinner --memory 64K --image " + spin + "\ngunyah:fn-add spinner vcpu id=0\n"
+        stdin.write(("gunyah:vm-create spinner --hypervisor emulated --memory 64K --image " + spin + "\ngunyah:fn-add spinner vcpu id=0\n"
                 + "gunyah:vm-start spinner\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
         started.get(TIMEOUT_S, TimeUnit.SECONDS);

@@ -31,7 +31,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code gunyah:demo}: runs the shipped demo VM ({@code guests/demo.cfg} under the runtime's home)
+ * {@code gunyah:demo}: runs the shipped demo VM ({@code guests/demo-<backend>.cfg}, else
+ * {@code guests/demo.cfg}, under the runtime's home)
  * the way a declared VM runs, printing what happens (function bundles loading on demand, the
  * guest's console) and ending with one {@code demo: OK ...} line, or a {@code demo: FAILED} one.
  */
@@ -58,13 +59,13 @@ public final class DemoCommand {
             @Parameter(names = "--config", absentValue = "") String config) throws DemoFailure {
         PrintStream out = session == null ? System.out : session.getConsole();
         Path home = Path.of(context.getProperty("gunyah.home") == null ? "" : context.getProperty("gunyah.home"));
-        Path file = config.isEmpty() ? home.resolve("guests").resolve("demo.cfg") : home.resolve(config);
-        Map<String, Object> properties = read(file);
         List<String> backends = manager.hypervisors();
         if (backends.isEmpty()) {
             throw new DemoFailure("no hypervisor backend is running");
         }
         String backend = hypervisor.isEmpty() ? backends.getFirst() : hypervisor;
+        Path file = config.isEmpty() ? demoFor(home.resolve("guests"), backend) : home.resolve(config);
+        Map<String, Object> properties = read(file);
         properties.put("hypervisor", backend);
         out.println("demo: hypervisors " + String.join(", ", backends) + "; running on " + backend);
         out.println("demo: function bundles before the VM: " + functionBundles());
@@ -108,6 +109,12 @@ public final class DemoCommand {
         } finally {
             vm.close();
         }
+    }
+
+    /** Each backend runs its own build of the guest: demo-<backend>.cfg where there is one, else demo.cfg. */
+    private static Path demoFor(Path guests, String backend) {
+        Path own = guests.resolve("demo-" + backend + ".cfg");
+        return Files.exists(own) ? own : guests.resolve("demo.cfg");
     }
 
     private static Map<String, Object> read(Path file) throws DemoFailure {
