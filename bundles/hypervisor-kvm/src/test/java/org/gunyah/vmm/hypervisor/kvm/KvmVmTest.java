@@ -10,7 +10,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
@@ -18,6 +24,8 @@ import org.gunyah.vmm.api.VmState;
 import org.gunyah.vmm.hypervisor.emulated.GuestImage;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
+import org.gunyah.vmm.internal.manager.VmManagerCore;
+import org.gunyah.vmm.spi.IoHandler;
 import org.gunyah.vmm.spi.ResourceTicket;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.Resource;
@@ -148,6 +156,91 @@ class KvmVmTest {
         assertEquals(ExitInfo.VM_FORCE_STOPPED, vm.exitInfo().orElseThrow().type());
     }
 
+    /** An ioeventfd's handler: counts the writes that reach it instead of the kernel. */
+    static final class Ioeventfd implements IoHandler {
+        final EventFd target;
+        final AtomicInteger dispatched = new AtomicInteger();
+
+        Ioeventfd(EventFd target) {
+            this.target = target;
+        }
+
+        @Override
+        public long address() {
+            return 0x0900_2000L;
+        }
+
+        @Override
+        public int length() {
+            return 4;
+        }
+
+        @Override
+        public boolean datamatch() {
+            return false;
+        }
+
+        @Override
+        public long data() {
+            return 0;
+        }
+
+        @Override
+        public boolean write(long address, int length, long value) {
+            dispatched.incrementAndGet();
+            target.signal(1);
+            return true;
+        }
+
+        @Override
+        public Optional<EventFd> eventFd() {
+            return Optional.of(target);
+        }
+    }
+
+    @Test
+    void anIoeventfdsWritesAreMatchedInTheKernelWithoutAnExit() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("rings.S"), GuestImage.devicetree(1));
+        VmContext ctx = bed.context(vm);
+        EventFd rings = bed.manager.createEventFd(0, EventFd.NONBLOCK);
+        Ioeventfd handler = new Ioeventfd(rings);
+        ctx.addIoHandler(handler);
+        VcpuTicket t0 = new VcpuTicket(0);
+        ctx.addResourceTicket(t0);
+        vm.start();
+        List<Long> exits = new ArrayList<>();
+        for (VcpuRunResult r = t0.vcpu.run(); r != VcpuRunResult.POWERED_OFF; r = t0.vcpu.run()) {
+            if (r instanceof VcpuRunResult.MmioWrite w) {
+                exits.add(w.address());
+            }
+        }
+        assertEquals(List.of(0x0900_2100L), exits, "only the unhandled write left KVM");
+        assertEquals(0, handler.dispatched.get());
+        assertEquals(100, rings.read());
+    }
+
+    @Test
+    void anIoeventfdOnAnEventFdKvmCannotWatchStaysOnTheExitPath() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("rings.S"), GuestImage.devicetree(1));
+        VmContext ctx = bed.context(vm);
+        VmManagerCore javaEventFds = new VmManagerCore(java.time.Duration.ofSeconds(1));
+        EventFd rings = javaEventFds.createEventFd(0, EventFd.NONBLOCK);
+        Ioeventfd handler = new Ioeventfd(rings);
+        ctx.addIoHandler(handler);
+        VcpuTicket t0 = new VcpuTicket(0);
+        ctx.addResourceTicket(t0);
+        vm.start();
+        for (VcpuRunResult r = t0.vcpu.run(); r != VcpuRunResult.POWERED_OFF; r = t0.vcpu.run()) {
+            if (r instanceof VcpuRunResult.MmioWrite w) {
+                ctx.mmioWrite(w.address(), w.length(), w.value());
+            }
+        }
+        assertEquals(100, handler.dispatched.get());
+        assertEquals(100, rings.read());
+    }
+
     @Test
     void aDoorbellBeyondTheIoapicsFreePinsIsRefusedAtStart() throws Exception {
         Vm vm = bed.vm();
@@ -167,7 +260,7 @@ class KvmVmTest {
         VcpuTicket t0 = new VcpuTicket(0);
         ctx.addResourceTicket(t0);
         vm.start();
-        assertEquals(VcpuRunResult.POWERED_OFF, t0.vcpu.run());
+        assertEquals(VcpuRunResult.POWERED_OFF, runPastReady(t0.vcpu));
         assertEquals(VmState.CRASHED, vm.state());
     }
 }

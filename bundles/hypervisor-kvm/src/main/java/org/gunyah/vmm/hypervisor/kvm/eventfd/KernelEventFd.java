@@ -161,11 +161,18 @@ public final class KernelEventFd implements EventFd {
             if (closed) {
                 return;
             }
-            // eventfd_signal saturates; write(2) refuses what does not fit, so add what does
-            for (long add = Long.compareUnsigned(n, MAX) > 0 ? MAX : n; add != 0; add >>>= 1) {
-                s.value.set(JAVA_LONG, 0, add);
-                if (Libc.write(s.capture, kernelFd, s.value) >= 0) {
-                    return;
+            long left = Long.compareUnsigned(n, MAX) > 0 ? MAX : n;
+            s.value.set(JAVA_LONG, 0, left);
+            if (Libc.write(s.capture, kernelFd, s.value) >= 0) {
+                return;
+            }
+            // eventfd_signal saturates; write(2) refuses what does not fit: add what does, in halves
+            for (long chunk = Long.highestOneBit(left); chunk != 0 && left != 0; chunk >>>= 1) {
+                if (Long.compareUnsigned(chunk, left) <= 0) {
+                    s.value.set(JAVA_LONG, 0, chunk);
+                    if (Libc.write(s.capture, kernelFd, s.value) >= 0) {
+                        left -= chunk;
+                    }
                 }
             }
         }
@@ -221,6 +228,7 @@ public final class KernelEventFd implements EventFd {
         s.value.set(JAVA_LONG, 0, 1L);
         Libc.write(s.capture, kernelFd, s.value);
         Libc.read(s.capture, kernelFd, s.value);
+        s.value.set(JAVA_LONG, 0, 1L);
         Libc.write(s.capture, kernelFd, s.value);
         synchronized (this) {
             while (users > 0) {

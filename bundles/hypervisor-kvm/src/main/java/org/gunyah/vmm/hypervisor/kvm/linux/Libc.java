@@ -28,6 +28,8 @@ public final class Libc {
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int SIGURG = 23;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int EFD_NONBLOCK = 04000;
@@ -147,7 +149,7 @@ public final class Libc {
         MemorySegment p;
         try {
             p = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE,
-                    MAP_SHARED | (fd < 0 ? 0x20 : 0), fd, 0L);
+                    MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0L);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -24,7 +24,7 @@ final class Kicks {
      * happens, and KVM_RUN still returns EINTR for it: while it runs, the thread's own mask (which
      * blocks it) is KVM's "real_blocked", so the kernel queues the signal instead of dropping it.
      */
-    static final int SIGNAL = 23;
+    static final int SIGNAL = Libc.SIGURG;
 
     private static final MemorySegment SET;
     private static final MemorySegment ZERO_TIMEOUT;
