@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs a benchmark of the Gunyah VMM runtime, building what it needs first.
 #
-#   benchmarks/run.sh soak [--vms <n>] [--cycles <n>] [--minutes <m>]
-#       16 VMs x 4 vCPUs (by default) whose guests ring ioeventfd doorbells and take irqfd
+#   benchmarks/run.sh soak [--vms <n>] [--cycles <n>] [--minutes <m>] [--hypervisor <name>]
+#       16 VMs x 4 vCPUs (by default; on the preferred backend, KVM where /dev/kvm works, or
+#       the one named) whose guests ring ioeventfd doorbells and take irqfd
 #       interrupts without pause, in a copy of the runtime, while every function bundle is
 #       replaced in turn (forced undeploy + redeploy, Bundle.update, package refresh). Ends with
 #       one line:
@@ -23,7 +24,7 @@ top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -43,9 +44,10 @@ runtime_copy() {
 }
 
 soak() {
-    local vms=16 cycles=0 minutes=0
+    local vms=16 cycles=0 minutes=0 hypervisor=""
     while [ $# -gt 0 ]; do
         case "$1" in
+            --hypervisor) hypervisor="--hypervisor $2"; shift 2 ;;
             --vms) vms=$2; shift 2 ;;
             --cycles) cycles=$2; shift 2 ;;
             --minutes) minutes=$2; shift 2 ;;
@@ -61,7 +63,7 @@ soak() {
     cp "$top"/benchmarks/soak/target/org.gunyah.vmm.soak-*.jar "$runtime/deploy/"
     # No Web Console: a runtime the user has open on its port must not be disturbed, nor disturb this one.
     GUNYAH_JAVA_OPTS="${GUNYAH_JAVA_OPTS:-} -Dorg.apache.felix.http.enable=false" \
-        "$runtime/bin/gunyah" -c "gunyah:soak --vms $vms --cycles $cycles --minutes $minutes"
+        "$runtime/bin/gunyah" -c "gunyah:soak --vms $vms --cycles $cycles --minutes $minutes $hypervisor"
 }
 
 median() {

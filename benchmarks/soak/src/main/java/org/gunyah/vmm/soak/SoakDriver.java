@@ -59,7 +59,7 @@ public final class SoakDriver {
         long cycles = 0;
         Tally tally;
         try (VmManager.Subscription subscription = manager.onFunctionProvided(provided)) {
-            launch(plan.vms(), running, ids);
+            launch(plan, running, ids);
             String backend = running.getFirst().vm().hypervisor();
             progress.accept(String.format("soak: %d VMs x %d vCPUs running on %s; replacing function bundles", plan.vms(),
                     SoakGuest.VCPUS, backend));
@@ -93,14 +93,16 @@ public final class SoakDriver {
                 leakedResources.size(), leakedThreads.size(), problems.size(), seconds, all);
     }
 
-    private void launch(int count, List<ManagedVm> running, Set<Integer> ids) throws GunyahException {
+    private void launch(SoakPlan plan, List<ManagedVm> running, Set<Integer> ids) throws GunyahException {
+        List<String> backends = manager.hypervisors();
+        String backend = plan.hypervisor().isEmpty() && !backends.isEmpty() ? backends.getFirst() : plan.hypervisor();
         try {
             SoakGuest.install(dir);
         } catch (IOException e) {
             throw GunyahException.of(Errno.EIO, "cannot write the soak guest into %s: %s", dir, e.getMessage());
         }
-        for (int i = 0; i < count; i++) {
-            ManagedVm vm = vms.launch(VmDeclaration.parse(SoakGuest.declaration("soak-" + i), dir), line -> {
+        for (int i = 0; i < plan.vms(); i++) {
+            ManagedVm vm = vms.launch(VmDeclaration.parse(SoakGuest.declaration("soak-" + i, backend), dir), line -> {
             });
             running.add(vm);
             ids.add(vm.vm().id());

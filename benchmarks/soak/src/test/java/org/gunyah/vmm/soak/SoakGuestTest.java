@@ -15,35 +15,62 @@ import org.gunyah.vmm.function.irqfd.IrqfdFunction;
 import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
+import org.gunyah.vmm.hypervisor.kvm.KvmTests;
+import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
 import org.gunyah.vmm.spi.VmFunction;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.VmDeclaration;
 import org.gunyah.vmm.vmm.internal.ManagedVmRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The soak's data path without OSGi: the soak guest on the emulated backend while the providers of
- * its three function types are withdrawn and offered again, as a bundle stopping and starting
- * does. Every ring reaches the VMM and every answer reaches the guest.
+ * The soak's data path without OSGi, on each backend (KVM skipped, saying why, where /dev/kvm
+ * cannot run a VM): the soak guest while the providers of its three function types are withdrawn
+ * and offered again, as a bundle stopping and starting does. Every ring reaches the VMM and every
+ * answer reaches the guest; on KVM the rings and answers take KVM_IOEVENTFD and KVM_IRQFD whenever
+ * their functions are bound, and MMIO exits and doorbell sends while they are not.
  */
 class SoakGuestTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Enough to have lost an interrupt in most runs before subscriptions waited for their listeners. */
     private static final int ROUNDS = 300;
 
-    private final TestBed bed = new TestBed();
-    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+    enum Backend {
+        EMULATED, KVM
+    }
+
+    private TestBed bed;
+    private ManagedVmRegistry vms;
+    private KvmHypervisor kvm;
+    private String backend;
     private final Map<Integer, TestFunctions.Provider> providers = new HashMap<>();
 
     @TempDir
     Path dir;
 
+    private void use(Backend b) {
+        if (b == Backend.KVM) {
+            kvm = KvmTests.hypervisor();
+        }
+        bed = new TestBed(kvm);
+        backend = kvm == null ? "emulated" : "kvm";
+        vms = new ManagedVmRegistry(bed.manager);
+    }
+
     @AfterEach
     void close() {
-        vms.close();
-        bed.close();
+        if (vms != null) {
+            vms.close();
+        }
+        if (bed != null) {
+            bed.close();
+        }
+        if (kvm != null) {
+            kvm.close();
+        }
     }
 
     private void provide(int type) {
@@ -57,7 +84,7 @@ class SoakGuestTest {
 
     private ManagedVm launch(String name) throws Exception {
         SoakGuest.install(dir);
-        return vms.launch(VmDeclaration.parse(SoakGuest.declaration(name), dir), line -> {
+        return vms.launch(VmDeclaration.parse(SoakGuest.declaration(name, backend), dir), line -> {
         });
     }
 
@@ -74,8 +101,10 @@ class SoakGuestTest {
         assertEquals(List.of(), stats.errors());
     }
 
-    @Test
-    void everyVcpuRingsAndTakesItsOwnInterrupt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyVcpuRingsAndTakesItsOwnInterrupt(Backend b) throws Exception {
+        use(b);
         FunctionCycler.TYPES.forEach(this::provide);
         ManagedVm vm = launch("steady");
 
@@ -103,8 +132,10 @@ class SoakGuestTest {
         return true;
     }
 
-    @Test
-    void nothingIsLostWhileEveryProviderComesAndGoes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nothingIsLostWhileEveryProviderComesAndGoes(Backend b) throws Exception {
+        use(b);
         FunctionCycler.TYPES.forEach(this::provide);
         ManagedVm vm = launch("swapped");
 

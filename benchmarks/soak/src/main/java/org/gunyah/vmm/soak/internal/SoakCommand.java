@@ -46,9 +46,11 @@ public final class SoakCommand {
             @Descriptor("stop after this many bundle replacements (0: no limit)")
             @Parameter(names = "--cycles", absentValue = "0") long cycles,
             @Descriptor("stop after this many minutes (0: no limit)")
-            @Parameter(names = "--minutes", absentValue = "0") double minutes) throws GunyahException, InterruptedException {
+            @Parameter(names = "--minutes", absentValue = "0") double minutes,
+            @Descriptor("backend to run the VMs on (default: the preferred one)")
+            @Parameter(names = "--hypervisor", absentValue = "") String hypervisor) throws GunyahException, InterruptedException {
         PrintStream out = session == null ? System.out : session.getConsole();
-        SoakPlan plan = SoakPlan.of(vms, cycles, Duration.ofMillis(Math.round(minutes * 60_000)));
+        SoakPlan plan = SoakPlan.of(vms, cycles, Duration.ofMillis(Math.round(minutes * 60_000)), hypervisor);
         SoakResult result = driver.run(plan, out::println);
         result.problems().stream().limit(20).forEach(p -> out.println("soak: problem: " + p));
         if (!result.clean()) {
