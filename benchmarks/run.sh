@@ -18,13 +18,28 @@
 #       (guest write matched in the kernel, read from the eventfd), kvm.irqfd (host signals,
 #       guest handler acknowledges, host sees it):
 #       kvm.<measure>: java=<ns> c=<ns> unit=ns ratio=<java/c>
+#
+#   benchmarks/run.sh all          every measure below and kvm, then benchmarks/target/report.md
+#                                  and its plots (PNG, drawn with XChart)
+#   benchmarks/run.sh boot         runtime start to a console that answers, against Apache Karaf
+#                                  minimal 4.4.8 (fetched from Maven Central), alternating
+#   benchmarks/run.sh hotload      a jar dropped into deploy/ until its function is added; the
+#                                  first use of an installed function type (medians of 10)
+#   benchmarks/run.sh fn_cycle     ioeventfd add + remove per second through the framework (JMH),
+#                                  emulated and KVM, against C doing KVM_IOEVENTFD assign + deassign
+#   benchmarks/run.sh dispatch     MMIO dispatch among 10, 1,000 and 100,000 IO handlers (JMH)
+#   benchmarks/run.sh scale        1,000 VMs x 3 functions created, started, torn down; heap per VM
+#   benchmarks/run.sh emulated.mips  guest instructions per second on the emulated vCPU
+#   benchmarks/run.sh report       the report from the lines measured so far
+# Each prints one line per measure, <name>: key=value ..., and keeps it in
+# benchmarks/target/results.txt for the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -105,8 +120,136 @@ kvm() {
         local j c
         j=$(median < "$out/$measure.java")
         c=$(median < "$out/$measure.c")
-        echo "kvm.$measure: java=$j c=$c unit=ns ratio=$(awk -v j="$j" -v c="$c" 'BEGIN { printf "%.2f", j / c }')"
+        record "kvm.$measure: java=$j c=$c unit=ns ratio=$(awk -v j="$j" -v c="$c" 'BEGIN { printf "%.2f", j / c }')"
     done
+}
+
+# Prints a result line and keeps it (replacing an older line of the same measure) for the report.
+record() {
+    local name=${1%%:*}
+    mkdir -p "$target"
+    touch "$target/results.txt"
+    grep -v "^$name: " "$target/results.txt" > "$target/results.tmp" || true
+    echo "$1" >> "$target/results.tmp"
+    mv "$target/results.tmp" "$target/results.txt"
+    echo "$1"
+}
+
+perf_build() {
+    echo "run.sh: building the benchmarks" >&2
+    mvn -B -q install -DskipTests -pl benchmarks/perf -am
+    mkdir -p "$target/perf"
+    (cd "$top/benchmarks/perf" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+        -Dmdep.outputFile="$target/perf/classpath.txt" >/dev/null)
+}
+
+perf_java() {
+    "$(java_25)" --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
+        -cp "$top/benchmarks/perf/target/classes:$(cat "$target/perf/classpath.txt")" "$@"
+}
+
+# One JMH benchmark class; its results as CSV in $target/perf/<class>.csv
+jmh() {
+    perf_java org.openjdk.jmh.Main "$1" -rf csv -rff "$target/perf/$1.csv" >&2
+}
+
+# The score (column 5) of the CSV row whose last column, the parameter, is $2.
+jmh_score() {
+    awk -F, -v p="$2" '{ gsub(/"/, "") } $NF == p { printf "%.1f", $5 }' "$target/perf/$1.csv"
+}
+
+dispatch() {
+    perf_build
+    jmh DispatchBenchmark
+    local h10 h1k h100k
+    h10=$(jmh_score DispatchBenchmark 10)
+    h1k=$(jmh_score DispatchBenchmark 1000)
+    h100k=$(jmh_score DispatchBenchmark 100000)
+    record "dispatch: h10=$h10 h1000=$h1k h100000=$h100k unit=ns growth=$(awk -v a="$h10" -v b="$h100k" 'BEGIN { printf "%.2f", b / a }') log_growth=5.00"
+}
+
+fn_cycle() {
+    perf_build
+    local out="$target/kvm"
+    mkdir -p "$out"
+    bash "$top/benchmarks/kvm/build-native.sh" "$out"
+    : > "$out/fncycle.c.txt"
+    "$out/fncycle" 200000 | sed -n 's/.*ops_per_s=\([0-9.]*\).*/\1/p' >> "$out/fncycle.c.txt"
+    jmh FunctionCycleBenchmark
+    "$out/fncycle" 200000 | sed -n 's/.*ops_per_s=\([0-9.]*\).*/\1/p' >> "$out/fncycle.c.txt"
+    "$out/fncycle" 200000 | sed -n 's/.*ops_per_s=\([0-9.]*\).*/\1/p' >> "$out/fncycle.c.txt"
+    local emulated kvm c
+    emulated=$(jmh_score FunctionCycleBenchmark emulated)
+    kvm=$(jmh_score FunctionCycleBenchmark kvm)
+    c=$(median < "$out/fncycle.c.txt")
+    record "fn_cycle: emulated=$emulated kvm=$kvm c=$c unit=ops/s ratio=$(awk -v k="$kvm" -v c="$c" 'BEGIN { printf "%.2f", k / c }')"
+}
+
+scale() {
+    perf_build
+    record "$(perf_java -Xmx4g org.gunyah.vmm.benchmarks.perf.Scale emulated 1000)"
+}
+
+emulated_mips() {
+    perf_build
+    record "$(perf_java org.gunyah.vmm.benchmarks.perf.EmulatedMips)"
+}
+
+# A JDK that runs Karaf 4.4.8: it sets -Djava.security.manager=allow, which JDK 24 and newer refuse.
+java_for_karaf() {
+    local candidate
+    for candidate in /usr/lib/jvm/*; do
+        if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -q -E 'version "(17|21)'; then
+            echo "$candidate"
+            return
+        fi
+    done
+    echo "run.sh: Karaf 4.4.8 needs a JDK 17 or 21 under /usr/lib/jvm (JDK 24+ refuse its security manager option)" >&2
+    exit 1
+}
+
+boot() {
+    perf_build
+    mvn -B -q install -DskipTests -pl runtime-distribution -am
+    local runtime karaf
+    runtime=$(runtime_copy boot-runtime)
+    karaf="$target/karaf"
+    if [ ! -x "$karaf/apache-karaf-minimal-4.4.8/bin/karaf" ]; then
+        mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+            -Dartifact=org.apache.karaf:apache-karaf-minimal:4.4.8:tar.gz -DoutputDirectory="$karaf" >/dev/null
+        tar xzf "$karaf/apache-karaf-minimal-4.4.8.tar.gz" -C "$karaf"
+    fi
+    record "$(perf_java org.gunyah.vmm.benchmarks.perf.BootRace "$runtime" "$karaf/apache-karaf-minimal-4.4.8" "$(java_for_karaf)" 7)"
+}
+
+hotload() {
+    build
+    local runtime
+    runtime=$(runtime_copy hotload-runtime)
+    cp "$top"/benchmarks/soak/target/org.gunyah.vmm.soak-*.jar "$runtime/deploy/"
+    local line
+    line=$(GUNYAH_JAVA_OPTS="${GUNYAH_JAVA_OPTS:-} -Dorg.apache.felix.http.enable=false" \
+        "$runtime/bin/gunyah" -c "gunyah:hotload --runs 10" | grep '^hotload:')
+    record "$line"
+}
+
+report() {
+    perf_build
+    local machine
+    machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+    perf_java org.gunyah.vmm.benchmarks.perf.Report "$target/results.txt" "$target" "$machine"
+}
+
+all() {
+    rm -f "$target/results.txt"
+    boot
+    hotload
+    fn_cycle
+    dispatch
+    scale
+    emulated_mips
+    kvm
+    report
 }
 
 # The JDK 25 the build selected: JAVA_HOME if it is one, else the newest under /usr/lib/jvm.
@@ -128,5 +271,13 @@ shift
 case "$measure" in
     soak) soak "$@" ;;
     kvm) kvm "$@" ;;
+    boot) boot ;;
+    hotload) hotload ;;
+    fn_cycle) fn_cycle ;;
+    dispatch) dispatch ;;
+    scale) scale ;;
+    emulated.mips) emulated_mips ;;
+    report) report ;;
+    all) all ;;
     *) usage ;;
 esac

@@ -5,6 +5,7 @@
 #   benchmarks/kvm/build-native.sh <outdir>
 #       <outdir>/bench.bin   the guest, a flat binary for guest physical 0x40000000
 #       <outdir>/kvmbench    kvmbench <mmio_exit|ioeventfd|irqfd> <count> <outdir>/bench.bin
+#       <outdir>/fncycle     fncycle <count>: KVM_IOEVENTFD assign + deassign per second
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -28,4 +29,5 @@ as --32 -o "$out/bench.o" "$here/guest/bench.S"
 ld -m elf_i386 -Ttext=0x40000000 --oformat binary -o "$out/bench.bin" "$out/bench.o"
 rm -f "$out/bench.o"
 gcc -O2 -pthread -Wall -Wextra -o "$out/kvmbench" "$here/c/kvmbench.c"
+gcc -O2 -Wall -Wextra -o "$out/fncycle" "$here/c/fncycle.c"
 echo "build-native.sh: built $out/bench.bin and $out/kvmbench" >&2

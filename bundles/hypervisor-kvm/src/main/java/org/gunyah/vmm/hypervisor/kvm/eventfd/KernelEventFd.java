@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
@@ -42,8 +43,10 @@ public final class KernelEventFd implements EventFd {
     private final int flags;
     private final int kernelFd;
     private final EventFdPoller poller;
-    private int users;
+    private final AtomicInteger users = new AtomicInteger();
     private volatile boolean closed;
+    /** The last blocking read had to wait: the next one starts in poll(2), saving a read that fails. */
+    private volatile boolean drained;
 
     private KernelEventFd(int number, int flags, int kernelFd, EventFdPoller poller) {
         this.number = number;
@@ -110,6 +113,10 @@ public final class KernelEventFd implements EventFd {
         try {
             Scratch s = SCRATCH.get();
             long deadline = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
+            if (timeoutMillis < 0 && drained && (flags & NONBLOCK) == 0) {
+                await(s, Libc.POLLIN, -1);
+            }
+            boolean waited = false;
             while (Libc.read(s.capture, kernelFd, s.value) < 0) {
                 int err = Libc.errno(s.capture);
                 if (err != Libc.EAGAIN) {
@@ -120,6 +127,7 @@ public final class KernelEventFd implements EventFd {
                         throw GunyahException.of(Errno.EAGAIN, "eventfd %d: nothing to read", number);
                     }
                     await(s, Libc.POLLIN, -1);
+                    waited = true;
                 } else {
                     long left = (deadline - System.nanoTime() + 999_999) / 1_000_000;
                     if (!await(s, Libc.POLLIN, (int) Math.max(0, left)) && left <= 0) {
@@ -129,6 +137,9 @@ public final class KernelEventFd implements EventFd {
             }
             if (closed) {
                 throw closedError();
+            }
+            if (timeoutMillis < 0) {
+                drained = waited;
             }
             return OptionalLong.of(s.value.get(JAVA_LONG, 0));
         } finally {
@@ -231,7 +242,7 @@ public final class KernelEventFd implements EventFd {
         s.value.set(JAVA_LONG, 0, 1L);
         Libc.write(s.capture, kernelFd, s.value);
         synchronized (this) {
-            while (users > 0) {
+            while (users.get() > 0) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -244,16 +255,20 @@ public final class KernelEventFd implements EventFd {
         }
     }
 
-    private synchronized void enter() throws GunyahException {
+    /** A blocking call begins: the kernel fd stays open until it leaves. No lock on this path. */
+    private void enter() throws GunyahException {
+        users.incrementAndGet();
         if (closed) {
+            leave();
             throw closedError();
         }
-        users++;
     }
 
-    private synchronized void leave() {
-        if (--users == 0 && closed) {
-            notifyAll();
+    private void leave() {
+        if (users.decrementAndGet() == 0 && closed) {
+            synchronized (this) {
+                notifyAll();
+            }
         }
     }
 

@@ -49,6 +49,9 @@ final class KvmVcpu implements HypervisorVcpu {
     private volatile boolean poweredOff;
     private volatile Runnable wakeup;
     private Pending pending = Pending.NONE;
+    /** The thread that ran this vCPU last, and its pthread: looked up once, not on every run. */
+    private Thread runner;
+    private long runnerPthread;
     private int pendingLength;
 
     KvmVcpu(KvmVm vm, int vmFd, int label, long capId, long mmapSize, long entry, long dtbAddress) throws GunyahException {
@@ -95,7 +98,12 @@ final class KvmVcpu implements HypervisorVcpu {
             throw GunyahException.of(Errno.EINVAL, "vCPU %d: the %s must be resumed before running again", label,
                     pending == Pending.MMIO_READ ? "MMIO read" : "port read");
         }
-        Kicks.prepareThread();
+        Thread current = Thread.currentThread();
+        if (current != runner) {
+            Kicks.prepareThread();
+            runner = current;
+            runnerPthread = Libc.pthreadSelf();
+        }
         synchronized (kickLock) {
             if (closed) {
                 return VcpuRunResult.POWERED_OFF;
@@ -105,7 +113,7 @@ final class KvmVcpu implements HypervisorVcpu {
                 run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
                 return VcpuRunResult.READY;
             }
-            runningThread = Libc.pthreadSelf();
+            runningThread = runnerPthread;
             inRun = true;
         }
         try {

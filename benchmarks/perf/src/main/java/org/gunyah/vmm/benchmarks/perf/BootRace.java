@@ -1,0 +1,75 @@
+package org.gunyah.vmm.benchmarks.perf;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code boot}: whole-process start to ready, ours against Apache Karaf minimal, alternating
+ * processes. Ready is the console answering a command: ours {@code gunyah:vms} (which needs the VM
+ * manager registered and the shell's commands), Karaf's {@code shell:echo}. Each process is
+ * started cold with the command already on its standard input and timed until the answer's line
+ * appears; then it is stopped (ours by the end of its input, Karaf destroyed with its JVM).
+ *
+ * <pre>BootRace &lt;gunyah runtime&gt; &lt;karaf home&gt; &lt;karaf JAVA_HOME&gt; &lt;runs&gt;</pre>
+ */
+public final class BootRace {
+    private static final long TIMEOUT_S = 120;
+
+    private BootRace() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path runtime = Path.of(args[0]);
+        Path karaf = Path.of(args[1]);
+        String karafJava = args[2];
+        int runs = Integer.parseInt(args[3]);
+        List<Double> ours = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            ours.add(time(List.of(runtime.resolve("bin/gunyah").toString()), Map.of("GUNYAH_JAVA_OPTS", "-Dorg.apache.felix.http.enable=false"),
+                    "gunyah:vms\n", "no VMs"));
+            theirs.add(time(List.of(karaf.resolve("bin/karaf").toString()), Map.of("JAVA_HOME", karafJava),
+                    "shell:echo karaf-ready\n", "karaf-ready"));
+        }
+        double o = median(ours);
+        double t = median(theirs);
+        System.out.printf("boot: ours_s=%.3f karaf_s=%.3f runs=%d ratio=%.2f%n", o, t, runs, o / t);
+    }
+
+    /** Seconds from the start of {@code command} until a line of its output contains {@code ready}. */
+    static double time(List<String> command, Map<String, String> env, String input, String ready) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream();
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.contains(ready) && !line.contains(input.strip())) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+            }
+            throw new IllegalStateException(command + " ended without answering " + input.strip());
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(TIMEOUT_S, TimeUnit.SECONDS);
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
