@@ -73,8 +73,10 @@ public final class Hotload {
                 firstUse.add(timeFirstUse(vm, desc));
             }
             admin.undeploy(Integer.toString(FunctionType.IOEVENTFD), UndeployOption.FORCE, UndeployOption.UNINSTALL);
-            Path dropped = deployDir.resolve("ioeventfd-hotload.jar");
             for (int i = 0; i < runs; i++) {
+                // a new name each time: FileInstall keeps state per file, and a file it is still
+                // forgetting would look unchanged
+                Path dropped = deployDir.resolve("ioeventfd-hotload-" + i + ".jar");
                 long seen = provided.count(FunctionType.IOEVENTFD);
                 long start = System.nanoTime();
                 Files.copy(jar, dropped, StandardCopyOption.REPLACE_EXISTING);

@@ -57,8 +57,8 @@ public final class Scale {
             vms.forEach(Vm::close);
             fds.forEach(EventFd::close);
             long t3 = System.nanoTime();
-            System.out.printf("scale: backend=%s vms=%d functions=3 create_start_s=%.2f teardown_s=%.2f total_s=%.2f heap_per_vm_kib=%.1f%n",
-                    backend, count, (t1 - t0) / 1e9, (t3 - t2) / 1e9, (t1 - t0 + t3 - t2) / 1e9, (after - before) / 1024.0 / count);
+            System.out.printf("%s: backend=%s vms=%d functions=3 create_start_s=%.2f teardown_s=%.2f total_s=%.2f heap_per_vm_kib=%.1f%n",
+                    backend.equals("kvm") ? "scale.kvm" : "scale", backend, count, (t1 - t0) / 1e9, (t3 - t2) / 1e9, (t1 - t0 + t3 - t2) / 1e9, (after - before) / 1024.0 / count);
         } finally {
             if (kvm != null) {
                 kvm.close();
