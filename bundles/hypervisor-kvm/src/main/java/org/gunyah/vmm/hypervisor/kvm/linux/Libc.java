@@ -46,26 +46,76 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle OPEN = find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL_LONG = find("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_PTR = find("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = find("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = find("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READ = find("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = find("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle EVENTFD = find("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle POLL = find("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PTHREAD_SELF = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_self").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG));
-    private static final MethodHandle PTHREAD_KILL = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_kill").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PTHREAD_SIGMASK = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_sigmask").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle EPOLL_CREATE1 = find("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = find("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = find("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SIGTIMEDWAIT = find("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+
+    // Each downcall handle is made on first use, in its own holder class: making one costs a few
+    // milliseconds, and the probe at boot needs only open, ioctl and close.
+    private static final class Open {
+        static final MethodHandle H = find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class IoctlLong {
+        static final MethodHandle H = find("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class IoctlPtr {
+        static final MethodHandle H = find("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle H = find("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle H = find("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Read {
+        static final MethodHandle H = find("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Write {
+        static final MethodHandle H = find("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Eventfd {
+        static final MethodHandle H = find("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = find("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class PthreadSelf {
+        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_self").orElseThrow(), FunctionDescriptor.of(JAVA_LONG));
+    }
+
+    private static final class PthreadKill {
+        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_kill").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class PthreadSigmask {
+        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_sigmask").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class EpollCreate1 {
+        static final MethodHandle H = find("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class EpollCtl {
+        static final MethodHandle H = find("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class EpollWait {
+        static final MethodHandle H = find("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Sigtimedwait {
+        static final MethodHandle H = find("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    }
 
     private static final ThreadLocal<MemorySegment> THREAD_CAPTURE = ThreadLocal.withInitial(Libc::newCapture);
 
@@ -97,7 +147,7 @@ public final class Libc {
     public static int open(String path, int flags) throws GunyahException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment c = capture();
-            int fd = (int) OPEN.invokeExact(c, a.allocateFrom(path), flags);
+            int fd = (int) Open.H.invokeExact(c, a.allocateFrom(path), flags);
             return check(fd, c, "open " + path);
         } catch (GunyahException e) {
             throw e;
@@ -108,7 +158,7 @@ public final class Libc {
 
     public static void close(int fd) {
         try {
-            int rc = (int) CLOSE.invokeExact(capture(), fd);
+            int rc = (int) Close.H.invokeExact(capture(), fd);
             assert rc == 0 || rc == -1;
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -129,7 +179,7 @@ public final class Libc {
     /** ioctl for hot paths: -1 and errno in {@code capture} on failure. */
     public static int ioctl(MemorySegment capture, int fd, long request, long arg) {
         try {
-            return (int) IOCTL_LONG.invokeExact(capture, fd, request, arg);
+            return (int) IoctlLong.H.invokeExact(capture, fd, request, arg);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -137,7 +187,7 @@ public final class Libc {
 
     public static int ioctl(MemorySegment capture, int fd, long request, MemorySegment arg) {
         try {
-            return (int) IOCTL_PTR.invokeExact(capture, fd, request, arg);
+            return (int) IoctlPtr.H.invokeExact(capture, fd, request, arg);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -148,7 +198,7 @@ public final class Libc {
         MemorySegment c = capture();
         MemorySegment p;
         try {
-            p = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE,
+            p = (MemorySegment) Mmap.H.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE,
                     MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0L);
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -161,7 +211,7 @@ public final class Libc {
 
     public static void munmap(MemorySegment mapping) {
         try {
-            int rc = (int) MUNMAP.invokeExact(capture(), mapping, mapping.byteSize());
+            int rc = (int) Munmap.H.invokeExact(capture(), mapping, mapping.byteSize());
             assert rc == 0;
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -171,7 +221,7 @@ public final class Libc {
     public static int eventfd(int initval, int flags) throws GunyahException {
         MemorySegment c = capture();
         try {
-            return check((int) EVENTFD.invokeExact(c, initval, flags), c, "eventfd");
+            return check((int) Eventfd.H.invokeExact(c, initval, flags), c, "eventfd");
         } catch (GunyahException e) {
             throw e;
         } catch (Throwable t) {
@@ -182,7 +232,7 @@ public final class Libc {
     /** read(2) for hot paths: bytes read, or -1 with errno in {@code capture}. */
     public static long read(MemorySegment capture, int fd, MemorySegment buffer) {
         try {
-            return (long) READ.invokeExact(capture, fd, buffer, buffer.byteSize());
+            return (long) Read.H.invokeExact(capture, fd, buffer, buffer.byteSize());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -190,7 +240,7 @@ public final class Libc {
 
     public static long write(MemorySegment capture, int fd, MemorySegment buffer) {
         try {
-            return (long) WRITE.invokeExact(capture, fd, buffer, buffer.byteSize());
+            return (long) Write.H.invokeExact(capture, fd, buffer, buffer.byteSize());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -199,7 +249,7 @@ public final class Libc {
     /** poll(2) on {@code pollfds} (struct pollfd[]): ready count, or -1 with errno in {@code capture}. */
     public static int poll(MemorySegment capture, MemorySegment pollfds, int timeoutMillis) {
         try {
-            return (int) POLL.invokeExact(capture, pollfds, pollfds.byteSize() / 8, timeoutMillis);
+            return (int) Poll.H.invokeExact(capture, pollfds, pollfds.byteSize() / 8, timeoutMillis);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -207,7 +257,7 @@ public final class Libc {
 
     public static long pthreadSelf() {
         try {
-            return (long) PTHREAD_SELF.invokeExact();
+            return (long) PthreadSelf.H.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -216,7 +266,7 @@ public final class Libc {
     /** pthread_kill: 0, or the error number. */
     public static int pthreadKill(long thread, int signal) {
         try {
-            return (int) PTHREAD_KILL.invokeExact(thread, signal);
+            return (int) PthreadKill.H.invokeExact(thread, signal);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -225,7 +275,7 @@ public final class Libc {
     /** pthread_sigmask: 0, or the error number; {@code old} may be NULL. */
     public static int pthreadSigmask(int how, MemorySegment set, MemorySegment old) {
         try {
-            return (int) PTHREAD_SIGMASK.invokeExact(how, set, old);
+            return (int) PthreadSigmask.H.invokeExact(how, set, old);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -234,7 +284,7 @@ public final class Libc {
     /** sigtimedwait with a zero timeout: the signal taken, or -1 (EAGAIN when none was pending). */
     public static int sigtimedwait(MemorySegment capture, MemorySegment set, MemorySegment zeroTimespec) {
         try {
-            return (int) SIGTIMEDWAIT.invokeExact(capture, set, MemorySegment.NULL, zeroTimespec);
+            return (int) Sigtimedwait.H.invokeExact(capture, set, MemorySegment.NULL, zeroTimespec);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -251,7 +301,7 @@ public final class Libc {
     public static int epollCreate() throws GunyahException {
         MemorySegment c = capture();
         try {
-            return check((int) EPOLL_CREATE1.invokeExact(c, O_CLOEXEC), c, "epoll_create1");
+            return check((int) EpollCreate1.H.invokeExact(c, O_CLOEXEC), c, "epoll_create1");
         } catch (GunyahException e) {
             throw e;
         } catch (Throwable t) {
@@ -262,7 +312,7 @@ public final class Libc {
     /** epoll_ctl: -1 with errno in {@code capture} on failure. */
     public static int epollCtl(MemorySegment capture, int epfd, int op, int fd, MemorySegment event) {
         try {
-            return (int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event);
+            return (int) EpollCtl.H.invokeExact(capture, epfd, op, fd, event);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -270,7 +320,7 @@ public final class Libc {
 
     public static int epollWait(MemorySegment capture, int epfd, MemorySegment events, int timeoutMillis) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(capture, epfd, events, (int) (events.byteSize() / EPOLL_EVENT.byteSize()), timeoutMillis);
+            return (int) EpollWait.H.invokeExact(capture, epfd, events, (int) (events.byteSize() / EPOLL_EVENT.byteSize()), timeoutMillis);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -22,24 +22,29 @@ public final class KvmHypervisor implements Hypervisor, AutoCloseable {
     static final int MAX_VMS = 4096;
 
     private final KvmSystem system;
-    private final EventFdPoller poller;
+    private EventFdPoller poller;
+    private boolean closed;
     private final BitSet ids = new BitSet();
     private final AtomicLong capIds = new AtomicLong(0x1000);
 
-    public KvmHypervisor(KvmSystem system, EventFdPoller poller) {
+    public KvmHypervisor(KvmSystem system) {
         this.system = system;
-        this.poller = poller;
     }
 
-    /** Opens /dev/kvm and starts the eventfd poller; the exception says why KVM cannot be used. */
+    /** Opens and checks /dev/kvm; the exception says why KVM cannot be used. */
     public static KvmHypervisor open() throws GunyahException {
-        KvmSystem system = KvmSystem.open();
-        try {
-            return new KvmHypervisor(system, new EventFdPoller());
-        } catch (GunyahException | RuntimeException e) {
-            system.close();
-            throw e;
+        return new KvmHypervisor(KvmSystem.open());
+    }
+
+    /** The eventfd poller, started with the first eventfd (not at boot: nothing needs it then). */
+    private synchronized EventFdPoller poller() throws GunyahException {
+        if (closed) {
+            throw GunyahException.of(org.gunyah.vmm.api.Errno.ENODEV, "the KVM backend has stopped");
         }
+        if (poller == null) {
+            poller = new EventFdPoller();
+        }
+        return poller;
     }
 
     @Override
@@ -74,7 +79,7 @@ public final class KvmHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public Optional<EventFd> createEventFd(int number, long initval, int flags) throws GunyahException {
-        return Optional.of(KernelEventFd.create(number, initval, flags, poller));
+        return Optional.of(KernelEventFd.create(number, initval, flags, poller()));
     }
 
     long newCapId() {
@@ -97,7 +102,17 @@ public final class KvmHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public void close() {
-        poller.close();
+        EventFdPoller p;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = poller;
+        }
+        if (p != null) {
+            p.close();
+        }
         system.close();
     }
 }
