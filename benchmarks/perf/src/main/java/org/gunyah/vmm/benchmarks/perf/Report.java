@@ -67,7 +67,27 @@ public final class Report {
         md.append('\n');
         plot(measures, out, md);
         Files.writeString(out.resolve("report.md"), md);
+        Files.writeString(out.resolve("readme-performance.md"), readmeTable(measures, machine));
         System.out.println("report: " + out.resolve("report.md"));
+    }
+
+    /** The table for the README's Performance section: one line per measure, its target and verdict. */
+    static String readmeTable(Map<String, Map<String, String>> measures, String machine) {
+        StringBuilder b = new StringBuilder("Measured with `benchmarks/run.sh all` on " + machine + ":\n\n");
+        b.append("| measure | result | target | met |\n|---|---|---|---|\n");
+        measures.forEach((name, values) -> {
+            Target t = TARGETS.get(name);
+            boolean met = false;
+            try {
+                met = t != null && t.met().test(numbers(values));
+            } catch (RuntimeException e) {
+                // a value is missing: not met
+            }
+            b.append("| `").append(name).append("` | ").append(String.join(" ", values.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList())).append(" | ").append(t == null ? "-" : t.text())
+                    .append(" | ").append(t == null ? "-" : met ? "yes" : "**no**").append(" |\n");
+        });
+        return b.toString();
     }
 
     static Map<String, Map<String, String>> parse(List<String> lines) {
@@ -144,7 +164,9 @@ public final class Report {
         if (cycle != null) {
             Map<String, Double> v = numbers(cycle);
             CategoryChart chart = new CategoryChartBuilder().width(640).height(400).title("ioeventfd add + remove")
-                    .yAxisTitle("per second").build();
+                    .yAxisTitle("per second (log scale)").build();
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisMin(1.0);
             chart.addSeries("per second", List.of("framework, emulated", "framework, KVM", "C: KVM_IOEVENTFD"),
                     List.of(v.get("emulated"), v.get("kvm"), v.get("c")));
             chart.getStyler().setLegendVisible(false);
