@@ -221,6 +221,28 @@ class KvmVmTest {
     }
 
     @Test
+    void anIoeventfdRemovedAfterItsEventFdWasClosedLeavesKvmToo() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("rings.S"), GuestImage.devicetree(1));
+        VmContext ctx = bed.context(vm);
+        EventFd rings = bed.manager.createEventFd(0, EventFd.NONBLOCK);
+        Ioeventfd handler = new Ioeventfd(rings);
+        ctx.addIoHandler(handler);
+        VcpuTicket t0 = new VcpuTicket(0);
+        ctx.addResourceTicket(t0);
+        vm.start(); // KVM_IOEVENTFD now matches the doorbell
+        rings.close(); // its number may be reused from now on
+        ctx.removeIoHandler(handler);
+        int doorbellExits = 0;
+        for (VcpuRunResult r = t0.vcpu.run(); r != VcpuRunResult.POWERED_OFF; r = t0.vcpu.run()) {
+            if (r instanceof VcpuRunResult.MmioWrite w && w.address() == 0x0900_2000L) {
+                doorbellExits++;
+            }
+        }
+        assertEquals(100, doorbellExits, "with the handler gone, every ring exits to the VMM again");
+    }
+
+    @Test
     void anIoeventfdOnAnEventFdKvmCannotWatchStaysOnTheExitPath() throws Exception {
         Vm vm = bed.vm();
         GuestImage.load(vm, bed.arena, X86Guest.build("rings.S"), GuestImage.devicetree(1));

@@ -66,6 +66,19 @@ public final class KernelEventFd implements EventFd {
         return kernelFd;
     }
 
+    /**
+     * A duplicate of the kernel fd for a binding that must be undone after the caller closed this
+     * eventfd (the caller closes the duplicate when done); EBADF once closed.
+     */
+    public int duplicateKernelFd() throws GunyahException {
+        enter();
+        try {
+            return Libc.dup(kernelFd);
+        } finally {
+            leave();
+        }
+    }
+
     @Override
     public int fd() {
         return number;

@@ -30,6 +30,7 @@ public final class Libc {
     public static final int MAP_SHARED = 1;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int SIGURG = 23;
+    public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int EFD_NONBLOCK = 04000;
@@ -111,6 +112,10 @@ public final class Libc {
 
     private static final class EpollWait {
         static final MethodHandle H = find("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Dup {
+        static final MethodHandle H = find("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Sigtimedwait {
@@ -213,6 +218,22 @@ public final class Libc {
         try {
             int rc = (int) Munmap.H.invokeExact(capture(), mapping, mapping.byteSize());
             assert rc == 0;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * fcntl(F_DUPFD_CLOEXEC): another fd for the same open file. KVM finds its irqfds and
+     * ioeventfds by the eventfd behind an fd, so a binding kept with its own duplicate can always
+     * be undone, even after the caller closed the fd it bound (whose number may be reused).
+     */
+    public static int dup(int fd) throws GunyahException {
+        MemorySegment c = capture();
+        try {
+            return check((int) Dup.H.invokeExact(c, fd, F_DUPFD_CLOEXEC, 3), c, "fcntl(F_DUPFD_CLOEXEC)");
+        } catch (GunyahException e) {
+            throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

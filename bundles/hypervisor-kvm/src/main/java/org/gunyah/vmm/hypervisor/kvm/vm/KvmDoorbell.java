@@ -119,16 +119,20 @@ final class KvmDoorbell implements HypervisorDoorbell {
         if (!(source instanceof KernelEventFd k) || closed) {
             return Optional.empty();
         }
-        int resample = level ? Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC) : -1;
-        int kernelFd = k.kernelFd();
+        // our own fd for the eventfd: the deassign below must find it even after its owner closed it
+        int kernelFd = k.duplicateKernelFd();
+        int resample = -1;
         try {
+            resample = level ? Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC) : -1;
             irqfd(kernelFd, level ? KvmAbi.IRQFD_FLAG_RESAMPLE : 0, resample, "KVM_IRQFD for " + source);
         } catch (GunyahException e) {
             if (resample >= 0) {
                 Libc.close(resample);
             }
+            Libc.close(kernelFd);
             throw e;
         }
+        int resampleFd = resample;
         Registration r = new Registration() {
             private boolean done;
 
@@ -140,10 +144,10 @@ final class KvmDoorbell implements HypervisorDoorbell {
                     }
                     done = true;
                     bindings.remove(this);
-                    // ENOENT when KVM already let go (the eventfd was closed): nothing left to undo
                     Libc.ioctl(capture, vmFd, KvmAbi.IRQFD_IOCTL, irqfdStruct(kernelFd, KvmAbi.IRQFD_FLAG_DEASSIGN, -1));
-                    if (resample >= 0) {
-                        Libc.close(resample);
+                    Libc.close(kernelFd);
+                    if (resampleFd >= 0) {
+                        Libc.close(resampleFd);
                     }
                 }
             }

@@ -248,12 +248,19 @@ final class KvmVm implements HypervisorVm {
         if (!(target instanceof KernelEventFd k) || Integer.bitCount(len) > 1 || len > 8 || (len == 0 && handler.datamatch())) {
             return Optional.empty();
         }
-        int kernelFd = k.kernelFd();
+        // our own fd for the eventfd: the deassign below must find it even after its owner closed it
+        int kernelFd = k.duplicateKernelFd();
         synchronized (this) {
-            if (closed) {
-                return Optional.empty();
+            try {
+                if (closed) {
+                    Libc.close(kernelFd);
+                    return Optional.empty();
+                }
+                ioeventfd(handler, kernelFd, 0);
+            } catch (GunyahException | RuntimeException e) {
+                Libc.close(kernelFd);
+                throw e;
             }
-            ioeventfd(handler, kernelFd, 0);
         }
         return Optional.of(new Registration() {
             private boolean done;
@@ -261,14 +268,18 @@ final class KvmVm implements HypervisorVm {
             @Override
             public void close() {
                 synchronized (KvmVm.this) {
-                    if (done || closed) {
+                    if (done) {
                         return;
                     }
                     done = true;
                     try {
-                        ioeventfd(handler, kernelFd, KvmAbi.IOEVENTFD_FLAG_DEASSIGN);
+                        if (!closed) {
+                            ioeventfd(handler, kernelFd, KvmAbi.IOEVENTFD_FLAG_DEASSIGN);
+                        }
                     } catch (GunyahException e) {
-                        // ENOENT: KVM let go already (the eventfd was closed)
+                        // the VM's fd is going: KVM drops its ioeventfds with it
+                    } finally {
+                        Libc.close(kernelFd);
                     }
                 }
             }
