@@ -29,7 +29,6 @@ import org.gunyah.vmm.spi.hypervisor.VmDescription;
 public final class EmulatedVm implements HypervisorVm {
     /** The largest DTB the RM will read. */
     static final long MAX_DTB = 1 << 20;
-    private static final long PAGE = 4096;
 
     private final int vmid;
     private final ResourceManager rm;
@@ -69,16 +68,7 @@ public final class EmulatedVm implements HypervisorVm {
     @Override
     public synchronized int share(MemoryParcel parcel) throws GunyahException {
         requireState("share memory", RmVmState.LOAD);
-        if ((parcel.guestPhysAddr() & (PAGE - 1)) != 0 || (parcel.size() & (PAGE - 1)) != 0 || parcel.size() == 0) {
-            throw GunyahException.of(Errno.EINVAL, "parcel %d: [0x%x, +0x%x) is not page-aligned", parcel.label(), parcel.guestPhysAddr(), parcel.size());
-        }
-        for (MemoryParcel p : parcels.values()) {
-            long aInB = parcel.guestPhysAddr() - p.guestPhysAddr();
-            long bInA = p.guestPhysAddr() - parcel.guestPhysAddr();
-            if (Long.compareUnsigned(aInB, p.size()) < 0 || Long.compareUnsigned(bInA, parcel.size()) < 0) {
-                throw GunyahException.of(Errno.EINVAL, "parcel %d overlaps parcel %d", parcel.label(), p.label());
-            }
-        }
+        parcel.checkShareable(parcels.values());
         int handle = nextHandle++;
         parcels.put(handle, parcel);
         return handle;
@@ -101,10 +91,7 @@ public final class EmulatedVm implements HypervisorVm {
         if (p == null) {
             throw GunyahException.of(Errno.EINVAL, "no parcel with handle %d", memHandle);
         }
-        if (Long.compareUnsigned(dtbOffset, p.size()) >= 0 || Long.compareUnsigned(dtbSize, p.size() - dtbOffset) > 0
-                || Long.compareUnsigned(imageOffset, p.size()) >= 0) {
-            throw GunyahException.of(Errno.EINVAL, "image or DTB lies outside parcel %d", memHandle);
-        }
+        p.checkImage(memHandle, imageOffset, dtbOffset, dtbSize);
         this.imageHandle = memHandle;
         this.imageOffset = imageOffset;
         this.dtbOffset = dtbOffset;

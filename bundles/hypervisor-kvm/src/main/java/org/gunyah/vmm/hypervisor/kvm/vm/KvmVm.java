@@ -36,7 +36,6 @@ import org.gunyah.vmm.spi.hypervisor.VmDescription;
  * to the listener from the thread that caused them.
  */
 final class KvmVm implements HypervisorVm {
-    private static final long PAGE = 4096;
     static final long MAX_DTB = 1 << 20;
 
     private record Slot(int slot, MemoryParcel parcel) {
@@ -83,20 +82,12 @@ final class KvmVm implements HypervisorVm {
     public synchronized int share(MemoryParcel parcel) throws GunyahException {
         requireState("share memory", RmVmState.LOAD);
         MemorySegment m = parcel.memory();
-        if ((parcel.guestPhysAddr() & (PAGE - 1)) != 0 || (parcel.size() & (PAGE - 1)) != 0 || parcel.size() == 0) {
-            throw GunyahException.of(Errno.EINVAL, "parcel %d: [0x%x, +0x%x) is not page-aligned", parcel.label(), parcel.guestPhysAddr(), parcel.size());
-        }
-        if (!m.isNative() || (m.address() & (PAGE - 1)) != 0) {
+        parcel.checkShareable(parcels.values().stream().map(Slot::parcel).toList());
+        if (!m.isNative() || (m.address() & (MemoryParcel.PAGE - 1)) != 0) {
             throw GunyahException.of(Errno.EINVAL, "parcel %d: KVM maps page-aligned native memory only (Arena.allocate(size, 4096))", parcel.label());
         }
         int slot = 0;
         for (Slot s : parcels.values()) {
-            MemoryParcel p = s.parcel();
-            long aInB = parcel.guestPhysAddr() - p.guestPhysAddr();
-            long bInA = p.guestPhysAddr() - parcel.guestPhysAddr();
-            if (Long.compareUnsigned(aInB, p.size()) < 0 || Long.compareUnsigned(bInA, parcel.size()) < 0) {
-                throw GunyahException.of(Errno.EINVAL, "parcel %d overlaps parcel %d", parcel.label(), p.label());
-            }
             slot = Math.max(slot, s.slot() + 1);
         }
         setRegion(slot, parcel.guestPhysAddr(), parcel.size(), m.address(), "parcel " + parcel.label());
@@ -137,11 +128,7 @@ final class KvmVm implements HypervisorVm {
         if (s == null) {
             throw GunyahException.of(Errno.EINVAL, "no parcel with handle %d", memHandle);
         }
-        long size = s.parcel().size();
-        if (Long.compareUnsigned(dtbOffset, size) >= 0 || Long.compareUnsigned(dtbSize, size - dtbOffset) > 0
-                || Long.compareUnsigned(imageOffset, size) >= 0) {
-            throw GunyahException.of(Errno.EINVAL, "image or DTB lies outside parcel %d", memHandle);
-        }
+        s.parcel().checkImage(memHandle, imageOffset, dtbOffset, dtbSize);
         this.imageHandle = memHandle;
         this.imageOffset = imageOffset;
         this.dtbOffset = dtbOffset;
