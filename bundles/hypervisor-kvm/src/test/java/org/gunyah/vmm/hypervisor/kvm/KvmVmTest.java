@@ -263,6 +263,36 @@ class KvmVmTest {
         assertEquals(100, rings.read());
     }
 
+    private static long openFds() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
+    void vmsThatRanAndClosedLeaveNoFileDescriptorBehind() throws Exception {
+        byte[] guest = X86Guest.build("rings.S");
+        EventFd warm = bed.manager.createEventFd(0, 0); // the eventfd poller's own fds, once
+        warm.close();
+        long before = openFds();
+        for (int i = 0; i < 50; i++) {
+            Vm vm = bed.vm();
+            GuestImage.load(vm, bed.arena, guest, GuestImage.devicetree(1, GuestImage.doorbell(1, 0, 0)));
+            VmContext ctx = bed.context(vm);
+            EventFd rings = bed.manager.createEventFd(0, EventFd.NONBLOCK);
+            ctx.addIoHandler(new Ioeventfd(rings));
+            VcpuTicket t0 = new VcpuTicket(0);
+            ctx.addResourceTicket(t0);
+            vm.start();
+            while (t0.vcpu.run() != VcpuRunResult.POWERED_OFF) {
+                // the guest rings and exits
+            }
+            vm.close();
+            rings.close();
+        }
+        assertEquals(before, openFds(), "VM, vCPU, doorbell, resample and eventfd fds are all closed");
+    }
+
     @Test
     void aDoorbellBeyondTheIoapicsFreePinsIsRefusedAtStart() throws Exception {
         Vm vm = bed.vm();
