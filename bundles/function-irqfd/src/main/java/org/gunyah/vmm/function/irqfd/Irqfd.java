@@ -38,11 +38,20 @@ final class Irqfd implements ResourceTicket {
         this.eventFd = eventFd;
     }
 
+    /**
+     * Starts delivering. The doorbell may be here already (the ticket was added to a running VM,
+     * which populates it at once): then the platform is asked to take the eventfd now.
+     */
     void listen() {
+        DoorbellResource bell;
         synchronized (this) {
             listening = true;
+            bell = doorbell;
         }
         subscribe();
+        if (bell != null) {
+            bindFastPath(bell);
+        }
     }
 
     void stopListening() {
@@ -119,12 +128,14 @@ final class Irqfd implements ResourceTicket {
         if (!(resource instanceof DoorbellResource bell)) {
             return false;
         }
+        boolean bindNow;
         synchronized (this) {
             if (doorbell != null) {
                 LOG.log(Level.WARNING, "irqfd {0}: already has a doorbell; another with the same label is left unclaimed", label);
                 return false;
             }
             doorbell = bell;
+            bindNow = listening; // else listen() binds it
         }
         if (level) {
             try {
@@ -133,7 +144,9 @@ final class Irqfd implements ResourceTicket {
                 LOG.log(Level.WARNING, "irqfd {0}: could not make the doorbell level-triggered: {1}", label, e.getMessage());
             }
         }
-        bindFastPath(bell);
+        if (bindNow) {
+            bindFastPath(bell);
+        }
         boolean deliver;
         synchronized (this) {
             deliver = latched;
@@ -146,35 +159,43 @@ final class Irqfd implements ResourceTicket {
     }
 
     /**
-     * Hands the eventfd to the platform and then drops the subscription: a signal in between is
-     * drained by exactly one of the two, so it rings once.
+     * Hands the eventfd to the platform. Our subscription goes first (waiting out a call in
+     * progress), so that no signal is delivered by both: a signal that comes between is left in
+     * the counter, where KVM_IRQFD finds it when bound (KVM injects a pending count at assign).
+     * If the platform declines, the subscription comes back and delivers what came meanwhile.
      */
     private void bindFastPath(DoorbellResource bell) {
-        Optional<Registration> bound;
+        EventFd.Subscription s;
+        synchronized (this) {
+            if (!listening || doorbell != bell || fastPath != null) {
+                return;
+            }
+            s = subscription;
+            subscription = null;
+        }
+        if (s != null) {
+            s.close();
+        }
+        Optional<Registration> bound = Optional.empty();
         try {
             bound = bell.bindEventFd(eventFd, level);
         } catch (GunyahException e) {
             LOG.log(Level.DEBUG, "irqfd {0}: no fast path: {1}", label, e.getMessage());
-            return;
         }
-        if (bound.isEmpty()) {
-            return;
-        }
-        EventFd.Subscription s = null;
-        boolean taken;
-        synchronized (this) {
-            taken = listening && doorbell == bell;
-            if (taken) {
-                fastPath = bound.get();
-                s = subscription;
-                subscription = null;
+        boolean taken = false;
+        if (bound.isPresent()) {
+            synchronized (this) {
+                taken = listening && doorbell == bell && fastPath == null;
+                if (taken) {
+                    fastPath = bound.get();
+                }
+            }
+            if (!taken) {
+                bound.get().close();
             }
         }
         if (!taken) {
-            bound.get().close();
-        }
-        if (s != null) {
-            s.close();
+            subscribe();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.spi.DoorbellResource;
 import org.gunyah.vmm.spi.ResourceType;
+import org.gunyah.vmm.spi.VmContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,42 @@ class IrqfdTest {
         }
     }
 
+    /** A doorbell whose platform binds the eventfd itself, as KVM_IRQFD does. */
+    static final class BindingDoorbell implements DoorbellResource {
+        final RecordingDoorbell recorder = new RecordingDoorbell();
+
+        @Override
+        public ResourceType type() {
+            return ResourceType.BELL_TX;
+        }
+
+        @Override
+        public int label() {
+            return 7;
+        }
+
+        @Override
+        public long capId() {
+            return 0x43;
+        }
+
+        @Override
+        public void send(long flags) {
+            recorder.send(flags);
+        }
+
+        @Override
+        public void setMask(long enableMask, long ackMask) {
+            recorder.setMask(enableMask, ackMask);
+        }
+
+        @Override
+        public Optional<VmContext.Registration> bindEventFd(EventFd source, boolean level) {
+            recorder.calls.add("bind " + (level ? "level" : "edge"));
+            return Optional.of(() -> recorder.calls.add("unbind"));
+        }
+    }
+
     private final TestBed bed = new TestBed();
     private final EventFd efd;
     private final RecordingDoorbell bell = new RecordingDoorbell();
@@ -63,6 +101,48 @@ class IrqfdTest {
     @AfterEach
     void close() {
         bed.close();
+    }
+
+    @Test
+    void aPlatformThatBindsTheEventfdRingsWithoutUs() throws GunyahException {
+        BindingDoorbell fast = new BindingDoorbell();
+        Irqfd irqfd = new Irqfd(7, false, efd);
+        irqfd.listen();
+        irqfd.populate(fast);
+        efd.write(1);
+        assertEquals(List.of("bind edge"), fast.recorder.calls, "the signal is the platform's to deliver, not ours");
+    }
+
+    @Test
+    void aDoorbellPopulatedBeforeListeningIsBoundToo() throws GunyahException {
+        BindingDoorbell fast = new BindingDoorbell();
+        Irqfd irqfd = new Irqfd(7, true, efd);
+        irqfd.populate(fast); // a ticket added to a running VM is populated at once, before bind listens
+        irqfd.listen();
+        efd.write(1);
+        assertEquals(List.of("mask 1,1", "bind level"), fast.recorder.calls);
+    }
+
+    @Test
+    void takingTheDoorbellBackEndsTheBindingAndLatchesAgain() throws GunyahException {
+        BindingDoorbell fast = new BindingDoorbell();
+        Irqfd irqfd = new Irqfd(7, false, efd);
+        irqfd.listen();
+        irqfd.populate(fast);
+        irqfd.unpopulate(fast);
+        efd.write(1);
+        irqfd.populate(fast);
+        assertEquals(List.of("bind edge", "unbind", "bind edge", "send 1"), fast.recorder.calls);
+    }
+
+    @Test
+    void stoppingEndsTheBinding() throws GunyahException {
+        BindingDoorbell fast = new BindingDoorbell();
+        Irqfd irqfd = new Irqfd(7, false, efd);
+        irqfd.listen();
+        irqfd.populate(fast);
+        irqfd.stopListening();
+        assertEquals(List.of("bind edge", "unbind"), fast.recorder.calls);
     }
 
     @Test
