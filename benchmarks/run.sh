@@ -40,7 +40,7 @@ top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
