@@ -6,5 +6,5 @@
  * information) and {@code org.gunyah.vmm.spi} (resource types, vCPU run results).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.gunyah.vmm.spi.hypervisor;

@@ -15,6 +15,7 @@ import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.api.dt.Fdt;
 import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
 import org.gunyah.vmm.hypervisor.emulated.asm.Program;
+import org.gunyah.vmm.testing.Devicetrees;
 
 /**
  * A test guest: code assembled from a source under {@code src/test/resources/guests} at the start
@@ -41,25 +42,12 @@ public final class GuestImage {
 
     /** A devicetree with {@code cpus} vCPUs (reg 0..n-1) and the given doorbell nodes. */
     public static DtNode devicetree(int cpus, DtNode... doorbells) {
-        DtNode.Builder cpusNode = DtNode.builder("cpus");
-        for (int i = 0; i < cpus; i++) {
-            cpusNode.child(DtNode.builder("cpu@" + i).property("device_type", "cpu").property("reg", i).build());
-        }
-        DtNode.Builder hyp = DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
-        for (DtNode d : doorbells) {
-            hyp.child(d);
-        }
-        return DtNode.builder("").child(cpusNode.build()).child(hyp.build()).build();
+        return Devicetrees.vm(cpus, doorbells);
     }
 
     /** A doorbell node with a BELL_TX label, a GIC SPI and a target vCPU. */
     public static DtNode doorbell(int label, int spi, int targetCpu) {
-        return DtNode.builder("doorbell@" + label)
-                .property("compatible", "gunyah-doorbell")
-                .property("gunyah,label", label)
-                .property("interrupts", 0, spi, 1)
-                .property("gunyah,target-cpu", targetCpu)
-                .build();
+        return Devicetrees.doorbell(label, spi, targetCpu);
     }
 
     /** Assembles {@code source}, lays out RAM with the image and the devicetree, and gives it to the VM. */

@@ -127,7 +127,7 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
                     }
                 }
                 case Exit.Crash c -> {
-                    vm.crash(String.format("vCPU %d: %s at pc 0x%x (instruction 0x%08x)", label, c.reason(), c.pc(), c.instruction()));
+                    vm.guestCrashed(String.format("vCPU %d: %s at pc 0x%x (instruction 0x%08x)", label, c.reason(), c.pc(), c.instruction()));
                     return VcpuRunResult.POWERED_OFF;
                 }
             }
@@ -139,13 +139,13 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
     private boolean hypercall() {
         long fn = cpu.x(0);
         if (fn == GuestCalls.GUEST_EXIT) {
-            vm.exit(ExitInfo.withCode(ExitInfo.VM_EXIT, cpu.x(1)));
+            vm.guestExited(ExitInfo.withCode(ExitInfo.VM_EXIT, cpu.x(1)));
             return false;
         } else if (fn == GuestCalls.PSCI_SYSTEM_OFF) {
-            vm.exit(new ExitInfo(ExitInfo.PSCI_POWER_OFF, new byte[0]));
+            vm.guestExited(new ExitInfo(ExitInfo.PSCI_POWER_OFF, new byte[0]));
             return false;
         } else if (fn == GuestCalls.PSCI_SYSTEM_RESET) {
-            vm.exit(new ExitInfo(ExitInfo.PSCI_SYSTEM_RESET, new byte[0]));
+            vm.guestExited(new ExitInfo(ExitInfo.PSCI_SYSTEM_RESET, new byte[0]));
             return false;
         } else if (fn == GuestCalls.PSCI_CPU_OFF) {
             powerOff();

@@ -1,34 +1,17 @@
 package org.gunyah.vmm.hypervisor.emulated.rm;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.spi.hypervisor.ResourceIds;
 
-/** The emulated resource manager: VM ids, capability ids, and the VMs that hold them. */
+/** The emulated resource manager: it hands out VM ids and capability ids to the VMs it makes. */
 public final class ResourceManager {
-    private final VmIdAllocator ids = new VmIdAllocator();
-    private final AtomicLong capIds = new AtomicLong(0x1000);
-    private final Set<EmulatedVm> live = ConcurrentHashMap.newKeySet();
+    private final ResourceIds ids = new ResourceIds();
 
     public EmulatedVm allocateVm() throws GunyahException {
-        EmulatedVm vm = new EmulatedVm(ids.allocate(), this);
-        live.add(vm);
-        return vm;
-    }
-
-    long newCapId() {
-        return capIds.getAndIncrement();
-    }
-
-    void release(EmulatedVm vm) {
-        if (live.remove(vm)) {
-            ids.free(vm.vmid());
-        }
+        return new EmulatedVm(ids.allocateVmid(), ids);
     }
 
     public int allocatedVms() {
-        return ids.inUse();
+        return ids.allocatedVmids();
     }
 }

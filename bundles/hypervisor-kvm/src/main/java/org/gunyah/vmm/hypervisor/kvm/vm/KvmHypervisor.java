@@ -1,31 +1,26 @@
 package org.gunyah.vmm.hypervisor.kvm.vm;
 
-import java.util.BitSet;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.eventfd.EventFdPoller;
 import org.gunyah.vmm.hypervisor.kvm.eventfd.KernelEventFd;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 import org.gunyah.vmm.spi.hypervisor.HypervisorVm;
+import org.gunyah.vmm.spi.hypervisor.ResourceIds;
 
 /**
- * The KVM backend: VM ids (1..{@link #MAX_VMS}, lowest free first, as Gunyah's RM gives them),
- * capability ids, and kernel eventfds, which every VM manager eventfd becomes while this is the
+ * The KVM backend: VMs with the resource manager's ids, and kernel eventfds, which every VM manager eventfd becomes while this is the
  * preferred backend (so KVM can take irqfds and ioeventfds in the kernel).
  */
 public final class KvmHypervisor implements Hypervisor, AutoCloseable {
     public static final String NAME = "kvm";
-    static final int MAX_VMS = 4096;
 
     private final KvmSystem system;
     private EventFdPoller poller;
     private boolean closed;
-    private final BitSet ids = new BitSet();
-    private final AtomicLong capIds = new AtomicLong(0x1000);
+    private final ResourceIds ids = new ResourceIds();
 
     public KvmHypervisor(KvmSystem system) {
         this.system = system;
@@ -54,27 +49,18 @@ public final class KvmHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public HypervisorVm allocateVm() throws GunyahException {
-        int id;
-        synchronized (ids) {
-            id = ids.nextClearBit(1);
-            if (id > MAX_VMS) {
-                throw GunyahException.of(Errno.ENOSPC, "all %d KVM VM ids are in use", MAX_VMS);
-            }
-            ids.set(id);
-        }
+        int id = ids.allocateVmid();
         try {
             return new KvmVm(id, this, system.createVm());
         } catch (GunyahException | RuntimeException e) {
-            free(id);
+            ids.releaseVmid(id);
             throw e;
         }
     }
 
     @Override
     public int allocatedVms() {
-        synchronized (ids) {
-            return ids.cardinality();
-        }
+        return ids.allocatedVmids();
     }
 
     @Override
@@ -82,22 +68,12 @@ public final class KvmHypervisor implements Hypervisor, AutoCloseable {
         return Optional.of(KernelEventFd.create(number, initval, flags, poller()));
     }
 
-    long newCapId() {
-        return capIds.getAndIncrement();
+    ResourceIds ids() {
+        return ids;
     }
 
     long vcpuMmapSize() {
         return system.vcpuMmapSize();
-    }
-
-    void release(KvmVm vm) {
-        free(vm.vmid());
-    }
-
-    private void free(int id) {
-        synchronized (ids) {
-            ids.clear(id);
-        }
     }
 
     @Override

@@ -169,7 +169,7 @@ final class KvmVcpu implements HypervisorVcpu {
                         run.get(JAVA_INT, KvmAbi.RUN_INTERNAL_SUBERROR), rip()));
             }
             case KvmAbi.EXIT_SYSTEM_EVENT -> {
-                vm.exit(new ExitInfo(ExitInfo.PSCI_POWER_OFF, new byte[0]));
+                vm.guestExited(new ExitInfo(ExitInfo.PSCI_POWER_OFF, new byte[0]));
                 return VcpuRunResult.POWERED_OFF;
             }
             default -> {
@@ -194,14 +194,14 @@ final class KvmVcpu implements HypervisorVcpu {
         }
         long value = little(run, dataOffset, size);
         if (port == EXIT_PORT && size == 4) {
-            vm.exit(ExitInfo.withCode(ExitInfo.VM_EXIT, value));
+            vm.guestExited(ExitInfo.withCode(ExitInfo.VM_EXIT, value));
             return VcpuRunResult.POWERED_OFF;
         }
         return new VcpuRunResult.PortIo(port, size, true, value);
     }
 
     private VcpuRunResult crash(String reason) {
-        vm.crash("vCPU " + label + ": " + reason);
+        vm.guestCrashed("vCPU " + label + ": " + reason);
         return VcpuRunResult.POWERED_OFF;
     }
 

@@ -5,94 +5,64 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
-import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.api.dt.Fdt;
 import org.gunyah.vmm.hypervisor.kvm.eventfd.KernelEventFd;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 import org.gunyah.vmm.spi.IoHandler;
 import org.gunyah.vmm.spi.VmContext.Registration;
 import org.gunyah.vmm.spi.hypervisor.HypervisorResource;
-import org.gunyah.vmm.spi.hypervisor.HypervisorVm;
 import org.gunyah.vmm.spi.hypervisor.MemoryParcel;
-import org.gunyah.vmm.spi.hypervisor.RmListener;
-import org.gunyah.vmm.spi.hypervisor.RmVmState;
+import org.gunyah.vmm.spi.hypervisor.ResourceManagerVm;
 import org.gunyah.vmm.spi.hypervisor.VmDescription;
 
 /**
- * One KVM VM behind the resource manager's state machine (LOAD, READY or INIT_FAILED, RUNNING,
- * EXITED, RESET), like the emulated backend's: parcels are memory slots, INIT reads the VM's
- * devicetree and creates a vCPU per cpu node and a doorbell per doorbell node. Notifications go
- * to the listener from the thread that caused them.
+ * One KVM VM behind the resource manager's state machine ({@link ResourceManagerVm}): parcels are
+ * memory slots, INIT creates a KVM vCPU per cpu node and a doorbell per doorbell node, and the
+ * ioeventfd fast path is KVM_IOEVENTFD.
  */
-final class KvmVm implements HypervisorVm {
-    static final long MAX_DTB = 1 << 20;
-
-    private record Slot(int slot, MemoryParcel parcel) {
-    }
-
-    private final int vmid;
+final class KvmVm extends ResourceManagerVm {
     private final KvmHypervisor hypervisor;
     private final int vmFd;
-    private final Map<Integer, Slot> parcels = new LinkedHashMap<>();
     private final MemorySegment capture = Libc.newCapture();
-    private int imageHandle = -1;
-    private long imageOffset;
-    private long dtbOffset;
-    private long dtbSize;
-    private volatile RmVmState state = RmVmState.LOAD;
-    private volatile RmListener listener;
-    private List<KvmVcpu> vcpus = List.of();
-    private List<KvmDoorbell> doorbells = List.of();
-    private List<HypervisorResource> resources = List.of();
-    private boolean closed;
+    /** Parcel to memory slot, lowest free slot first so that slots never run out by churn. */
+    private final Map<MemoryParcel, Integer> slots = new IdentityHashMap<>();
+    private final BitSet usedSlots = new BitSet();
 
     KvmVm(int vmid, KvmHypervisor hypervisor, int vmFd) {
-        this.vmid = vmid;
+        super(vmid, hypervisor.ids());
         this.hypervisor = hypervisor;
         this.vmFd = vmFd;
     }
 
     @Override
-    public int vmid() {
-        return vmid;
-    }
-
-    @Override
-    public RmVmState state() {
-        return state;
-    }
-
-    @Override
-    public void setListener(RmListener listener) {
-        this.listener = listener;
-    }
-
-    @Override
-    public synchronized int share(MemoryParcel parcel) throws GunyahException {
-        requireState("share memory", RmVmState.LOAD);
+    protected void mapParcel(MemoryParcel parcel) throws GunyahException {
         MemorySegment m = parcel.memory();
-        parcel.checkShareable(parcels.values().stream().map(Slot::parcel).toList());
         if (!m.isNative() || (m.address() & (MemoryParcel.PAGE - 1)) != 0) {
             throw GunyahException.of(Errno.EINVAL, "parcel %d: KVM maps page-aligned native memory only (Arena.allocate(size, 4096))", parcel.label());
         }
-        int slot = 0;
-        for (Slot s : parcels.values()) {
-            slot = Math.max(slot, s.slot() + 1);
-        }
+        int slot = usedSlots.nextClearBit(0);
         setRegion(slot, parcel.guestPhysAddr(), parcel.size(), m.address(), "parcel " + parcel.label());
-        parcels.put(slot + 1, new Slot(slot, parcel));
-        return slot + 1;
+        usedSlots.set(slot);
+        slots.put(parcel, slot);
+    }
+
+    @Override
+    protected void unmapParcel(MemoryParcel parcel) throws GunyahException {
+        int slot = slots.get(parcel);
+        setRegion(slot, parcel.guestPhysAddr(), 0, parcel.memory().address(), "reclaim of parcel " + parcel.label());
+        slots.remove(parcel);
+        usedSlots.clear(slot);
     }
 
     private void setRegion(int slot, long gpa, long size, long host, String what) throws GunyahException {
@@ -107,122 +77,52 @@ final class KvmVm implements HypervisorVm {
     }
 
     @Override
-    public synchronized void reclaim(int memHandle) throws GunyahException {
-        if (state == RmVmState.RUNNING) {
-            throw GunyahException.of(Errno.EBUSY, "parcel %d: cannot reclaim memory from a running VM", memHandle);
+    protected List<HypervisorResource> createResources(VmDescription d, Collection<MemoryParcel> ram, long entry, long dtbAddress)
+            throws GunyahException {
+        for (VmDescription.Doorbell b : d.doorbells()) {
+            if (b.spi() > KvmDoorbell.MAX_SPI) {
+                throw GunyahException.of(Errno.EINVAL, "VM devicetree: doorbell %d uses SPI %d; KVM doorbells are SPIs 0..%d (IOAPIC pins %d..%d)",
+                        b.label(), b.spi(), KvmDoorbell.MAX_SPI, KvmDoorbell.FIRST_GSI, KvmDoorbell.FIRST_GSI + KvmDoorbell.MAX_SPI);
+            }
         }
-        Slot s = parcels.get(memHandle);
-        if (s == null) {
-            throw GunyahException.of(Errno.EINVAL, "no parcel with handle %d", memHandle);
-        }
-        if (!closed) {
-            setRegion(s.slot(), s.parcel().guestPhysAddr(), 0, s.parcel().memory().address(), "reclaim of parcel " + s.parcel().label());
-        }
-        parcels.remove(memHandle);
-    }
-
-    @Override
-    public synchronized void configure(int memHandle, long imageOffset, long dtbOffset, long dtbSize) throws GunyahException {
-        requireState("configure", RmVmState.LOAD);
-        Slot s = parcels.get(memHandle);
-        if (s == null) {
-            throw GunyahException.of(Errno.EINVAL, "no parcel with handle %d", memHandle);
-        }
-        s.parcel().checkImage(memHandle, imageOffset, dtbOffset, dtbSize);
-        this.imageHandle = memHandle;
-        this.imageOffset = imageOffset;
-        this.dtbOffset = dtbOffset;
-        this.dtbSize = dtbSize;
-    }
-
-    @Override
-    public synchronized void init() throws GunyahException {
-        requireState("init", RmVmState.LOAD);
-        List<KvmVcpu> cpus = new ArrayList<>();
-        List<KvmDoorbell> bells = new ArrayList<>();
+        List<HypervisorResource> made = new ArrayList<>();
         try {
-            if (imageHandle < 0) {
-                throw GunyahException.of(Errno.EINVAL, "VM %d was not configured", vmid);
-            }
-            MemoryParcel image = parcels.get(imageHandle).parcel();
-            MemorySegment dtb = image.memory().asSlice(dtbOffset, Math.min(dtbSize, MAX_DTB));
-            VmDescription d = VmDescription.from(Fdt.decode(dtb.asByteBuffer().order(ByteOrder.BIG_ENDIAN)));
-            for (VmDescription.Doorbell b : d.doorbells()) {
-                if (b.spi() > KvmDoorbell.MAX_SPI) {
-                    throw GunyahException.of(Errno.EINVAL, "VM devicetree: doorbell %d uses SPI %d; KVM doorbells are SPIs 0..%d (IOAPIC pins %d..%d)",
-                            b.label(), b.spi(), KvmDoorbell.MAX_SPI, KvmDoorbell.FIRST_GSI, KvmDoorbell.FIRST_GSI + KvmDoorbell.MAX_SPI);
-                }
-            }
-            long entry = image.guestPhysAddr() + imageOffset;
-            long dtbAddress = image.guestPhysAddr() + dtbOffset;
             for (int reg : d.cpus()) {
-                cpus.add(new KvmVcpu(this, vmFd, reg, hypervisor.newCapId(), hypervisor.vcpuMmapSize(), entry, dtbAddress));
+                made.add(new KvmVcpu(this, vmFd, reg, hypervisor.ids().newCapId(), hypervisor.vcpuMmapSize(), entry, dtbAddress));
             }
             for (VmDescription.Doorbell b : d.doorbells()) {
-                bells.add(new KvmDoorbell(this, vmFd, b.label(), hypervisor.newCapId(), b.spi()));
+                made.add(new KvmDoorbell(this, vmFd, b.label(), hypervisor.ids().newCapId(), b.spi()));
             }
+            return made;
         } catch (GunyahException | RuntimeException e) {
-            cpus.forEach(KvmVcpu::close);
-            bells.forEach(KvmDoorbell::close);
-            state = RmVmState.INIT_FAILED;
+            releaseResources(made);
             throw e;
         }
-        vcpus = List.copyOf(cpus);
-        doorbells = List.copyOf(bells);
-        List<HypervisorResource> out = new ArrayList<>(cpus);
-        out.addAll(bells);
-        resources = List.copyOf(out);
-        state = RmVmState.READY;
     }
 
     @Override
-    public synchronized List<HypervisorResource> resources() throws GunyahException {
-        if (state != RmVmState.READY && state != RmVmState.RUNNING) {
-            throw GunyahException.of(Errno.EINVAL, "VM %d has no resources in state %s", vmid, state);
-        }
-        return resources;
-    }
-
-    @Override
-    public synchronized void start() throws GunyahException {
-        requireState("start", RmVmState.READY);
-        state = RmVmState.RUNNING;
-    }
-
-    @Override
-    public void stop() throws GunyahException {
-        synchronized (this) {
-            if (state != RmVmState.RUNNING) {
-                throw GunyahException.of(Errno.EINVAL, "VM %d is not running (%s)", vmid, state);
+    protected void powerOff(List<HypervisorResource> resources) {
+        for (HypervisorResource r : resources) {
+            if (r instanceof KvmVcpu v) {
+                v.powerOff();
             }
         }
-        exit(ExitInfo.withCode(ExitInfo.VM_FORCE_STOPPED, 0));
     }
 
     @Override
-    public void reset() throws GunyahException {
-        List<KvmVcpu> cpus;
-        List<KvmDoorbell> bells;
-        synchronized (this) {
-            if (state == RmVmState.RUNNING) {
-                throw GunyahException.of(Errno.EBUSY, "VM %d must be stopped before reset", vmid);
+    protected void releaseResources(List<HypervisorResource> resources) {
+        for (HypervisorResource r : resources) {
+            switch (r) {
+                case KvmVcpu v -> v.close();
+                case KvmDoorbell b -> b.close();
+                default -> throw new IllegalStateException("not a KVM resource: " + r);
             }
-            state = RmVmState.RESETTING;
-            cpus = vcpus;
-            bells = doorbells;
-            vcpus = List.of();
-            doorbells = List.of();
-            resources = List.of();
         }
-        cpus.forEach(KvmVcpu::close);
-        bells.forEach(KvmDoorbell::close);
-        synchronized (this) {
-            state = RmVmState.RESET;
-        }
-        RmListener l = listener;
-        if (l != null) {
-            l.status(RmVmState.RESET);
-        }
+    }
+
+    @Override
+    protected void releaseVm() {
+        Libc.close(vmFd);
     }
 
     /**
@@ -239,7 +139,7 @@ final class KvmVm implements HypervisorVm {
         int kernelFd = k.duplicateKernelFd();
         synchronized (this) {
             try {
-                if (closed) {
+                if (isClosed()) {
                     Libc.close(kernelFd);
                     return Optional.empty();
                 }
@@ -260,7 +160,7 @@ final class KvmVm implements HypervisorVm {
                     }
                     done = true;
                     try {
-                        if (!closed) {
+                        if (!isClosed()) {
                             ioeventfd(handler, kernelFd, KvmAbi.IOEVENTFD_FLAG_DEASSIGN);
                         }
                     } catch (GunyahException e) {
@@ -285,79 +185,5 @@ final class KvmVm implements HypervisorVm {
                 throw Libc.error(Libc.errno(capture), String.format("KVM_IOEVENTFD at 0x%x", h.address()));
             }
         }
-    }
-
-    @Override
-    public void close() {
-        List<KvmVcpu> cpus;
-        List<KvmDoorbell> bells;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            cpus = vcpus;
-            bells = doorbells;
-            vcpus = List.of();
-            doorbells = List.of();
-        }
-        cpus.forEach(KvmVcpu::close);
-        bells.forEach(KvmDoorbell::close);
-        synchronized (this) {
-            closed = true;
-            parcels.clear();
-            Libc.close(vmFd);
-        }
-        hypervisor.release(this);
-    }
-
-    boolean isRunning() {
-        return state == RmVmState.RUNNING;
-    }
-
-    /** The guest exited (its exit call or a force stop): EXITED, vCPUs off, then the notification. */
-    void exit(ExitInfo info) {
-        if (leaveRunning()) {
-            RmListener l = listener;
-            if (l != null) {
-                l.exited(info);
-            }
-        }
-    }
-
-    /** A vCPU met something KVM cannot run: the VM is down, and says why. */
-    void crash(String reason) {
-        if (leaveRunning()) {
-            RmListener l = listener;
-            if (l != null) {
-                l.crashed(reason);
-            }
-        }
-    }
-
-    private boolean leaveRunning() {
-        List<KvmVcpu> toStop;
-        synchronized (this) {
-            if (state != RmVmState.RUNNING) {
-                return false;
-            }
-            state = RmVmState.EXITED;
-            toStop = vcpus;
-        }
-        toStop.forEach(KvmVcpu::powerOff);
-        return true;
-    }
-
-    private void requireState(String what, RmVmState expected) throws GunyahException {
-        if (closed) {
-            throw GunyahException.of(Errno.EINVAL, "VM id %d was released", vmid);
-        }
-        if (state != expected) {
-            throw GunyahException.of(Errno.EINVAL, "cannot %s VM %d in state %s", what, vmid, state);
-        }
-    }
-
-    /** Live parcels, for leak checks. */
-    synchronized int parcelCount() {
-        return parcels.size();
     }
 }
