@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 
 /**
@@ -26,17 +27,17 @@ public final class EventFdPoller implements AutoCloseable {
     private static final Logger LOG = System.getLogger(EventFdPoller.class.getName());
     private static final int BATCH = 64;
 
-    private final int epfd;
-    private final int wakeFd;
+    private final Fd epoll;
+    private final Fd wake;
     private final Map<Integer, CopyOnWriteArrayList<Watch>> watches = new ConcurrentHashMap<>();
     private final java.util.Set<Integer> registered = new java.util.HashSet<>();
     private final Thread thread;
     private volatile boolean stopping;
 
     public EventFdPoller() throws GunyahException {
-        epfd = Libc.epollCreate();
-        wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        add(wakeFd);
+        epoll = Fd.epoll();
+        wake = Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        add(wake.value());
         thread = Thread.ofPlatform().name("gunyah-eventfd-poller").daemon().unstarted(this::loop);
         thread.start();
     }
@@ -69,7 +70,7 @@ public final class EventFdPoller implements AutoCloseable {
     void forget(int kernelFd) {
         synchronized (registered) {
             if (registered.remove(kernelFd)) {
-                Libc.epollCtl(Libc.newCapture(), epfd, Libc.EPOLL_CTL_DEL, kernelFd, MemorySegment.NULL);
+                Libc.epollCtl(Libc.newCapture(), epoll.value(), Libc.EPOLL_CTL_DEL, kernelFd, MemorySegment.NULL);
             }
         }
         CopyOnWriteArrayList<Watch> list = watches.remove(kernelFd);
@@ -84,7 +85,7 @@ public final class EventFdPoller implements AutoCloseable {
             ev.set(JAVA_INT, 0, Libc.EPOLLIN | Libc.EPOLLET);
             ev.set(JAVA_LONG.withByteAlignment(4), 4, fd);
             MemorySegment c = Libc.newCapture();
-            if (Libc.epollCtl(c, epfd, Libc.EPOLL_CTL_ADD, fd, ev) < 0) {
+            if (Libc.epollCtl(c, epoll.value(), Libc.EPOLL_CTL_ADD, fd, ev) < 0) {
                 LOG.log(Level.ERROR, "epoll_ctl ADD of fd {0} failed: errno {1}", fd, Libc.errno(c));
             }
         }
@@ -94,7 +95,7 @@ public final class EventFdPoller implements AutoCloseable {
         MemorySegment capture = Libc.newCapture();
         MemorySegment events = Arena.ofAuto().allocate(Libc.EPOLL_EVENT, BATCH);
         while (!stopping) {
-            int n = Libc.epollWait(capture, epfd, events, -1);
+            int n = Libc.epollWait(capture, epoll.value(), events, -1);
             for (int i = 0; i < n; i++) {
                 int fd = (int) events.get(JAVA_LONG.withByteAlignment(4), i * Libc.EPOLL_EVENT.byteSize() + 4);
                 CopyOnWriteArrayList<Watch> list = watches.get(fd);
@@ -110,14 +111,14 @@ public final class EventFdPoller implements AutoCloseable {
         stopping = true;
         MemorySegment one = Arena.ofAuto().allocate(JAVA_LONG);
         one.set(JAVA_LONG, 0, 1);
-        Libc.write(Libc.newCapture(), wakeFd, one);
+        Libc.write(Libc.newCapture(), wake.value(), one);
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Libc.close(wakeFd);
-        Libc.close(epfd);
+        wake.close();
+        epoll.close();
     }
 
     /** One listener; {@link #retire} waits out a call in progress on the poller thread. */

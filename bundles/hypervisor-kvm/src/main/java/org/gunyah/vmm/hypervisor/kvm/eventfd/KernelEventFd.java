@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 
 /**
@@ -41,39 +42,39 @@ public final class KernelEventFd implements EventFd {
 
     private final int number;
     private final int flags;
-    private final int kernelFd;
+    private final Fd kernel;
     private final EventFdPoller poller;
     private final AtomicInteger users = new AtomicInteger();
     private volatile boolean closed;
     /** The last blocking read had to wait: the next one starts in poll(2), saving a read that fails. */
     private volatile boolean drained;
 
-    private KernelEventFd(int number, int flags, int kernelFd, EventFdPoller poller) {
+    private KernelEventFd(int number, int flags, Fd kernel, EventFdPoller poller) {
         this.number = number;
         this.flags = flags;
-        this.kernelFd = kernelFd;
+        this.kernel = kernel;
         this.poller = poller;
     }
 
     /** eventfd(2) with our flags; the caller has checked them and the initial value. */
     public static KernelEventFd create(int number, long initval, int flags, EventFdPoller poller) throws GunyahException {
         int kernelFlags = Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC | ((flags & SEMAPHORE) != 0 ? Libc.EFD_SEMAPHORE : 0);
-        return new KernelEventFd(number, flags, Libc.eventfd((int) initval, kernelFlags), poller);
+        return new KernelEventFd(number, flags, Fd.eventfd((int) initval, kernelFlags), poller);
     }
 
     /** The kernel's fd, for KVM_IRQFD and KVM_IOEVENTFD. Valid until {@link #close()}. */
     public int kernelFd() {
-        return kernelFd;
+        return kernel.value();
     }
 
     /**
      * A duplicate of the kernel fd for a binding that must be undone after the caller closed this
      * eventfd (the caller closes the duplicate when done); EBADF once closed.
      */
-    public int duplicateKernelFd() throws GunyahException {
+    public Fd duplicateKernelFd() throws GunyahException {
         enter();
         try {
-            return Libc.dup(kernelFd);
+            return kernel.duplicate();
         } finally {
             leave();
         }
@@ -98,7 +99,7 @@ public final class KernelEventFd implements EventFd {
         try {
             Scratch s = SCRATCH.get();
             s.value.set(JAVA_LONG, 0, value);
-            while (Libc.write(s.capture, kernelFd, s.value) < 0) {
+            while (Libc.write(s.capture, kernel.value(), s.value) < 0) {
                 int err = Libc.errno(s.capture);
                 if (err != Libc.EAGAIN || (flags & NONBLOCK) != 0) {
                     throw Libc.error(err, "eventfd " + number + ": write");
@@ -130,7 +131,7 @@ public final class KernelEventFd implements EventFd {
                 await(s, Libc.POLLIN, -1);
             }
             boolean waited = false;
-            while (Libc.read(s.capture, kernelFd, s.value) < 0) {
+            while (Libc.read(s.capture, kernel.value(), s.value) < 0) {
                 int err = Libc.errno(s.capture);
                 if (err != Libc.EAGAIN) {
                     throw Libc.error(err, "eventfd " + number + ": read");
@@ -162,7 +163,7 @@ public final class KernelEventFd implements EventFd {
 
     /** Waits in poll(2) for {@code events}; EBADF once closed. True when the fd became ready. */
     private boolean await(Scratch s, short events, int timeoutMillis) throws GunyahException {
-        s.pollfd.set(JAVA_INT, 0, kernelFd);
+        s.pollfd.set(JAVA_INT, 0, kernel.value());
         s.pollfd.set(JAVA_SHORT, 4, events);
         s.pollfd.set(JAVA_SHORT, 6, (short) 0);
         int n = Libc.poll(s.capture, s.pollfd, timeoutMillis);
@@ -187,14 +188,14 @@ public final class KernelEventFd implements EventFd {
             }
             long left = Long.compareUnsigned(n, MAX) > 0 ? MAX : n;
             s.value.set(JAVA_LONG, 0, left);
-            if (Libc.write(s.capture, kernelFd, s.value) >= 0) {
+            if (Libc.write(s.capture, kernel.value(), s.value) >= 0) {
                 return;
             }
             // eventfd_signal saturates; write(2) refuses what does not fit: add what does, in halves
             for (long chunk = Long.highestOneBit(left); chunk != 0 && left != 0; chunk >>>= 1) {
                 if (Long.compareUnsigned(chunk, left) <= 0) {
                     s.value.set(JAVA_LONG, 0, chunk);
-                    if (Libc.write(s.capture, kernelFd, s.value) >= 0) {
+                    if (Libc.write(s.capture, kernel.value(), s.value) >= 0) {
                         left -= chunk;
                     }
                 }
@@ -212,7 +213,7 @@ public final class KernelEventFd implements EventFd {
             if (closed) {
                 return true;
             }
-            s.pollfd.set(JAVA_INT, 0, kernelFd);
+            s.pollfd.set(JAVA_INT, 0, kernel.value());
             s.pollfd.set(JAVA_SHORT, 4, Libc.POLLIN);
             s.pollfd.set(JAVA_SHORT, 6, (short) 0);
             return Libc.poll(s.capture, s.pollfd, 0) > 0;
@@ -226,7 +227,7 @@ public final class KernelEventFd implements EventFd {
                 return () -> {
                 };
             }
-            return poller.watch(kernelFd, listener, this::isReadable);
+            return poller.watch(kernel.value(), listener, this::isReadable);
         }
     }
 
@@ -250,10 +251,10 @@ public final class KernelEventFd implements EventFd {
         }
         Scratch s = SCRATCH.get();
         s.value.set(JAVA_LONG, 0, 1L);
-        Libc.write(s.capture, kernelFd, s.value);
-        Libc.read(s.capture, kernelFd, s.value);
+        Libc.write(s.capture, kernel.value(), s.value);
+        Libc.read(s.capture, kernel.value(), s.value);
         s.value.set(JAVA_LONG, 0, 1L);
-        Libc.write(s.capture, kernelFd, s.value);
+        Libc.write(s.capture, kernel.value(), s.value);
         synchronized (this) {
             while (users.get() > 0) {
                 try {
@@ -263,8 +264,8 @@ public final class KernelEventFd implements EventFd {
                     break;
                 }
             }
-            poller.forget(kernelFd);
-            Libc.close(kernelFd);
+            poller.forget(kernel.value());
+            kernel.close();
         }
     }
 
@@ -291,6 +292,6 @@ public final class KernelEventFd implements EventFd {
 
     @Override
     public String toString() {
-        return "eventfd " + number + " (kernel fd " + kernelFd + ")";
+        return "eventfd " + number + " (kernel " + kernel + ")";
     }
 }

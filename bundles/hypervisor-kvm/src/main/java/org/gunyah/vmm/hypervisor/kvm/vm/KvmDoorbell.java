@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.eventfd.KernelEventFd;
+import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 import org.gunyah.vmm.spi.ResourceType;
@@ -31,34 +34,41 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
  * {@link #bindEventFd} binds a caller's kernel eventfd the same way (the irqfd fast path).
  */
 final class KvmDoorbell implements HypervisorDoorbell {
+    private static final Logger LOG = System.getLogger(KvmDoorbell.class.getName());
     static final int FIRST_GSI = 16;
     static final int MAX_SPI = 7;
 
     private final KvmVm vm;
-    private final int vmFd;
+    private final Fd vmFd;
     private final int label;
     private final long capId;
     private final int gsi;
-    private final int bellFd;
+    private final Fd bell;
     private final MemorySegment capture = Libc.newCapture();
     private final MemorySegment one;
+    /** struct kvm_irqfd, filled and passed under this doorbell's monitor (every KVM_IRQFD call holds it). */
+    private final MemorySegment irqfd;
     private final List<Registration> bindings = new ArrayList<>();
-    private int resampleFd = -1;
+    private Fd resample;
     private boolean closed;
 
-    KvmDoorbell(KvmVm vm, int vmFd, int label, long capId, int spi) throws GunyahException {
+    KvmDoorbell(KvmVm vm, Fd vmFd, int label, long capId, int spi) throws GunyahException {
         this.vm = vm;
         this.vmFd = vmFd;
         this.label = label;
         this.capId = capId;
         this.gsi = FIRST_GSI + spi;
-        this.one = Arena.ofAuto().allocate(JAVA_LONG);
+        Arena arena = Arena.ofAuto();
+        this.one = arena.allocate(JAVA_LONG);
         one.set(JAVA_LONG, 0, 1L);
-        this.bellFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        this.irqfd = arena.allocate(KvmAbi.IRQFD);
+        this.bell = Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
         try {
-            irqfd(bellFd, 0, -1, "KVM_IRQFD");
+            synchronized (this) {
+                irqfd(bell, 0, null, "KVM_IRQFD");
+            }
         } catch (GunyahException e) {
-            Libc.close(bellFd);
+            bell.close();
             throw e;
         }
     }
@@ -89,7 +99,7 @@ final class KvmDoorbell implements HypervisorDoorbell {
         if (!vm.isRunning()) {
             throw GunyahException.of(Errno.ENODEV, "doorbell %d (cap 0x%x): VM is not running", label, capId);
         }
-        if (flags != 0 && Libc.write(capture, bellFd, one) < 0 && Libc.errno(capture) != Libc.EAGAIN) {
+        if (flags != 0 && Libc.write(capture, bell.value(), one) < 0 && Libc.errno(capture) != Libc.EAGAIN) {
             throw Libc.error(Libc.errno(capture), "doorbell " + label + ": eventfd write");
         }
     }
@@ -100,16 +110,16 @@ final class KvmDoorbell implements HypervisorDoorbell {
             throw GunyahException.of(Errno.EINVAL, "doorbell %d: KVM doorbells take setMask(1, 1) only (level until the guest's EOI), not (0x%x, 0x%x)",
                     label, enableMask, ackMask);
         }
-        if (resampleFd >= 0 || closed) {
+        if (resample != null || closed) {
             return;
         }
-        int resample = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        Fd r = Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
         try {
-            irqfd(bellFd, KvmAbi.IRQFD_FLAG_DEASSIGN, -1, "KVM_IRQFD deassign");
-            irqfd(bellFd, KvmAbi.IRQFD_FLAG_RESAMPLE, resample, "KVM_IRQFD with resample");
-            resampleFd = resample;
+            irqfd(bell, KvmAbi.IRQFD_FLAG_DEASSIGN, null, "KVM_IRQFD deassign");
+            irqfd(bell, KvmAbi.IRQFD_FLAG_RESAMPLE, r, "KVM_IRQFD with resample");
+            resample = r;
         } catch (GunyahException e) {
-            Libc.close(resample);
+            r.close();
             throw e;
         }
     }
@@ -120,55 +130,75 @@ final class KvmDoorbell implements HypervisorDoorbell {
             return Optional.empty();
         }
         // our own fd for the eventfd: the deassign below must find it even after its owner closed it
-        int kernelFd = k.duplicateKernelFd();
-        int resample = -1;
+        Fd kernelFd = k.duplicateKernelFd();
+        Fd resampleFd = null;
         try {
-            resample = level ? Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC) : -1;
-            irqfd(kernelFd, level ? KvmAbi.IRQFD_FLAG_RESAMPLE : 0, resample, "KVM_IRQFD for " + source);
+            resampleFd = level ? Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC) : null;
+            irqfd(kernelFd, level ? KvmAbi.IRQFD_FLAG_RESAMPLE : 0, resampleFd, "KVM_IRQFD for " + source);
         } catch (GunyahException e) {
-            if (resample >= 0) {
-                Libc.close(resample);
-            }
-            Libc.close(kernelFd);
+            closeAll(kernelFd, resampleFd);
             throw e;
         }
-        int resampleFd = resample;
-        Registration r = new Registration() {
-            private boolean done;
-
-            @Override
-            public void close() {
-                synchronized (KvmDoorbell.this) {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
-                    bindings.remove(this);
-                    Libc.ioctl(capture, vmFd, KvmAbi.IRQFD_IOCTL, irqfdStruct(kernelFd, KvmAbi.IRQFD_FLAG_DEASSIGN, -1));
-                    Libc.close(kernelFd);
-                    if (resampleFd >= 0) {
-                        Libc.close(resampleFd);
-                    }
-                }
-            }
-        };
+        Registration r = new Binding(kernelFd, resampleFd, source.toString());
         bindings.add(r);
         return Optional.of(r);
     }
 
-    private void irqfd(int fd, int flags, int resample, String what) throws GunyahException {
-        if (Libc.ioctl(capture, vmFd, KvmAbi.IRQFD_IOCTL, irqfdStruct(fd, flags, resample)) < 0) {
+    /** A caller's eventfd bound to the GSI, with the fds this doorbell owns for it. */
+    private final class Binding implements Registration {
+        private final Fd kernelFd;
+        private final Fd resampleFd;
+        private final String source;
+        private boolean done;
+
+        Binding(Fd kernelFd, Fd resampleFd, String source) {
+            this.kernelFd = kernelFd;
+            this.resampleFd = resampleFd;
+            this.source = source;
+        }
+
+        @Override
+        public void close() {
+            synchronized (KvmDoorbell.this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                bindings.remove(this);
+                deassign(kernelFd, source);
+                closeAll(kernelFd, resampleFd);
+            }
+        }
+    }
+
+    private void irqfd(Fd fd, int flags, Fd resampleFd, String what) throws GunyahException {
+        irqfd.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "fd"), fd.value());
+        irqfd.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "gsi"), gsi);
+        irqfd.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "flags"), flags);
+        irqfd.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "resamplefd"), resampleFd == null ? 0 : resampleFd.value());
+        if (Libc.ioctl(capture, vmFd.value(), KvmAbi.IRQFD_IOCTL, irqfd) < 0) {
             throw Libc.error(Libc.errno(capture), "doorbell " + label + " (GSI " + gsi + "): " + what);
         }
     }
 
-    private MemorySegment irqfdStruct(int fd, int flags, int resample) {
-        MemorySegment s = Arena.ofAuto().allocate(KvmAbi.IRQFD);
-        s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "fd"), fd);
-        s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "gsi"), gsi);
-        s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "flags"), flags);
-        s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IRQFD, "resamplefd"), Math.max(resample, 0));
-        return s;
+    /**
+     * Unbinds {@code fd} from the GSI. It cannot fail while the VM's fd is open and the binding
+     * exists; if it does, KVM would go on injecting for it, so say so rather than stay silent.
+     */
+    private void deassign(Fd fd, String what) {
+        try {
+            irqfd(fd, KvmAbi.IRQFD_FLAG_DEASSIGN, null, "KVM_IRQFD deassign of " + what);
+        } catch (GunyahException e) {
+            LOG.log(Level.WARNING, "{0}; it may still raise the interrupt", e.getMessage());
+        }
+    }
+
+    private static void closeAll(Fd... fds) {
+        for (Fd fd : fds) {
+            if (fd != null) {
+                fd.close();
+            }
+        }
     }
 
     /** Unbinds everything from the GSI and closes the doorbell's eventfds. */
@@ -183,11 +213,8 @@ final class KvmDoorbell implements HypervisorDoorbell {
         }
         left.forEach(Registration::close);
         synchronized (this) {
-            Libc.ioctl(capture, vmFd, KvmAbi.IRQFD_IOCTL, irqfdStruct(bellFd, KvmAbi.IRQFD_FLAG_DEASSIGN, -1));
-            Libc.close(bellFd);
-            if (resampleFd >= 0) {
-                Libc.close(resampleFd);
-            }
+            deassign(bell, "the doorbell's eventfd");
+            closeAll(bell, resample);
         }
     }
 }

@@ -9,12 +9,16 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.hypervisor.kvm.linux.Mapping;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
@@ -31,14 +35,16 @@ final class KvmVcpu implements HypervisorVcpu {
     /** Port 0xf4, as QEMU's isa-debug-exit: {@code out %eax, $0xf4} ends the guest with code eax. */
     static final int EXIT_PORT = 0xf4;
     /** How long closing waits for a run in progress on another thread to return. */
-    private static final long CLOSE_WAIT_MILLIS = 5_000;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private enum Pending { NONE, MMIO_READ, PORT_READ }
 
     private final KvmVm vm;
     private final int label;
     private final long capId;
-    private final int fd;
+    private final Fd fd;
+    private final Mapping runMapping;
+    /** kvm_run, valid until {@link #close} unmaps it. */
     private final MemorySegment run;
     private final MemorySegment capture = Libc.newCapture();
     private final Object kickLock = new Object();
@@ -54,19 +60,25 @@ final class KvmVcpu implements HypervisorVcpu {
     private long runnerPthread;
     private int pendingLength;
 
-    KvmVcpu(KvmVm vm, int vmFd, int label, long capId, long mmapSize, long entry, long dtbAddress) throws GunyahException {
+    KvmVcpu(KvmVm vm, Fd vmFd, int label, long capId, long mmapSize, long entry, long dtbAddress) throws GunyahException {
         this.vm = vm;
         this.label = label;
         this.capId = capId;
-        this.fd = Libc.ioctl(vmFd, KvmAbi.CREATE_VCPU, label, "KVM_CREATE_VCPU " + label);
+        this.fd = Fd.adopt(Libc.ioctl(vmFd.value(), KvmAbi.CREATE_VCPU, label, "KVM_CREATE_VCPU " + label));
+        Mapping mapping = null;
         try {
-            this.run = Libc.mmap(mmapSize, fd, "mmap of kvm_run for vCPU " + label);
-            X86Entry.apply(fd, entry, label, dtbAddress);
-            Kicks.install(fd);
+            mapping = Mapping.of(fd, mmapSize, "mmap of kvm_run for vCPU " + label);
+            X86Entry.apply(fd.value(), entry, label, dtbAddress);
+            Kicks.install(fd.value());
         } catch (GunyahException | RuntimeException e) {
-            Libc.close(fd);
+            if (mapping != null) {
+                mapping.close();
+            }
+            fd.close();
             throw e;
         }
+        this.runMapping = mapping;
+        this.run = mapping.segment();
     }
 
     @Override
@@ -117,7 +129,7 @@ final class KvmVcpu implements HypervisorVcpu {
             inRun = true;
         }
         try {
-            if (Libc.ioctl(capture, fd, KvmAbi.RUN, 0L) >= 0) {
+            if (Libc.ioctl(capture, fd.value(), KvmAbi.RUN, 0L) >= 0) {
                 return exit(run.get(JAVA_INT, KvmAbi.RUN_EXIT_REASON));
             }
             int err = Libc.errno(capture);
@@ -208,7 +220,7 @@ final class KvmVcpu implements HypervisorVcpu {
     private String rip() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment regs = a.allocate(KvmAbi.REGS);
-            if (Libc.ioctl(capture, fd, KvmAbi.GET_REGS, regs) < 0) {
+            if (Libc.ioctl(capture, fd.value(), KvmAbi.GET_REGS, regs) < 0) {
                 return "an unknown rip";
             }
             return String.format("rip 0x%x", regs.get(JAVA_LONG, KvmAbi.offset(KvmAbi.REGS, "rip")));
@@ -274,10 +286,10 @@ final class KvmVcpu implements HypervisorVcpu {
     void close() {
         powerOff();
         synchronized (kickLock) {
-            long deadline = System.currentTimeMillis() + CLOSE_WAIT_MILLIS;
-            while (inRun && System.currentTimeMillis() < deadline) {
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            for (long left = CLOSE_WAIT.toNanos(); inRun && left > 0; left = deadline - System.nanoTime()) {
                 try {
-                    kickLock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+                    TimeUnit.NANOSECONDS.timedWait(kickLock, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -285,11 +297,11 @@ final class KvmVcpu implements HypervisorVcpu {
             }
             closed = true;
             if (inRun) {
-                LOG.log(Level.WARNING, "vCPU {0}: still inside KVM_RUN after {1} ms; its kvm_run mapping is left", label, CLOSE_WAIT_MILLIS);
+                LOG.log(Level.WARNING, "vCPU {0}: still inside KVM_RUN after {1}; its kvm_run mapping is left", label, CLOSE_WAIT);
             } else {
-                Libc.munmap(run);
+                runMapping.close();
             }
-            Libc.close(fd);
+            fd.close();
         }
     }
 }

@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -17,6 +19,7 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.eventfd.KernelEventFd;
+import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 import org.gunyah.vmm.spi.IoHandler;
@@ -32,14 +35,16 @@ import org.gunyah.vmm.spi.hypervisor.VmDescription;
  * ioeventfd fast path is KVM_IOEVENTFD.
  */
 final class KvmVm extends ResourceManagerVm {
+    private static final Logger LOG = System.getLogger(KvmVm.class.getName());
+
     private final KvmHypervisor hypervisor;
-    private final int vmFd;
+    private final Fd vmFd;
     private final MemorySegment capture = Libc.newCapture();
     /** Parcel to memory slot, lowest free slot first so that slots never run out by churn. */
     private final Map<MemoryParcel, Integer> slots = new IdentityHashMap<>();
     private final BitSet usedSlots = new BitSet();
 
-    KvmVm(int vmid, KvmHypervisor hypervisor, int vmFd) {
+    KvmVm(int vmid, KvmHypervisor hypervisor, Fd vmFd) {
         super(vmid, hypervisor.ids());
         this.hypervisor = hypervisor;
         this.vmFd = vmFd;
@@ -72,7 +77,7 @@ final class KvmVm extends ResourceManagerVm {
             r.set(JAVA_LONG, KvmAbi.offset(KvmAbi.USERSPACE_MEMORY_REGION, "guest_phys_addr"), gpa);
             r.set(JAVA_LONG, KvmAbi.offset(KvmAbi.USERSPACE_MEMORY_REGION, "memory_size"), size);
             r.set(JAVA_LONG, KvmAbi.offset(KvmAbi.USERSPACE_MEMORY_REGION, "userspace_addr"), host);
-            Libc.ioctl(vmFd, KvmAbi.SET_USER_MEMORY_REGION, r, what + ": KVM_SET_USER_MEMORY_REGION");
+            Libc.ioctl(vmFd.value(), KvmAbi.SET_USER_MEMORY_REGION, r, what + ": KVM_SET_USER_MEMORY_REGION");
         }
     }
 
@@ -122,7 +127,7 @@ final class KvmVm extends ResourceManagerVm {
 
     @Override
     protected void releaseVm() {
-        Libc.close(vmFd);
+        vmFd.close();
     }
 
     /**
@@ -136,16 +141,16 @@ final class KvmVm extends ResourceManagerVm {
             return Optional.empty();
         }
         // our own fd for the eventfd: the deassign below must find it even after its owner closed it
-        int kernelFd = k.duplicateKernelFd();
+        Fd kernelFd = k.duplicateKernelFd();
         synchronized (this) {
             try {
                 if (isClosed()) {
-                    Libc.close(kernelFd);
+                    kernelFd.close();
                     return Optional.empty();
                 }
                 ioeventfd(handler, kernelFd, 0);
             } catch (GunyahException | RuntimeException e) {
-                Libc.close(kernelFd);
+                kernelFd.close();
                 throw e;
             }
         }
@@ -160,28 +165,29 @@ final class KvmVm extends ResourceManagerVm {
                     }
                     done = true;
                     try {
+                        // once the VM is closing its fd goes, and KVM drops the ioeventfds with it
                         if (!isClosed()) {
                             ioeventfd(handler, kernelFd, KvmAbi.IOEVENTFD_FLAG_DEASSIGN);
                         }
                     } catch (GunyahException e) {
-                        // the VM's fd is going: KVM drops its ioeventfds with it
+                        LOG.log(Level.WARNING, "VM {0}: the ioeventfd at 0x{1} stays in KVM: {2}", vmid(), Long.toHexString(handler.address()), e.getMessage());
                     } finally {
-                        Libc.close(kernelFd);
+                        kernelFd.close();
                     }
                 }
             }
         });
     }
 
-    private void ioeventfd(IoHandler h, int kernelFd, int extraFlags) throws GunyahException {
+    private void ioeventfd(IoHandler h, Fd kernelFd, int extraFlags) throws GunyahException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(KvmAbi.IOEVENTFD);
             s.set(JAVA_LONG, KvmAbi.offset(KvmAbi.IOEVENTFD, "datamatch"), h.datamatch() ? h.data() : 0);
             s.set(JAVA_LONG, KvmAbi.offset(KvmAbi.IOEVENTFD, "addr"), h.address());
             s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "len"), h.length());
-            s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "fd"), kernelFd);
+            s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "fd"), kernelFd.value());
             s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "flags"), (h.datamatch() ? KvmAbi.IOEVENTFD_FLAG_DATAMATCH : 0) | extraFlags);
-            if (Libc.ioctl(capture, vmFd, KvmAbi.IOEVENTFD_IOCTL, s) < 0) {
+            if (Libc.ioctl(capture, vmFd.value(), KvmAbi.IOEVENTFD_IOCTL, s) < 0) {
                 throw Libc.error(Libc.errno(capture), String.format("KVM_IOEVENTFD at 0x%x", h.address()));
             }
         }
