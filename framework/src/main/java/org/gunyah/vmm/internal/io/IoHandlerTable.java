@@ -10,7 +10,8 @@ import org.gunyah.vmm.spi.IoHandler;
 
 /**
  * A VM's IO handlers with the kernel's collision rules, keyed by exact start address. The kernel
- * keeps one rb-tree ordered by a comparator that is not a strict order (weakness 15); here each
+ * keeps one rb-tree ordered by a comparator that is not a strict order (length 0 equals any length,
+ * datamatch equals no datamatch), which works for today's cases only by luck; here each
  * address has an immutable {@link AddressSlot} that states the rules directly. Dispatch runs on
  * vCPU threads without a lock (one hash lookup, constant in the number of handlers); changes are
  * serialised and replace the slot.

@@ -19,8 +19,9 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
 
 /**
  * A hypervisor resource as handed to one ticket. Revoked when the ticket gives it back, after
- * which every call fails with ENODEV: the kernel's vcpu could keep a pointer to a resource that
- * had gone back to the VM (weakness 10); a grant cannot.
+ * which every call fails with ENODEV. The kernel's vCPU function, when its IRQ request failed,
+ * refused the resource but kept a pointer to it, which could then be freed under it; a revoked
+ * grant cannot be used.
  */
 sealed interface Grants {
 

@@ -84,7 +84,10 @@ final class MemoryMap {
         return List.copyOf(regions);
     }
 
-    /** The region that wholly contains the range (the kernel settles for an overlap: weakness 17). */
+    /**
+     * The region that wholly contains the range. The kernel settles for one that overlaps it, so a
+     * DTB straddling two regions passes its check and the RM reads past the region.
+     */
     synchronized Optional<MemoryRegion> containing(long gpa, long size) {
         return regions.stream().filter(r -> r.contains(gpa, size)).findFirst();
     }

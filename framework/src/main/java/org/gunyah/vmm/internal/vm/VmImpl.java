@@ -249,7 +249,10 @@ public final class VmImpl implements Vm {
         return acl;
     }
 
-    /** The kernel keeps everything until final destruction (weakness 16); we give it back now. */
+    /**
+     * A failed start gives the resources back at once, so the VM can be fixed and started again;
+     * the kernel keeps them until the VM is destroyed, and a second start fails with ENODEV.
+     */
     private void rollBackStart() {
         tickets.revokeAll();
         releaseHypervisorVm();
@@ -576,7 +579,7 @@ public final class VmImpl implements Vm {
         }
     }
 
-    /** Bounded wait for the RM (the kernel waits forever: weakness 19). */
+    /** Bounded wait for the RM: the kernel waits forever, so a resource manager that never answers hangs its teardown. */
     private boolean awaitRm(Predicate<RmVmState> condition) {
         long deadline = System.nanoTime() + env.rmTimeout().toNanos();
         stateLock.lock();

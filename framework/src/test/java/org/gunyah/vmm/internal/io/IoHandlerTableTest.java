@@ -13,7 +13,7 @@ import org.gunyah.vmm.spi.IoHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** GUNYAH.md "IO handlers": the collision classes and exact-address dispatch. */
+/** IO handlers as Linux's Gunyah VM manager keeps them: the collision classes and exact-address dispatch. */
 class IoHandlerTableTest {
     static final long A = 0x9000_0000L;
 

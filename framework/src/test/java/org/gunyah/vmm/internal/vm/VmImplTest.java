@@ -26,7 +26,7 @@ import org.gunyah.vmm.spi.VcpuResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** The VM manager's rules (GUNYAH.md "The function framework", tickets, lifecycle), errno by errno. */
+/** The VM manager's rules as Linux's Gunyah VM manager has them (functions, tickets, lifecycle), errno by errno. */
 class VmImplTest {
     static final int TYPE = 42;
     static final long GPA = 0x8000_0000L;

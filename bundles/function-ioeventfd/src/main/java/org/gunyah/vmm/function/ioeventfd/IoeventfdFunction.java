@@ -56,7 +56,7 @@ public final class IoeventfdFunction implements VmFunction {
     @Override
     public void unbind(FunctionInstance instance) {
         // The handler goes first, so no guest write can reach the eventfd once we let go of it
-        // (v13 released the eventfd first: weakness 13).
+        // (Linux v13 released the eventfd first, and a concurrent MMIO write could use it freed).
         instance.vm().removeIoHandler(instance.data(Doorbell.class));
         instance.setData(null);
     }

@@ -141,7 +141,7 @@ class IoeventfdFunctionTest {
     @Test
     void aNonDatamatchIoeventfdHonoursItsLength() throws GunyahException {
         vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
-        assertFalse(guest.mmioWrite(ADDR, 2, 0), "the kernel would take this (weakness 14); KVM would not");
+        assertFalse(guest.mmioWrite(ADDR, 2, 0), "Gunyah's kernel code matches any size without DATAMATCH; KVM does not, nor do we");
         assertFalse(guest.mmioWrite(ADDR + 4, 4, 0), "matching is on the exact start address");
     }
 

@@ -13,8 +13,9 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code GH_FN_IRQFD}: every signal of an eventfd rings a doorbell, raising a guest interrupt.
  * A signal that comes before the VM has started is kept and delivered when the doorbell arrives
- * (the kernel drops it); the eventfd is let go before the ticket, so no signal reaches a freed
- * irqfd (weakness 9).
+ * (the kernel drops it). The eventfd is let go before the ticket: Linux v13/v14 removed the
+ * eventfd's wait entry only when the ticket was unpopulated, so an irqfd whose VM never started
+ * was freed with its entry still queued, and a later signal touched freed memory.
  */
 @ProvideVmFunction(name = "irqfd", type = FunctionType.IRQFD)
 @Component(service = VmFunction.class, property = {
