@@ -1,5 +1,6 @@
 package org.gunyah.vmm.internal.eventfd;
 
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,13 +19,9 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** eventfd(2)'s rules, one per test. */
 class JavaEventFdTest {
-    static void assertErrno(Errno expected, Executable call) {
-        assertEquals(expected, assertThrows(GunyahException.class, call).errno());
-    }
 
     static Errno errnoOf(CompletableFuture<?> f) throws InterruptedException {
         try {

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.internal.io;
 
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,7 +12,6 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.IoHandler;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** IO handlers as Linux's Gunyah VM manager keeps them: the collision classes and exact-address dispatch. */
 class IoHandlerTableTest {
@@ -38,9 +38,6 @@ class IoHandlerTableTest {
 
     final IoHandlerTable table = new IoHandlerTable();
 
-    static void assertErrno(Errno expected, Executable call) {
-        assertEquals(expected, assertThrows(GunyahException.class, call).errno());
-    }
 
     @Test
     void anAnyLengthHandlerExcludesEveryOtherAtItsAddress() throws GunyahException {

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.internal.vm;
 
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,6 @@ import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuResource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** The VM manager's rules as Linux's Gunyah VM manager has them (functions, tickets, lifecycle), errno by errno. */
 class VmImplTest {
@@ -42,10 +42,6 @@ class VmImplTest {
         manager.registry().add(provider);
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        GunyahException e = assertThrows(GunyahException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     static FunctionDesc desc(int... bytes) {
         byte[] b = new byte[bytes.length];

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.function.ioeventfd;
 
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,6 @@ import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
 import org.gunyah.vmm.spi.VmContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class IoeventfdFunctionTest {
     static final long ADDR = 0x0900_1000L;
@@ -42,10 +42,6 @@ class IoeventfdFunctionTest {
         bed.close();
     }
 
-    private static void assertErrno(Errno expected, Executable call) {
-        GunyahException e = assertThrows(GunyahException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     /** Everything the VM holds for functions other than the context probe. */
     private List<FunctionDesc> ioeventfds() {

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.function.irqfd;
 
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -16,7 +17,6 @@ import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** The argument rules and bookkeeping of the irqfd function on a real VM. */
 class IrqfdFunctionTest {
@@ -35,10 +35,6 @@ class IrqfdFunctionTest {
         bed.close();
     }
 
-    private static void assertErrno(Errno expected, Executable call) {
-        GunyahException e = assertThrows(GunyahException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     private void assertUnchanged() {
         assertEquals(List.of(), vm.functions());

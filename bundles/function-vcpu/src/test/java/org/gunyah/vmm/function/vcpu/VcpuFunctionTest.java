@@ -1,5 +1,6 @@
 package org.gunyah.vmm.function.vcpu;
 
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,7 +32,6 @@ import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** GH_VCPU_RUN's rules, each on a small guest. */
 class VcpuFunctionTest {
@@ -48,10 +48,6 @@ class VcpuFunctionTest {
         bed.close();
     }
 
-    private static void assertErrno(Errno expected, Executable call) {
-        GunyahException e = assertThrows(GunyahException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     private Vcpu boot(String source) throws GunyahException {
         GuestImage.load(vm, bed.arena, source, GuestImage.devicetree(1));
