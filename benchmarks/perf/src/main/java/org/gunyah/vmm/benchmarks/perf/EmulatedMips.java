@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 
-import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
-import org.gunyah.vmm.hypervisor.emulated.asm.Program;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
+import org.gunyah.vmm.tools.a64asm.Program;
 import org.gunyah.vmm.hypervisor.emulated.cpu.A64Cpu;
 import org.gunyah.vmm.hypervisor.emulated.cpu.Exit;
 import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;

@@ -13,8 +13,8 @@ import org.gunyah.vmm.api.MemoryRegion;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.api.dt.Fdt;
-import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
-import org.gunyah.vmm.hypervisor.emulated.asm.Program;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
+import org.gunyah.vmm.tools.a64asm.Program;
 import org.gunyah.vmm.testing.Devicetrees;
 
 /**

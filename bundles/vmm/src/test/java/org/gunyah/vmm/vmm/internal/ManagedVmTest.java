@@ -27,7 +27,7 @@ import org.gunyah.vmm.function.irqfd.IrqfdFunction;
 import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
-import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.gunyah.vmm.vmm.ManagedVm;
 import org.gunyah.vmm.vmm.VmDeclaration;
 import org.gunyah.vmm.vmm.VmSpec;

@@ -6,8 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
-import org.gunyah.vmm.hypervisor.emulated.asm.Program;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
+import org.gunyah.vmm.tools.a64asm.Program;
 
 /** A test machine: one RAM region at {@link #BASE} holding an assembled program, and vCPUs on it. */
 final class Machine {

@@ -1,7 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.rm;
 
 import org.gunyah.vmm.hypervisor.emulated.EmulatedHypervisor;
-import org.gunyah.vmm.hypervisor.emulated.asm.A64Assembler;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 import org.gunyah.vmm.testing.HypervisorVmContract;
 

@@ -1,14 +1,14 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Expr;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Literal;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Mem;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Modifier;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Reg;
+import org.gunyah.vmm.tools.a64asm.Operand.Expr;
+import org.gunyah.vmm.tools.a64asm.Operand.Literal;
+import org.gunyah.vmm.tools.a64asm.Operand.Mem;
+import org.gunyah.vmm.tools.a64asm.Operand.Modifier;
+import org.gunyah.vmm.tools.a64asm.Operand.Reg;
 
 /** Turns one instruction into its A64 encoding, choosing forms and aliases as GNU as does. */
 final class Encoder {

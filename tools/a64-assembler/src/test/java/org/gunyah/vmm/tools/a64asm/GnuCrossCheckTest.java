@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -6,27 +6,52 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Our encodings against GNU binutils: each source assembled by both must give the same bytes.
- * Skipped, with the reason, on a machine without aarch64-linux-gnu-as (.ci/run installs it).
+ * Our encodings against GNU binutils: the corpus and every AArch64 guest in the repository,
+ * assembled by both, must give the same bytes. Skipped, with the reason, on a machine without
+ * aarch64-linux-gnu-as (.ci/run installs it).
  */
 class GnuCrossCheckTest {
+    /** Where the repository's AArch64 guests live, from its root (x86 guests beside them are skipped). */
+    static final List<String> GUEST_FOLDERS = List.of(
+            "bundles/hypervisor-emulated/src/test/resources/guests",
+            "bundles/function-vcpu/src/test/resources/guests",
+            "bundles/vmm/src/test/resources/guests",
+            "itests/src/test/guests",
+            "runtime-distribution/src/runtime/guests",
+            "benchmarks/soak/src/main/guests");
+
     @TempDir
     Path dir;
 
+    static Stream<String> sources() throws IOException {
+        Path root = Path.of(System.getProperty("gunyah.a64.guests", "../.."));
+        List<String> found = new ArrayList<>(List.of("corpus.S"));
+        for (String folder : GUEST_FOLDERS) {
+            try (Stream<Path> files = Files.list(root.resolve(folder))) {
+                files.map(Path::toString).filter(f -> f.endsWith(".S") && !f.contains("x86")).sorted().forEach(found::add);
+            }
+        }
+        return found.stream();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"/asm/corpus.S", "/guests/mmio-exit.S", "/guests/hello.S"})
+    @MethodSource("sources")
     void assemblesToTheSameBytesAsGnuAs(String resource) throws Exception {
         assumeTrue(onPath("aarch64-linux-gnu-as") && onPath("aarch64-linux-gnu-objcopy"),
                 "aarch64-linux-gnu-as/objcopy not installed: run .ci/run as root or install binutils-aarch64-linux-gnu");
-        String source = new String(getClass().getResourceAsStream(resource).readAllBytes());
+        String source = resource.equals("corpus.S") ? new String(getClass().getResourceAsStream("/corpus.S").readAllBytes())
+                : Files.readString(Path.of(resource));
         Path src = dir.resolve("in.S");
         Files.writeString(src, source);
         run("aarch64-linux-gnu-as", "-march=armv8.1-a", "-o", dir.resolve("in.o").toString(), src.toString());

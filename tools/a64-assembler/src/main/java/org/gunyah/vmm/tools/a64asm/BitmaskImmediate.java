@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
 /** The N:immr:imms encoding of a logical immediate, or null when the value has none. */
 final class BitmaskImmediate {

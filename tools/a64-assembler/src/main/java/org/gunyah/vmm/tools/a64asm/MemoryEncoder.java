@@ -1,14 +1,14 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
-import static org.gunyah.vmm.hypervisor.emulated.asm.Encoder.expr;
-import static org.gunyah.vmm.hypervisor.emulated.asm.Encoder.reg;
+import static org.gunyah.vmm.tools.a64asm.Encoder.expr;
+import static org.gunyah.vmm.tools.a64asm.Encoder.reg;
 
 import java.util.List;
 
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Literal;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Mem;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Modifier;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Reg;
+import org.gunyah.vmm.tools.a64asm.Operand.Literal;
+import org.gunyah.vmm.tools.a64asm.Operand.Mem;
+import org.gunyah.vmm.tools.a64asm.Operand.Modifier;
+import org.gunyah.vmm.tools.a64asm.Operand.Reg;
 
 /** Encodings of loads and stores, choosing the scaled, unscaled or indexed form as GNU as does. */
 final class MemoryEncoder {

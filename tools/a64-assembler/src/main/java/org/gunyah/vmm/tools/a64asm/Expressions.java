@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
 import java.util.function.Function;
 

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
 /** A source line the assembler cannot turn into code: the message names the line and the reason. */
 public final class AssemblyException extends RuntimeException {

@@ -1,13 +1,13 @@
-package org.gunyah.vmm.hypervisor.emulated.asm;
+package org.gunyah.vmm.tools.a64asm;
 
-import static org.gunyah.vmm.hypervisor.emulated.asm.Encoder.condition;
-import static org.gunyah.vmm.hypervisor.emulated.asm.Encoder.expr;
-import static org.gunyah.vmm.hypervisor.emulated.asm.Encoder.reg;
+import static org.gunyah.vmm.tools.a64asm.Encoder.condition;
+import static org.gunyah.vmm.tools.a64asm.Encoder.expr;
+import static org.gunyah.vmm.tools.a64asm.Encoder.reg;
 
 import java.util.List;
 
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Modifier;
-import org.gunyah.vmm.hypervisor.emulated.asm.Operand.Reg;
+import org.gunyah.vmm.tools.a64asm.Operand.Modifier;
+import org.gunyah.vmm.tools.a64asm.Operand.Reg;
 
 /** Encodings of the data-processing instructions and their aliases. */
 final class DataEncoder {
