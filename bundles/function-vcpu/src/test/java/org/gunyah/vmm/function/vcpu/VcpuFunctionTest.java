@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
+import org.gunyah.vmm.testing.RunnerThread;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
@@ -170,7 +171,7 @@ class VcpuFunctionTest {
 
     @Test
     void aSecondRunnerIsEbusy() throws Exception {
-        Vcpu vcpu = boot(FourVcpuGuestTest.PARK);
+        Vcpu vcpu = boot(GuestImage.PARKED);
         RunnerThread runner = RunnerThread.start(vcpu);
         runner.awaitAsleep();
         assertErrno(Errno.EBUSY, vcpu::run);
@@ -181,7 +182,7 @@ class VcpuFunctionTest {
 
     @Test
     void removingTheFunctionReturnsARunnerPromptly() throws Exception {
-        Vcpu vcpu = boot(FourVcpuGuestTest.PARK);
+        Vcpu vcpu = boot(GuestImage.PARKED);
         RunnerThread runner = RunnerThread.start(vcpu);
         runner.awaitAsleep();
         vm.removeFunction(new VcpuArg(0).desc());

@@ -25,6 +25,12 @@ public final class GuestImage {
     public static final long BASE = 0x4000_0000L;
     public static final long RAM_SIZE = 0x20_000;
     public static final long DTB_OFFSET = 0x1_8000;
+    /** A guest that waits for interrupts forever: its runner sleeps until kicked. */
+    public static final String PARKED = """
+            _start:
+                    wfi
+                    b _start
+            """;
 
     private GuestImage() {
     }

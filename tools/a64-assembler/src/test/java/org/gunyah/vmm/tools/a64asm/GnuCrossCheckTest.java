@@ -25,7 +25,7 @@ class GnuCrossCheckTest {
     /** Where the repository's AArch64 guests live, from its root (x86 guests beside them are skipped). */
     static final List<String> GUEST_FOLDERS = List.of(
             "bundles/hypervisor-emulated/src/test/resources/guests",
-            "bundles/function-vcpu/src/test/resources/guests",
+            "e2e/src/test/resources/guests",
             "bundles/vmm/src/test/resources/guests",
             "itests/src/test/guests",
             "runtime-distribution/src/runtime/guests",

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.function.fuzz;
+package org.gunyah.vmm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

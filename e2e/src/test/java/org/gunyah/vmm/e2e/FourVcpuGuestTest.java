@@ -1,4 +1,4 @@
-package org.gunyah.vmm.function.vcpu;
+package org.gunyah.vmm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.gunyah.vmm.testing.RunnerThread;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionType;
@@ -27,6 +28,7 @@ import org.gunyah.vmm.api.VmStatus;
 import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
 import org.gunyah.vmm.function.irqfd.IrqfdFunction;
+import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.GuestImage;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.kvm.KvmTests;
@@ -187,7 +189,7 @@ class FourVcpuGuestTest {
     @Test
     void closingTheVmReturnsARunnerAsleepInWfi() throws Exception {
         Vm vm = bed.vm();
-        GuestImage.load(vm, bed.arena, PARK, GuestImage.devicetree(1));
+        GuestImage.load(vm, bed.arena, GuestImage.PARKED, GuestImage.devicetree(1));
         Vcpu vcpu = vm.addFunction(new VcpuArg(0).desc()).as(Vcpu.class);
         vm.start();
         RunnerThread runner = RunnerThread.start(vcpu);
@@ -197,10 +199,4 @@ class FourVcpuGuestTest {
         assertEquals(VmStatus.EXITED, status.status());
         assertEquals(ExitInfo.VM_FORCE_STOPPED, status.exitInfo().type());
     }
-
-    static final String PARK = """
-            _start:
-                    wfi
-                    b _start
-            """;
 }

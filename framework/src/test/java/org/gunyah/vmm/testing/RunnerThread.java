@@ -1,4 +1,4 @@
-package org.gunyah.vmm.function.vcpu;
+package org.gunyah.vmm.testing;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -7,7 +7,7 @@ import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
 
 /** One {@code run()} on its own platform thread, so a test can see it block and come back. */
-final class RunnerThread {
+public final class RunnerThread {
     private final CompletableFuture<VcpuExit> result = new CompletableFuture<>();
     private final Thread thread;
 
@@ -21,14 +21,14 @@ final class RunnerThread {
         });
     }
 
-    static RunnerThread start(Vcpu vcpu) {
+    public static RunnerThread start(Vcpu vcpu) {
         RunnerThread r = new RunnerThread(vcpu);
         r.thread.start();
         return r;
     }
 
     /** Waits (bounded) until the runner is parked, i.e. asleep waiting for its wakeup. */
-    void awaitAsleep() throws InterruptedException {
+    public void awaitAsleep() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.getState() != Thread.State.TIMED_WAITING && thread.getState() != Thread.State.WAITING) {
             if (System.nanoTime() > deadline || result.isDone()) {
@@ -38,11 +38,11 @@ final class RunnerThread {
         }
     }
 
-    VcpuExit result(long seconds) throws Exception {
+    public VcpuExit result(long seconds) throws Exception {
         return result.get(seconds, TimeUnit.SECONDS);
     }
 
-    boolean isDone() {
+    public boolean isDone() {
         return result.isDone();
     }
 }
