@@ -198,6 +198,37 @@ class KernelEventFdTest {
     }
 
     @Test
+    void closingASubscriptionGivesUpOnAListenerThatDoesNotReturnInTime() throws Exception {
+        Duration retireWait = Duration.ofMillis(200);
+        EventFdPoller impatient = new EventFdPoller(retireWait);
+        CountDownLatch release = new CountDownLatch(1);
+        try (KernelEventFd e = KernelEventFd.create(8, 0, 0, impatient)) {
+            CountDownLatch inside = new CountDownLatch(1);
+            AtomicInteger finished = new AtomicInteger();
+            EventFd.Subscription s = e.subscribe(() -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+                finished.incrementAndGet();
+            });
+            e.write(1);
+            assertTrue(inside.await(5, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            s.close();
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= retireWait.toNanos(), "waited " + waited + " ns");
+            assertTrue(waited < TimeUnit.SECONDS.toNanos(4), "waited " + waited + " ns");
+            assertEquals(0, finished.get(), "the listener still runs");
+        } finally {
+            release.countDown();
+            impatient.close();
+        }
+    }
+
+    @Test
     void isReadableFollowsTheCounter() throws Exception {
         KernelEventFd e = create(0, EventFd.NONBLOCK);
         assertFalse(e.isReadable());
