@@ -229,6 +229,25 @@ class KernelEventFdTest {
     }
 
     @Test
+    void aCloseThatStopsWaitingLeavesTheKernelFdToTheLastCallOut() throws Exception {
+        KernelEventFd e = create(0, EventFd.NONBLOCK);
+        int fd = e.kernelFd();
+        e.enter(); // a read or write that is still inside when the closer gives up
+        Thread.currentThread().interrupt();
+        e.close();
+        assertTrue(Thread.interrupted(), "close keeps the interrupt");
+        assertTrue(e.isClosed());
+        assertTrue(isOpen(fd), "the kernel fd stays open while a call is inside");
+        assertEquals(Errno.EBADF, assertThrows(GunyahException.class, e::read).errno());
+        e.leave();
+        assertFalse(isOpen(fd), "the last call out closes it");
+    }
+
+    private static boolean isOpen(int fd) {
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
     void isReadableFollowsTheCounter() throws Exception {
         KernelEventFd e = create(0, EventFd.NONBLOCK);
         assertFalse(e.isReadable());
