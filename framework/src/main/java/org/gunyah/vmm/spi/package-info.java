@@ -1,3 +1,21 @@
+/**
+ * For function bundles: the VM functions a bundle provides and the resources, tickets and IO
+ * handlers they use.
+ *
+ * <p><b>Concurrency.</b> The framework calls these interfaces from many threads (a vCPU's own,
+ * the console's, the VM manager's, an eventfd's signaller), so implementations follow the
+ * project's convention. State an object guards, with nobody waiting for it to change:
+ * {@code synchronized} on the object, or on a private final field when its monitor must not be
+ * exposed; no explicit {@code Lock} for that. A thread waiting for another thread's change (a
+ * blocking read, a bounded wait at teardown): a {@code ReentrantLock} with one {@code Condition}
+ * per thing waited for, named for it ({@code readable}, {@code runnerLeft}), awaited in a deadline
+ * loop with {@code awaitNanos} and signalled with {@code signalAll} where the state changes; never
+ * {@code Object.wait}/{@code notify} or {@code TimeUnit.timedWait}. A one-time event (a thread
+ * started, a VM ended): {@code CompletableFuture} or {@code CountDownLatch}. Lock-free hot paths
+ * (a vCPU's run loop, an eventfd's signal and read): atomics and volatiles, with a comment saying
+ * why no lock. Timeouts are measured with {@code System.nanoTime()}, never
+ * {@code currentTimeMillis()}.
+ */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("0.2.0")
 package org.gunyah.vmm.spi;

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -226,6 +225,10 @@ public final class JavaEventFd implements EventFd {
      */
     private final class Listener implements Subscription {
         private final Runnable action;
+        /** Guards {@code active} and {@code calling}; never held while {@code action} runs. */
+        private final ReentrantLock callLock = new ReentrantLock();
+        /** Signalled when a thread returns from {@code action}: what {@link #close} waits for. */
+        private final Condition callReturned = callLock.newCondition();
         private boolean active = true;
         /** Threads inside {@code action} now. */
         private final List<Thread> calling = new ArrayList<>(2);
@@ -236,20 +239,26 @@ public final class JavaEventFd implements EventFd {
 
         void call() {
             Thread me = Thread.currentThread();
-            synchronized (this) {
+            callLock.lock();
+            try {
                 if (!active) {
                     return;
                 }
                 calling.add(me);
+            } finally {
+                callLock.unlock();
             }
             try {
                 action.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "eventfd " + fd + ": listener failed", e);
             } finally {
-                synchronized (this) {
+                callLock.lock();
+                try {
                     calling.remove(me);
-                    notifyAll();
+                    callReturned.signalAll();
+                } finally {
+                    callLock.unlock();
                 }
             }
         }
@@ -259,9 +268,10 @@ public final class JavaEventFd implements EventFd {
             listeners.remove(this);
             Thread me = Thread.currentThread();
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-            synchronized (this) {
+            boolean interrupted = false;
+            callLock.lock();
+            try {
                 active = false;
-                boolean interrupted = false;
                 while (calling.stream().anyMatch(t -> t != me)) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
@@ -269,14 +279,16 @@ public final class JavaEventFd implements EventFd {
                         break;
                     }
                     try {
-                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                        callReturned.awaitNanos(left);
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
                 }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+            } finally {
+                callLock.unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

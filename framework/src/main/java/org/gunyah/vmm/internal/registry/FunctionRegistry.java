@@ -12,21 +12,28 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
  * The function registry keyed by type (the kernel's {@code gh_vm_functions} xarray). One provider
  * per type: a second provider is refused, logged and kept as a candidate, where the kernel
  * silently replaced the first. When the bound provider leaves, every instance is unbound first,
- * then the oldest candidate, if any, takes the type.
+ * then the oldest candidate, if any, takes the type. The entries live under one lock, whose
+ * condition {@code providerBound} wakes {@link #awaitProvider} whenever a type may have gained a
+ * usable provider.
  */
 public final class FunctionRegistry {
     private static final Logger LOG = System.getLogger(FunctionRegistry.class.getName());
 
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a provider is bound to a type or stops leaving: what awaitProvider waits for. */
+    private final Condition providerBound = lock.newCondition();
     private final Map<Integer, Entry> entries = new TreeMap<>();
     private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
     private final List<IntConsumer> providedListeners = new CopyOnWriteArrayList<>();
-    /** Providers whose instances are being unbound: no new instance may pin them. */
+    /** Providers whose instances are being unbound: no new instance may pin them. Under the lock. */
     private final Set<FunctionProvider> leaving = new HashSet<>();
 
     /** The bound provider of a type and the refused candidates, oldest first. */
@@ -62,17 +69,20 @@ public final class FunctionRegistry {
     /** Offers a provider; true when it is bound to its type, false when the type was taken. */
     public boolean add(FunctionProvider provider) {
         boolean bound;
-        synchronized (entries) {
+        lock.lock();
+        try {
             Entry e = entries.get(provider.type());
             bound = e == null;
             if (bound) {
                 entries.put(provider.type(), new Entry(provider, List.of()));
-                entries.notifyAll();
+                providerBound.signalAll();
             } else {
                 List<FunctionProvider> refused = new ArrayList<>(e.refused());
                 refused.add(provider);
                 entries.put(provider.type(), new Entry(e.bound(), List.copyOf(refused)));
             }
+        } finally {
+            lock.unlock();
         }
         if (bound) {
             provided(provider.type());
@@ -89,7 +99,8 @@ public final class FunctionRegistry {
      */
     public void remove(FunctionProvider provider) {
         boolean bound;
-        synchronized (entries) {
+        lock.lock();
+        try {
             Entry e = entries.get(provider.type());
             if (e == null) {
                 return;
@@ -102,6 +113,8 @@ public final class FunctionRegistry {
                 return;
             }
             leaving.add(provider);
+        } finally {
+            lock.unlock();
         }
         try {
             for (ProviderListener l : listeners) {
@@ -109,10 +122,13 @@ public final class FunctionRegistry {
             }
         } finally {
             boolean replaced;
-            synchronized (entries) {
+            lock.lock();
+            try {
                 leaving.remove(provider);
                 replaced = forget(provider);
-                entries.notifyAll();
+                providerBound.signalAll();
+            } finally {
+                lock.unlock();
             }
             if (replaced) {
                 provided(provider.type());
@@ -138,24 +154,30 @@ public final class FunctionRegistry {
 
     /** The provider bound to {@code type}: {@code gh_vm_get_function}'s lookup. */
     public Optional<FunctionProvider> lookup(int type) {
-        synchronized (entries) {
+        lock.lock();
+        try {
             Entry e = entries.get(type);
             return e == null || leaving.contains(e.bound()) ? Optional.empty() : Optional.of(e.bound());
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Waits, bounded, until a provider is bound to {@code type}. */
     public Optional<FunctionProvider> awaitProvider(int type, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (entries) {
+        lock.lock();
+        try {
             while (true) {
                 Optional<FunctionProvider> p = lookup(type);
                 long left = deadline - System.nanoTime();
                 if (p.isPresent() || left <= 0) {
                     return p;
                 }
-                TimeUnit.NANOSECONDS.timedWait(entries, left);
+                providerBound.awaitNanos(left);
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -164,16 +186,22 @@ public final class FunctionRegistry {
      * lock, so an instance is either swept by {@link #remove} or never bound.
      */
     public boolean isLive(FunctionProvider provider) {
-        synchronized (entries) {
+        lock.lock();
+        try {
             Entry e = entries.get(provider.type());
             return e != null && e.bound() == provider && !leaving.contains(provider);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** A snapshot of every type, ordered by type number. */
     public Map<Integer, Entry> snapshot() {
-        synchronized (entries) {
+        lock.lock();
+        try {
             return new LinkedHashMap<>(entries);
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
@@ -17,8 +16,8 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorResource;
 
 /**
  * A VM's resource tickets and the resources nobody has claimed (the kernel's resource_tickets
- * and resources lists under resources_lock). populate and unpopulate run under the lock, as in
- * the kernel, so they must not call back into the ticket API.
+ * and resources lists under resources_lock), under this object's monitor. populate and unpopulate
+ * run under it, as in the kernel, so they must not call back into the ticket API.
  */
 final class TicketTable {
     private static final Logger LOG = System.getLogger(TicketTable.class.getName());
@@ -38,15 +37,13 @@ final class TicketTable {
         }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
     private final Map<Key, Claim> claims = new LinkedHashMap<>();
     private final List<HypervisorResource> unclaimed = new ArrayList<>();
 
     /** EEXIST when (type, label) is taken; otherwise links it and offers unclaimed matches. */
     void add(ResourceTicket ticket, Object owner) throws GunyahException {
         Key key = new Key(ticket.resourceType(), ticket.label());
-        lock.lock();
-        try {
+        synchronized (this) {
             Claim existing = claims.get(key);
             if (existing != null) {
                 throw GunyahException.of(Errno.EEXIST, "a %s ticket with label %d already exists on this VM",
@@ -59,16 +56,13 @@ final class TicketTable {
                     unclaimed.remove(r);
                 }
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Unpopulates what the ticket holds and returns it to the VM. False if it was not added. */
     boolean remove(ResourceTicket ticket) {
         Key key = new Key(ticket.resourceType(), ticket.label());
-        lock.lock();
-        try {
+        synchronized (this) {
             Claim claim = claims.get(key);
             if (claim == null || claim.ticket != ticket) {
                 return false;
@@ -76,62 +70,45 @@ final class TicketTable {
             giveBack(claim);
             claims.remove(key);
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Hands the resources of a starting VM to their tickets; the rest wait unclaimed. */
     void offerAll(List<HypervisorResource> resources) {
-        lock.lock();
-        try {
+        synchronized (this) {
             for (HypervisorResource r : resources) {
                 Claim claim = claims.get(new Key(r.type(), r.label()));
                 if (claim == null || !offer(claim, r)) {
                     unclaimed.add(r);
                 }
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Takes every resource back from the tickets and forgets them all (VM reset or failed start). */
     void revokeAll() {
-        lock.lock();
-        try {
+        synchronized (this) {
             claims.values().forEach(this::giveBack);
             unclaimed.clear();
-        } finally {
-            lock.unlock();
         }
     }
 
     /** The tickets {@code owner} still holds. */
     List<ResourceTicket> ticketsOf(Object owner) {
-        lock.lock();
-        try {
+        synchronized (this) {
             return claims.values().stream().filter(c -> c.owner == owner).map(c -> c.ticket).toList();
-        } finally {
-            lock.unlock();
         }
     }
 
     List<ResourceTicket> tickets() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return claims.values().stream().map(c -> c.ticket).toList();
-        } finally {
-            lock.unlock();
         }
     }
 
     int unclaimedCount() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return unclaimed.size();
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -34,8 +34,9 @@ import org.gunyah.vmm.spi.hypervisor.RmVmState;
 
 /**
  * A VM: the VM manager's {@code gh_vm}. Three locks, always taken in this order: {@code lifecycle}
- * (start and close), {@code functions} (the instance list, add, remove and unbind), then the
- * ticket table's own. State is published under {@code stateLock} and its condition.
+ * (start and close; a monitor), {@code functions} (the instance list, add, remove and unbind; a
+ * ReentrantLock because add and remove take it with a timeout), then the ticket table's monitor.
+ * State is published under {@code stateLock} and its condition {@code stateChanged}.
  */
 public final class VmImpl implements Vm {
     private static final Logger LOG = System.getLogger(VmImpl.class.getName());
@@ -45,7 +46,8 @@ public final class VmImpl implements Vm {
     private final VmEnvironment env;
     private final Consumer<VmImpl> onClosed;
 
-    private final ReentrantLock lifecycle = new ReentrantLock();
+    /** A monitor: start and close only exclude each other, nobody waits on it for a change. */
+    private final Object lifecycle = new Object();
     private final ReentrantLock functions = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition stateChanged = stateLock.newCondition();
@@ -139,12 +141,9 @@ public final class VmImpl implements Vm {
 
     @Override
     public void setUserMemoryRegion(MemoryRegion region) throws GunyahException {
-        lifecycle.lock();
-        try {
+        synchronized (lifecycle) {
             requireNotStarted("add memory");
             memory.add(region);
-        } finally {
-            lifecycle.unlock();
         }
     }
 
@@ -157,14 +156,11 @@ public final class VmImpl implements Vm {
         if (Long.compareUnsigned(guestPhysAddr + rounded, guestPhysAddr) < 0 && guestPhysAddr + rounded != 0) {
             throw GunyahException.of(Errno.EOVERFLOW, "DTB 0x%x + 0x%x overflows", guestPhysAddr, rounded);
         }
-        lifecycle.lock();
-        try {
+        synchronized (lifecycle) {
             requireNotStarted("set the DTB");
             dtbAddr = guestPhysAddr;
             dtbSize = size;
             dtbSet = true;
-        } finally {
-            lifecycle.unlock();
         }
     }
 
@@ -181,8 +177,7 @@ public final class VmImpl implements Vm {
 
     @Override
     public void start() throws GunyahException {
-        lifecycle.lock();
-        try {
+        synchronized (lifecycle) {
             if (closing) {
                 throw GunyahException.of(Errno.ENODEV, "VM %d is closed", id);
             }
@@ -213,8 +208,6 @@ public final class VmImpl implements Vm {
                 throw e instanceof GunyahException g ? g : new GunyahException(Errno.EIO, "start of VM " + id + " failed: " + e, e);
             }
             transition(VmState.STARTING, VmState.RUNNING);
-        } finally {
-            lifecycle.unlock();
         }
     }
 
@@ -429,8 +422,7 @@ public final class VmImpl implements Vm {
 
     @Override
     public void close() {
-        lifecycle.lock();
-        try {
+        synchronized (lifecycle) {
             if (closing) {
                 return;
             }
@@ -463,8 +455,6 @@ public final class VmImpl implements Vm {
             tickets.revokeAll();
             releaseHypervisorVm();
             setState(VmState.CLOSED);
-        } finally {
-            lifecycle.unlock();
         }
         onClosed.accept(this);
     }

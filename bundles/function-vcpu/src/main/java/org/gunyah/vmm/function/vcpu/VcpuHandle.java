@@ -29,8 +29,11 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
 
     private final int id;
     private final VmContext vm;
+    /** A lock rather than a monitor: {@link #run} takes it with tryLock, failing with EBUSY. */
     private final ReentrantLock runLock = new ReentrantLock();
     private final Wakeup wakeup = new Wakeup();
+    // Volatile, not under runLock: kicks, immediate_exit and MMIO data come from other threads,
+    // which must not wait for a run in progress (it holds runLock as long as the guest runs).
     private volatile VcpuResource resource;
     private volatile boolean detached;
     private volatile boolean immediateExit;

@@ -7,9 +7,12 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import org.gunyah.vmm.api.EventFd;
@@ -20,21 +23,30 @@ import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 /**
  * One thread that watches every subscribed kernel eventfd with epoll, edge-triggered: eventfd
  * wakes its waiters on every write, so each write or in-kernel signal is one event, as the
- * in-process {@code EventFd.subscribe} contract wants. Closing a subscription waits for a call of
- * its listener in progress (unless the listener closes itself).
+ * in-process {@code EventFd.subscribe} contract wants. Closing a subscription waits, bounded, for
+ * a call of its listener in progress (unless the listener closes itself).
  */
 public final class EventFdPoller implements AutoCloseable {
     private static final Logger LOG = System.getLogger(EventFdPoller.class.getName());
     private static final int BATCH = 64;
+    /** How long ending a subscription waits for its listener to return, as JavaEventFd does. */
+    private static final Duration RETIRE_WAIT = Duration.ofSeconds(5);
 
     private final Fd epoll;
     private final Fd wake;
     private final Map<Integer, CopyOnWriteArrayList<Watch>> watches = new ConcurrentHashMap<>();
     private final java.util.Set<Integer> registered = new java.util.HashSet<>();
     private final Thread thread;
+    private final Duration retireWait;
     private volatile boolean stopping;
 
     public EventFdPoller() throws GunyahException {
+        this(RETIRE_WAIT);
+    }
+
+    /** A poller whose subscriptions wait {@code retireWait} for a listener in progress (tests). */
+    EventFdPoller(Duration retireWait) throws GunyahException {
+        this.retireWait = retireWait;
         epoll = Fd.epoll();
         wake = Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
         add(wake.value());
@@ -62,7 +74,7 @@ public final class EventFdPoller implements AutoCloseable {
         }
         return () -> {
             list.remove(w);
-            w.retire(thread);
+            w.retire(thread, retireWait);
         };
     }
 
@@ -75,7 +87,7 @@ public final class EventFdPoller implements AutoCloseable {
         }
         CopyOnWriteArrayList<Watch> list = watches.remove(kernelFd);
         if (list != null) {
-            list.forEach(w -> w.retire(thread));
+            list.forEach(w -> w.retire(thread, retireWait));
         }
     }
 
@@ -124,6 +136,10 @@ public final class EventFdPoller implements AutoCloseable {
     /** One listener; {@link #retire} waits out a call in progress on the poller thread. */
     private static final class Watch {
         private final Runnable listener;
+        /** Guards {@code retired} and {@code calling}; never held while the listener runs. */
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Signalled when the listener returns: what {@link #retire} waits for. */
+        private final Condition callReturned = lock.newCondition();
         private boolean retired;
         private boolean calling;
 
@@ -132,36 +148,57 @@ public final class EventFdPoller implements AutoCloseable {
         }
 
         void call() {
-            synchronized (this) {
+            lock.lock();
+            try {
                 if (retired) {
                     return;
                 }
                 calling = true;
+            } finally {
+                lock.unlock();
             }
             try {
                 listener.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "eventfd listener failed", e);
             } finally {
-                synchronized (this) {
+                lock.lock();
+                try {
                     calling = false;
-                    notifyAll();
+                    callReturned.signalAll();
+                } finally {
+                    lock.unlock();
                 }
             }
         }
 
-        synchronized void retire(Thread poller) {
-            retired = true;
-            if (Thread.currentThread() == poller) {
-                return;
-            }
-            while (calling) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        /**
+         * No call starts after this; a call in progress on another thread is waited for, up to
+         * {@code wait} (a listener must be quick), then given up on with an error logged.
+         */
+        void retire(Thread poller, Duration wait) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            lock.lock();
+            try {
+                retired = true;
+                if (Thread.currentThread() == poller) {
                     return;
                 }
+                while (calling) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.log(Level.ERROR, "an eventfd listener still runs after {0}; its subscription ends without it", wait);
+                        return;
+                    }
+                    try {
+                        callReturned.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            } finally {
+                lock.unlock();
             }
         }
     }

@@ -4,11 +4,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
@@ -21,9 +25,15 @@ import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
  * it (irqfd) inside the kernel. The kernel fd is always non-blocking; blocking reads and writes
  * wait in poll(2), which lets {@link #close()} wake them (a thread blocked in read(2) would not
  * notice a close). Listeners run on the {@link EventFdPoller}'s thread, not the signalling one.
+ * Reads and writes count themselves in and out without a lock ({@link #enter}); signal, isReadable,
+ * subscribe and the start of close hold this object's monitor, so none of them uses the kernel fd
+ * once close has begun.
  */
 public final class KernelEventFd implements EventFd {
+    private static final Logger LOG = System.getLogger(KernelEventFd.class.getName());
     private static final long ALL_ONES = -1L;
+    /** How long {@link #close()} waits for blocked readers and writers to leave. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** Per-thread buffers: the hot paths allocate nothing. */
     private static final class Scratch {
@@ -44,7 +54,13 @@ public final class KernelEventFd implements EventFd {
     private final int flags;
     private final Fd kernel;
     private final EventFdPoller poller;
+    /** Threads inside a blocking call (see {@link #enter}). */
     private final AtomicInteger users = new AtomicInteger();
+    /** Taken only when closing: {@code usersLeft} is what {@link #close} waits for. */
+    private final ReentrantLock usersLock = new ReentrantLock();
+    private final Condition usersLeft = usersLock.newCondition();
+    /** Close gave up waiting: the last user to leave closes the kernel fd. Under usersLock. */
+    private boolean abandoned;
     private volatile boolean closed;
     /** The last blocking read had to wait: the next one starts in poll(2), saving a read that fails. */
     private volatile boolean drained;
@@ -239,7 +255,9 @@ public final class KernelEventFd implements EventFd {
     /**
      * Wakes every blocked reader and writer (a write makes it readable, a read makes room), waits
      * for them to leave with EBADF, ends the subscriptions, and only then closes the kernel fd, so
-     * no thread ever touches a number the kernel may have reused.
+     * no thread ever touches a number the kernel may have reused. The wait is bounded by
+     * {@link #CLOSE_WAIT} and ends early if this thread is interrupted (the interrupt is kept); a
+     * user still inside then closes the kernel fd itself when it leaves.
      */
     @Override
     public void close() {
@@ -249,28 +267,56 @@ public final class KernelEventFd implements EventFd {
             }
             closed = true;
         }
+        // from here on signal, isReadable and subscribe see closed and leave the kernel fd alone
         Scratch s = SCRATCH.get();
         s.value.set(JAVA_LONG, 0, 1L);
         Libc.write(s.capture, kernel.value(), s.value);
         Libc.read(s.capture, kernel.value(), s.value);
         s.value.set(JAVA_LONG, 0, 1L);
         Libc.write(s.capture, kernel.value(), s.value);
-        synchronized (this) {
-            while (users.get() > 0) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            poller.forget(kernel.value());
+        boolean usersGone = awaitUsersLeft();
+        poller.forget(kernel.value());
+        if (usersGone) {
             kernel.close();
         }
     }
 
-    /** A blocking call begins: the kernel fd stays open until it leaves. No lock on this path. */
-    private void enter() throws GunyahException {
+    /**
+     * Waits, bounded, until no blocking call is inside; false when one still is, and will close
+     * the kernel fd as it leaves.
+     */
+    private boolean awaitUsersLeft() {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        usersLock.lock();
+        try {
+            while (users.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(Level.WARNING, "eventfd {0}: a read or write is still inside after {1}; it closes the kernel fd as it leaves",
+                            number, CLOSE_WAIT);
+                    abandoned = true;
+                    return false;
+                }
+                try {
+                    usersLeft.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abandoned = true;
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            usersLock.unlock();
+        }
+    }
+
+    /**
+     * A blocking call begins: the kernel fd stays open until it leaves. No lock here: this is on
+     * every read and write, and the atomic counter with the volatile {@code closed} is enough (a
+     * caller either sees {@code closed} or is counted before {@link #close} looks at the count).
+     */
+    void enter() throws GunyahException {
         users.incrementAndGet();
         if (closed) {
             leave();
@@ -278,10 +324,17 @@ public final class KernelEventFd implements EventFd {
         }
     }
 
-    private void leave() {
+    /** A blocking call ends; the lock is taken only by the last one out of a closed eventfd. */
+    void leave() {
         if (users.decrementAndGet() == 0 && closed) {
-            synchronized (this) {
-                notifyAll();
+            usersLock.lock();
+            try {
+                usersLeft.signalAll();
+                if (abandoned) {
+                    kernel.close();
+                }
+            } finally {
+                usersLock.unlock();
             }
         }
     }

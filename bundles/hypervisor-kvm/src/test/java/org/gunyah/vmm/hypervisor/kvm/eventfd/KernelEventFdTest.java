@@ -198,6 +198,56 @@ class KernelEventFdTest {
     }
 
     @Test
+    void closingASubscriptionGivesUpOnAListenerThatDoesNotReturnInTime() throws Exception {
+        Duration retireWait = Duration.ofMillis(200);
+        EventFdPoller impatient = new EventFdPoller(retireWait);
+        CountDownLatch release = new CountDownLatch(1);
+        try (KernelEventFd e = KernelEventFd.create(8, 0, 0, impatient)) {
+            CountDownLatch inside = new CountDownLatch(1);
+            AtomicInteger finished = new AtomicInteger();
+            EventFd.Subscription s = e.subscribe(() -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+                finished.incrementAndGet();
+            });
+            e.write(1);
+            assertTrue(inside.await(5, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            s.close();
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= retireWait.toNanos(), "waited " + waited + " ns");
+            assertTrue(waited < TimeUnit.SECONDS.toNanos(4), "waited " + waited + " ns");
+            assertEquals(0, finished.get(), "the listener still runs");
+        } finally {
+            release.countDown();
+            impatient.close();
+        }
+    }
+
+    @Test
+    void aCloseThatStopsWaitingLeavesTheKernelFdToTheLastCallOut() throws Exception {
+        KernelEventFd e = create(0, EventFd.NONBLOCK);
+        int fd = e.kernelFd();
+        e.enter(); // a read or write that is still inside when the closer gives up
+        Thread.currentThread().interrupt();
+        e.close();
+        assertTrue(Thread.interrupted(), "close keeps the interrupt");
+        assertTrue(e.isClosed());
+        assertTrue(isOpen(fd), "the kernel fd stays open while a call is inside");
+        assertEquals(Errno.EBADF, assertThrows(GunyahException.class, e::read).errno());
+        e.leave();
+        assertFalse(isOpen(fd), "the last call out closes it");
+    }
+
+    private static boolean isOpen(int fd) {
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
     void isReadableFollowsTheCounter() throws Exception {
         KernelEventFd e = create(0, EventFd.NONBLOCK);
         assertFalse(e.isReadable());
