@@ -172,21 +172,26 @@ class KernelEventFdTest {
         }
     }
 
+    /** A listener that says it is inside, stays until released, then counts itself finished. */
+    private static Runnable heldListener(CountDownLatch inside, CountDownLatch release, AtomicInteger finished) {
+        return () -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+            }
+            finished.incrementAndGet();
+        };
+    }
+
     @Test
     void closingASubscriptionWaitsForTheCallInProgress() throws Exception {
         try (KernelEventFd e = create(0, 0)) {
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger finished = new AtomicInteger();
-            EventFd.Subscription s = e.subscribe(() -> {
-                inside.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                }
-                finished.incrementAndGet();
-            });
+            EventFd.Subscription s = e.subscribe(heldListener(inside, release, finished));
             e.write(1);
             assertTrue(inside.await(5, TimeUnit.SECONDS));
             Future<?> closing = threads.submit(s::close);
@@ -205,15 +210,7 @@ class KernelEventFdTest {
         try (KernelEventFd e = KernelEventFd.create(8, 0, 0, impatient)) {
             CountDownLatch inside = new CountDownLatch(1);
             AtomicInteger finished = new AtomicInteger();
-            EventFd.Subscription s = e.subscribe(() -> {
-                inside.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                }
-                finished.incrementAndGet();
-            });
+            EventFd.Subscription s = e.subscribe(heldListener(inside, release, finished));
             e.write(1);
             assertTrue(inside.await(5, TimeUnit.SECONDS));
             long start = System.nanoTime();
