@@ -74,19 +74,23 @@ final class ManagedVmImpl implements ManagedVm {
         spec.validate();
         byte[] image = GuestMemory.readImage(spec);
         Vm vm = spec.hypervisor().isPresent() ? manager.createVm(spec.hypervisor().get()) : manager.createVm();
+        GuestMemory memory = null;
         try {
-            return new ManagedVmImpl(spec, vm, GuestMemory.load(spec, image, vm), consoleSink, timeouts, onClose, onStart);
+            memory = GuestMemory.load(spec, image, vm);
+            return new ManagedVmImpl(spec, vm, memory, consoleSink, timeouts, onClose, onStart);
         } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
             vm.close();
+            if (memory != null) {
+                memory.close();
+            }
             throw e;
         }
     }
 
     /** The one place the lifecycle moves; every move wakes the waits. */
-    private Lifecycle move(UnaryOperator<Lifecycle> transition) {
-        Lifecycle next = lifecycle.updateAndGet(transition);
+    private void move(UnaryOperator<Lifecycle> transition) {
+        lifecycle.updateAndGet(transition);
         changes.signal();
-        return next;
     }
 
     @Override
