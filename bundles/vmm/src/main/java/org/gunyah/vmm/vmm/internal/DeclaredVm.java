@@ -3,7 +3,6 @@ package org.gunyah.vmm.vmm.internal;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,6 @@ public final class DeclaredVm {
     private static final Logger LOG = System.getLogger(DeclaredVm.class.getName());
     /** Framework property: the runtime's home folder, against which image paths resolve. */
     static final String HOME = "gunyah.home";
-    /** A guest may run for ever; deactivation ends the watch early by closing the VM and interrupting. */
-    private static final Duration WATCH = Duration.ofDays(365);
 
     private final Timeouts timeouts = Timeouts.DEFAULT;
     private final Thread lifecycle;
@@ -64,8 +61,8 @@ public final class DeclaredVm {
                 return;
             }
             LOG.log(Level.INFO, "VM {0} started with {1} vCPUs", launched.name(), declaration.vcpus());
-            while (!launched.awaitDown(WATCH)) {
-                // still running after a year: watch on
+            while (!launched.awaitDown(timeouts.declaredVmWatch())) {
+                // the guest still runs: watch on
             }
             if (!gone) {
                 console.ended(launched.status());

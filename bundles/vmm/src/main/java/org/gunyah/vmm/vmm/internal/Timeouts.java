@@ -11,7 +11,11 @@ import java.time.Duration;
  * @param restorerEnd how long closing the registry waits for its restore thread to end
  * @param declaredVmEnd how long a declared VM's component, on deactivation, waits for the thread
  *        that launches and watches the VM
+ * @param declaredVmWatch each wait of that thread for its guest to go down: a guest may run for
+ *        ever, and deactivation ends the wait at once (it closes the VM), so this only bounds one
+ *        round of the watch
  */
-record Timeouts(Duration vcpuJoin, Duration restorerEnd, Duration declaredVmEnd) {
-    static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10));
+record Timeouts(Duration vcpuJoin, Duration restorerEnd, Duration declaredVmEnd, Duration declaredVmWatch) {
+    static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofDays(1));
 }
