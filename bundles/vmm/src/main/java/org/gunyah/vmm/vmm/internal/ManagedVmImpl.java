@@ -206,6 +206,11 @@ final class ManagedVmImpl implements ManagedVm {
         onStart.run();
     }
 
+    /** True once {@link #start} has run its course: the VM started (and may have ended since), or its start failed for good. */
+    boolean pastStart() {
+        return !(lifecycle.get() instanceof Lifecycle.Created) || vm.state().isDown();
+    }
+
     /** The exit register: the first write wins; every vCPU thread then ends. */
     private void guestExit(long code) {
         move(l -> l.exit(code));

@@ -159,7 +159,8 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     public Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (byName) {
-            while (byName.get(name) == null || byName.get(name).vm().state() == org.gunyah.vmm.api.VmState.CREATED) {
+            // Past its start, not merely past CREATED: the VM is STARTING while the start still runs.
+            while (byName.get(name) == null || !((ManagedVmImpl) byName.get(name)).pastStart()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return Optional.empty();

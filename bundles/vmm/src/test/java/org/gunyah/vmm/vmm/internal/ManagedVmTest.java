@@ -383,4 +383,16 @@ class ManagedVmTest {
         assertEquals(0, vm.runningVcpus());
         assertEquals(Errno.ENODEV, assertThrows(GunyahException.class, vm::start).errno());
     }
+
+    @Test
+    void awaitFindsAVmOnlyOnceItsStartHasReturned() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("awaited").withMemory(1 << 20).withImage(image("spin")));
+        vm.addFunction(new VcpuArg(0).desc());
+        assertTrue(vms.await("awaited", Duration.ofMillis(20)).isEmpty());
+
+        vm.start();
+
+        assertEquals(vm, vms.await("awaited", TIMEOUT).orElseThrow());
+        assertEquals(VmState.RUNNING, vm.vm().state());
+    }
 }
