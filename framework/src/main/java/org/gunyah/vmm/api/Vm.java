@@ -72,6 +72,14 @@ public interface Vm extends AutoCloseable {
     boolean awaitDown(Duration timeout) throws InterruptedException;
 
     /**
+     * Calls {@code listener} after each change of {@link #state()} (start, exit, crash, failed
+     * start, close), once the new state is visible. It runs in the thread that made the change,
+     * which may be a vCPU's or one holding the VM's locks: it must be quick and must never block
+     * (signal a waiter, do not wait). Closing the subscription ends the calls.
+     */
+    VmManager.Subscription onStateChange(Runnable listener);
+
+    /**
      * Tears the VM down: stops the guest, unbinds every function in reverse order, releases tickets
      * and IO handlers, returns resources and memory to the hypervisor and unpins the function
      * bundles. Idempotent.

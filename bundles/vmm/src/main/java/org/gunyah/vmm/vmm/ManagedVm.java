@@ -38,7 +38,12 @@ public interface ManagedVm extends AutoCloseable {
     /** The functions the VM keeps that are not bound now (their type has no provider yet). */
     List<FunctionDesc> missingFunctions();
 
-    /** Waits until every function the VM keeps is bound, e.g. after a function bundle was replaced. */
+    /**
+     * Waits until every function the VM keeps is bound, e.g. after a function bundle was replaced;
+     * false at the bound, or once the VM is closing. It wakes on the VMM's own changes (a restore,
+     * an add, a remove, a close); a function added through {@link #vm()} directly is seen at the
+     * next of them, or at the bound.
+     */
     boolean awaitFunctions(Duration timeout) throws InterruptedException;
 
     /**

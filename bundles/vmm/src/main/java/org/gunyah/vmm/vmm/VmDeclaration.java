@@ -32,7 +32,8 @@ import org.gunyah.vmm.api.GunyahException;
  * ring that reaches the VMM as an MMIO exit, because the ioeventfd is not bound at that moment,
  * is answered the same way (see {@link Devices}).
  * A list may also be one string with entries separated by commas. Anything unknown or malformed
- * is EINVAL naming the property.
+ * is EINVAL naming the property. {@link #parse} reads properties, {@link #read} the {@link Source}
+ * a typed configuration gives.
  */
 public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List<Doorbell> ioeventfds) {
     public static final String FACTORY_PID = "org.gunyah.vmm.vm";
@@ -55,50 +56,84 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             "devices");
 
     /**
-     * Reads a declaration; {@code home} resolves a relative image path. Dotted names belong to
-     * Configuration Admin, DS and FileInstall ({@code service.pid}, {@code component.id},
-     * {@code osgi.ds.satisfying.condition.target}, {@code felix.fileinstall.filename}) and are
-     * ignored; any other unknown name is EINVAL.
+     * A declaration as text, before it is read: what a configuration says, property by property.
+     * Blank values count as absent; list entries are stripped and blank ones dropped. An absent
+     * {@code devices} means every device model, an empty one none.
+     */
+    public record Source(Optional<String> name, Optional<String> hypervisor, Optional<String> memory, Optional<String> image,
+            Optional<String> vcpus, List<String> irqfds, List<String> ioeventfds, Optional<List<String>> devices) {
+        public Source {
+            name = text(name);
+            hypervisor = text(hypervisor);
+            memory = text(memory);
+            image = text(image);
+            vcpus = text(vcpus);
+            irqfds = entries(irqfds);
+            ioeventfds = entries(ioeventfds);
+            devices = devices == null ? Optional.empty() : devices.map(Source::entries);
+        }
+
+        private static Optional<String> text(Optional<String> value) {
+            return value == null ? Optional.empty() : value.map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        private static List<String> entries(List<String> values) {
+            return values == null ? List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+        }
+    }
+
+    /**
+     * Reads a declaration from properties; {@code home} resolves a relative image path. Dotted
+     * names belong to Configuration Admin, DS and FileInstall ({@code service.pid},
+     * {@code component.id}, {@code osgi.ds.satisfying.condition.target},
+     * {@code felix.fileinstall.filename}) and are ignored; any other unknown name is EINVAL.
      */
     public static VmDeclaration parse(Map<String, ?> properties, Path home) throws GunyahException {
-        for (String key : properties.keySet()) {
+        requireKnown(properties.keySet());
+        return read(new Source(string(properties, "name"), string(properties, "hypervisor"), string(properties, "memory"),
+                string(properties, "image"), string(properties, "vcpus"), list(properties, "irqfds"), list(properties, "ioeventfds"),
+                properties.containsKey("devices") ? Optional.of(list(properties, "devices")) : Optional.empty()), home);
+    }
+
+    /** EINVAL for a property name that is neither a declaration's nor dotted (see {@link #parse}). */
+    public static void requireKnown(Iterable<String> names) throws GunyahException {
+        for (String key : names) {
             if (!KNOWN.contains(key) && !key.contains(".")) {
                 throw GunyahException.of(Errno.EINVAL, "VM property '%s' is unknown (known: %s)", key, String.join(", ", KNOWN));
             }
         }
-        VmSpec spec = VmSpec.of(string(properties, "name").orElseThrow(
-                () -> GunyahException.of(Errno.EINVAL, "a VM declaration needs a name")));
-        Optional<String> hypervisor = string(properties, "hypervisor");
-        if (hypervisor.isPresent()) {
-            spec = spec.withHypervisor(hypervisor.get());
+    }
+
+    /** Reads and validates a declaration; {@code home} resolves a relative image path. EINVAL naming what is wrong. */
+    public static VmDeclaration read(Source source, Path home) throws GunyahException {
+        VmSpec spec = VmSpec.of(source.name().orElseThrow(() -> GunyahException.of(Errno.EINVAL, "a VM declaration needs a name")));
+        if (source.hypervisor().isPresent()) {
+            spec = spec.withHypervisor(source.hypervisor().get());
         }
-        Optional<String> memory = string(properties, "memory");
-        if (memory.isPresent()) {
-            spec = spec.withMemory(Numbers.parseSize("memory", memory.get()));
+        if (source.memory().isPresent()) {
+            spec = spec.withMemory(Numbers.parseSize("memory", source.memory().get()));
         }
-        Optional<String> image = string(properties, "image");
-        if (image.isPresent()) {
+        if (source.image().isPresent()) {
             try {
-                spec = spec.withImage(home.resolve(image.get()).toAbsolutePath().normalize());
+                spec = spec.withImage(home.resolve(source.image().get()).toAbsolutePath().normalize());
             } catch (java.nio.file.InvalidPathException e) {
-                throw GunyahException.of(Errno.EINVAL, "image '%s' is not a path: %s", image.get(), e.getReason());
+                throw GunyahException.of(Errno.EINVAL, "image '%s' is not a path: %s", source.image().get(), e.getReason());
             }
         }
-        if (properties.containsKey("devices")) {
+        if (source.devices().isPresent()) {
             java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
-            for (String label : list(properties, "devices")) {
+            for (String label : source.devices().get()) {
                 models.add(Devices.Model.of(label));
             }
             spec = spec.withDevices(models);
         }
         spec.validate();
-        int vcpus = string(properties, "vcpus").isPresent() ? (int) Math.min(Integer.MAX_VALUE,
-                Numbers.parse("vcpus", string(properties, "vcpus").get())) : 1;
+        int vcpus = source.vcpus().isPresent() ? (int) Math.min(Integer.MAX_VALUE, Numbers.parse("vcpus", source.vcpus().get())) : 1;
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             throw GunyahException.of(Errno.EINVAL, "vcpus must be 1..%d", MAX_VCPUS);
         }
         List<Interrupt> irqfds = new ArrayList<>();
-        for (String entry : list(properties, "irqfds")) {
+        for (String entry : source.irqfds()) {
             List<String> words = new ArrayList<>(words(entry));
             Optional<Integer> cpu = Optional.empty();
             for (String w : List.copyOf(words)) {
@@ -114,7 +149,7 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             irqfds.add(new Interrupt(FunctionFields.parse(FunctionType.IRQFD, words), cpu));
         }
         List<Doorbell> doorbells = new ArrayList<>();
-        for (String entry : list(properties, "ioeventfds")) {
+        for (String entry : source.ioeventfds()) {
             List<String> words = new ArrayList<>(words(entry));
             Optional<Integer> irq = Optional.empty();
             for (String w : List.copyOf(words)) {
@@ -145,8 +180,7 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
     }
 
     private static Optional<String> string(Map<String, ?> properties, String key) {
-        Object v = properties.get(key);
-        return v == null ? Optional.empty() : Optional.of(String.valueOf(v).strip()).filter(s -> !s.isEmpty());
+        return Optional.ofNullable(properties.get(key)).map(String::valueOf);
     }
 
     private static List<String> list(Map<String, ?> properties, String key) {
@@ -159,6 +193,6 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
         } else if (v != null) {
             out.addAll(Arrays.asList(String.valueOf(v).split(",")));
         }
-        return out.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return out;
     }
 }

@@ -509,9 +509,16 @@ public final class VmImpl implements Vm {
 
     // state
 
-    Registration onStateChange(Runnable listener) {
+    @Override
+    public StateSubscription onStateChange(Runnable listener) {
         stateListeners.add(listener);
         return () -> stateListeners.remove(listener);
+    }
+
+    /** One registration for both audiences: the VMM ({@link Vm}) and function instances ({@link org.gunyah.vmm.spi.VmContext}). */
+    public interface StateSubscription extends org.gunyah.vmm.api.VmManager.Subscription, Registration {
+        @Override
+        void close();
     }
 
     private void setState(VmState next) {

@@ -468,4 +468,19 @@ class VmImplTest {
         assertEquals(VmState.CRASHED, vm.state());
         assertFalse(vm.exitInfo().isPresent());
     }
+
+    @Test
+    void aStateListenerHearsTheCloseAndNothingOnceItsSubscriptionIsClosed() throws Exception {
+        Vm vm = manager.createVm();
+        AtomicInteger heard = new AtomicInteger();
+        Vm other = manager.createVm();
+        org.gunyah.vmm.api.VmManager.Subscription s = other.onStateChange(heard::incrementAndGet);
+        vm.onStateChange(heard::incrementAndGet);
+
+        s.close();
+        other.close();
+        vm.close();
+
+        assertEquals(1, heard.get(), "only the CLOSED of the VM still subscribed");
+    }
 }

@@ -31,6 +31,7 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     private static final Logger LOG = System.getLogger(ManagedVmRegistry.class.getName());
 
     private final VmManager manager;
+    private final Timeouts timeouts;
     private final Map<String, ManagedVm> byName = new LinkedHashMap<>();
     /**
      * Re-adds functions off the thread that registered their provider, one type at a time. Its
@@ -41,7 +42,12 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     private final VmManager.Subscription provided;
 
     public ManagedVmRegistry(VmManager manager) {
+        this(manager, Timeouts.DEFAULT);
+    }
+
+    ManagedVmRegistry(VmManager manager, Timeouts timeouts) {
         this.manager = manager;
+        this.timeouts = timeouts;
         restorer.prestartCoreThread();
         this.provided = manager.onFunctionProvided(type -> restorer.execute(() -> restore(type)));
     }
@@ -68,7 +74,7 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             byName.put(spec.name(), null);
         }
         try {
-            ManagedVm vm = ManagedVmImpl.create(manager, spec, console, () -> forget(spec.name()), this::changed);
+            ManagedVm vm = ManagedVmImpl.create(manager, spec, console, timeouts, () -> forget(spec.name()), this::changed);
             synchronized (byName) {
                 byName.put(spec.name(), vm);
                 byName.notifyAll();
@@ -153,7 +159,8 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     public Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (byName) {
-            while (byName.get(name) == null || byName.get(name).vm().state() == org.gunyah.vmm.api.VmState.CREATED) {
+            // Past its start, not merely past CREATED: the VM is STARTING while the start still runs.
+            while (byName.get(name) == null || !((ManagedVmImpl) byName.get(name)).pastStart()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return Optional.empty();
@@ -177,8 +184,8 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
         provided.close();
         restorer.shutdownNow();
         try {
-            if (!restorer.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "the restore thread did not end within 5 s");
+            if (!restorer.awaitTermination(timeouts.restorerEnd().toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.log(Level.WARNING, "the restore thread did not end within {0}", timeouts.restorerEnd());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package org.gunyah.vmm.vmm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
@@ -328,5 +331,68 @@ class ManagedVmTest {
         crashing.close();
         assertEquals("RUNNING", neighbour.status());
         assertEquals(2, neighbour.runningVcpus());
+    }
+
+    private static CompletableFuture<Boolean> inThread(java.util.concurrent.Callable<Boolean> wait) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                result.complete(wait.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @Test
+    void awaitDownHearsTheVmManagerCloseTheVmUnderIt() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("underfoot").withMemory(1 << 20));
+        CompletableFuture<Boolean> down = inThread(() -> vm.awaitDown(Duration.ofMinutes(10)));
+
+        vm.vm().close();
+
+        assertTrue(down.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("CLOSED", vm.status());
+    }
+
+    @Test
+    void awaitFunctionsEndsWithFalseWhenTheVmIsClosedMeanwhile() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("waiting").withMemory(1 << 20));
+        EventFd fd = bed.manager.createEventFd(0, 0);
+        vm.addFunction(new IrqfdArg(fd.fd(), 1, 0).desc());
+        bed.manager.registry().remove(irqfdProvider);
+        CompletableFuture<Boolean> restored = inThread(() -> vm.awaitFunctions(Duration.ofMinutes(10)));
+
+        vm.close();
+
+        assertFalse(restored.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        fd.close();
+    }
+
+    @Test
+    void theExitRegisterEndsEveryVcpuAndTheStatusKeepsItsCodeAfterClose() throws Exception {
+        VmDeclaration declaration = VmDeclaration.parse(Map.of("name", "bye", "memory", "1M", "image",
+                image("doorbell").getFileName().toString(), "irqfds", "label=1", "ioeventfds", "addr=0x0a000000 len=4 irq=1"), dir);
+        ManagedVm vm = vms.launch(declaration);
+        assertTrue(vm.awaitDown(TIMEOUT));
+
+        vm.close();
+
+        assertEquals("EXITED(3)", vm.status());
+        assertEquals(0, vm.runningVcpus());
+        assertEquals(Errno.ENODEV, assertThrows(GunyahException.class, vm::start).errno());
+    }
+
+    @Test
+    void awaitFindsAVmOnlyOnceItsStartHasReturned() throws Exception {
+        ManagedVm vm = vms.create(VmSpec.of("awaited").withMemory(1 << 20).withImage(image("spin")));
+        vm.addFunction(new VcpuArg(0).desc());
+        assertTrue(vms.await("awaited", Duration.ofMillis(20)).isEmpty());
+
+        vm.start();
+
+        assertEquals(vm, vms.await("awaited", TIMEOUT).orElseThrow());
+        assertEquals(VmState.RUNNING, vm.vm().state());
     }
 }
