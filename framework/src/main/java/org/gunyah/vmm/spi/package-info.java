@@ -11,7 +11,9 @@
  * per thing waited for, named for it ({@code readable}, {@code runnerLeft}), awaited in a deadline
  * loop with {@code awaitNanos} and signalled with {@code signalAll} where the state changes; never
  * {@code Object.wait}/{@code notify} or {@code TimeUnit.timedWait}. A one-time event (a thread
- * started, a VM ended): {@code CompletableFuture} or {@code CountDownLatch}. Lock-free hot paths
+ * started, a VM ended): {@code CompletableFuture} or {@code CountDownLatch}. A recurring event whose
+ * signaller must never block (it holds other locks, or runs between guest instructions): a
+ * {@code Phaser} of one party, each waiter re-checking its own condition. Lock-free hot paths
  * (a vCPU's run loop, an eventfd's signal and read): atomics and volatiles, with a comment saying
  * why no lock. Timeouts are measured with {@code System.nanoTime()}, never
  * {@code currentTimeMillis()}.

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import java.util.HashMap;
 
@@ -32,6 +34,9 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
 
     private final VmManager manager;
     private final Timeouts timeouts;
+    /** Guards {@link #byName}; {@link #await} waits on {@link #vmsChanged}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition vmsChanged = lock.newCondition();
     private final Map<String, ManagedVm> byName = new LinkedHashMap<>();
     /**
      * Re-adds functions off the thread that registered their provider, one type at a time. Its
@@ -66,18 +71,24 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     @Override
     public ManagedVm create(VmSpec spec, java.util.function.Consumer<String> console) throws GunyahException {
         spec.validate();
-        synchronized (byName) {
+        lock.lock();
+        try {
             // Reserve the name first so that two creates of one name cannot both build a VM.
             if (byName.containsKey(spec.name())) {
                 throw GunyahException.of(Errno.EEXIST, "a VM named %s exists", spec.name());
             }
             byName.put(spec.name(), null);
+        } finally {
+            lock.unlock();
         }
         try {
             ManagedVm vm = ManagedVmImpl.create(manager, spec, console, timeouts, () -> forget(spec.name()), this::changed);
-            synchronized (byName) {
+            lock.lock();
+            try {
                 byName.put(spec.name(), vm);
-                byName.notifyAll();
+                vmsChanged.signalAll();
+            } finally {
+                lock.unlock();
             }
             return vm;
         } catch (GunyahException | RuntimeException e) {
@@ -131,50 +142,64 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     }
 
     private void forget(String name) {
-        synchronized (byName) {
+        lock.lock();
+        try {
             byName.remove(name);
-            byName.notifyAll();
+            vmsChanged.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** A VM started: wakes {@link #await}. */
     private void changed() {
-        synchronized (byName) {
-            byName.notifyAll();
+        lock.lock();
+        try {
+            vmsChanged.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public Optional<ManagedVm> find(String nameOrId) {
-        synchronized (byName) {
+        lock.lock();
+        try {
             ManagedVm vm = byName.get(nameOrId);
             if (vm != null) {
                 return Optional.of(vm);
             }
             return byName.values().stream().filter(v -> v != null && String.valueOf(v.vm().id()).equals(nameOrId)).findFirst();
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (byName) {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
             // Past its start, not merely past CREATED: the VM is STARTING while the start still runs.
             while (byName.get(name) == null || !((ManagedVmImpl) byName.get(name)).pastStart()) {
-                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return Optional.empty();
                 }
-                TimeUnit.NANOSECONDS.timedWait(byName, left);
+                left = vmsChanged.awaitNanos(left);
             }
             return Optional.of(byName.get(name));
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public List<ManagedVm> list() {
-        synchronized (byName) {
+        lock.lock();
+        try {
             return byName.values().stream().filter(v -> v != null).toList();
+        } finally {
+            lock.unlock();
         }
     }
 
