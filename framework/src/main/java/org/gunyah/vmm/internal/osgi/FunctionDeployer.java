@@ -23,12 +23,10 @@ import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
-import org.gunyah.vmm.spi.ProvideVmFunction;
+import org.gunyah.vmm.internal.osgi.FunctionBundleIndex.FunctionBundle;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.wiring.BundleCapability;
-import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * insmod and rmmod for function bundles. Undeploy is the careful path: it refuses while instances
@@ -36,12 +34,14 @@ import org.osgi.framework.wiring.BundleRevision;
  */
 final class FunctionDeployer {
     private final BundleContext context;
+    private final FunctionBundleIndex index;
     private final VmManagerCore core;
     private static final System.Logger LOG = System.getLogger(FunctionDeployer.class.getName());
     private final Duration timeout;
 
-    FunctionDeployer(BundleContext context, VmManagerCore core, Duration timeout) {
+    FunctionDeployer(BundleContext context, FunctionBundleIndex index, VmManagerCore core, Duration timeout) {
         this.context = context;
+        this.index = index;
         this.core = core;
         this.timeout = timeout;
     }
@@ -58,7 +58,7 @@ final class FunctionDeployer {
         boolean watched = target != null && FunctionRepository.watched(context);
         if (watched) {
             // The folder's watcher is the one installer: check a probe, then let the watcher install the copy.
-            Bundle probe = install("gunyah-deploy-probe:" + source, source, bytes);
+            Bundle probe = install(FunctionBundleIndex.PROBE_LOCATION_PREFIX + source, source, bytes);
             try {
                 checkedType(probe);
             } finally {
@@ -70,17 +70,17 @@ final class FunctionDeployer {
         try (WatcherStep watcher = watched ? WatcherStep.install(context, target) : null) {
             copy = repositoryCopy(source, bytes);
             bundle = watched ? watcher.await(timeout) : install(copy != null ? copy.toUri().toString() : source.toString(), source, bytes);
-            long type = checkedType(bundle);
+            int type = checkedType(bundle);
             try {
                 bundle.start();
             } catch (BundleException e) {
                 throw new GunyahException(Errno.ENOENT, bundle.getSymbolicName() + " did not start: " + e.getMessage(), e);
             }
-            if (core.registry().awaitProvider((int) type, timeout.toNanos(), TimeUnit.NANOSECONDS).isEmpty()) {
-                throw GunyahException.of(Errno.ENOENT, "%s registered no VmFunction of type %d within %s",
-                        bundle.getSymbolicName(), type, timeout);
+            if (core.registry().awaitProvider(type, timeout.toNanos(), TimeUnit.NANOSECONDS).isEmpty()) {
+                throw GunyahException.of(Errno.ENOENT, "%s registered no VmFunction of type %s within %s",
+                        bundle.getSymbolicName(), Integer.toUnsignedString(type), timeout);
             }
-            return core.functionType((int) type).orElseThrow();
+            return core.functionType(type).orElseThrow();
         } catch (GunyahException e) {
             undo(bundle, copy);
             throw e;
@@ -107,20 +107,16 @@ final class FunctionDeployer {
     }
 
     /** The bundle's function type; EINVAL when it declares none, EEXIST when another bundle declares it. */
-    private long checkedType(Bundle bundle) throws GunyahException {
-        long type = declaredType(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
+    private int checkedType(Bundle bundle) throws GunyahException {
+        int type = FunctionBundleIndex.declaration(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
                 "%s %s declares no gunyah.function capability: it is not a function bundle",
-                bundle.getSymbolicName(), bundle.getVersion()));
-        Optional<Bundle> other = bundles().filter(b -> b != bundle && !isProbe(b) && declaredType(b).orElse(-1L) == type).findFirst();
+                bundle.getSymbolicName(), bundle.getVersion())).type();
+        Optional<Bundle> other = index.providers(type).stream().map(FunctionBundle::bundle).filter(b -> b != bundle).findFirst();
         if (other.isPresent()) {
-            throw GunyahException.of(Errno.EEXIST, "function type %d is already provided by %s %s (bundle %d)", type,
-                    other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
+            throw GunyahException.of(Errno.EEXIST, "function type %s is already provided by %s %s (bundle %d)",
+                    Integer.toUnsignedString(type), other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
         }
         return type;
-    }
-
-    private static boolean isProbe(Bundle b) {
-        return b.getLocation().startsWith("gunyah-deploy-probe:");
     }
 
     /** EEXIST for a jar whose symbolic name and version are installed already (the framework would refuse it). */
@@ -189,13 +185,13 @@ final class FunctionDeployer {
 
     void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
         Set<UndeployOption> opts = options.length == 0 ? EnumSet.noneOf(UndeployOption.class) : EnumSet.copyOf(Arrays.asList(options));
-        Bundle bundle = bundles().filter(b -> names(b, typeOrName)).findFirst().orElseThrow(() -> GunyahException.of(Errno.ENOENT,
+        FunctionBundle named = chosen(index.named(typeOrName)).orElseThrow(() -> GunyahException.of(Errno.ENOENT,
                 "no installed bundle provides function type %s", typeOrName));
-        long type = declaredType(bundle).orElseThrow();
-        Optional<FunctionTypeInfo> info = core.functionType((int) type).filter(i -> i.provider().bundleId() == bundle.getBundleId());
+        Bundle bundle = named.bundle();
+        Optional<FunctionTypeInfo> info = core.functionType(named.type()).filter(i -> i.provider().bundleId() == bundle.getBundleId());
         if (info.isPresent() && info.get().instances() > 0 && !opts.contains(UndeployOption.FORCE)) {
-            throw GunyahException.of(Errno.EBUSY, "function type %d (%s) is in use: %s; undeploy with force to unbind them",
-                    type, info.get().provider().name(), users(info.get().instancesByVm()));
+            throw GunyahException.of(Errno.EBUSY, "function type %s (%s) is in use: %s; undeploy with force to unbind them",
+                    named.typeName(), info.get().provider().name(), users(info.get().instancesByVm()));
         }
         try {
             bundle.stop();
@@ -264,44 +260,25 @@ final class FunctionDeployer {
     java.util.List<FunctionTypeInfo> withInstalled(java.util.List<FunctionTypeInfo> registered) {
         Map<Integer, FunctionTypeInfo> byType = new java.util.TreeMap<>();
         registered.forEach(t -> byType.put(t.type(), t));
-        bundles().sorted(java.util.Comparator.comparing(Bundle::getVersion).reversed()).forEach(b -> {
-            for (BundleCapability cap : capabilities(b)) {
-                if (cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) instanceof Long type
-                        && type >= 0 && type <= 0xffff_ffffL) {
-                    byType.computeIfAbsent(type.intValue(), t -> new FunctionTypeInfo(t,
-                            new ProviderInfo(String.valueOf(cap.getAttributes().get(ProvideVmFunction.NAMESPACE)), -1,
-                                    b.getBundleId(), b.getSymbolicName(), b.getVersion().toString(),
-                                    BundleStates.name(b.getState())),
-                            java.util.List.of(), Map.of()));
-                }
-            }
-        });
+        for (FunctionBundle f : index.all()) {
+            Bundle b = f.bundle();
+            byType.computeIfAbsent(f.type(), t -> new FunctionTypeInfo(t,
+                    new ProviderInfo(f.name(), -1, b.getBundleId(), b.getSymbolicName(), b.getVersion().toString(),
+                            BundleStates.name(b.getState())),
+                    java.util.List.of(), Map.of()));
+        }
         return java.util.List.copyOf(byType.values());
     }
 
-    private boolean names(Bundle b, String typeOrName) {
-        for (BundleCapability cap : capabilities(b)) {
-            Object type = cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE);
-            Object name = cap.getAttributes().get(ProvideVmFunction.NAMESPACE);
-            if (typeOrName.equals(String.valueOf(type)) || typeOrName.equals(name)) {
-                return true;
-            }
-        }
-        return false;
+    /** Of the bundles a name matches, the one whose service is bound for its type, else the preferred. */
+    private Optional<FunctionBundle> chosen(java.util.List<FunctionBundle> candidates) {
+        return candidates.stream().filter(f -> core.functionType(f.type())
+                .filter(i -> i.provider().bundleId() == f.bundle().getBundleId()).isPresent())
+                .findFirst().or(() -> candidates.stream().findFirst());
     }
 
     private java.util.stream.Stream<Bundle> bundles() {
         return Arrays.stream(context.getBundles()).filter(b -> b.getState() != Bundle.UNINSTALLED);
-    }
-
-    static Optional<Long> declaredType(Bundle b) {
-        return capabilities(b).stream().map(c -> c.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE))
-                .filter(Long.class::isInstance).map(Long.class::cast).findFirst();
-    }
-
-    private static java.util.List<BundleCapability> capabilities(Bundle b) {
-        BundleRevision r = b.adapt(BundleRevision.class);
-        return r == null ? java.util.List.of() : r.getDeclaredCapabilities(ProvideVmFunction.NAMESPACE);
     }
 
     private static void uninstallQuietly(Bundle b) {

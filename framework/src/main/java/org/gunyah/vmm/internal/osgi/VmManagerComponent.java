@@ -45,6 +45,7 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     // Built before activation: SCR binds the dynamic hypervisor references first.
     private final VmManagerCore core = new VmManagerCore(RM_TIMEOUT);
     private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
+    private FunctionBundleIndex index;
     private volatile FunctionDeployer deployer;
 
     /** Framework property: how long a first use waits for a function bundle's service, in ms. */
@@ -52,10 +53,11 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     @Activate
     void activate(BundleContext context) {
+        index = new FunctionBundleIndex(context).open();
         FunctionRepository.installAll(context);
         Duration timeout = loadTimeout(context);
-        core.setResolver(new FunctionLoader(context, core.registry(), timeout)::resolve);
-        deployer = new FunctionDeployer(context, core, timeout);
+        core.setResolver(new FunctionLoader(context, index, core.registry(), timeout)::resolve);
+        deployer = new FunctionDeployer(context, index, core, timeout);
         functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
         functions.open();
     }
@@ -74,6 +76,7 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     void deactivate() {
         core.closeAll();
         functions.close();
+        index.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
