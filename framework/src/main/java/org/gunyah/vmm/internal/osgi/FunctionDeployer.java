@@ -22,6 +22,7 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
+import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.internal.osgi.FunctionBundleIndex.FunctionBundle;
 import org.osgi.framework.Bundle;
@@ -37,13 +38,15 @@ final class FunctionDeployer {
     private final FunctionBundleIndex index;
     private final VmManagerCore core;
     private static final System.Logger LOG = System.getLogger(FunctionDeployer.class.getName());
+    private final FrameworkSettings settings;
     private final Duration timeout;
 
-    FunctionDeployer(BundleContext context, FunctionBundleIndex index, VmManagerCore core, Duration timeout) {
+    FunctionDeployer(BundleContext context, FunctionBundleIndex index, VmManagerCore core, FrameworkSettings settings) {
         this.context = context;
         this.index = index;
         this.core = core;
-        this.timeout = timeout;
+        this.settings = settings;
+        this.timeout = settings.loadTimeout();
     }
 
     FunctionTypeInfo deploy(URI source) throws GunyahException {
@@ -55,7 +58,7 @@ final class FunctionDeployer {
         }
         refuseInstalledTwin(source, bytes);
         Path target = repositoryPath(source);
-        boolean watched = target != null && FunctionRepository.watched(context);
+        boolean watched = target != null && settings.functionsWatched();
         if (watched) {
             // The folder's watcher is the one installer: check a probe, then let the watcher install the copy.
             Bundle probe = install(FunctionBundleIndex.PROBE_LOCATION_PREFIX + source, source, bytes);
@@ -152,13 +155,12 @@ final class FunctionDeployer {
 
     /** Where the copy of {@code source} goes in the repository folder, or null when none is configured. */
     private Path repositoryPath(URI source) {
-        String dir = context.getProperty(FunctionRepository.DIR);
-        if (dir == null || dir.isBlank()) {
+        if (settings.functionsDir().isEmpty()) {
             return null;
         }
         String path = source.getPath();
         String name = path == null || path.isEmpty() ? "deployed.jar" : Path.of(path).getFileName().toString();
-        return Path.of(dir).resolve(name.endsWith(".jar") ? name : name + ".jar").toAbsolutePath().normalize();
+        return settings.functionsDir().get().resolve(name.endsWith(".jar") ? name : name + ".jar").normalize();
     }
 
     /** The copy in the repository folder, or null when none is configured. */
@@ -217,7 +219,7 @@ final class FunctionDeployer {
             bundle.uninstall();
             return;
         }
-        if (!FunctionRepository.watched(context)) {
+        if (!settings.functionsWatched()) {
             bundle.uninstall();
             deleteQuietly(file);
             return;
@@ -241,13 +243,12 @@ final class FunctionDeployer {
 
     /** The jar a bundle was installed from when it lies in the repository folder, else null. */
     private Path repositoryFile(String location) {
-        String dir = context.getProperty(FunctionRepository.DIR);
-        if (dir == null || !location.startsWith("file:")) {
+        if (settings.functionsDir().isEmpty() || !location.startsWith("file:")) {
             return null;
         }
         try {
             Path file = Path.of(URI.create(location)).toAbsolutePath().normalize();
-            return file.getParent().equals(Path.of(dir).toAbsolutePath().normalize()) ? file : null;
+            return file.getParent().equals(settings.functionsDir().get()) ? file : null;
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             return null;
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
 import org.gunyah.vmm.internal.registry.FunctionRegistry;
 import org.osgi.framework.Bundle;
@@ -28,14 +29,16 @@ final class FunctionLoader {
     private final BundleContext context;
     private final FunctionBundleIndex index;
     private final FunctionRegistry registry;
+    private final FrameworkSettings settings;
     private final Duration timeout;
     private final ConcurrentHashMap<Integer, ReentrantLock> loading = new ConcurrentHashMap<>();
 
-    FunctionLoader(BundleContext context, FunctionBundleIndex index, FunctionRegistry registry, Duration timeout) {
+    FunctionLoader(BundleContext context, FunctionBundleIndex index, FunctionRegistry registry, FrameworkSettings settings) {
         this.context = context;
         this.index = index;
         this.registry = registry;
-        this.timeout = timeout;
+        this.settings = settings;
+        this.timeout = settings.loadTimeout();
     }
 
     Optional<FunctionProvider> resolve(int type) throws GunyahException {
@@ -56,10 +59,10 @@ final class FunctionLoader {
     private FunctionProvider load(int type) throws GunyahException {
         String typeName = Integer.toUnsignedString(type);
         Optional<Bundle> found = provider(type);
-        if (found.isEmpty() && FunctionRepository.watched(context)) {
+        if (found.isEmpty() && settings.functionsWatched()) {
             // A jar just dropped into the folder (or the boot scan still running) may declare it.
             try {
-                if (FunctionRepository.awaitWatcher(context, System.nanoTime() + timeout.toNanos())) {
+                if (FunctionRepository.awaitWatcher(context, settings, System.nanoTime() + timeout.toNanos())) {
                     found = provider(type);
                 }
             } catch (InterruptedException e) {

@@ -9,41 +9,34 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 
 /**
- * The function repository folder (framework property {@value #DIR}): the module files that depmod
- * would index. Its bundles are installed at boot and left unstarted, so their {@code gunyah.function}
- * capabilities are known and the loader can start one when its type is first asked for.
+ * The function repository folder ({@link FrameworkSettings#functionsDir()}): the module files that
+ * depmod would index. Its bundles are installed at boot and left unstarted, so their
+ * {@code gunyah.function} capabilities are known and the loader can start one when its type is
+ * first asked for. When a folder watcher installs the folder's jars
+ * ({@link FrameworkSettings#functionsWatched()}), the framework installs nothing from it at boot,
+ * and a deploy copies into it and waits for the watcher, so that each jar has exactly one installer.
  */
 final class FunctionRepository {
-    static final String DIR = "gunyah.functions.dir";
-    /**
-     * Framework property: true when a folder watcher (FileInstall in the runtime) installs the
-     * folder's jars. The framework then installs nothing from it at boot, and a deploy copies into
-     * it and waits for the watcher, so that each jar has exactly one installer.
-     */
-    static final String WATCHED = "gunyah.functions.watched";
     private static final Logger LOG = System.getLogger(FunctionRepository.class.getName());
 
     private FunctionRepository() {
-    }
-
-    static boolean watched(BundleContext context) {
-        return Boolean.parseBoolean(context.getProperty(WATCHED));
     }
 
     /**
      * Waits until the folder's watcher has installed every jar in the folder, or the deadline
      * passes; true when none is left pending. Woken by bundle INSTALLED events.
      */
-    static boolean awaitWatcher(BundleContext context, long deadlineNanos) throws InterruptedException {
-        String dir = context.getProperty(DIR);
-        if (dir == null || dir.isBlank()) {
+    static boolean awaitWatcher(BundleContext context, FrameworkSettings settings, long deadlineNanos) throws InterruptedException {
+        if (settings.functionsDir().isEmpty()) {
             return true;
         }
+        Path dir = settings.functionsDir().get();
         Object monitor = new Object();
         org.osgi.framework.BundleListener listener = event -> {
             synchronized (monitor) {
@@ -53,7 +46,7 @@ final class FunctionRepository {
         context.addBundleListener(listener);
         try {
             synchronized (monitor) {
-                while (!pending(context, Path.of(dir)).isEmpty()) {
+                while (!pending(context, dir).isEmpty()) {
                     long left = deadlineNanos - System.nanoTime();
                     if (left <= 0) {
                         return false;
@@ -85,13 +78,12 @@ final class FunctionRepository {
     }
 
     /** Installs (without starting) every jar in the folder not installed yet; returns them. */
-    static List<Bundle> installAll(BundleContext context) {
-        String dir = context.getProperty(DIR);
+    static List<Bundle> installAll(BundleContext context, FrameworkSettings settings) {
         List<Bundle> installed = new ArrayList<>();
-        if (dir == null || dir.isBlank() || watched(context)) {
+        if (settings.functionsDir().isEmpty() || settings.functionsWatched()) {
             return installed;
         }
-        Path folder = Path.of(dir);
+        Path folder = settings.functionsDir().get();
         if (!Files.isDirectory(folder)) {
             LOG.log(Level.WARNING, "function repository {0} is not a folder; no function bundles installed from it", folder);
             return installed;

@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.osgi;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +15,7 @@ import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
 import org.gunyah.vmm.api.admin.VmInfo;
+import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.VmFunction;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
@@ -25,9 +25,11 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
@@ -36,40 +38,42 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * followed with a tracker that never gets them, because a DS reference would hold each one and
  * add one to the usage count that must equal the number of instances.
  */
-@Component(service = {VmManager.class, FunctionAdmin.class}, immediate = true)
+@Component(service = {VmManager.class, FunctionAdmin.class}, immediate = true, configurationPid = VmManagerComponent.PID)
+@Designate(ocd = FrameworkConfiguration.class)
 public final class VmManagerComponent implements VmManager, FunctionAdmin {
     private static final Logger LOG = System.getLogger(VmManagerComponent.class.getName());
-    /** How long teardown waits for the hypervisor's stop and reset notifications before going on. */
-    private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
+    /** The configuration's PID (Configuration Admin; {@code conf/org.gunyah.vmm.framework.cfg} in the runtime). */
+    static final String PID = "org.gunyah.vmm.framework";
 
     // Built before activation: SCR binds the dynamic hypervisor references first.
-    private final VmManagerCore core = new VmManagerCore(RM_TIMEOUT);
+    private final VmManagerCore core = new VmManagerCore(FrameworkSettings.DEFAULTS);
     private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
     private FunctionBundleIndex index;
+    private BundleContext context;
     private volatile FunctionDeployer deployer;
 
-    /** Framework property: how long a first use waits for a function bundle's service, in ms. */
-    static final String LOAD_TIMEOUT = "gunyah.functions.load.timeout";
-
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, FrameworkConfiguration config) {
+        this.context = context;
         index = new FunctionBundleIndex(context).open();
-        FunctionRepository.installAll(context);
-        Duration timeout = loadTimeout(context);
-        core.setResolver(new FunctionLoader(context, index, core.registry(), timeout)::resolve);
-        deployer = new FunctionDeployer(context, index, core, timeout);
+        configure(config);
         functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
         functions.open();
     }
 
-    private static Duration loadTimeout(BundleContext context) {
-        String value = context.getProperty(LOAD_TIMEOUT);
-        try {
-            return value == null ? Duration.ofSeconds(5) : Duration.ofMillis(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            LOG.log(Level.WARNING, "{0}={1} is not a number of milliseconds; using 5000", LOAD_TIMEOUT, value);
-            return Duration.ofSeconds(5);
-        }
+    /** A changed configuration applies at once, without tearing the VMs down (see {@link VmManagerCore#configure}). */
+    @Modified
+    void modified(FrameworkConfiguration config) {
+        configure(config);
+    }
+
+    private void configure(FrameworkConfiguration config) {
+        FrameworkSettings settings = SettingsReader.read(config, context::getProperty);
+        LOG.log(Level.DEBUG, "settings: {0}", settings);
+        core.configure(settings);
+        FunctionRepository.installAll(context, settings);
+        core.setResolver(new FunctionLoader(context, index, core.registry(), settings)::resolve);
+        deployer = new FunctionDeployer(context, index, core, settings);
     }
 
     @Deactivate
