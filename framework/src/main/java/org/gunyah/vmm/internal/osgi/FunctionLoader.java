@@ -10,11 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
 import org.gunyah.vmm.internal.registry.FunctionRegistry;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 
 /**
@@ -26,19 +24,17 @@ import org.osgi.framework.BundleException;
 final class FunctionLoader {
     private static final Logger LOG = System.getLogger(FunctionLoader.class.getName());
 
-    private final BundleContext context;
     private final FunctionBundleIndex index;
+    private final FunctionRepository repository;
     private final FunctionRegistry registry;
-    private final FrameworkSettings settings;
     private final Duration timeout;
     private final ConcurrentHashMap<Integer, ReentrantLock> loading = new ConcurrentHashMap<>();
 
-    FunctionLoader(BundleContext context, FunctionBundleIndex index, FunctionRegistry registry, FrameworkSettings settings) {
-        this.context = context;
+    FunctionLoader(FunctionBundleIndex index, FunctionRepository repository, FunctionRegistry registry, Duration timeout) {
         this.index = index;
+        this.repository = repository;
         this.registry = registry;
-        this.settings = settings;
-        this.timeout = settings.loadTimeout();
+        this.timeout = timeout;
     }
 
     Optional<FunctionProvider> resolve(int type) throws GunyahException {
@@ -59,10 +55,10 @@ final class FunctionLoader {
     private FunctionProvider load(int type) throws GunyahException {
         String typeName = Integer.toUnsignedString(type);
         Optional<Bundle> found = provider(type);
-        if (found.isEmpty() && settings.functionsWatched()) {
+        if (found.isEmpty() && repository.watched()) {
             // A jar just dropped into the folder (or the boot scan still running) may declare it.
             try {
-                if (FunctionRepository.awaitWatcher(context, settings, System.nanoTime() + timeout.toNanos())) {
+                if (repository.awaitWatcher(System.nanoTime() + timeout.toNanos())) {
                     found = provider(type);
                 }
             } catch (InterruptedException e) {

@@ -56,7 +56,7 @@ final class SettingsReader {
             return parse.apply(property.strip());
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "framework property {0}={1} is malformed ({2}); using {3}", key, property,
-                    e.getMessage(), builtIn);
+                    e.getMessage(), String.valueOf(builtIn));
             return builtIn;
         }
     }
@@ -64,7 +64,7 @@ final class SettingsReader {
     private Duration millis(String key, long configured, Duration fallback) {
         long ms = value(key, configured, fallback.toMillis(), Long::parseLong);
         if (ms < 0) {
-            LOG.log(Level.WARNING, "{0}={1} is negative; using {2} ms", key, ms, fallback.toMillis());
+            LOG.log(Level.WARNING, "{0}={1} is negative; using {2} ms", key, String.valueOf(ms), String.valueOf(fallback.toMillis()));
             return fallback;
         }
         return Duration.ofMillis(ms);

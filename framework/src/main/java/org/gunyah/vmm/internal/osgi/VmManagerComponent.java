@@ -50,12 +50,15 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
     private FunctionBundleIndex index;
     private BundleContext context;
+    private KnownFunctionTypes known;
     private volatile FunctionDeployer deployer;
+    private volatile FunctionUndeployer undeployer;
 
     @Activate
     void activate(BundleContext context, FrameworkConfiguration config) {
         this.context = context;
         index = new FunctionBundleIndex(context).open();
+        known = new KnownFunctionTypes(index, core);
         configure(config);
         functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
         functions.open();
@@ -71,9 +74,12 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
         FrameworkSettings settings = SettingsReader.read(config, context::getProperty);
         LOG.log(Level.DEBUG, "settings: {0}", settings);
         core.configure(settings);
-        FunctionRepository.installAll(context, settings);
-        core.setResolver(new FunctionLoader(context, index, core.registry(), settings)::resolve);
-        deployer = new FunctionDeployer(context, index, core, settings);
+        FunctionRepository repository = new FunctionRepository(context, settings);
+        repository.installAll();
+        FunctionInstaller installer = FunctionInstaller.of(context, repository, settings.loadTimeout());
+        core.setResolver(new FunctionLoader(index, repository, core.registry(), settings.loadTimeout())::resolve);
+        deployer = new FunctionDeployer(context, index, installer, core, settings.loadTimeout());
+        undeployer = new FunctionUndeployer(index, installer, core);
     }
 
     @Deactivate
@@ -168,12 +174,12 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     @Override
     public List<FunctionTypeInfo> functionTypes() {
-        return deployer.withInstalled(core.functionTypes());
+        return known.all();
     }
 
     @Override
     public Optional<FunctionTypeInfo> functionType(int type) {
-        return functionTypes().stream().filter(t -> t.type() == type).findFirst();
+        return known.of(type);
     }
 
     @Override
@@ -188,6 +194,6 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     @Override
     public void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
-        deployer.undeploy(typeOrName, options);
+        undeployer.undeploy(typeOrName, options);
     }
 }
