@@ -23,10 +23,13 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
  * returns; an update re-reads its new revision. Bundles installed by a deploy only to check a jar
  * ({@link #PROBE_LOCATION_PREFIX}) provide nothing.
  *
- * <p>Not {@code FrameworkWiring.findProviders}: Felix 7.0.5 indexes a singleton bundle's
- * capabilities only once it is resolved, and the spec lets it return in-use revisions of
- * uninstalled or updated bundles, while {@code request_module} must find the current revision of a
- * bundle that is merely installed.
+ * <p>Not {@code FrameworkWiring.findProviders}, although Felix 7.0.5 answers it from the
+ * resolver's capability index, which holds an unresolved bundle's capabilities from its install:
+ * except a singleton's, which enter that index only when some later resolve operation selects the
+ * singleton (so whether {@code request_module} found it would depend on whether anything resolved
+ * since), and the index also holds the old revisions of updated or uninstalled bundles still in
+ * use, which would need filtering out. A tracker sees exactly the current revision of every
+ * installed bundle, at once.
  */
 final class FunctionBundleIndex implements AutoCloseable {
     /** Where a deploy installs a jar only to read its capability; such bundles provide nothing. */
