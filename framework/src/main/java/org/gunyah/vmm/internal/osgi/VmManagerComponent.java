@@ -21,7 +21,6 @@ import org.gunyah.vmm.spi.VmFunction;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,7 +30,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
  * The VM manager as a service. Backends arrive as a dynamic DS reference. Function services are
@@ -60,7 +58,7 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
         index = new FunctionBundleIndex(context).open();
         known = new KnownFunctionTypes(index, core);
         configure(config);
-        functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
+        functions = new ServiceTracker<>(context, VmFunction.class, new FunctionServices(context, core.registry()));
         functions.open();
     }
 
@@ -97,42 +95,6 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     void removeHypervisor(Hypervisor hypervisor) {
         core.removeHypervisor(hypervisor);
-    }
-
-    /** Turns function services into registry providers, refusing malformed ones with a log line. */
-    private final class FunctionTracker implements ServiceTrackerCustomizer<VmFunction, ServiceFunctionProvider> {
-        private final BundleContext context;
-
-        FunctionTracker(BundleContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public ServiceFunctionProvider addingService(ServiceReference<VmFunction> reference) {
-            long type = ServiceFunctionProvider.typeOf(reference);
-            if (type < 0) {
-                LOG.log(Level.ERROR, "VmFunction service {0} of bundle {1} has no valid {2} property; ignored",
-                        reference.getProperty(Constants.SERVICE_ID), reference.getBundle(), VmFunction.TYPE);
-                return null;
-            }
-            ServiceFunctionProvider provider = new ServiceFunctionProvider(context, reference, (int) type);
-            core.registry().add(provider);
-            return provider;
-        }
-
-        @Override
-        public void modifiedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
-            // Instances were bound under the old type; moving them would break their callers.
-            if (ServiceFunctionProvider.typeOf(reference) != Integer.toUnsignedLong(provider.type())) {
-                LOG.log(Level.ERROR, "VmFunction service {0} changed its {1}; it keeps type {2} until it is registered again",
-                        reference.getProperty(Constants.SERVICE_ID), VmFunction.TYPE, Integer.toUnsignedString(provider.type()));
-            }
-        }
-
-        @Override
-        public void removedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
-            core.registry().remove(provider);
-        }
     }
 
     // VmManager and FunctionAdmin, by delegation
