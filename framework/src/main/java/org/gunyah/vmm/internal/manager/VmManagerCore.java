@@ -39,22 +39,30 @@ public final class VmManagerCore implements VmManager {
     });
     private final Map<Integer, VmImpl> vms = new ConcurrentSkipListMap<>();
     private final AtomicInteger nextVmId = new AtomicInteger(1);
-    private final VmEnvironment env;
+    private volatile VmEnvironment env;
     private volatile VmEnvironment.ProviderResolver resolver = registry::lookup;
 
     /** Threads that unbind a leaving provider's instances, one VM each at a time. */
     private static final int MAX_UNBINDERS = 8;
 
-    /** How long an add or remove waits for a function call that blocks on the same VM. */
-    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
-
-    public VmManagerCore(Duration rmTimeout) {
-        this(rmTimeout, CALL_TIMEOUT);
+    public VmManagerCore(FrameworkSettings settings) {
+        configure(settings);
+        registry.addListener(this::unbindEverywhere);
     }
 
+    /** The default settings but for the resource manager's timeout (for tests and embedders). */
+    public VmManagerCore(Duration rmTimeout) {
+        this(FrameworkSettings.DEFAULTS.withRmTimeout(rmTimeout));
+    }
+
+    /** The default settings but for both VM timeouts (for tests and embedders). */
     public VmManagerCore(Duration rmTimeout, Duration callTimeout) {
-        this.env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, rmTimeout, callTimeout);
-        registry.addListener(this::unbindEverywhere);
+        this(FrameworkSettings.DEFAULTS.withRmTimeout(rmTimeout).withCallTimeout(callTimeout));
+    }
+
+    /** New settings: VMs created from now on use their timeouts; existing VMs keep the ones they began with. */
+    public void configure(FrameworkSettings settings) {
+        env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, settings.rmTimeout(), settings.callTimeout());
     }
 
     /**

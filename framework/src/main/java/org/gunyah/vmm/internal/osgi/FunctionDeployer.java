@@ -1,324 +1,103 @@
 package org.gunyah.vmm.internal.osgi;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarInputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
-import org.gunyah.vmm.api.admin.ProviderInfo;
-import org.gunyah.vmm.api.admin.UndeployOption;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
-import org.gunyah.vmm.spi.ProvideVmFunction;
+import org.gunyah.vmm.internal.osgi.FunctionBundleIndex.FunctionBundle;
+import org.gunyah.vmm.internal.osgi.FunctionInstaller.Installed;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.wiring.BundleCapability;
-import org.osgi.framework.wiring.BundleRevision;
 
 /**
- * insmod and rmmod for function bundles. Undeploy is the careful path: it refuses while instances
- * exist unless forced; a forced one stops the bundle, and stopping unbinds every instance first.
+ * insmod for function bundles: fetches the jar, refuses what cannot be a new function type
+ * (EINVAL, EEXIST), has it installed, starts it and waits, bounded, for its service. A failure at
+ * any step leaves nothing: no bundle, no copy in the function folder.
  */
 final class FunctionDeployer {
     private final BundleContext context;
+    private final FunctionBundleIndex index;
+    private final FunctionInstaller installer;
     private final VmManagerCore core;
-    private static final System.Logger LOG = System.getLogger(FunctionDeployer.class.getName());
     private final Duration timeout;
 
-    FunctionDeployer(BundleContext context, VmManagerCore core, Duration timeout) {
+    FunctionDeployer(BundleContext context, FunctionBundleIndex index, FunctionInstaller installer, VmManagerCore core, Duration timeout) {
         this.context = context;
+        this.index = index;
+        this.installer = installer;
         this.core = core;
         this.timeout = timeout;
     }
 
     FunctionTypeInfo deploy(URI source) throws GunyahException {
-        byte[] bytes;
-        try (InputStream in = source.toURL().openStream()) {
-            bytes = in.readAllBytes();
-        } catch (IOException | IllegalArgumentException e) {
-            throw GunyahException.of(Errno.EINVAL, "cannot read %s: %s", source, e.getMessage());
-        }
-        refuseInstalledTwin(source, bytes);
-        Path target = repositoryPath(source);
-        boolean watched = target != null && FunctionRepository.watched(context);
-        if (watched) {
-            // The folder's watcher is the one installer: check a probe, then let the watcher install the copy.
-            Bundle probe = install("gunyah-deploy-probe:" + source, source, bytes);
-            try {
-                checkedType(probe);
-            } finally {
-                uninstallQuietly(probe);
-            }
-        }
-        Path copy = null;
-        Bundle bundle = null;
-        try (WatcherStep watcher = watched ? WatcherStep.install(context, target) : null) {
-            copy = repositoryCopy(source, bytes);
-            bundle = watched ? watcher.await(timeout) : install(copy != null ? copy.toUri().toString() : source.toString(), source, bytes);
-            long type = checkedType(bundle);
-            try {
-                bundle.start();
-            } catch (BundleException e) {
-                throw new GunyahException(Errno.ENOENT, bundle.getSymbolicName() + " did not start: " + e.getMessage(), e);
-            }
-            if (core.registry().awaitProvider((int) type, timeout.toNanos(), TimeUnit.NANOSECONDS).isEmpty()) {
-                throw GunyahException.of(Errno.ENOENT, "%s registered no VmFunction of type %d within %s",
-                        bundle.getSymbolicName(), type, timeout);
-            }
-            return core.functionType((int) type).orElseThrow();
+        FunctionJar jar = FunctionJar.fetch(source);
+        refuseInstalledTwin(jar);
+        Installed installed = null;
+        try {
+            installed = installer.install(jar, this::checkedType);
+            return start(installed.bundle(), FunctionBundleIndex.declaration(installed.bundle()).orElseThrow().type());
         } catch (GunyahException e) {
-            undo(bundle, copy);
+            discard(installed);
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            undo(bundle, copy);
+            discard(installed);
             throw GunyahException.of(Errno.EINTR, "deploy of %s interrupted", source);
         }
     }
 
-    private static void undo(Bundle bundle, Path copy) {
-        if (bundle != null) {
-            uninstallQuietly(bundle);
+    private FunctionTypeInfo start(Bundle bundle, int type) throws GunyahException, InterruptedException {
+        try {
+            bundle.start();
+        } catch (BundleException e) {
+            throw new GunyahException(Errno.ENOENT, bundle.getSymbolicName() + " did not start: " + e.getMessage(), e);
         }
-        deleteQuietly(copy);
+        if (core.registry().awaitProvider(type, timeout.toNanos(), TimeUnit.NANOSECONDS).isEmpty()) {
+            throw GunyahException.of(Errno.ENOENT, "%s registered no VmFunction of type %s within %s",
+                    bundle.getSymbolicName(), Integer.toUnsignedString(type), timeout);
+        }
+        return core.functionType(type).orElseThrow();
     }
 
-    private Bundle install(String location, URI source, byte[] bytes) throws GunyahException {
-        try {
-            return context.installBundle(location, new ByteArrayInputStream(bytes));
-        } catch (BundleException | SecurityException | IllegalStateException e) {
-            throw GunyahException.of(Errno.EINVAL, "%s is not an installable bundle: %s", source, e.getMessage());
+    private static void discard(Installed installed) {
+        if (installed != null) {
+            installed.discard();
         }
     }
 
     /** The bundle's function type; EINVAL when it declares none, EEXIST when another bundle declares it. */
-    private long checkedType(Bundle bundle) throws GunyahException {
-        long type = declaredType(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
+    private int checkedType(Bundle bundle) throws GunyahException {
+        FunctionBundle declared = FunctionBundleIndex.declaration(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
                 "%s %s declares no gunyah.function capability: it is not a function bundle",
                 bundle.getSymbolicName(), bundle.getVersion()));
-        Optional<Bundle> other = bundles().filter(b -> b != bundle && !isProbe(b) && declaredType(b).orElse(-1L) == type).findFirst();
+        Optional<Bundle> other = index.providers(declared.type()).stream().map(FunctionBundle::bundle)
+                .filter(b -> b != bundle).findFirst();
         if (other.isPresent()) {
-            throw GunyahException.of(Errno.EEXIST, "function type %d is already provided by %s %s (bundle %d)", type,
-                    other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
+            throw GunyahException.of(Errno.EEXIST, "function type %s is already provided by %s %s (bundle %d)",
+                    declared.typeName(), other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
         }
-        return type;
-    }
-
-    private static boolean isProbe(Bundle b) {
-        return b.getLocation().startsWith("gunyah-deploy-probe:");
+        return declared.type();
     }
 
     /** EEXIST for a jar whose symbolic name and version are installed already (the framework would refuse it). */
-    private void refuseInstalledTwin(URI source, byte[] bytes) throws GunyahException {
-        try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(bytes))) {
-            Manifest m = jar.getManifest();
-            String bsn = m == null ? null : m.getMainAttributes().getValue("Bundle-SymbolicName");
-            if (bsn == null) {
-                return; // install reports what is wrong with it
-            }
-            String name = bsn.split(";")[0].strip();
-            String version = m.getMainAttributes().getValue("Bundle-Version");
-            org.osgi.framework.Version v = version == null ? org.osgi.framework.Version.emptyVersion
-                    : org.osgi.framework.Version.parseVersion(version.strip());
-            Optional<Bundle> twin = bundles().filter(b -> name.equals(b.getSymbolicName()) && v.equals(b.getVersion())).findFirst();
-            if (twin.isPresent()) {
-                throw GunyahException.of(Errno.EEXIST, "%s %s is installed already (bundle %d)", name, v, twin.get().getBundleId());
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            // not a jar, or a malformed version: install says so with the framework's words
-        }
-    }
-
-    /** The bundle was installed from {@code file} (as file:/x, file:///x or a plain path). */
-    static boolean isAt(Bundle b, Path file) {
-        try {
-            URI uri = new URI(b.getLocation()).normalize();
-            return "file".equals(uri.getScheme()) && Path.of(uri).toAbsolutePath().normalize().equals(file);
-        } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return false;
-        }
-    }
-
-    /** Where the copy of {@code source} goes in the repository folder, or null when none is configured. */
-    private Path repositoryPath(URI source) {
-        String dir = context.getProperty(FunctionRepository.DIR);
-        if (dir == null || dir.isBlank()) {
-            return null;
-        }
-        String path = source.getPath();
-        String name = path == null || path.isEmpty() ? "deployed.jar" : Path.of(path).getFileName().toString();
-        return Path.of(dir).resolve(name.endsWith(".jar") ? name : name + ".jar").toAbsolutePath().normalize();
-    }
-
-    /** The copy in the repository folder, or null when none is configured. */
-    private Path repositoryCopy(URI source, byte[] bytes) throws GunyahException {
-        Path copy = repositoryPath(source);
-        if (copy == null) {
-            return null;
-        }
-        String dir = copy.getParent().toString();
-        try {
-            Files.createDirectories(copy.getParent());
-            if (Files.exists(copy)) {
-                throw GunyahException.of(Errno.EEXIST, "the function repository already holds %s", copy.getFileName());
-            }
-            // Written beside and moved in whole, so that a folder watcher never reads half a jar.
-            Path partial = copy.resolveSibling("." + copy.getFileName() + ".part");
-            Files.write(partial, bytes);
-            Files.move(partial, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return copy;
-        } catch (IOException e) {
-            throw GunyahException.of(Errno.EIO, "cannot copy %s into %s: %s", source, dir, e.getMessage());
-        }
-    }
-
-    void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
-        Set<UndeployOption> opts = options.length == 0 ? EnumSet.noneOf(UndeployOption.class) : EnumSet.copyOf(Arrays.asList(options));
-        Bundle bundle = bundles().filter(b -> names(b, typeOrName)).findFirst().orElseThrow(() -> GunyahException.of(Errno.ENOENT,
-                "no installed bundle provides function type %s", typeOrName));
-        long type = declaredType(bundle).orElseThrow();
-        Optional<FunctionTypeInfo> info = core.functionType((int) type).filter(i -> i.provider().bundleId() == bundle.getBundleId());
-        if (info.isPresent() && info.get().instances() > 0 && !opts.contains(UndeployOption.FORCE)) {
-            throw GunyahException.of(Errno.EBUSY, "function type %d (%s) is in use: %s; undeploy with force to unbind them",
-                    type, info.get().provider().name(), users(info.get().instancesByVm()));
-        }
-        try {
-            bundle.stop();
-            if (opts.contains(UndeployOption.UNINSTALL)) {
-                uninstall(bundle);
-            }
-        } catch (BundleException | IllegalStateException e) {
-            throw GunyahException.of(Errno.EIO, "undeploy of %s failed: %s", bundle.getSymbolicName(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw GunyahException.of(Errno.EINTR, "undeploy of %s interrupted", bundle.getSymbolicName());
-        }
-    }
-
-    /**
-     * Uninstalls a stopped function bundle and deletes its jar from the repository folder. When a
-     * watcher owns that folder, deleting the jar is the uninstall: the watcher must see the file
-     * go, or a deploy of the same jar soon after would look unchanged to it and never install.
-     */
-    private void uninstall(Bundle bundle) throws BundleException, InterruptedException {
-        Path file = repositoryFile(bundle.getLocation());
-        if (file == null) {
-            bundle.uninstall();
+    private void refuseInstalledTwin(FunctionJar jar) throws GunyahException {
+        Optional<FunctionJar.Identity> id = jar.identity();
+        if (id.isEmpty()) {
             return;
         }
-        if (!FunctionRepository.watched(context)) {
-            bundle.uninstall();
-            deleteQuietly(file);
-            return;
-        }
-        try (WatcherStep watcher = WatcherStep.uninstall(context, file)) {
-            deleteQuietly(file);
-            watcher.await(timeout);
-        } catch (GunyahException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}; uninstalling it directly", e.getMessage());
-        }
-        if (bundle.getState() != Bundle.UNINSTALLED) {
-            bundle.uninstall();
-        }
-    }
-
-    static String users(Map<Integer, Integer> instancesByVm) {
-        return instancesByVm.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> "VM " + e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " instance)" : " instances)"))
-                .collect(Collectors.joining(", "));
-    }
-
-    /** The jar a bundle was installed from when it lies in the repository folder, else null. */
-    private Path repositoryFile(String location) {
-        String dir = context.getProperty(FunctionRepository.DIR);
-        if (dir == null || !location.startsWith("file:")) {
-            return null;
-        }
-        try {
-            Path file = Path.of(URI.create(location)).toAbsolutePath().normalize();
-            return file.getParent().equals(Path.of(dir).toAbsolutePath().normalize()) ? file : null;
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The registry's types plus those only declared by installed bundles (the highest version
-     * each), which a first use would load: what a console lists as "known".
-     */
-    java.util.List<FunctionTypeInfo> withInstalled(java.util.List<FunctionTypeInfo> registered) {
-        Map<Integer, FunctionTypeInfo> byType = new java.util.TreeMap<>();
-        registered.forEach(t -> byType.put(t.type(), t));
-        bundles().sorted(java.util.Comparator.comparing(Bundle::getVersion).reversed()).forEach(b -> {
-            for (BundleCapability cap : capabilities(b)) {
-                if (cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) instanceof Long type
-                        && type >= 0 && type <= 0xffff_ffffL) {
-                    byType.computeIfAbsent(type.intValue(), t -> new FunctionTypeInfo(t,
-                            new ProviderInfo(String.valueOf(cap.getAttributes().get(ProvideVmFunction.NAMESPACE)), -1,
-                                    b.getBundleId(), b.getSymbolicName(), b.getVersion().toString(),
-                                    BundleStates.name(b.getState())),
-                            java.util.List.of(), Map.of()));
-                }
-            }
-        });
-        return java.util.List.copyOf(byType.values());
-    }
-
-    private boolean names(Bundle b, String typeOrName) {
-        for (BundleCapability cap : capabilities(b)) {
-            Object type = cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE);
-            Object name = cap.getAttributes().get(ProvideVmFunction.NAMESPACE);
-            if (typeOrName.equals(String.valueOf(type)) || typeOrName.equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private java.util.stream.Stream<Bundle> bundles() {
-        return Arrays.stream(context.getBundles()).filter(b -> b.getState() != Bundle.UNINSTALLED);
-    }
-
-    static Optional<Long> declaredType(Bundle b) {
-        return capabilities(b).stream().map(c -> c.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE))
-                .filter(Long.class::isInstance).map(Long.class::cast).findFirst();
-    }
-
-    private static java.util.List<BundleCapability> capabilities(Bundle b) {
-        BundleRevision r = b.adapt(BundleRevision.class);
-        return r == null ? java.util.List.of() : r.getDeclaredCapabilities(ProvideVmFunction.NAMESPACE);
-    }
-
-    private static void uninstallQuietly(Bundle b) {
-        try {
-            b.uninstall();
-        } catch (BundleException | IllegalStateException e) {
-            // already gone
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // best effort: the repository folder is ours to tidy, not the caller's failure
-            }
+        Optional<Bundle> twin = Arrays.stream(context.getBundles()).filter(b -> b.getState() != Bundle.UNINSTALLED)
+                .filter(b -> id.get().symbolicName().equals(b.getSymbolicName()) && id.get().version().equals(b.getVersion()))
+                .findFirst();
+        if (twin.isPresent()) {
+            throw GunyahException.of(Errno.EEXIST, "%s %s is installed already (bundle %d)",
+                    id.get().symbolicName(), id.get().version(), twin.get().getBundleId());
         }
     }
 }

@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.osgi;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +12,8 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
 import org.gunyah.vmm.internal.registry.FunctionRegistry;
-import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.wiring.BundleCapability;
-import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * {@code request_module("ghfunc:N")}: finds the installed bundle whose {@code gunyah.function}
@@ -29,13 +24,15 @@ import org.osgi.framework.wiring.BundleRevision;
 final class FunctionLoader {
     private static final Logger LOG = System.getLogger(FunctionLoader.class.getName());
 
-    private final BundleContext context;
+    private final FunctionBundleIndex index;
+    private final FunctionRepository repository;
     private final FunctionRegistry registry;
     private final Duration timeout;
     private final ConcurrentHashMap<Integer, ReentrantLock> loading = new ConcurrentHashMap<>();
 
-    FunctionLoader(BundleContext context, FunctionRegistry registry, Duration timeout) {
-        this.context = context;
+    FunctionLoader(FunctionBundleIndex index, FunctionRepository repository, FunctionRegistry registry, Duration timeout) {
+        this.index = index;
+        this.repository = repository;
         this.registry = registry;
         this.timeout = timeout;
     }
@@ -58,10 +55,10 @@ final class FunctionLoader {
     private FunctionProvider load(int type) throws GunyahException {
         String typeName = Integer.toUnsignedString(type);
         Optional<Bundle> found = provider(type);
-        if (found.isEmpty() && FunctionRepository.watched(context)) {
+        if (found.isEmpty() && repository.watched()) {
             // A jar just dropped into the folder (or the boot scan still running) may declare it.
             try {
-                if (FunctionRepository.awaitWatcher(context, System.nanoTime() + timeout.toNanos())) {
+                if (repository.awaitWatcher(System.nanoTime() + timeout.toNanos())) {
                     found = provider(type);
                 }
             } catch (InterruptedException e) {
@@ -89,25 +86,7 @@ final class FunctionLoader {
         }
     }
 
-    /** The installed bundle declaring the type, highest version first; uninstalled ones never. */
     private Optional<Bundle> provider(int type) {
-        long wanted = Integer.toUnsignedLong(type);
-        record Candidate(Bundle bundle, BundleRevision revision) {
-        }
-        return java.util.Arrays.stream(context.getBundles())
-                .filter(b -> b.getState() != Bundle.UNINSTALLED)
-                .map(b -> new Candidate(b, b.adapt(BundleRevision.class)))
-                .filter(c -> c.revision() != null && declares(c.revision(), wanted))
-                .max(Comparator.comparing((Candidate c) -> c.bundle().getVersion()).thenComparing(c -> -c.bundle().getBundleId()))
-                .map(Candidate::bundle);
-    }
-
-    private static boolean declares(BundleRevision revision, long type) {
-        for (BundleCapability cap : revision.getDeclaredCapabilities(ProvideVmFunction.NAMESPACE)) {
-            if (cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) instanceof Long t && t == type) {
-                return true;
-            }
-        }
-        return false;
+        return index.provider(type).map(FunctionBundleIndex.FunctionBundle::bundle);
     }
 }

@@ -3,49 +3,81 @@ package org.gunyah.vmm.internal.osgi;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.BundleListener;
 
 /**
- * The function repository folder (framework property {@value #DIR}): the module files that depmod
- * would index. Its bundles are installed at boot and left unstarted, so their {@code gunyah.function}
- * capabilities are known and the loader can start one when its type is first asked for.
+ * The function repository folder ({@link FrameworkSettings#functionsDir()}): the module files that
+ * depmod would index. Its bundles are installed at boot and left unstarted, so their
+ * {@code gunyah.function} capabilities are known and the loader can start one when its type is
+ * first asked for; a deploy copies its jar in. When a folder watcher installs the folder's jars
+ * ({@link FrameworkSettings#functionsWatched()}), the framework installs nothing from it at boot,
+ * so that each jar has exactly one installer.
  */
 final class FunctionRepository {
-    static final String DIR = "gunyah.functions.dir";
-    /**
-     * Framework property: true when a folder watcher (FileInstall in the runtime) installs the
-     * folder's jars. The framework then installs nothing from it at boot, and a deploy copies into
-     * it and waits for the watcher, so that each jar has exactly one installer.
-     */
-    static final String WATCHED = "gunyah.functions.watched";
     private static final Logger LOG = System.getLogger(FunctionRepository.class.getName());
 
-    private FunctionRepository() {
+    private final BundleContext context;
+    private final Optional<Path> folder;
+    private final boolean watched;
+
+    FunctionRepository(BundleContext context, FrameworkSettings settings) {
+        this.context = context;
+        this.folder = settings.functionsDir();
+        this.watched = settings.functionsWatched();
     }
 
-    static boolean watched(BundleContext context) {
-        return Boolean.parseBoolean(context.getProperty(WATCHED));
+    /** True when a watcher installs the folder's jars (and there is a folder). */
+    boolean watched() {
+        return watched && folder.isPresent();
+    }
+
+    /** Installs (without starting) every jar in the folder not installed yet, unless a watcher does; returns them. */
+    List<Bundle> installAll() {
+        List<Bundle> installed = new ArrayList<>();
+        if (folder.isEmpty() || watched) {
+            return installed;
+        }
+        if (!Files.isDirectory(folder.get())) {
+            LOG.log(Level.WARNING, "function repository {0} is not a folder; no function bundles installed from it", folder.get());
+            return installed;
+        }
+        for (Path jar : pending()) {
+            try {
+                installed.add(context.installBundle(jar.toUri().toString()));
+            } catch (BundleException e) {
+                LOG.log(Level.ERROR, "function repository: cannot install " + jar + ": " + e.getMessage());
+            }
+        }
+        return installed;
     }
 
     /**
      * Waits until the folder's watcher has installed every jar in the folder, or the deadline
-     * passes; true when none is left pending. Woken by bundle INSTALLED events.
+     * passes; true when none is left pending. Woken by bundle events.
      */
-    static boolean awaitWatcher(BundleContext context, long deadlineNanos) throws InterruptedException {
-        String dir = context.getProperty(DIR);
-        if (dir == null || dir.isBlank()) {
+    boolean awaitWatcher(long deadlineNanos) throws InterruptedException {
+        if (folder.isEmpty()) {
             return true;
         }
         Object monitor = new Object();
-        org.osgi.framework.BundleListener listener = event -> {
+        BundleListener listener = event -> {
             synchronized (monitor) {
                 monitor.notifyAll();
             }
@@ -53,12 +85,12 @@ final class FunctionRepository {
         context.addBundleListener(listener);
         try {
             synchronized (monitor) {
-                while (!pending(context, Path.of(dir)).isEmpty()) {
+                while (!pending().isEmpty()) {
                     long left = deadlineNanos - System.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
-                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
                 }
                 return true;
             }
@@ -68,50 +100,84 @@ final class FunctionRepository {
     }
 
     /** The folder's jars that no installed bundle came from. */
-    private static List<Path> pending(BundleContext context, Path folder) {
+    private List<Path> pending() {
         List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "*.jar")) {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder.orElseThrow(), "*.jar")) {
             Bundle[] bundles = context.getBundles();
             for (Path jar : jars) {
                 Path file = jar.toAbsolutePath().normalize();
-                if (java.util.Arrays.stream(bundles).noneMatch(b -> FunctionDeployer.isAt(b, file))) {
-                    out.add(jar);
+                if (Arrays.stream(bundles).noneMatch(b -> isAt(b, file))) {
+                    out.add(file);
                 }
             }
         } catch (IOException e) {
-            // an unreadable folder has nothing to wait for
+            // an unreadable folder has nothing to install or wait for
         }
         return out;
     }
 
-    /** Installs (without starting) every jar in the folder not installed yet; returns them. */
-    static List<Bundle> installAll(BundleContext context) {
-        String dir = context.getProperty(DIR);
-        List<Bundle> installed = new ArrayList<>();
-        if (dir == null || dir.isBlank() || watched(context)) {
-            return installed;
+    /** Where a deployed jar's copy goes; empty when there is no folder. */
+    Optional<Path> pathFor(FunctionJar jar) {
+        return folder.map(f -> f.resolve(jar.fileName()).normalize());
+    }
+
+    /**
+     * Copies the jar into the folder, whole (written beside and moved in, so that a watcher never
+     * reads half a jar); empty when there is no folder. EEXIST when the folder holds that file
+     * already, EIO when it cannot be written.
+     */
+    Optional<Path> copyIn(FunctionJar jar) throws GunyahException {
+        Optional<Path> target = pathFor(jar);
+        if (target.isEmpty()) {
+            return target;
         }
-        Path folder = Path.of(dir);
-        if (!Files.isDirectory(folder)) {
-            LOG.log(Level.WARNING, "function repository {0} is not a folder; no function bundles installed from it", folder);
-            return installed;
-        }
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "*.jar")) {
-            for (Path jar : jars) {
-                String location = jar.toAbsolutePath().toUri().toString();
-                Path file = jar.toAbsolutePath().normalize();
-                if (java.util.Arrays.stream(context.getBundles()).anyMatch(b -> FunctionDeployer.isAt(b, file))) {
-                    continue;
-                }
-                try {
-                    installed.add(context.installBundle(location));
-                } catch (BundleException e) {
-                    LOG.log(Level.ERROR, "function repository: cannot install " + jar + ": " + e.getMessage());
-                }
+        Path copy = target.get();
+        try {
+            Files.createDirectories(copy.getParent());
+            if (Files.exists(copy)) {
+                throw GunyahException.of(Errno.EEXIST, "the function repository already holds %s", copy.getFileName());
             }
+            Path partial = copy.resolveSibling("." + copy.getFileName() + ".part");
+            Files.write(partial, jar.bytes());
+            Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
+            return target;
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "function repository " + folder + " cannot be read: " + e.getMessage());
+            throw GunyahException.of(Errno.EIO, "cannot copy %s into %s: %s", jar.source(), copy.getParent(), e.getMessage());
         }
-        return installed;
+    }
+
+    /** The jar a bundle was installed from when it lies in the folder. */
+    Optional<Path> fileOf(Bundle bundle) {
+        String location = bundle.getLocation();
+        if (folder.isEmpty() || !location.startsWith("file:")) {
+            return Optional.empty();
+        }
+        try {
+            Path file = Path.of(URI.create(location)).toAbsolutePath().normalize();
+            return folder.get().equals(file.getParent()) ? Optional.of(file) : Optional.empty();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The bundle was installed from {@code file} (as file:/x, file:///x or a plain path). */
+    static boolean isAt(Bundle b, Path file) {
+        try {
+            URI uri = new URI(b.getLocation()).normalize();
+            return "file".equals(uri.getScheme()) && Path.of(uri).toAbsolutePath().normalize().equals(file);
+        } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Best effort: the folder is ours to tidy, not the caller's failure. */
+    static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // left for the next deploy to report as EEXIST
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.osgi;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,64 +15,76 @@ import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
 import org.gunyah.vmm.api.admin.VmInfo;
+import org.gunyah.vmm.internal.manager.FrameworkSettings;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.VmFunction;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
  * The VM manager as a service. Backends arrive as a dynamic DS reference. Function services are
  * followed with a tracker that never gets them, because a DS reference would hold each one and
  * add one to the usage count that must equal the number of instances.
  */
-@Component(service = {VmManager.class, FunctionAdmin.class}, immediate = true)
+@Component(service = {VmManager.class, FunctionAdmin.class}, immediate = true, configurationPid = VmManagerComponent.PID)
+@Designate(ocd = FrameworkConfiguration.class)
 public final class VmManagerComponent implements VmManager, FunctionAdmin {
     private static final Logger LOG = System.getLogger(VmManagerComponent.class.getName());
-    /** How long teardown waits for the hypervisor's stop and reset notifications before going on. */
-    private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
+    /** The configuration's PID (Configuration Admin; {@code conf/org.gunyah.vmm.framework.cfg} in the runtime). */
+    static final String PID = "org.gunyah.vmm.framework";
 
     // Built before activation: SCR binds the dynamic hypervisor references first.
-    private final VmManagerCore core = new VmManagerCore(RM_TIMEOUT);
+    private final VmManagerCore core = new VmManagerCore(FrameworkSettings.DEFAULTS);
     private ServiceTracker<VmFunction, ServiceFunctionProvider> functions;
+    private FunctionBundleIndex index;
+    private BundleContext context;
+    private KnownFunctionTypes known;
     private volatile FunctionDeployer deployer;
-
-    /** Framework property: how long a first use waits for a function bundle's service, in ms. */
-    static final String LOAD_TIMEOUT = "gunyah.functions.load.timeout";
+    private volatile FunctionUndeployer undeployer;
 
     @Activate
-    void activate(BundleContext context) {
-        FunctionRepository.installAll(context);
-        Duration timeout = loadTimeout(context);
-        core.setResolver(new FunctionLoader(context, core.registry(), timeout)::resolve);
-        deployer = new FunctionDeployer(context, core, timeout);
-        functions = new ServiceTracker<>(context, VmFunction.class, new FunctionTracker(context));
+    void activate(BundleContext context, FrameworkConfiguration config) {
+        this.context = context;
+        index = new FunctionBundleIndex(context).open();
+        known = new KnownFunctionTypes(index, core);
+        configure(config);
+        functions = new ServiceTracker<>(context, VmFunction.class, new FunctionServices(context, core.registry()));
         functions.open();
     }
 
-    private static Duration loadTimeout(BundleContext context) {
-        String value = context.getProperty(LOAD_TIMEOUT);
-        try {
-            return value == null ? Duration.ofSeconds(5) : Duration.ofMillis(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            LOG.log(Level.WARNING, "{0}={1} is not a number of milliseconds; using 5000", LOAD_TIMEOUT, value);
-            return Duration.ofSeconds(5);
-        }
+    /** A changed configuration applies at once, without tearing the VMs down (see {@link VmManagerCore#configure}). */
+    @Modified
+    void modified(FrameworkConfiguration config) {
+        configure(config);
+    }
+
+    private void configure(FrameworkConfiguration config) {
+        FrameworkSettings settings = SettingsReader.read(config, context::getProperty);
+        LOG.log(Level.DEBUG, "settings: {0}", settings);
+        core.configure(settings);
+        FunctionRepository repository = new FunctionRepository(context, settings);
+        repository.installAll();
+        FunctionInstaller installer = FunctionInstaller.of(context, repository, settings.loadTimeout());
+        core.setResolver(new FunctionLoader(index, repository, core.registry(), settings.loadTimeout())::resolve);
+        deployer = new FunctionDeployer(context, index, installer, core, settings.loadTimeout());
+        undeployer = new FunctionUndeployer(index, installer, core);
     }
 
     @Deactivate
     void deactivate() {
         core.closeAll();
         functions.close();
+        index.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -84,42 +95,6 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     void removeHypervisor(Hypervisor hypervisor) {
         core.removeHypervisor(hypervisor);
-    }
-
-    /** Turns function services into registry providers, refusing malformed ones with a log line. */
-    private final class FunctionTracker implements ServiceTrackerCustomizer<VmFunction, ServiceFunctionProvider> {
-        private final BundleContext context;
-
-        FunctionTracker(BundleContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public ServiceFunctionProvider addingService(ServiceReference<VmFunction> reference) {
-            long type = ServiceFunctionProvider.typeOf(reference);
-            if (type < 0) {
-                LOG.log(Level.ERROR, "VmFunction service {0} of bundle {1} has no valid {2} property; ignored",
-                        reference.getProperty(Constants.SERVICE_ID), reference.getBundle(), VmFunction.TYPE);
-                return null;
-            }
-            ServiceFunctionProvider provider = new ServiceFunctionProvider(context, reference, (int) type);
-            core.registry().add(provider);
-            return provider;
-        }
-
-        @Override
-        public void modifiedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
-            // Instances were bound under the old type; moving them would break their callers.
-            if (ServiceFunctionProvider.typeOf(reference) != Integer.toUnsignedLong(provider.type())) {
-                LOG.log(Level.ERROR, "VmFunction service {0} changed its {1}; it keeps type {2} until it is registered again",
-                        reference.getProperty(Constants.SERVICE_ID), VmFunction.TYPE, Integer.toUnsignedString(provider.type()));
-            }
-        }
-
-        @Override
-        public void removedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
-            core.registry().remove(provider);
-        }
     }
 
     // VmManager and FunctionAdmin, by delegation
@@ -161,12 +136,12 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     @Override
     public List<FunctionTypeInfo> functionTypes() {
-        return deployer.withInstalled(core.functionTypes());
+        return known.all();
     }
 
     @Override
     public Optional<FunctionTypeInfo> functionType(int type) {
-        return functionTypes().stream().filter(t -> t.type() == type).findFirst();
+        return known.of(type);
     }
 
     @Override
@@ -181,6 +156,6 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
 
     @Override
     public void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
-        deployer.undeploy(typeOrName, options);
+        undeployer.undeploy(typeOrName, options);
     }
 }

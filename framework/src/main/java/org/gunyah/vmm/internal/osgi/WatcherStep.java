@@ -53,7 +53,7 @@ final class WatcherStep implements AutoCloseable {
     }
 
     private void bundleChanged(BundleEvent event) {
-        if (event.getType() == eventType && FunctionDeployer.isAt(event.getBundle(), file)) {
+        if (event.getType() == eventType && FunctionRepository.isAt(event.getBundle(), file)) {
             changed = event.getBundle();
         }
     }
