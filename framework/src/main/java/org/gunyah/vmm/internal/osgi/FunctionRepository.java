@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
@@ -76,25 +77,29 @@ final class FunctionRepository {
         if (folder.isEmpty()) {
             return true;
         }
-        Object monitor = new Object();
+        ReentrantLock lock = new ReentrantLock();
+        Condition bundlesChanged = lock.newCondition();
         BundleListener listener = event -> {
-            synchronized (monitor) {
-                monitor.notifyAll();
+            lock.lock();
+            try {
+                bundlesChanged.signalAll();
+            } finally {
+                lock.unlock();
             }
         };
         context.addBundleListener(listener);
+        lock.lock();
         try {
-            synchronized (monitor) {
-                while (!pending().isEmpty()) {
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
+            while (!pending().isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
                 }
-                return true;
+                bundlesChanged.awaitNanos(left);
             }
+            return true;
         } finally {
+            lock.unlock();
             context.removeBundleListener(listener);
         }
     }
