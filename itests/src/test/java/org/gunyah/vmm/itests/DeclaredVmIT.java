@@ -16,9 +16,9 @@ import java.util.Hashtable;
 
 import org.gunyah.vmm.api.VmState;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
-import org.gunyah.vmm.vmm.ManagedVm;
-import org.gunyah.vmm.vmm.ManagedVms;
-import org.gunyah.vmm.vmm.VmDeclaration;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.VmDeclaration;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;

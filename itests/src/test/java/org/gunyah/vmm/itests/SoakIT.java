@@ -14,7 +14,7 @@ import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.soak.SoakDriver;
 import org.gunyah.vmm.soak.SoakPlan;
 import org.gunyah.vmm.soak.SoakResult;
-import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.managed.ManagedVms;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;

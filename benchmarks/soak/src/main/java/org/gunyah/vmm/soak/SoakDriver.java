@@ -15,9 +15,9 @@ import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
-import org.gunyah.vmm.vmm.ManagedVm;
-import org.gunyah.vmm.vmm.ManagedVms;
-import org.gunyah.vmm.vmm.VmDeclaration;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.VmDeclaration;
 import org.osgi.framework.BundleContext;
 
 /**

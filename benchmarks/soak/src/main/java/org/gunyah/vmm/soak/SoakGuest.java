@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.vmm.ManagedVm;
+import org.gunyah.vmm.managed.ManagedVm;
 
 /**
  * The soak guest ({@code src/main/guests/soak.S}, in the bundle as {@code guests/soak.bin}; its

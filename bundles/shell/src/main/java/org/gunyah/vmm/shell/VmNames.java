@@ -3,8 +3,8 @@ package org.gunyah.vmm.shell;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.gunyah.vmm.vmm.ManagedVm;
-import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.ManagedVms;
 
 /** VM ids to the names the VMM gave them; VMs made elsewhere have none. */
 final class VmNames {

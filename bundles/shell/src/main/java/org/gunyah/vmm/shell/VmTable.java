@@ -2,7 +2,7 @@ package org.gunyah.vmm.shell;
 
 import java.util.List;
 
-import org.gunyah.vmm.vmm.VmOverview;
+import org.gunyah.vmm.managed.VmOverview;
 
 /** {@code gunyah:vms}: every live VM. */
 record VmTable(List<VmOverview> rows) implements Table {

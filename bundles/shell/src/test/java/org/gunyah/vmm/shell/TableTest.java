@@ -7,7 +7,7 @@ import java.util.List;
 import org.apache.felix.service.command.Converter;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
-import org.gunyah.vmm.vmm.VmOverview;
+import org.gunyah.vmm.managed.VmOverview;
 import org.junit.jupiter.api.Test;
 
 class TableTest {

@@ -10,9 +10,9 @@ import java.util.stream.Collectors;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
-import org.gunyah.vmm.vmm.ManagedVm;
-import org.gunyah.vmm.vmm.ManagedVms;
-import org.gunyah.vmm.vmm.VmOverview;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.VmOverview;
 
 /**
  * The page's two tables as rows of strings, with the columns of {@code gunyah:functions} and

@@ -20,7 +20,7 @@ import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.admin.UndeployOption;
-import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.managed.ManagedVms;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

@@ -16,7 +16,7 @@ import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.soak.SoakDriver;
 import org.gunyah.vmm.soak.SoakPlan;
 import org.gunyah.vmm.soak.SoakResult;
-import org.gunyah.vmm.vmm.ManagedVms;
+import org.gunyah.vmm.managed.ManagedVms;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

@@ -1,0 +1,198 @@
+package org.gunyah.vmm.managed;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+
+/**
+ * A VM described by properties, as a Configuration Admin factory configuration
+ * ({@value #FACTORY_PID}) or a {@code .cfg} file gives it:
+ *
+ * <pre>
+ * name        = demo                       required, as {@link VmSpec#validate} wants it
+ * hypervisor  = kvm                        optional: the preferred backend otherwise
+ * memory      = 16M                        optional, default 16M (K, M, G suffixes)
+ * image       = guests/demo.bin            raw image, relative to the runtime's home folder
+ * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
+ * irqfds      = ["label=1", "label=2 level=true cpu=1"]
+ * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
+ * devices     = console, exit-register     optional: the device models (default: both)
+ * </pre>
+ *
+ * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An irqfd's
+ * {@code cpu=<vcpu id>} aims its interrupt at that vCPU in the devicetree (default: the first). An
+ * ioeventfd with {@code irq=<label>} is answered by the VMM: each ring signals that irqfd, and a
+ * ring that reaches the VMM as an MMIO exit, because the ioeventfd is not bound at that moment,
+ * is answered the same way (see {@link Devices}).
+ * A list may also be one string with entries separated by commas. Anything unknown or malformed
+ * is EINVAL naming the property. {@link #parse} reads properties, {@link #read} the {@link Source}
+ * a typed configuration gives.
+ */
+public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List<Doorbell> ioeventfds) {
+    public static final String FACTORY_PID = "org.gunyah.vmm.vm";
+    public static final int MAX_VCPUS = 64;
+
+    /** An ioeventfd and, when {@code irq} is present, the irqfd label the VMM signals on each ring. */
+    public record Doorbell(FunctionFields fields, Optional<Integer> irq) {
+    }
+
+    /** An irqfd and, when {@code cpu} is present, the vCPU its interrupt is aimed at. */
+    public record Interrupt(FunctionFields fields, Optional<Integer> cpu) {
+    }
+
+    public VmDeclaration {
+        irqfds = List.copyOf(irqfds);
+        ioeventfds = List.copyOf(ioeventfds);
+    }
+
+    private static final List<String> KNOWN = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds",
+            "devices");
+
+    /**
+     * A declaration as text, before it is read: what a configuration says, property by property.
+     * Blank values count as absent; list entries are stripped and blank ones dropped. An absent
+     * {@code devices} means every device model, an empty one none.
+     */
+    public record Source(Optional<String> name, Optional<String> hypervisor, Optional<String> memory, Optional<String> image,
+            Optional<String> vcpus, List<String> irqfds, List<String> ioeventfds, Optional<List<String>> devices) {
+        public Source {
+            name = text(name);
+            hypervisor = text(hypervisor);
+            memory = text(memory);
+            image = text(image);
+            vcpus = text(vcpus);
+            irqfds = entries(irqfds);
+            ioeventfds = entries(ioeventfds);
+            devices = devices == null ? Optional.empty() : devices.map(Source::entries);
+        }
+
+        private static Optional<String> text(Optional<String> value) {
+            return value == null ? Optional.empty() : value.map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        private static List<String> entries(List<String> values) {
+            return values == null ? List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+        }
+    }
+
+    /**
+     * Reads a declaration from properties; {@code home} resolves a relative image path. Dotted
+     * names belong to Configuration Admin, DS and FileInstall ({@code service.pid},
+     * {@code component.id}, {@code osgi.ds.satisfying.condition.target},
+     * {@code felix.fileinstall.filename}) and are ignored; any other unknown name is EINVAL.
+     */
+    public static VmDeclaration parse(Map<String, ?> properties, Path home) throws GunyahException {
+        requireKnown(properties.keySet());
+        return read(new Source(string(properties, "name"), string(properties, "hypervisor"), string(properties, "memory"),
+                string(properties, "image"), string(properties, "vcpus"), list(properties, "irqfds"), list(properties, "ioeventfds"),
+                properties.containsKey("devices") ? Optional.of(list(properties, "devices")) : Optional.empty()), home);
+    }
+
+    /** EINVAL for a property name that is neither a declaration's nor dotted (see {@link #parse}). */
+    public static void requireKnown(Iterable<String> names) throws GunyahException {
+        for (String key : names) {
+            if (!KNOWN.contains(key) && !key.contains(".")) {
+                throw GunyahException.of(Errno.EINVAL, "VM property '%s' is unknown (known: %s)", key, String.join(", ", KNOWN));
+            }
+        }
+    }
+
+    /** Reads and validates a declaration; {@code home} resolves a relative image path. EINVAL naming what is wrong. */
+    public static VmDeclaration read(Source source, Path home) throws GunyahException {
+        VmSpec spec = VmSpec.of(source.name().orElseThrow(() -> GunyahException.of(Errno.EINVAL, "a VM declaration needs a name")));
+        if (source.hypervisor().isPresent()) {
+            spec = spec.withHypervisor(source.hypervisor().get());
+        }
+        if (source.memory().isPresent()) {
+            spec = spec.withMemory(Numbers.parseSize("memory", source.memory().get()));
+        }
+        if (source.image().isPresent()) {
+            try {
+                spec = spec.withImage(home.resolve(source.image().get()).toAbsolutePath().normalize());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw GunyahException.of(Errno.EINVAL, "image '%s' is not a path: %s", source.image().get(), e.getReason());
+            }
+        }
+        if (source.devices().isPresent()) {
+            java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
+            for (String label : source.devices().get()) {
+                models.add(Devices.Model.of(label));
+            }
+            spec = spec.withDevices(models);
+        }
+        spec.validate();
+        int vcpus = source.vcpus().isPresent() ? (int) Math.min(Integer.MAX_VALUE, Numbers.parse("vcpus", source.vcpus().get())) : 1;
+        if (vcpus < 1 || vcpus > MAX_VCPUS) {
+            throw GunyahException.of(Errno.EINVAL, "vcpus must be 1..%d", MAX_VCPUS);
+        }
+        List<Interrupt> irqfds = new ArrayList<>();
+        for (String entry : source.irqfds()) {
+            List<String> words = new ArrayList<>(words(entry));
+            Optional<Integer> cpu = Optional.empty();
+            for (String w : List.copyOf(words)) {
+                if (w.startsWith("cpu=")) {
+                    int id = Numbers.parseU32("cpu", w.substring(4));
+                    if (id >= vcpus) {
+                        throw GunyahException.of(Errno.EINVAL, "irqfd '%s' aims at vCPU %d, but the VM has %d", entry, id, vcpus);
+                    }
+                    cpu = Optional.of(id);
+                    words.remove(w);
+                }
+            }
+            irqfds.add(new Interrupt(FunctionFields.parse(FunctionType.IRQFD, words), cpu));
+        }
+        List<Doorbell> doorbells = new ArrayList<>();
+        for (String entry : source.ioeventfds()) {
+            List<String> words = new ArrayList<>(words(entry));
+            Optional<Integer> irq = Optional.empty();
+            for (String w : List.copyOf(words)) {
+                if (w.startsWith("irq=")) {
+                    int label = Numbers.parseU32("irq", w.substring(4));
+                    if (irqfds.stream().noneMatch(f -> f.fields().get("label").map(l -> parsesTo(l, label)).orElse(false))) {
+                        throw GunyahException.of(Errno.EINVAL, "ioeventfd '%s' answers irq %d, which no irqfd declares", entry, label);
+                    }
+                    irq = Optional.of(label);
+                    words.remove(w);
+                }
+            }
+            doorbells.add(new Doorbell(FunctionFields.parse(FunctionType.IOEVENTFD, words), irq));
+        }
+        return new VmDeclaration(spec, vcpus, irqfds, doorbells);
+    }
+
+    private static boolean parsesTo(String text, int label) {
+        try {
+            return Numbers.parseU32("label", text) == label;
+        } catch (GunyahException e) {
+            return false;
+        }
+    }
+
+    private static List<String> words(String entry) {
+        return Arrays.stream(entry.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    private static Optional<String> string(Map<String, ?> properties, String key) {
+        return Optional.ofNullable(properties.get(key)).map(String::valueOf);
+    }
+
+    private static List<String> list(Map<String, ?> properties, String key) {
+        Object v = properties.get(key);
+        List<String> out = new ArrayList<>();
+        if (v instanceof String[] a) {
+            out.addAll(Arrays.asList(a));
+        } else if (v instanceof Iterable<?> it) {
+            it.forEach(o -> out.add(String.valueOf(o)));
+        } else if (v != null) {
+            out.addAll(Arrays.asList(String.valueOf(v).split(",")));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package org.gunyah.vmm.managed;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.MemoryRegion;
+
+/**
+ * What a managed VM is made of: a unique name, the backend (empty for the preferred one), guest
+ * RAM of {@code memorySize} bytes at guest physical {@code ramBase}, and the raw image copied to
+ * the start of RAM, where every vCPU begins; {@code devices} are the device models it has (see
+ * {@link Devices}).
+ */
+public record VmSpec(String name, Optional<String> hypervisor, long memorySize, long ramBase, Optional<Path> image,
+        Set<Devices.Model> devices) {
+    public static final long DEFAULT_MEMORY = 16L << 20;
+    public static final long DEFAULT_RAM_BASE = 0x4000_0000L;
+    /** The most RAM one VM may ask for here: guest RAM is host memory allocated at creation. */
+    public static final long MAX_MEMORY = 4L << 30;
+    /** Room at the end of RAM for the devicetree. */
+    public static final long MIN_MEMORY = 2 * MemoryRegion.PAGE_SIZE;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,62}");
+
+    public VmSpec {
+        hypervisor = hypervisor == null ? Optional.empty() : hypervisor.filter(h -> !h.isBlank());
+        image = image == null ? Optional.empty() : image;
+        devices = devices == null || devices.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(devices));
+    }
+
+    public static VmSpec of(String name) {
+        return new VmSpec(name, Optional.empty(), DEFAULT_MEMORY, DEFAULT_RAM_BASE, Optional.empty(), EnumSet.allOf(Devices.Model.class));
+    }
+
+    public VmSpec withHypervisor(String name) {
+        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, image, devices);
+    }
+
+    public VmSpec withMemory(long size) {
+        return new VmSpec(name, hypervisor, size, ramBase, image, devices);
+    }
+
+    public VmSpec withImage(Path file) {
+        return new VmSpec(name, hypervisor, memorySize, ramBase, Optional.ofNullable(file), devices);
+    }
+
+    public VmSpec withDevices(Set<Devices.Model> models) {
+        return new VmSpec(name, hypervisor, memorySize, ramBase, image, models);
+    }
+
+    /**
+     * EINVAL for a name that is not a letter followed by up to 62 letters, digits, '.', '_' or
+     * '-' (names are typed in consoles and used in thread names), for memory that is not a whole
+     * number of pages between {@link #MIN_MEMORY} and {@link #MAX_MEMORY}, or for a RAM base that
+     * is not page-aligned; EOVERFLOW when RAM would pass the end of the guest address space.
+     */
+    public void validate() throws GunyahException {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw GunyahException.of(Errno.EINVAL,
+                    "VM name '%s' must be a letter followed by up to 62 letters, digits, '.', '_' or '-'", name);
+        }
+        if (memorySize < MIN_MEMORY || memorySize > MAX_MEMORY || memorySize % MemoryRegion.PAGE_SIZE != 0) {
+            throw GunyahException.of(Errno.EINVAL, "memory %d must be a multiple of %d between %d and %d bytes",
+                    memorySize, MemoryRegion.PAGE_SIZE, MIN_MEMORY, MAX_MEMORY);
+        }
+        if (ramBase % MemoryRegion.PAGE_SIZE != 0) {
+            throw GunyahException.of(Errno.EINVAL, "RAM base 0x%x is not page-aligned", ramBase);
+        }
+        if (Long.compareUnsigned(ramBase + memorySize, ramBase) < 0 && ramBase + memorySize != 0) {
+            throw GunyahException.of(Errno.EOVERFLOW, "RAM at 0x%x of %d bytes wraps the address space", ramBase, memorySize);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.gunyah.vmm.managed.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.gunyah.vmm.managed.Devices;
+
+/**
+ * The console device model: bytes per transmit register, gathered into lines per vCPU and kept in
+ * a bounded tail. Complete lines also go to {@code sink} (the log, or the demo's output).
+ */
+final class Console {
+    private final Consumer<String> sink;
+    private final Map<Integer, StringBuilder> partial = new HashMap<>();
+    private final StringBuilder tail = new StringBuilder();
+    private long writes;
+
+    Console(Consumer<String> sink) {
+        this.sink = sink;
+    }
+
+    static boolean covers(long physAddr) {
+        return physAddr >= Devices.CONSOLE_BASE && physAddr < Devices.CONSOLE_BASE + Devices.CONSOLE_SIZE;
+    }
+
+    void write(long physAddr, long data) {
+        int register = (int) ((physAddr - Devices.CONSOLE_BASE) / 8);
+        char c = (char) (data & 0xff);
+        String line = null;
+        synchronized (this) {
+            writes++;
+            StringBuilder b = partial.computeIfAbsent(register, r -> new StringBuilder());
+            if (c == '\n') {
+                line = b.toString();
+                b.setLength(0);
+                tail.append(line).append('\n');
+                if (tail.length() > Devices.CONSOLE_KEEP) {
+                    tail.delete(0, tail.length() - Devices.CONSOLE_KEEP);
+                }
+            } else if (c != '\r' && b.length() < Devices.CONSOLE_KEEP) {
+                b.append(c);
+            }
+        }
+        if (line != null) {
+            sink.accept(line);
+        }
+    }
+
+    synchronized String text() {
+        return tail.toString();
+    }
+
+    synchronized long writes() {
+        return writes;
+    }
+}

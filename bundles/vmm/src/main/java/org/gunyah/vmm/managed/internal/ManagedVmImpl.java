@@ -1,0 +1,283 @@
+package org.gunyah.vmm.managed.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.FunctionHandle;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.IoeventfdArg;
+import org.gunyah.vmm.api.Vcpu;
+import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.managed.Devices;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.VmSpec;
+
+/**
+ * A managed VM: puts together its {@link GuestMemory}, {@link KeptFunctions},
+ * {@link VcpuThreads}, {@link DevicetreePlacement}, {@link DoorbellResponders} and device models,
+ * and moves its {@link Lifecycle}. {@code lock} orders start, function changes and close; the
+ * waits wait on {@link Changes}, which every change they look at signals.
+ */
+final class ManagedVmImpl implements ManagedVm {
+    private static final Logger LOG = System.getLogger(ManagedVmImpl.class.getName());
+
+    private final VmSpec spec;
+    private final Vm vm;
+    private final GuestMemory memory;
+    private final Timeouts timeouts;
+    private final Runnable onClose;
+    private final Runnable onStart;
+    private final Console console;
+    private final ExitRouter router;
+    private final VmCounters counters;
+    private final Changes changes = new Changes();
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.CREATED);
+    private final VmManager.Subscription stateChanges;
+    private final VcpuThreads vcpus;
+    private final KeptFunctions kept;
+    private final DevicetreePlacement devicetree;
+    private final DoorbellResponders responders;
+    private final Object lock = new Object();
+
+    private ManagedVmImpl(VmSpec spec, Vm vm, GuestMemory memory, Consumer<String> consoleSink, Timeouts timeouts,
+            Runnable onClose, Runnable onStart) {
+        this.spec = spec;
+        this.vm = vm;
+        this.memory = memory;
+        this.timeouts = timeouts;
+        this.onClose = onClose;
+        this.onStart = onStart;
+        this.console = new Console(consoleSink);
+        this.router = new ExitRouter(spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
+                spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null);
+        this.counters = new VmCounters(spec.name());
+        this.vcpus = new VcpuThreads(spec.name(), router, () -> lifecycle.get().runs(), counters, changes);
+        this.kept = new KeptFunctions(vm, spec.name(), counters);
+        this.devicetree = new DevicetreePlacement(spec);
+        this.responders = new DoorbellResponders(router, counters);
+        // The VM manager changes the VM's state on its own (an exit, a crash): awaitDown must hear it.
+        this.stateChanges = vm.onStateChange(changes::signal);
+    }
+
+    /** Creates the VM, its RAM and image; on failure nothing is left. */
+    static ManagedVmImpl create(VmManager manager, VmSpec spec, Consumer<String> consoleSink, Timeouts timeouts,
+            Runnable onClose, Runnable onStart) throws GunyahException {
+        spec.validate();
+        byte[] image = GuestMemory.readImage(spec);
+        Vm vm = spec.hypervisor().isPresent() ? manager.createVm(spec.hypervisor().get()) : manager.createVm();
+        GuestMemory memory = null;
+        try {
+            memory = GuestMemory.load(spec, image, vm);
+            return new ManagedVmImpl(spec, vm, memory, consoleSink, timeouts, onClose, onStart);
+        } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
+            vm.close();
+            if (memory != null) {
+                memory.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The one place the lifecycle moves; every move wakes the waits. */
+    private void move(UnaryOperator<Lifecycle> transition) {
+        lifecycle.updateAndGet(transition);
+        changes.signal();
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public VmSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Vm vm() {
+        return vm;
+    }
+
+    @Override
+    public FunctionHandle addFunction(FunctionDesc desc) throws GunyahException {
+        synchronized (lock) {
+            FunctionHandle handle = vm.addFunction(desc);
+            bound(handle);
+            kept.added(desc);
+            changes.signal();
+            return handle;
+        }
+    }
+
+    /** A new instance: a vCPU gets its thread when the VM runs. Caller holds {@code lock}. */
+    private void bound(FunctionHandle handle) {
+        if (handle.value().orElse(null) instanceof Vcpu vcpu) {
+            vcpus.add(vcpu, lifecycle.get().runs());
+        }
+    }
+
+    /** A provider of {@code type} is bound again: re-adds what its predecessor's departure unbound. */
+    void restore(int type) {
+        synchronized (lock) {
+            if (!lifecycle.get().closing()) {
+                kept.restore(type, this::bound);
+            }
+        }
+        changes.signal();
+    }
+
+    @Override
+    public List<FunctionDesc> missingFunctions() {
+        synchronized (lock) {
+            return kept.missing();
+        }
+    }
+
+    @Override
+    public boolean awaitFunctions(Duration timeout) throws InterruptedException {
+        changes.await(() -> lifecycle.get().closing() || missingFunctions().isEmpty(), timeout);
+        return !lifecycle.get().closing() && missingFunctions().isEmpty();
+    }
+
+    @Override
+    public byte[] readGuest(long addr, int length) throws GunyahException {
+        synchronized (lock) {
+            requireOpen();
+            return memory.read(addr, length);
+        }
+    }
+
+    @Override
+    public void writeGuest(long addr, byte[] data) throws GunyahException {
+        synchronized (lock) {
+            requireOpen();
+            memory.write(addr, data);
+        }
+    }
+
+    /** Closing frees RAM and the VM: ENODEV from its start on. */
+    private void requireOpen() throws GunyahException {
+        if (lifecycle.get().closing()) {
+            throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name());
+        }
+    }
+
+    /** Aims irqfd {@code label}'s interrupt at vCPU {@code cpu} in the devicetree written at start. */
+    void aim(int label, int cpu) {
+        synchronized (lock) {
+            devicetree.aim(label, cpu);
+        }
+    }
+
+    @Override
+    public void removeFunction(FunctionDesc desc) throws GunyahException {
+        synchronized (lock) {
+            List<FunctionDesc> before = vm.functions();
+            vm.removeFunction(desc);
+            List<FunctionDesc> after = vm.functions();
+            kept.removed(before, after);
+            vcpus.forgetRemoved(after);
+        }
+        changes.signal();
+    }
+
+    @Override
+    public void start() throws GunyahException {
+        synchronized (lock) {
+            Lifecycle started = lifecycle.get().start(name()); // EBUSY or ENODEV before anything is written
+            if (vcpus.none()) {
+                throw GunyahException.of(Errno.EINVAL, "VM %s has no vcpu function to run", name());
+            }
+            devicetree.place(kept.all(), memory, vm);
+            vm.start();
+            move(l -> started); // lock held: neither close nor an exit can have moved it meanwhile
+            vcpus.startAll();
+        }
+        onStart.run();
+    }
+
+    /** True once {@link #start} has run its course: the VM started (and may have ended since), or its start failed for good. */
+    boolean pastStart() {
+        return !(lifecycle.get() instanceof Lifecycle.Created) || vm.state().isDown();
+    }
+
+    /** The exit register: the first write wins; every vCPU thread then ends. */
+    private void guestExit(long code) {
+        move(l -> l.exit(code));
+        vcpus.kickAll();
+    }
+
+    /** Closes {@code eventFd} with the VM. */
+    void adopt(EventFd eventFd) {
+        responders.adopt(eventFd);
+    }
+
+    /** Answers each ring of {@code doorbell} by signalling {@code irq} (see {@link DoorbellResponders}). */
+    void respond(EventFd doorbell, EventFd irq, IoeventfdArg arg) {
+        responders.respond(doorbell, irq, arg);
+    }
+
+    @Override
+    public String status() {
+        return lifecycle.get().status(vm);
+    }
+
+    @Override
+    public String console() {
+        return console.text();
+    }
+
+    @Override
+    public Stats stats() {
+        return counters.snapshot(router, console);
+    }
+
+    @Override
+    public int runningVcpus() {
+        return vcpus.running();
+    }
+
+    @Override
+    public boolean awaitDown(Duration timeout) throws InterruptedException {
+        return changes.await(() -> lifecycle.get().guestDown(vm.state()) && vcpus.running() == 0, timeout);
+    }
+
+    @Override
+    public boolean awaitRunningVcpus(int count, Duration timeout) throws InterruptedException {
+        return vcpus.awaitRunning(count, timeout);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (lifecycle.get().closing()) {
+                return;
+            }
+            move(Lifecycle::close);
+        }
+        boolean stopped = vcpus.stop(timeouts.vcpuJoin());
+        responders.unsubscribe();
+        vm.close();
+        responders.closeEventFds();
+        // vm.close made any vCPU still in the backend return: a second chance before RAM goes.
+        if (stopped || vcpus.stop(timeouts.vcpuJoin())) {
+            memory.close();
+        } else {
+            // Freeing RAM under a vCPU thread that still runs would crash the host: leak it instead, loudly.
+            LOG.log(Level.ERROR, "VM {0}: vCPU threads did not end within {1}; its RAM is not freed", name(), timeouts.vcpuJoin());
+        }
+        stateChanges.close();
+        onClose.run();
+        move(Lifecycle::closed);
+    }
+}

@@ -1,0 +1,66 @@
+package org.gunyah.vmm.managed.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.VmDeclaration;
+import org.gunyah.vmm.managed.VmSpec;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@link ManagedVms} as a service; going away closes every VM it made. */
+@Component(service = ManagedVms.class)
+public final class ManagedVmsComponent implements ManagedVms {
+    private final ManagedVmRegistry registry;
+
+    @Activate
+    public ManagedVmsComponent(@Reference VmManager manager) {
+        this.registry = new ManagedVmRegistry(manager);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registry.close();
+    }
+
+    @Override
+    public ManagedVm create(VmSpec spec) throws GunyahException {
+        return registry.create(spec);
+    }
+
+    @Override
+    public ManagedVm create(VmSpec spec, java.util.function.Consumer<String> console) throws GunyahException {
+        return registry.create(spec, console);
+    }
+
+    @Override
+    public ManagedVm launch(VmDeclaration declaration) throws GunyahException {
+        return registry.launch(declaration);
+    }
+
+    @Override
+    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console) throws GunyahException {
+        return registry.launch(declaration, console);
+    }
+
+    @Override
+    public Optional<ManagedVm> find(String nameOrId) {
+        return registry.find(nameOrId);
+    }
+
+    @Override
+    public Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException {
+        return registry.await(name, timeout);
+    }
+
+    @Override
+    public List<ManagedVm> list() {
+        return registry.list();
+    }
+}
