@@ -12,8 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import org.gunyah.vmm.testing.RunnerThread;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionType;
@@ -34,6 +32,7 @@ import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.kvm.KvmTests;
 import org.gunyah.vmm.hypervisor.kvm.X86Guest;
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
+import org.gunyah.vmm.testing.RunnerThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +58,8 @@ class FourVcpuGuestTest {
 
     /** The backends the suite runs on, each with its build of the guest. */
     enum Backend {
-        EMULATED, KVM
+        EMULATED,
+        KVM
     }
 
     private TestBed bed = new TestBed();
@@ -96,15 +96,15 @@ class FourVcpuGuestTest {
     }
 
     /** What the VMM side of one vCPU saw. */
-    record Seen(VcpuExit.Status status, String console, int misses, int readies) {
-    }
+    record Seen(VcpuExit.Status status, String console, int misses, int readies) {}
 
     @ParameterizedTest
     @EnumSource(Backend.class)
     void theGuestSeesEveryDoorbellAndInterruptAndExitsWithItsCounts(Backend backend) throws Exception {
         use(backend);
         Vm vm = bed.vm();
-        DtNode dt = GuestImage.devicetree(4, GuestImage.doorbell(EDGE_LABEL, 4, 1), GuestImage.doorbell(LEVEL_LABEL, 5, 2));
+        DtNode dt =
+                GuestImage.devicetree(4, GuestImage.doorbell(EDGE_LABEL, 4, 1), GuestImage.doorbell(LEVEL_LABEL, 5, 2));
         if (backend == Backend.KVM) {
             GuestImage.load(vm, bed.arena, X86Guest.build("four-vcpus-x86.S"), dt);
         } else {
@@ -164,11 +164,13 @@ class FourVcpuGuestTest {
                     return new Seen(s, console.toString(), misses, readies);
                 }
                 case VcpuExit.Mmio m when m.isWrite() && m.physAddr() == CONSOLE -> console.write((int) m.data());
-                case VcpuExit.Mmio m when m.isWrite() && m.physAddr() == DB_MATCH -> {
+                case VcpuExit.Mmio m
+                when m.isWrite() && m.physAddr() == DB_MATCH -> {
                     assertEquals(0x5b, m.data());
                     misses++;
                 }
-                case VcpuExit.Mmio m when m.isWrite() && m.physAddr() == READY + 8L * vcpu.id() -> {
+                case VcpuExit.Mmio m
+                when m.isWrite() && m.physAddr() == READY + 8L * vcpu.id() -> {
                     assertEquals(readies, m.data(), "the guest asks for interrupts in order");
                     readies++;
                     irqfd.write(1);

@@ -3,14 +3,12 @@ package org.gunyah.vmm.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Set;
-
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -35,10 +33,12 @@ import org.junit.jupiter.api.BeforeAll;
  * closing the VM everything is back to zero.
  */
 class FunctionArgumentFuzzTest {
-    private static final Set<Errno> ADD_ERRNOS = Set.of(Errno.E2BIG, Errno.ENOENT, Errno.EINVAL, Errno.EEXIST, Errno.EBADF,
-            Errno.EBUSY, Errno.EOVERFLOW);
+    private static final Set<Errno> ADD_ERRNOS =
+            Set.of(Errno.E2BIG, Errno.ENOENT, Errno.EINVAL, Errno.EEXIST, Errno.EBADF, Errno.EBUSY, Errno.EOVERFLOW);
     private static final Set<Errno> REMOVE_ERRNOS = Set.of(Errno.E2BIG, Errno.ENOENT, Errno.EINVAL);
-    private static final int[] TYPES = {FunctionType.VCPU, FunctionType.IRQFD, FunctionType.IOEVENTFD, 0, 4, 0x7fff_0001, -1};
+    private static final int[] TYPES = {
+        FunctionType.VCPU, FunctionType.IRQFD, FunctionType.IOEVENTFD, 0, 4, 0x7fff_0001, -1
+    };
 
     private static TestBed bed;
     private static List<TestFunctions.Provider> providers;
@@ -47,7 +47,9 @@ class FunctionArgumentFuzzTest {
     @BeforeAll
     static void bed() throws GunyahException {
         bed = new TestBed();
-        providers = List.of(bed.provide(FunctionType.VCPU, new VcpuFunction()), bed.provide(FunctionType.IRQFD, new IrqfdFunction()),
+        providers = List.of(
+                bed.provide(FunctionType.VCPU, new VcpuFunction()),
+                bed.provide(FunctionType.IRQFD, new IrqfdFunction()),
                 bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction()));
         eventFds = new EventFd[] {bed.manager.createEventFd(0, 0), bed.manager.createEventFd(0, EventFd.NONBLOCK)};
     }
@@ -58,13 +60,21 @@ class FunctionArgumentFuzzTest {
     }
 
     /** What a failed call must leave as it was. */
-    private record State(List<FunctionDesc> functions, int tickets, int ioHandlers, int unclaimed, List<Integer> pins, int vms) {
-    }
+    private record State(
+            List<FunctionDesc> functions, int tickets, int ioHandlers, int unclaimed, List<Integer> pins, int vms) {}
 
     private static State state(Vm vm) {
-        VmInfo info = bed.manager.listVms().stream().filter(i -> i.id() == vm.id()).findFirst().orElseThrow();
-        return new State(vm.functions(), info.tickets(), info.ioHandlers(), info.unclaimedResources(),
-                providers.stream().map(p -> p.pins.get()).toList(), bed.hypervisor.allocatedVms());
+        VmInfo info = bed.manager.listVms().stream()
+                .filter(i -> i.id() == vm.id())
+                .findFirst()
+                .orElseThrow();
+        return new State(
+                vm.functions(),
+                info.tickets(),
+                info.ioHandlers(),
+                info.unclaimedResources(),
+                providers.stream().map(p -> p.pins.get()).toList(),
+                bed.hypervisor.allocatedVms());
     }
 
     @FuzzTest
@@ -83,7 +93,9 @@ class FunctionArgumentFuzzTest {
                         vm.removeFunction(desc);
                     }
                 } catch (GunyahException e) {
-                    assertTrue((add ? ADD_ERRNOS : REMOVE_ERRNOS).contains(e.errno()), (add ? "add " : "remove ") + desc + ": " + e.getMessage());
+                    assertTrue(
+                            (add ? ADD_ERRNOS : REMOVE_ERRNOS).contains(e.errno()),
+                            (add ? "add " : "remove ") + desc + ": " + e.getMessage());
                     assertEquals(before, state(vm), "a refused call changed something: " + e.getMessage());
                 }
             }
@@ -97,10 +109,20 @@ class FunctionArgumentFuzzTest {
         return switch (data.consumeInt(0, 3)) {
             case 0 -> data.consumeBytes(data.consumeInt(0, 300));
             case 1 -> le(4).putInt(data.consumeInt(-2, 70)).array();
-            case 2 -> le(16).putInt(fd(data)).putInt(data.consumeInt(-1, 8)).putInt(data.consumeInt(0, 3)).putInt(data.consumeInt(0, 1)).array();
-            default -> le(32).putLong(data.consumeLong()).putLong(data.pickValue(new long[] {0x9000, 0x9004, -8L, data.consumeLong()}))
-                    .putInt(data.pickValue(new int[] {0, 1, 2, 3, 4, 8, 16})).putInt(fd(data)).putInt(data.consumeInt(0, 3))
-                    .putInt(data.consumeInt(0, 1)).array();
+            case 2 ->
+                le(16).putInt(fd(data))
+                        .putInt(data.consumeInt(-1, 8))
+                        .putInt(data.consumeInt(0, 3))
+                        .putInt(data.consumeInt(0, 1))
+                        .array();
+            default ->
+                le(32).putLong(data.consumeLong())
+                        .putLong(data.pickValue(new long[] {0x9000, 0x9004, -8L, data.consumeLong()}))
+                        .putInt(data.pickValue(new int[] {0, 1, 2, 3, 4, 8, 16}))
+                        .putInt(fd(data))
+                        .putInt(data.consumeInt(0, 3))
+                        .putInt(data.consumeInt(0, 1))
+                        .array();
         };
     }
 

@@ -5,14 +5,13 @@ import java.nio.ByteOrder;
 
 /** Shared helpers of the argument records. */
 final class Args {
-    private Args() {
-    }
+    private Args() {}
 
     static void requireSize(String function, byte[] arg, int size) throws GunyahException {
         int actual = arg == null ? 0 : arg.length;
         if (actual != size) {
-            throw GunyahException.of(Errno.EINVAL, "%s argument must be exactly %d bytes, got %d",
-                    function, size, actual);
+            throw GunyahException.of(
+                    Errno.EINVAL, "%s argument must be exactly %d bytes, got %d", function, size, actual);
         }
     }
 

@@ -16,8 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <K> what the caller wants back for a ready eventfd
  */
 public final class EventPoll<K> implements AutoCloseable {
-    private record Entry<K>(K key, EventFd.Subscription subscription) {
-    }
+    private record Entry<K>(K key, EventFd.Subscription subscription) {}
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signalled = lock.newCondition();
@@ -128,6 +127,8 @@ public final class EventPoll<K> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        all.stream().filter(e -> e.subscription() != null).forEach(e -> e.subscription().close());
+        all.stream()
+                .filter(e -> e.subscription() != null)
+                .forEach(e -> e.subscription().close());
     }
 }

@@ -27,7 +27,12 @@ public record ExitInfo(int type, byte[] reason) {
 
     /** An exit whose reason is a 64-bit status code, as the guest exit hypercall reports it. */
     public static ExitInfo withCode(int type, long code) {
-        return new ExitInfo(type, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(code).array());
+        return new ExitInfo(
+                type,
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(code)
+                        .array());
     }
 
     @Override
@@ -37,7 +42,9 @@ public record ExitInfo(int type, byte[] reason) {
 
     /** The reason read as a little-endian integer (missing bytes are zero). */
     public long code() {
-        return ByteBuffer.wrap(Arrays.copyOf(reason, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return ByteBuffer.wrap(Arrays.copyOf(reason, 8))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
     }
 
     @Override

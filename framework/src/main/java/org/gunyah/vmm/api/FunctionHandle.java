@@ -12,8 +12,12 @@ public record FunctionHandle(FunctionDesc desc, Optional<Object> value) {
     public <T> T as(Class<T> type) throws GunyahException {
         Object v = value.orElse(null);
         if (!type.isInstance(v)) {
-            throw GunyahException.of(Errno.EINVAL, "%s returned %s, not a %s", desc,
-                    v == null ? "nothing" : v.getClass().getSimpleName(), type.getSimpleName());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "%s returned %s, not a %s",
+                    desc,
+                    v == null ? "nothing" : v.getClass().getSimpleName(),
+                    type.getSimpleName());
         }
         return type.cast(v);
     }

@@ -9,8 +9,7 @@ public final class FunctionType {
     /** {@code GH_FN_MAX_ARG_SIZE}: the largest argument any function may take. */
     public static final int MAX_ARG_SIZE = 256;
 
-    private FunctionType() {
-    }
+    private FunctionType() {}
 
     /** A readable name for the built-in types, else {@code "type N"}. */
     public static String describe(int type) {

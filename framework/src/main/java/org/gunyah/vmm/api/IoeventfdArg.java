@@ -25,7 +25,12 @@ public record IoeventfdArg(long datamatch, long addr, int len, int fd, int flags
 
     public byte[] encode() {
         return Args.le(ByteBuffer.allocate(SIZE))
-                .putLong(datamatch).putLong(addr).putInt(len).putInt(fd).putInt(flags).putInt(0)
+                .putLong(datamatch)
+                .putLong(addr)
+                .putInt(len)
+                .putInt(fd)
+                .putInt(flags)
+                .putInt(0)
                 .array();
     }
 

@@ -13,7 +13,12 @@ public record IrqfdArg(int fd, int label, int flags) {
     }
 
     public byte[] encode() {
-        return Args.le(ByteBuffer.allocate(SIZE)).putInt(fd).putInt(label).putInt(flags).putInt(0).array();
+        return Args.le(ByteBuffer.allocate(SIZE))
+                .putInt(fd)
+                .putInt(label)
+                .putInt(flags)
+                .putInt(0)
+                .array();
     }
 
     public FunctionDesc desc() {

@@ -30,7 +30,6 @@ public record MemoryRegion(int label, int flags, long guestPhysAddr, MemorySegme
 
     public boolean contains(long guestAddr, long length) {
         long offset = guestAddr - guestPhysAddr;
-        return Long.compareUnsigned(offset, size()) < 0
-                && Long.compareUnsigned(length, size() - offset) <= 0;
+        return Long.compareUnsigned(offset, size()) < 0 && Long.compareUnsigned(length, size() - offset) <= 0;
     }
 }

@@ -8,7 +8,10 @@ public record VcpuArg(int id) {
     public static final int SIZE = 4;
 
     public byte[] encode() {
-        return ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN).putInt(id).array();
+        return ByteBuffer.allocate(SIZE)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(id)
+                .array();
     }
 
     public FunctionDesc desc() {

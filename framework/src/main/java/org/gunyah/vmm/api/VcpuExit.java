@@ -9,20 +9,17 @@ public sealed interface VcpuExit {
      * handed to the guest. For a write, {@code data} holds the written value in its low
      * {@code len} bytes.
      */
-    record Mmio(long physAddr, int len, boolean isWrite, long data) implements VcpuExit {
-    }
+    record Mmio(long physAddr, int len, boolean isWrite, long data) implements VcpuExit {}
 
     /**
      * {@code GH_VCPU_EXIT_STATUS}: the VM is no longer running; the vCPU never runs again.
      * {@code exitInfo} is meaningful for {@link VmStatus#EXITED}.
      */
-    record Status(VmStatus status, ExitInfo exitInfo) implements VcpuExit {
-    }
+    record Status(VmStatus status, ExitInfo exitInfo) implements VcpuExit {}
 
     /**
      * An x86 port I/O exit (native backends only; Gunyah has none): as {@link Mmio} on a 16-bit
      * port space.
      */
-    record PortIo(int port, int len, boolean isWrite, long data) implements VcpuExit {
-    }
+    record PortIo(int port, int len, boolean isWrite, long data) implements VcpuExit {}
 }

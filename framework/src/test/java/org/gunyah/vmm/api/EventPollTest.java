@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.internal.eventfd.JavaEventFd;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +45,13 @@ class EventPollTest {
 
     @Test
     void addingTwiceIsEexistAndRemovingAStrangerIsEnoent() throws GunyahException {
-        assertEquals(Errno.EEXIST, assertThrows(GunyahException.class, () -> poll.add(a, "again")).errno());
+        assertEquals(
+                Errno.EEXIST,
+                assertThrows(GunyahException.class, () -> poll.add(a, "again")).errno());
         poll.remove(a);
-        assertEquals(Errno.ENOENT, assertThrows(GunyahException.class, () -> poll.remove(a)).errno());
+        assertEquals(
+                Errno.ENOENT,
+                assertThrows(GunyahException.class, () -> poll.remove(a)).errno());
     }
 
     @Test

@@ -4,16 +4,19 @@ import org.gunyah.vmm.api.dt.DtNode;
 
 /** VM devicetrees as the resource manager reads them (see {@code spi.hypervisor.VmDescription}). */
 public final class Devicetrees {
-    private Devicetrees() {
-    }
+    private Devicetrees() {}
 
     /** A devicetree with {@code cpus} vCPUs (reg 0..n-1) and the given doorbell nodes. */
     public static DtNode vm(int cpus, DtNode... doorbells) {
         DtNode.Builder cpusNode = DtNode.builder("cpus");
         for (int i = 0; i < cpus; i++) {
-            cpusNode.child(DtNode.builder("cpu@" + i).property("device_type", "cpu").property("reg", i).build());
+            cpusNode.child(DtNode.builder("cpu@" + i)
+                    .property("device_type", "cpu")
+                    .property("reg", i)
+                    .build());
         }
-        DtNode.Builder hyp = DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
+        DtNode.Builder hyp =
+                DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
         for (DtNode d : doorbells) {
             hyp.child(d);
         }

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /** The errno assertion every module's tests make. */
 public final class Errnos {
-    private Errnos() {
-    }
+    private Errnos() {}
 
     /** {@code call} fails with a {@link GunyahException} carrying {@code expected}; returns it for more checks. */
     public static GunyahException assertErrno(Errno expected, Executable call) {

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
@@ -42,6 +41,7 @@ import org.junit.jupiter.api.Test;
 public abstract class HypervisorVmContract {
     /** Where the test guests run: their image at the start of the parcel, the DTB further in. */
     protected static final long BASE = 0x4000_0000L;
+
     private static final long RAM = 0x20_000;
     private static final long DTB_OFFSET = 0x1_8000;
     private static final long RUN_LIMIT = 1_000_000;
@@ -64,8 +64,7 @@ public abstract class HypervisorVmContract {
     protected abstract byte[] guestThatSpins();
 
     /** Releases the backend after the test, when it holds anything. */
-    protected void closeHypervisor() {
-    }
+    protected void closeHypervisor() {}
 
     @BeforeEach
     void openHypervisor() {
@@ -111,7 +110,12 @@ public abstract class HypervisorVmContract {
     }
 
     protected MemoryParcel parcel(int label, long gpa, long size) {
-        return new MemoryParcel(label, gpa, arena.allocate(size, MemoryParcel.PAGE), MemoryParcel.ACL_R | MemoryParcel.ACL_W | MemoryParcel.ACL_X, false);
+        return new MemoryParcel(
+                label,
+                gpa,
+                arena.allocate(size, MemoryParcel.PAGE),
+                MemoryParcel.ACL_R | MemoryParcel.ACL_W | MemoryParcel.ACL_X,
+                false);
     }
 
     /** A VM in LOAD with one parcel holding {@code image} and {@code devicetree}, configured; returns its handle. */
@@ -135,7 +139,10 @@ public abstract class HypervisorVmContract {
     }
 
     private static HypervisorVcpu vcpu(HypervisorVm vm, int index) throws GunyahException {
-        return (HypervisorVcpu) vm.resources().stream().filter(r -> r.type() == ResourceType.VCPU).toList().get(index);
+        return (HypervisorVcpu) vm.resources().stream()
+                .filter(r -> r.type() == ResourceType.VCPU)
+                .toList()
+                .get(index);
     }
 
     /** Runs a vCPU until it is powered off, answering MMIO reads with 0 and ignoring writes. */
@@ -195,7 +202,9 @@ public abstract class HypervisorVmContract {
         HypervisorVm vm = allocate();
         MemoryParcel p = parcel(0, BASE, 0x2000);
         assertErrno(Errno.EINVAL, () -> vm.share(new MemoryParcel(1, BASE + 1, p.memory(), p.guestAccess(), false)));
-        assertErrno(Errno.EINVAL, () -> vm.share(new MemoryParcel(2, BASE, p.memory().asSlice(0, 0x1800), p.guestAccess(), false)));
+        assertErrno(
+                Errno.EINVAL,
+                () -> vm.share(new MemoryParcel(2, BASE, p.memory().asSlice(0, 0x1800), p.guestAccess(), false)));
     }
 
     @Test
@@ -261,11 +270,15 @@ public abstract class HypervisorVmContract {
 
     @Test
     void initReadsTheDevicetreeAndHandsOutAVcpuPerCpuAndADoorbellPerNode() throws GunyahException {
-        HypervisorVm vm = ready(guestThatSpins(), Devicetrees.vm(2, Devicetrees.doorbell(9, 3, 1)), new Notifications());
+        HypervisorVm vm =
+                ready(guestThatSpins(), Devicetrees.vm(2, Devicetrees.doorbell(9, 3, 1)), new Notifications());
         assertEquals(RmVmState.READY, vm.state());
         List<HypervisorResource> res = vm.resources();
-        assertEquals(List.of(ResourceType.VCPU, ResourceType.VCPU, ResourceType.BELL_TX), res.stream().map(HypervisorResource::type).toList());
-        assertEquals(List.of(0, 1, 9), res.stream().map(HypervisorResource::label).toList());
+        assertEquals(
+                List.of(ResourceType.VCPU, ResourceType.VCPU, ResourceType.BELL_TX),
+                res.stream().map(HypervisorResource::type).toList());
+        assertEquals(
+                List.of(0, 1, 9), res.stream().map(HypervisorResource::label).toList());
         assertEquals(3, res.stream().map(HypervisorResource::capId).distinct().count(), "capability ids are distinct");
     }
 

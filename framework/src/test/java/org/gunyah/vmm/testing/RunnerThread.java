@@ -2,7 +2,6 @@ package org.gunyah.vmm.testing;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
 

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
-
 import org.gunyah.vmm.api.VmState;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.managed.ManagedVm;
@@ -40,9 +39,16 @@ public class DeclaredVmIT extends GunyahTestSupport {
         try {
             Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "home");
             Files.write(home.resolve("spin.bin"), new byte[] {0, 0, 0, 0x14}); // b .
-            return options(base(), reactorBundle(VCPU), reactorBundle(IRQFD), reactorBundle(IOEVENTFD),
+            return options(
+                    base(),
+                    reactorBundle(VCPU),
+                    reactorBundle(IRQFD),
+                    reactorBundle(IOEVENTFD),
                     reactorBundle("org.gunyah.vmm.vmm"),
-                    mavenBundle("org.apache.felix", "org.apache.felix.configadmin", System.getProperty("gunyah.itest.configadmin.version")),
+                    mavenBundle(
+                            "org.apache.felix",
+                            "org.apache.felix.configadmin",
+                            System.getProperty("gunyah.itest.configadmin.version")),
                     frameworkProperty("gunyah.home").value(home.toAbsolutePath().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,21 +63,35 @@ public class DeclaredVmIT extends GunyahTestSupport {
         for (int i = 0; i < more.length; i += 2) {
             props.put((String) more[i], more[i + 1]);
         }
-        org.osgi.service.cm.Configuration c = await(ConfigurationAdmin.class).getFactoryConfiguration(VmDeclaration.FACTORY_PID, name, "?");
+        org.osgi.service.cm.Configuration c =
+                await(ConfigurationAdmin.class).getFactoryConfiguration(VmDeclaration.FACTORY_PID, name, "?");
         c.update(props);
         return c;
     }
 
     @Test
     public void aFactoryConfigurationRunsItsVmWithItsFunctions() throws Exception {
-        declare("spinner", "vcpus", "2", "irqfds", new String[] {"label=1"}, "ioeventfds", "addr=0x0a000000 len=4 irq=1");
+        declare(
+                "spinner",
+                "vcpus",
+                "2",
+                "irqfds",
+                new String[] {"label=1"},
+                "ioeventfds",
+                "addr=0x0a000000 len=4 irq=1");
 
         ManagedVm vm = await(ManagedVms.class).await("spinner", TIMEOUT).orElseThrow();
 
         assertEquals(VmState.RUNNING, vm.vm().state());
         assertTrue(vm.awaitRunningVcpus(2, TIMEOUT));
         assertEquals(4, vm.vm().functions().size());
-        assertEquals(Integer.valueOf(2), await(FunctionAdmin.class).functionType(1).orElseThrow().instancesByVm().get(vm.vm().id()));
+        assertEquals(
+                Integer.valueOf(2),
+                await(FunctionAdmin.class)
+                        .functionType(1)
+                        .orElseThrow()
+                        .instancesByVm()
+                        .get(vm.vm().id()));
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -55,11 +54,20 @@ public class DeployIT extends GunyahTestSupport {
             broken.put("Import-Package", "no.such.pkg");
             TestJars.bundle(repo.resolve("broken.jar"), "test.broken", broken);
             // Two jars that are no bundles at all: random bytes, and half of a real one.
-            Files.write(repo.resolve("corrupt.jar"), new java.util.Random(7).ints(4096, 0, 256).collect(
-                    java.io.ByteArrayOutputStream::new, (o, b) -> o.write(b), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+            Files.write(
+                    repo.resolve("corrupt.jar"),
+                    new java.util.Random(7)
+                            .ints(4096, 0, 256)
+                            .collect(
+                                    java.io.ByteArrayOutputStream::new,
+                                    (o, b) -> o.write(b),
+                                    (a, b) -> a.writeBytes(b.toByteArray()))
+                            .toByteArray());
             byte[] irqfd = Files.readAllBytes(functions.resolve(IRQFD + ".jar"));
             Files.write(repo.resolve("truncated.jar"), java.util.Arrays.copyOf(irqfd, irqfd.length / 2));
-            return options(base(), reactorBundle(VCPU),
+            return options(
+                    base(),
+                    reactorBundle(VCPU),
                     frameworkProperty("gunyah.functions.dir").value(repo.toString()),
                     frameworkProperty(REPO).value(repo.toString()));
         } catch (IOException e) {
@@ -97,8 +105,9 @@ public class DeployIT extends GunyahTestSupport {
         FunctionAdmin admin = await(FunctionAdmin.class);
         VmManager manager = await(VmManager.class);
 
-        assertTrue(Arrays.stream(context.getBundles()).noneMatch(b -> b.getLocation().contains("corrupt")
-                || b.getLocation().contains("truncated")));
+        assertTrue(Arrays.stream(context.getBundles())
+                .noneMatch(b ->
+                        b.getLocation().contains("corrupt") || b.getLocation().contains("truncated")));
         EventFd efd = manager.createEventFd(0, EventFd.NONBLOCK);
         try (Vm vm = manager.createVm()) {
             vm.addFunction(new IrqfdArg(efd.fd(), 1, 0).desc());
@@ -111,13 +120,16 @@ public class DeployIT extends GunyahTestSupport {
         VmManager manager = await(VmManager.class);
         FunctionAdmin admin = await(FunctionAdmin.class);
         EventFd efd = manager.createEventFd(0, EventFd.NONBLOCK);
-        try (Vm a = manager.createVm(); Vm b = manager.createVm()) {
+        try (Vm a = manager.createVm();
+                Vm b = manager.createVm()) {
             a.addFunction(IoeventfdArg.of(0x1000, 4, efd.fd()).desc());
             a.addFunction(IoeventfdArg.of(0x2000, 4, efd.fd()).desc());
             b.addFunction(IoeventfdArg.of(0x1000, 4, efd.fd()).desc());
             GunyahException e = failure(() -> admin.undeploy("ioeventfd"));
             assertEquals(Errno.EBUSY, errno(e));
-            assertTrue(e.getMessage(), e.getMessage().contains("VM " + a.id() + " (2 instances), VM " + b.id() + " (1 instance)"));
+            assertTrue(
+                    e.getMessage(),
+                    e.getMessage().contains("VM " + a.id() + " (2 instances), VM " + b.id() + " (1 instance)"));
             assertEquals(Bundle.ACTIVE, installed(IOEVENTFD).getState());
             assertEquals(2, a.functions().size());
         }
@@ -145,7 +157,10 @@ public class DeployIT extends GunyahTestSupport {
         assertFalse(installedAny(IOEVENTFD));
         assertFalse(Files.exists(repo().resolve(IOEVENTFD + ".jar")));
         try (Vm vm = manager.createVm()) {
-            assertEquals(Errno.ENOENT, errno(failure(() -> vm.addFunction(IoeventfdArg.of(0x1000, 4, 3).desc()))));
+            assertEquals(
+                    Errno.ENOENT,
+                    errno(failure(
+                            () -> vm.addFunction(IoeventfdArg.of(0x1000, 4, 3).desc()))));
         }
     }
 
@@ -171,7 +186,11 @@ public class DeployIT extends GunyahTestSupport {
     @Test
     public void aBundleThatIsNoFunctionIsRefusedAndLeavesNothing() throws Exception {
         FunctionAdmin admin = await(FunctionAdmin.class);
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar").resolve("plain.jar"), "test.plain", Map.of());
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar")
+                        .resolve("plain.jar"),
+                "test.plain",
+                Map.of());
         GunyahException e = failure(() -> admin.deploy(jar.toUri()));
         assertEquals(Errno.EINVAL, errno(e));
         assertTrue(e.getMessage(), e.getMessage().contains("declares no gunyah.function capability"));
@@ -182,7 +201,11 @@ public class DeployIT extends GunyahTestSupport {
     @Test
     public void aBundleForATypeAnotherBundleProvidesIsEexistAndLeavesNothing() throws Exception {
         FunctionAdmin admin = await(FunctionAdmin.class);
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar").resolve("rival.jar"), "test.rival", TestJars.declaring(3, "rival"));
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar")
+                        .resolve("rival.jar"),
+                "test.rival",
+                TestJars.declaring(3, "rival"));
         GunyahException e = failure(() -> admin.deploy(jar.toUri()));
         assertEquals(Errno.EEXIST, errno(e));
         assertTrue(e.getMessage(), e.getMessage().contains(IOEVENTFD));
@@ -195,7 +218,11 @@ public class DeployIT extends GunyahTestSupport {
         FunctionAdmin admin = await(FunctionAdmin.class);
         Map<String, String> headers = new HashMap<>(TestJars.declaring(52, "unresolvable"));
         headers.put("Import-Package", "no.such.pkg");
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar").resolve("unresolvable.jar"), "test.unresolvable", headers);
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar")
+                        .resolve("unresolvable.jar"),
+                "test.unresolvable",
+                headers);
         GunyahException e = failure(() -> admin.deploy(jar.toUri()));
         assertEquals(Errno.ENOENT, errno(e));
         assertTrue(e.getMessage(), e.getMessage().contains("no.such.pkg"));

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
@@ -42,8 +41,12 @@ public class FrameworkConfigurationIT extends GunyahTestSupport {
     @Override
     @Configuration
     public Option[] config() {
-        return options(base(),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", System.getProperty("gunyah.itest.configadmin.version")),
+        return options(
+                base(),
+                mavenBundle(
+                        "org.apache.felix",
+                        "org.apache.felix.configadmin",
+                        System.getProperty("gunyah.itest.configadmin.version")),
                 frameworkProperty("gunyah.functions.load.timeout").value("300"));
     }
 
@@ -58,8 +61,11 @@ public class FrameworkConfigurationIT extends GunyahTestSupport {
     }
 
     private void installLonelyFunction() throws Exception {
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "config")
-                .resolve("lonely.jar"), "test.lonely", TestJars.declaring(TYPE, "lonely"));
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "config")
+                        .resolve("lonely.jar"),
+                "test.lonely",
+                TestJars.declaring(TYPE, "lonely"));
         context.installBundle(jar.toUri().toString());
     }
 
@@ -77,7 +83,8 @@ public class FrameworkConfigurationIT extends GunyahTestSupport {
         ServiceReference<VmManager> before = context.getServiceReference(VmManager.class);
         CompletableFuture<ServiceReference<?>> modified = new CompletableFuture<>();
         ServiceListener listener = e -> {
-            if (e.getType() == ServiceEvent.MODIFIED && Long.valueOf(200).equals(e.getServiceReference().getProperty("gunyah.functions.load.timeout"))) {
+            if (e.getType() == ServiceEvent.MODIFIED
+                    && Long.valueOf(200).equals(e.getServiceReference().getProperty("gunyah.functions.load.timeout"))) {
                 modified.complete(e.getServiceReference());
             }
         };
@@ -85,7 +92,9 @@ public class FrameworkConfigurationIT extends GunyahTestSupport {
         try {
             Hashtable<String, Object> settings = new Hashtable<>();
             settings.put("gunyah.functions.load.timeout", 200L);
-            await(ConfigurationAdmin.class).getConfiguration("org.gunyah.vmm.framework", "?").update(settings);
+            await(ConfigurationAdmin.class)
+                    .getConfiguration("org.gunyah.vmm.framework", "?")
+                    .update(settings);
             ServiceReference<?> after = modified.get(10, TimeUnit.SECONDS);
             assertEquals(before.getProperty(Constants.SERVICE_ID), after.getProperty(Constants.SERVICE_ID));
         } finally {

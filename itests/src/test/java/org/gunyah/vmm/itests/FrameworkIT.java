@@ -11,7 +11,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
@@ -112,7 +111,9 @@ public class FrameworkIT extends GunyahTestSupport {
             vm.addFunction(desc(201, 7));
             vm.addFunction(desc(201, 8));
             reg.unregister();
-            assertEquals(List.of("bind [0, 0, 0, 7]", "bind [0, 0, 0, 8]", "unbind [0, 0, 0, 8]", "unbind [0, 0, 0, 7]"), fn.calls);
+            assertEquals(
+                    List.of("bind [0, 0, 0, 7]", "bind [0, 0, 0, 8]", "unbind [0, 0, 0, 8]", "unbind [0, 0, 0, 7]"),
+                    fn.calls);
             assertEquals(List.of(), vm.functions());
         }
     }
@@ -125,9 +126,12 @@ public class FrameworkIT extends GunyahTestSupport {
         try {
             FunctionTypeInfo info = admin.functionType(202).orElseThrow();
             assertEquals("first", info.provider().name());
-            assertEquals(List.of("second"), info.refused().stream().map(p -> p.name()).toList());
+            assertEquals(
+                    List.of("second"),
+                    info.refused().stream().map(p -> p.name()).toList());
             first.unregister();
-            assertEquals("second", admin.functionType(202).orElseThrow().provider().name());
+            assertEquals(
+                    "second", admin.functionType(202).orElseThrow().provider().name());
         } finally {
             second.unregister();
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
@@ -41,18 +40,25 @@ public class FunctionBundleIndexIT extends GunyahTestSupport {
     @Configuration
     public Option[] config() {
         // A first use of a type whose bundle registers nothing waits this long before ENOENT.
-        return options(base(), frameworkProperty("gunyah.functions.load.timeout").value("300"));
+        return options(
+                base(), frameworkProperty("gunyah.functions.load.timeout").value("300"));
     }
 
     private Bundle install(String symbolicName, int type) throws Exception {
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "index")
-                .resolve("fn.jar"), symbolicName, TestJars.declaring(type, "fn" + type));
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "index")
+                        .resolve("fn.jar"),
+                symbolicName,
+                TestJars.declaring(type, "fn" + type));
         return context.installBundle(jar.toUri().toString());
     }
 
     private static InputStream jarDeclaring(int type) throws IOException {
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "index")
-                .resolve("fn.jar"), "test.fn", TestJars.declaring(type, "fn" + type));
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "index")
+                        .resolve("fn.jar"),
+                "test.fn",
+                TestJars.declaring(type, "fn" + type));
         return Files.newInputStream(jar);
     }
 
@@ -88,7 +94,9 @@ public class FunctionBundleIndexIT extends GunyahTestSupport {
             b.update(in);
         }
         assertFalse(admin.functionType(TYPE).isPresent());
-        assertEquals(b.getBundleId(), admin.functionType(TYPE + 1).orElseThrow().provider().bundleId());
+        assertEquals(
+                b.getBundleId(),
+                admin.functionType(TYPE + 1).orElseThrow().provider().bundleId());
     }
 
     @Test

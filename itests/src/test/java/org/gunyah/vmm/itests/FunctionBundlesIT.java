@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionType;
@@ -29,16 +28,16 @@ import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.api.dt.Fdt;
+import org.gunyah.vmm.spi.VmFunction;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
-import org.gunyah.vmm.spi.VmFunction;
 import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.util.tracker.ServiceTracker;
 
 /** The three function bundles in a running framework: declared, bound, stopped and started. */
 @RunWith(PaxExam.class)
@@ -57,7 +56,8 @@ public class FunctionBundlesIT extends GunyahTestSupport {
     }
 
     private void assertCapability(String bsn, String name, int type) {
-        List<BundleCapability> caps = installed(bsn).adapt(BundleRevision.class).getDeclaredCapabilities("gunyah.function");
+        List<BundleCapability> caps =
+                installed(bsn).adapt(BundleRevision.class).getDeclaredCapabilities("gunyah.function");
         assertEquals(1, caps.size());
         Map<String, Object> attrs = caps.getFirst().getAttributes();
         assertEquals(name, attrs.get("gunyah.function"));
@@ -70,7 +70,9 @@ public class FunctionBundlesIT extends GunyahTestSupport {
         awaitType(admin, FunctionType.VCPU);
         awaitType(admin, FunctionType.IRQFD);
         awaitType(admin, FunctionType.IOEVENTFD);
-        assertEquals(VCPU, admin.functionType(FunctionType.VCPU).orElseThrow().provider().symbolicName());
+        assertEquals(
+                VCPU,
+                admin.functionType(FunctionType.VCPU).orElseThrow().provider().symbolicName());
     }
 
     @Test
@@ -82,7 +84,8 @@ public class FunctionBundlesIT extends GunyahTestSupport {
         try (Vm vm = manager.createVm()) {
             vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
             vm.addFunction(IoeventfdArg.of(0x0900_0008L, 4, efd.fd()).desc());
-            assertEquals(2, admin.functionType(FunctionType.IOEVENTFD).orElseThrow().instances());
+            assertEquals(
+                    2, admin.functionType(FunctionType.IOEVENTFD).orElseThrow().instances());
 
             installed(IOEVENTFD).stop();
             assertEquals(List.of(), vm.functions());
@@ -103,11 +106,18 @@ public class FunctionBundlesIT extends GunyahTestSupport {
         EventFd efd = manager.createEventFd(0, EventFd.NONBLOCK);
         try (Vm vm = manager.createVm()) {
             vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
-            long before = admin.functionType(FunctionType.IOEVENTFD).orElseThrow().provider().serviceId();
+            long before = admin.functionType(FunctionType.IOEVENTFD)
+                    .orElseThrow()
+                    .provider()
+                    .serviceId();
             installed(IOEVENTFD).update();
             assertEquals(List.of(), vm.functions());
             awaitType(admin, FunctionType.IOEVENTFD);
-            assertTrue(admin.functionType(FunctionType.IOEVENTFD).orElseThrow().provider().serviceId() != before);
+            assertTrue(admin.functionType(FunctionType.IOEVENTFD)
+                            .orElseThrow()
+                            .provider()
+                            .serviceId()
+                    != before);
             vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
             assertEquals(1, vm.functions().size());
         }
@@ -117,7 +127,8 @@ public class FunctionBundlesIT extends GunyahTestSupport {
     public void stoppingTheVcpuBundleReturnsARunnerAsleepInTheGuest() throws Exception {
         VmManager manager = await(VmManager.class);
         awaitType(await(FunctionAdmin.class), FunctionType.VCPU);
-        try (Arena arena = Arena.ofShared(); Vm vm = manager.createVm()) {
+        try (Arena arena = Arena.ofShared();
+                Vm vm = manager.createVm()) {
             load(vm, arena);
             Vcpu vcpu = vm.addFunction(new VcpuArg(0).desc()).as(Vcpu.class);
             vm.start();
@@ -163,7 +174,9 @@ public class FunctionBundlesIT extends GunyahTestSupport {
             ram.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), i, PARK[i]);
         }
         DtNode dt = DtNode.builder("")
-                .child(DtNode.builder("cpus").child(DtNode.builder("cpu@0").property("reg", 0).build()).build())
+                .child(DtNode.builder("cpus")
+                        .child(DtNode.builder("cpu@0").property("reg", 0).build())
+                        .build())
                 .build();
         byte[] dtb = Fdt.encode(dt);
         MemorySegment.copy(dtb, 0, ram, ValueLayout.JAVA_BYTE, 0x8000, dtb.length);

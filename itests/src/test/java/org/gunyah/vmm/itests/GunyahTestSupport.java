@@ -1,7 +1,6 @@
 package org.gunyah.vmm.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
-import org.ops4j.pax.exam.CoreOptions;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
@@ -11,10 +10,9 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import java.io.File;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-
 import javax.inject.Inject;
-
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -72,7 +70,9 @@ public abstract class GunyahTestSupport {
     }
 
     protected Bundle installed(String symbolicName) {
-        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
+        return Arrays.stream(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
     }
 

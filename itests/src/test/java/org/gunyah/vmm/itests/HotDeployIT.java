@@ -13,7 +13,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.api.Vm;
@@ -42,9 +41,17 @@ public class HotDeployIT extends GunyahTestSupport {
     @Override
     @Configuration
     public Option[] config() {
-        return options(base(), reactorBundle(VCPU),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", System.getProperty("gunyah.itest.configadmin.version")),
-                mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", System.getProperty("gunyah.itest.fileinstall.version")));
+        return options(
+                base(),
+                reactorBundle(VCPU),
+                mavenBundle(
+                        "org.apache.felix",
+                        "org.apache.felix.configadmin",
+                        System.getProperty("gunyah.itest.configadmin.version")),
+                mavenBundle(
+                        "org.apache.felix",
+                        "org.apache.felix.fileinstall",
+                        System.getProperty("gunyah.itest.fileinstall.version")));
     }
 
     /** Completes with the first bundle of that name to reach the event type. */
@@ -68,7 +75,9 @@ public class HotDeployIT extends GunyahTestSupport {
         watcher.put("felix.fileinstall.filter", ".*\\.jar");
         watcher.put("felix.fileinstall.poll", "100");
         watcher.put("felix.fileinstall.noInitialDelay", "true");
-        await(ConfigurationAdmin.class).createFactoryConfiguration("org.apache.felix.fileinstall", "?").update(watcher);
+        await(ConfigurationAdmin.class)
+                .createFactoryConfiguration("org.apache.felix.fileinstall", "?")
+                .update(watcher);
 
         CompletableFuture<Bundle> started = on(BundleEvent.STARTED, IOEVENTFD);
         Path jar = deploy.resolve(IOEVENTFD + ".jar");

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
@@ -49,12 +48,17 @@ public class KvmBackendIT extends GunyahTestSupport {
         Assume.assumeTrue("skipped: this machine has no /dev/kvm", Files.exists(Path.of("/dev/kvm")));
     }
 
-    private ServiceReference<Hypervisor> awaitKvm() throws InterruptedException, org.osgi.framework.InvalidSyntaxException {
-        ServiceTracker<Hypervisor, Hypervisor> tracker = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + Hypervisor.class.getName() + ")(" + Hypervisor.NAME + "=kvm))"), null);
+    private ServiceReference<Hypervisor> awaitKvm()
+            throws InterruptedException, org.osgi.framework.InvalidSyntaxException {
+        ServiceTracker<Hypervisor, Hypervisor> tracker = new ServiceTracker<>(
+                context,
+                context.createFilter(
+                        "(&(objectClass=" + Hypervisor.class.getName() + ")(" + Hypervisor.NAME + "=kvm))"),
+                null);
         tracker.open();
         try {
-            assertNotNull("the kvm hypervisor service did not appear within 10 s",
+            assertNotNull(
+                    "the kvm hypervisor service did not appear within 10 s",
                     tracker.waitForService(TimeUnit.SECONDS.toMillis(10)));
             return tracker.getServiceReference();
         } finally {
@@ -75,7 +79,8 @@ public class KvmBackendIT extends GunyahTestSupport {
     public void aVmWithoutABackendNamedRunsOnKvmAndEventfdsAreKernelOnes() throws Exception {
         awaitKvm();
         VmManager manager = await(VmManager.class);
-        try (Vm vm = manager.createVm(); EventFd fd = manager.createEventFd(0, EventFd.NONBLOCK)) {
+        try (Vm vm = manager.createVm();
+                EventFd fd = manager.createEventFd(0, EventFd.NONBLOCK)) {
             assertEquals("kvm", vm.hypervisor());
             assertTrue(fd.getClass().getName(), fd.getClass().getName().endsWith("KernelEventFd"));
             fd.write(3);
@@ -90,7 +95,8 @@ public class KvmBackendIT extends GunyahTestSupport {
         installed(KVM).stop();
         assertEquals(Bundle.RESOLVED, installed(KVM).getState());
         assertEquals(List.of("emulated"), manager.hypervisors());
-        try (Vm vm = manager.createVm(); EventFd fd = manager.createEventFd(0, EventFd.NONBLOCK)) {
+        try (Vm vm = manager.createVm();
+                EventFd fd = manager.createEventFd(0, EventFd.NONBLOCK)) {
             assertEquals("emulated", vm.hypervisor());
             assertTrue(fd.getClass().getName(), fd.getClass().getName().endsWith("JavaEventFd"));
         }

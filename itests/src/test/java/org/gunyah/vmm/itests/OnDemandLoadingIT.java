@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -45,7 +44,9 @@ public class OnDemandLoadingIT extends GunyahTestSupport {
     @Override
     @Configuration
     public Option[] config() {
-        return options(base(), reactorBundle(VCPU),
+        return options(
+                base(),
+                reactorBundle(VCPU),
                 frameworkProperty("gunyah.functions.dir").value(System.getProperty("gunyah.itest.functions")));
     }
 
@@ -64,7 +65,10 @@ public class OnDemandLoadingIT extends GunyahTestSupport {
             vm.addFunction(IoeventfdArg.of(0x0900_0000L, 4, efd.fd()).desc());
             assertEquals(Bundle.ACTIVE, installed(IOEVENTFD).getState());
             assertEquals(1, vm.functions().size());
-            assertNotEquals("only the type asked for is loaded", Bundle.ACTIVE, installed(IRQFD).getState());
+            assertNotEquals(
+                    "only the type asked for is loaded",
+                    Bundle.ACTIVE,
+                    installed(IRQFD).getState());
         }
     }
 

@@ -12,12 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -63,12 +61,20 @@ public class ShellIT extends GunyahTestSupport {
             }
             // A guest that never stops: `b .`, for what must happen under a running vCPU.
             Files.write(repo.getParent().resolve(repo.getFileName() + "-spin.bin"), new byte[] {0, 0, 0, 0x14});
-            return options(base(), reactorBundle(VCPU), reactorBundle("org.gunyah.vmm.vmm"), reactorBundle("org.gunyah.vmm.shell"),
-                    mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", System.getProperty("gunyah.itest.gogo.version")),
+            return options(
+                    base(),
+                    reactorBundle(VCPU),
+                    reactorBundle("org.gunyah.vmm.vmm"),
+                    reactorBundle("org.gunyah.vmm.shell"),
+                    mavenBundle(
+                            "org.apache.felix",
+                            "org.apache.felix.gogo.runtime",
+                            System.getProperty("gunyah.itest.gogo.version")),
                     frameworkProperty("gunyah.functions.dir").value(repo.toString()),
                     frameworkProperty(REPO).value(repo.toString()),
                     frameworkProperty("gunyah.itest.guest").value(System.getProperty("gunyah.itest.guest")),
-                    frameworkProperty("gunyah.itest.functions").value(functions.toAbsolutePath().toString()));
+                    frameworkProperty("gunyah.itest.functions")
+                            .value(functions.toAbsolutePath().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,8 +84,11 @@ public class ShellIT extends GunyahTestSupport {
     public void openSession() throws Exception {
         awaitCommand("functions");
         awaitCommand("vm-create");
-        session = await(CommandProcessor.class).createSession(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        session = await(CommandProcessor.class)
+                .createSession(
+                        new ByteArrayInputStream(new byte[0]),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(new ByteArrayOutputStream()));
     }
 
     @After
@@ -88,8 +97,10 @@ public class ShellIT extends GunyahTestSupport {
     }
 
     private void awaitCommand(String name) throws Exception {
-        ServiceTracker<?, ?> t = new ServiceTracker<>(context,
-                FrameworkUtil.createFilter("(&(osgi.command.scope=gunyah)(osgi.command.function=" + name + "))"), null);
+        ServiceTracker<?, ?> t = new ServiceTracker<>(
+                context,
+                FrameworkUtil.createFilter("(&(osgi.command.scope=gunyah)(osgi.command.function=" + name + "))"),
+                null);
         t.open();
         try {
             assertTrue("gunyah:" + name + " was not registered", t.waitForService(TIMEOUT.toMillis()) != null);
@@ -125,12 +136,17 @@ public class ShellIT extends GunyahTestSupport {
     }
 
     private static String line(String table, String startingWith) {
-        return table.lines().filter(l -> l.startsWith(startingWith)).findFirst()
+        return table.lines()
+                .filter(l -> l.startsWith(startingWith))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting '" + startingWith + "' in\n" + table));
     }
 
     private VmInfo vmInfo(int id) throws Exception {
-        return await(FunctionAdmin.class).listVms().stream().filter(v -> v.id() == id).findFirst().orElseThrow();
+        return await(FunctionAdmin.class).listVms().stream()
+                .filter(v -> v.id() == id)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -139,24 +155,32 @@ public class ShellIT extends GunyahTestSupport {
 
         assertTrue(table, table.startsWith("TYPE  NAME       BUNDLE"));
         assertTrue(table, line(table, "1 ").matches("1 +vcpu +\\d+ org.gunyah.vmm.function.vcpu +\\S+ +ACTIVE +0 +-"));
-        assertTrue(table, line(table, "2 ").matches("2 +irqfd +\\d+ org.gunyah.vmm.function.irqfd +\\S+ +(INSTALLED|RESOLVED) +0 +-"));
+        assertTrue(
+                table,
+                line(table, "2 ")
+                        .matches("2 +irqfd +\\d+ org.gunyah.vmm.function.irqfd +\\S+ +(INSTALLED|RESOLVED) +0 +-"));
         assertTrue(table, line(table, "3 ").contains("ioeventfd"));
     }
 
     @Test
     public void aVmIsBuiltRunAndDestroyedFromTheConsole() throws Exception {
         EventFd doorbell = await(VmManager.class).createEventFd(0, EventFd.NONBLOCK);
-        assertTrue(run("gunyah:vm-create greeter --memory 1M --image " + guest()),
+        assertTrue(
+                run("gunyah:vm-create greeter --memory 1M --image " + guest()),
                 run("gunyah:vms").contains("greeter"));
         assertEquals("added vcpu id=0 to VM greeter", run("gunyah:fn-add greeter vcpu id=0"));
-        assertEquals("added ioeventfd addr=0x0a000000 len=4 fd=" + doorbell.fd() + " to VM greeter",
+        assertEquals(
+                "added ioeventfd addr=0x0a000000 len=4 fd=" + doorbell.fd() + " to VM greeter",
                 run("gunyah:fn-add greeter ioeventfd addr=0x0a000000 len=4 fd=" + doorbell.fd()));
-        assertTrue(run("gunyah:fn-add greeter irqfd label=5").matches("added irqfd label=5 to VM greeter with eventfd \\d+"));
+        assertTrue(run("gunyah:fn-add greeter irqfd label=5")
+                .matches("added irqfd label=5 to VM greeter with eventfd \\d+"));
 
         String functions = run("gunyah:functions");
         assertTrue(functions, line(functions, "3 ").matches("3 +ioeventfd +.* ACTIVE +1 +greeter\\(1\\)"));
         assertTrue(run("gunyah:vms"), line(run("gunyah:vms"), "ID").startsWith("ID  NAME"));
-        assertTrue(run("gunyah:vms"), run("gunyah:vms").matches("(?s).*\\d+ +greeter +emulated +CREATED +1 +ioeventfd:1 irqfd:1 vcpu:0.*"));
+        assertTrue(
+                run("gunyah:vms"),
+                run("gunyah:vms").matches("(?s).*\\d+ +greeter +emulated +CREATED +1 +ioeventfd:1 irqfd:1 vcpu:0.*"));
 
         assertEquals("started VM greeter: 1 vCPU running, console at 0x9000000", run("gunyah:vm-start greeter"));
         ManagedVm vm = await(ManagedVms.class).find("greeter").orElseThrow();
@@ -194,7 +218,9 @@ public class ShellIT extends GunyahTestSupport {
         assertEquals(1, vm.runningVcpus());
 
         String refused = failure("gunyah:undeploy irqfd");
-        assertTrue(refused, refused.contains("EBUSY") && refused.contains("VM " + vm.vm().id() + " (1 instance)"));
+        assertTrue(
+                refused,
+                refused.contains("EBUSY") && refused.contains("VM " + vm.vm().id() + " (1 instance)"));
         assertEquals(Bundle.ACTIVE, installed(IRQFD).getState());
 
         assertEquals("undeployed irqfd: bundle stopped, 1 instance unbound", run("gunyah:undeploy --force irqfd"));
@@ -202,7 +228,9 @@ public class ShellIT extends GunyahTestSupport {
 
         VmInfo after = vmInfo(vm.vm().id());
         assertEquals(0, after.functions().size());
-        assertTrue(run("gunyah:vms"), line(run("gunyah:vms"), vm.vm().id() + " ").endsWith("- (waiting for irqfd:1 vcpu:0)"));
+        assertTrue(
+                run("gunyah:vms"),
+                line(run("gunyah:vms"), vm.vm().id() + " ").endsWith("- (waiting for irqfd:1 vcpu:0)"));
         assertEquals(0, after.tickets());
         assertEquals(0, after.ioHandlers());
         assertEquals(started.unclaimedResources() + 2, after.unclaimedResources());
@@ -221,10 +249,12 @@ public class ShellIT extends GunyahTestSupport {
         assertEquals("undeployed ioeventfd: bundle uninstalled", run("gunyah:undeploy --uninstall ioeventfd"));
         assertFalse(run("gunyah:functions").contains("ioeventfd"));
 
-        String jar = Path.of(context.getProperty("gunyah.itest.functions"), IOEVENTFD + ".jar").toString();
+        String jar = Path.of(context.getProperty("gunyah.itest.functions"), IOEVENTFD + ".jar")
+                .toString();
         String deployed = run("gunyah:deploy " + jar);
 
-        assertTrue(deployed, deployed.matches("deployed ioeventfd \\(type 3\\) from bundle \\d+ " + IOEVENTFD + " \\S+"));
+        assertTrue(
+                deployed, deployed.matches("deployed ioeventfd \\(type 3\\) from bundle \\d+ " + IOEVENTFD + " \\S+"));
         assertTrue(line(run("gunyah:functions"), "3 ").matches("3 +ioeventfd +.* ACTIVE +0 +-"));
     }
 
@@ -249,7 +279,9 @@ public class ShellIT extends GunyahTestSupport {
     public void everyCommandExplainsItself() throws Exception {
         assertTrue(run("gunyah:vm-create --help").startsWith("gunyah:vm-create <name> [--hypervisor <name>]"));
         String overview = run("gunyah:gunyah");
-        for (String c : new String[] {"functions", "vms", "vm-create", "vm-start", "vm-destroy", "vm-console", "fn-add", "fn-remove"}) {
+        for (String c : new String[] {
+            "functions", "vms", "vm-create", "vm-start", "vm-destroy", "vm-console", "fn-add", "fn-remove"
+        }) {
             assertTrue(overview, overview.contains("gunyah:" + c));
         }
     }

@@ -8,13 +8,12 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.managed.ManagedVms;
 import org.gunyah.vmm.soak.SoakDriver;
 import org.gunyah.vmm.soak.SoakPlan;
 import org.gunyah.vmm.soak.SoakResult;
-import org.gunyah.vmm.managed.ManagedVms;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -39,15 +38,24 @@ public class SoakIT extends GunyahTestSupport {
     @Override
     @Configuration
     public Option[] config() {
-        return options(base(), reactorBundle(VCPU), reactorBundle(IRQFD), reactorBundle(IOEVENTFD),
-                reactorBundle("org.gunyah.vmm.vmm"), reactorBundle("org.gunyah.vmm.soak"),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", System.getProperty("gunyah.itest.gogo.version")));
+        return options(
+                base(),
+                reactorBundle(VCPU),
+                reactorBundle(IRQFD),
+                reactorBundle(IOEVENTFD),
+                reactorBundle("org.gunyah.vmm.vmm"),
+                reactorBundle("org.gunyah.vmm.soak"),
+                mavenBundle(
+                        "org.apache.felix",
+                        "org.apache.felix.gogo.runtime",
+                        System.getProperty("gunyah.itest.gogo.version")));
     }
 
     @Test
     public void twoHundredBundleReplacementsUnderLoadLoseAndLeakNothing() throws Exception {
         Path dir = Files.createTempDirectory("soak");
-        SoakDriver driver = new SoakDriver(context, await(VmManager.class), await(FunctionAdmin.class), await(ManagedVms.class), dir);
+        SoakDriver driver = new SoakDriver(
+                context, await(VmManager.class), await(FunctionAdmin.class), await(ManagedVms.class), dir);
 
         SoakResult result = driver.run(SoakPlan.of(VMS, CYCLES, Duration.ZERO), System.out::println);
 

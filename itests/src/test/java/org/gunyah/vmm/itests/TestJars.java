@@ -11,8 +11,7 @@ import java.util.jar.Manifest;
 
 /** Bundles made on the spot: a manifest and nothing else is all these tests need. */
 final class TestJars {
-    private TestJars() {
-    }
+    private TestJars() {}
 
     static Path bundle(Path file, String symbolicName, Map<String, String> headers) throws IOException {
         Manifest m = new Manifest();
@@ -23,7 +22,8 @@ final class TestJars {
         a.putValue("Bundle-Version", "1.0.0");
         headers.forEach(a::putValue);
         Files.createDirectories(file.getParent());
-        try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, m)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.flush();
         }
         return file;

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionType;
@@ -56,10 +55,21 @@ public class WatchedFolderIT extends GunyahTestSupport {
         try {
             Path repo = Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "watched");
             Path functions = Path.of(System.getProperty("gunyah.itest.functions"));
-            Files.copy(functions.resolve(IRQFD + ".jar"), repo.resolve(IRQFD + ".jar"), StandardCopyOption.REPLACE_EXISTING);
-            return options(base(), reactorBundle(VCPU),
-                    mavenBundle("org.apache.felix", "org.apache.felix.configadmin", System.getProperty("gunyah.itest.configadmin.version")),
-                    mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", System.getProperty("gunyah.itest.fileinstall.version")),
+            Files.copy(
+                    functions.resolve(IRQFD + ".jar"),
+                    repo.resolve(IRQFD + ".jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            return options(
+                    base(),
+                    reactorBundle(VCPU),
+                    mavenBundle(
+                            "org.apache.felix",
+                            "org.apache.felix.configadmin",
+                            System.getProperty("gunyah.itest.configadmin.version")),
+                    mavenBundle(
+                            "org.apache.felix",
+                            "org.apache.felix.fileinstall",
+                            System.getProperty("gunyah.itest.fileinstall.version")),
                     frameworkProperty("felix.fileinstall.dir").value(repo.toString()),
                     frameworkProperty("felix.fileinstall.filter").value(".*\\.jar"),
                     frameworkProperty("felix.fileinstall.bundles.new.start").value("false"),
@@ -69,7 +79,8 @@ public class WatchedFolderIT extends GunyahTestSupport {
                     frameworkProperty("gunyah.functions.dir").value(repo.toString()),
                     frameworkProperty("gunyah.functions.watched").value("true"),
                     frameworkProperty(REPO).value(repo.toString()),
-                    frameworkProperty("gunyah.itest.functions").value(functions.toAbsolutePath().toString()));
+                    frameworkProperty("gunyah.itest.functions")
+                            .value(functions.toAbsolutePath().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +113,9 @@ public class WatchedFolderIT extends GunyahTestSupport {
     }
 
     private List<Bundle> all(String bsn) {
-        return Arrays.stream(context.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).toList();
+        return Arrays.stream(context.getBundles())
+                .filter(b -> bsn.equals(b.getSymbolicName()))
+                .toList();
     }
 
     private static String fileInstallLocation(Path jar) {
@@ -137,16 +150,22 @@ public class WatchedFolderIT extends GunyahTestSupport {
         assertEquals("ACTIVE", info.provider().state());
         List<Bundle> bundles = all(IOEVENTFD);
         assertEquals(1, bundles.size());
-        assertEquals(fileInstallLocation(repo().resolve(IOEVENTFD + ".jar")), bundles.getFirst().getLocation());
-        assertFalse("no partial copy is left", Arrays.stream(repo().toFile().list()).anyMatch(n -> n.endsWith(".part")));
+        assertEquals(
+                fileInstallLocation(repo().resolve(IOEVENTFD + ".jar")),
+                bundles.getFirst().getLocation());
+        assertFalse(
+                "no partial copy is left", Arrays.stream(repo().toFile().list()).anyMatch(n -> n.endsWith(".part")));
     }
 
     @Test
     public void aRefusedDeployLeavesNothingInTheWatchedFolder() throws Exception {
         awaitInstalled(IRQFD);
         FunctionAdmin admin = await(FunctionAdmin.class);
-        Path jar = TestJars.bundle(Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar").resolve("rival.jar"),
-                "test.rival", TestJars.declaring(FunctionType.IRQFD, "rival"));
+        Path jar = TestJars.bundle(
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jar")
+                        .resolve("rival.jar"),
+                "test.rival",
+                TestJars.declaring(FunctionType.IRQFD, "rival"));
 
         try {
             admin.deploy(jar.toUri());

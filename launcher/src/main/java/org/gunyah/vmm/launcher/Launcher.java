@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
-
 import org.apache.felix.framework.FrameworkFactory;
 import org.apache.felix.main.AutoProcessor;
 import org.apache.felix.main.Main;
@@ -31,8 +30,7 @@ import org.osgi.framework.launch.Framework;
 public final class Launcher {
     static final String HOME = "gunyah.home";
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     public static void main(String[] args) throws Exception {
         Mode mode = Mode.parse(args);
@@ -45,7 +43,9 @@ public final class Launcher {
         }
         Path home = Path.of(System.getProperty(HOME, ".")).toAbsolutePath().normalize();
         System.setProperty(HOME, home.toString());
-        System.setProperty(Main.CONFIG_PROPERTIES_PROP, home.resolve("conf").resolve("config.properties").toUri().toString());
+        System.setProperty(
+                Main.CONFIG_PROPERTIES_PROP,
+                home.resolve("conf").resolve("config.properties").toUri().toString());
         Map<String, String> config = Main.loadConfigProperties();
         if (config == null) {
             System.err.println("gunyah: cannot read " + home.resolve("conf/config.properties"));
@@ -81,10 +81,13 @@ public final class Launcher {
             framework.init();
             BundleContext context = framework.getBundleContext();
             Dictionary<String, Object> props = new Hashtable<>(Map.of("gunyah.launcher", "exit-status"));
-            context.registerService(IntConsumer.class, s -> {
-                status.set(s);
-                Thread.ofPlatform().name("gunyah-stop").start(() -> stop(framework));
-            }, props);
+            context.registerService(
+                    IntConsumer.class,
+                    s -> {
+                        status.set(s);
+                        Thread.ofPlatform().name("gunyah-stop").start(() -> stop(framework));
+                    },
+                    props);
             AutoProcessor.process(config, context);
             framework.start();
             if (mode instanceof Mode.Interactive) {
@@ -109,7 +112,8 @@ public final class Launcher {
             return;
         }
         try (Stream<Path> jars = Files.list(folder)) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar :
+                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
                 Bundle b = context.installBundle(jar.toUri().toString());
                 b.start();
             }

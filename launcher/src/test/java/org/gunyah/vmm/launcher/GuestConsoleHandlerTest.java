@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-
 import org.junit.jupiter.api.Test;
 
 class GuestConsoleHandlerTest {
@@ -17,7 +16,9 @@ class GuestConsoleHandlerTest {
 
     @Test
     void aGuestLineIsPrintedAfterItsVmsNameInBrackets() {
-        assertEquals("[demo] Hello from the guest" + System.lineSeparator(), format("org.gunyah.vmm.guest.demo", "Hello from the guest"));
+        assertEquals(
+                "[demo] Hello from the guest" + System.lineSeparator(),
+                format("org.gunyah.vmm.guest.demo", "Hello from the guest"));
     }
 
     @Test
@@ -27,7 +28,8 @@ class GuestConsoleHandlerTest {
 
     @Test
     void theEndOfAGuestShowsItsStatus() {
-        assertEquals("[web] the guest is down (EXITED(0)); the VM is torn down" + System.lineSeparator(),
+        assertEquals(
+                "[web] the guest is down (EXITED(0)); the VM is torn down" + System.lineSeparator(),
                 format("org.gunyah.vmm.guest.web", "the guest is down ({0}); the VM is torn down", "EXITED(0)"));
     }
 }

@@ -21,9 +21,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +48,8 @@ class RuntimeIT {
 
     /** The zip unpacked into a fresh folder; returns the runtime's home in it. */
     static Path unpack() throws IOException {
-        Path into = Files.createTempDirectory(Files.createDirectories(ZIP.getParent().resolve("it")), "unzipped");
+        Path into = Files.createTempDirectory(
+                Files.createDirectories(ZIP.getParent().resolve("it")), "unzipped");
         try (FileSystem zip = FileSystems.newFileSystem(ZIP, Map.of("enablePosixFileAttributes", "true"));
                 Stream<Path> entries = Files.walk(zip.getPath("/"))) {
             for (Path entry : entries.toList()) {
@@ -79,9 +79,11 @@ class RuntimeIT {
     }
 
     private static Run gunyah(Path home, String input, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
+        List<String> command =
+                new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
         builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
         Process p = builder.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
@@ -96,23 +98,38 @@ class RuntimeIT {
         }
         if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
+            throw new AssertionError(
+                    "bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
         }
         return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
     }
 
     @Test
     void theZipHoldsTheRuntimeTreeWithAnExecutableLauncher() throws IOException {
-        for (String path : List.of("bin/gunyah", "bin/felix.jar", "bin/gunyah-launcher.jar", "conf/config.properties",
-                "conf/org.apache.felix.fileinstall-deploy.cfg", "conf/org.apache.felix.fileinstall-functions.cfg",
-                "system/console", "deploy", "guests/demo.bin", "guests/demo.cfg", "guests/demo.S",
-                "guests/demo-x86.bin", "guests/demo-kvm.cfg", "guests/demo-x86.S", "system/org.gunyah.vmm.hypervisor.kvm-0.1.0-SNAPSHOT.jar", "README.md")) {
+        for (String path : List.of(
+                "bin/gunyah",
+                "bin/felix.jar",
+                "bin/gunyah-launcher.jar",
+                "conf/config.properties",
+                "conf/org.apache.felix.fileinstall-deploy.cfg",
+                "conf/org.apache.felix.fileinstall-functions.cfg",
+                "system/console",
+                "deploy",
+                "guests/demo.bin",
+                "guests/demo.cfg",
+                "guests/demo.S",
+                "guests/demo-x86.bin",
+                "guests/demo-kvm.cfg",
+                "guests/demo-x86.S",
+                "system/org.gunyah.vmm.hypervisor.kvm-0.1.0-SNAPSHOT.jar",
+                "README.md")) {
             assertTrue(Files.exists(home.resolve(path)), path);
         }
         try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
             assertEquals(3, functions.filter(p -> p.toString().endsWith(".jar")).count());
         }
-        assertTrue(Files.getPosixFilePermissions(home.resolve("bin/gunyah")).contains(PosixFilePermission.OTHERS_EXECUTE));
+        assertTrue(
+                Files.getPosixFilePermissions(home.resolve("bin/gunyah")).contains(PosixFilePermission.OTHERS_EXECUTE));
     }
 
     @Test
@@ -138,7 +155,10 @@ class RuntimeIT {
 
         assertEquals(0, run.status(), run.output());
         String preferred = Files.exists(Path.of("/dev/kvm")) ? "kvm" : "emulated";
-        assertTrue(run.output().contains("demo: hypervisors " + (preferred.equals("kvm") ? "kvm, emulated" : "emulated") + "; running on " + preferred),
+        assertTrue(
+                run.output()
+                        .contains("demo: hypervisors " + (preferred.equals("kvm") ? "kvm, emulated" : "emulated")
+                                + "; running on " + preferred),
                 run.output());
         assertOk(run, preferred);
         assertTrue(run.output().contains("demo: started org.gunyah.vmm.function.vcpu on first use"), run.output());
@@ -156,13 +176,19 @@ class RuntimeIT {
         Run run = gunyah("", "demo", "--hypervisor", "kvm");
 
         assertOk(run, "kvm");
-        assertTrue(run.output().contains("demo: guest: Hello from the Gunyah demo guest on vCPU 0 (x86, KVM)"), run.output());
+        assertTrue(
+                run.output().contains("demo: guest: Hello from the Gunyah demo guest on vCPU 0 (x86, KVM)"),
+                run.output());
     }
 
     private static void assertOk(Run run, String hypervisor) {
         assertEquals(0, run.status(), run.output());
-        assertTrue(run.lines().getLast().matches("demo: OK hypervisor=" + hypervisor + " vcpus=2 mmio_exits=\\d+ ioeventfd_signals=8"
-                + " irqfd_interrupts=8 status=EXITED\\(0\\)"), run.output());
+        assertTrue(
+                run.lines()
+                        .getLast()
+                        .matches("demo: OK hypervisor=" + hypervisor + " vcpus=2 mmio_exits=\\d+ ioeventfd_signals=8"
+                                + " irqfd_interrupts=8 status=EXITED\\(0\\)"),
+                run.output());
     }
 
     @Test
@@ -176,17 +202,30 @@ class RuntimeIT {
     @Test
     void aScriptDeploysAndUndeploysAFunction() throws Exception {
         Path home = unpack(); // this one changes functions/
-        Path jar = Files.createTempDirectory(ZIP.getParent().resolve("it"), "jar").resolve("ioeventfd.jar");
+        Path jar =
+                Files.createTempDirectory(ZIP.getParent().resolve("it"), "jar").resolve("ioeventfd.jar");
         try (Stream<Path> functions = Files.list(home.resolve("functions"))) {
-            Files.copy(functions.filter(p -> p.getFileName().toString().contains("ioeventfd")).findFirst().orElseThrow(), jar);
+            Files.copy(
+                    functions
+                            .filter(p -> p.getFileName().toString().contains("ioeventfd"))
+                            .findFirst()
+                            .orElseThrow(),
+                    jar);
         }
 
-        Run run = gunyah(home, "", "-c", "gunyah:undeploy --uninstall ioeventfd; gunyah:deploy " + jar
-                + "; gunyah:functions; gunyah:undeploy -u ioeventfd; gunyah:functions");
+        Run run = gunyah(
+                home,
+                "",
+                "-c",
+                "gunyah:undeploy --uninstall ioeventfd; gunyah:deploy " + jar
+                        + "; gunyah:functions; gunyah:undeploy -u ioeventfd; gunyah:functions");
 
         assertEquals(0, run.status(), run.output());
         assertTrue(run.output().contains("undeployed ioeventfd: bundle uninstalled"), run.output());
-        assertTrue(run.output().matches("(?s).*deployed ioeventfd \\(type 3\\) from bundle \\d+ org.gunyah.vmm.function.ioeventfd .*"),
+        assertTrue(
+                run.output()
+                        .matches("(?s).*deployed ioeventfd \\(type 3\\) from bundle \\d+"
+                                + " org.gunyah.vmm.function.ioeventfd .*"),
                 run.output());
         assertTrue(run.output().matches("(?s).*\\n3 +ioeventfd +.* ACTIVE .*"), run.output());
         assertFalse(run.lines().getLast().contains("ioeventfd"), run.output());
@@ -214,16 +253,19 @@ class RuntimeIT {
 
     @Test
     void terminatingTheRuntimeStopsItsRunningVmCleanly() throws Exception {
-        Path spin = Files.createTempDirectory(ZIP.getParent().resolve("it"), "guest").resolve("spin.bin");
+        Path spin = Files.createTempDirectory(ZIP.getParent().resolve("it"), "guest")
+                .resolve("spin.bin");
         Files.write(spin, new byte[] {0, 0, 0, 0x14}); // b .
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/gunyah").toString()).directory(home.toFile())
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/gunyah").toString())
+                .directory(home.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
         Process p = builder.start();
         StringBuffer output = new StringBuffer();
         CompletableFuture<Void> started = new CompletableFuture<>();
         Thread reader = Thread.ofPlatform().start(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     output.append(line).append('\n');
                     if (line.contains("started VM spinner")) {
@@ -235,8 +277,9 @@ class RuntimeIT {
             }
         });
         var stdin = p.getOutputStream(); // left open: the console must not see the end of its input
-        stdin.write(("gunyah:vm-create spinner --hypervisor emulated --memory 64K --image " + spin + "\ngunyah:fn-add spinner vcpu id=0\n"
-                + "gunyah:vm-start spinner\n").getBytes(StandardCharsets.UTF_8));
+        stdin.write(("gunyah:vm-create spinner --hypervisor emulated --memory 64K --image " + spin
+                        + "\ngunyah:fn-add spinner vcpu id=0\n" + "gunyah:vm-start spinner\n")
+                .getBytes(StandardCharsets.UTF_8));
         stdin.flush();
         started.get(TIMEOUT_S, TimeUnit.SECONDS);
 
@@ -256,5 +299,4 @@ class RuntimeIT {
         assertEquals(2, run.status());
         assertTrue(run.output().contains("usage: gunyah"), run.output());
     }
-
 }

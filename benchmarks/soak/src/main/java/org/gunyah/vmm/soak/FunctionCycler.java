@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -34,7 +33,9 @@ final class FunctionCycler {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     enum Kind {
-        REDEPLOY, UPDATE, REFRESH
+        REDEPLOY,
+        UPDATE,
+        REFRESH
     }
 
     private final BundleContext context;
@@ -43,7 +44,8 @@ final class FunctionCycler {
     /** Each type's bundle as it was at the start, kept here because an undeploy deletes it. */
     private final Map<Integer, Path> jars = new HashMap<>();
 
-    FunctionCycler(BundleContext context, FunctionAdmin admin, ProvidedEvents provided, Path dir) throws GunyahException {
+    FunctionCycler(BundleContext context, FunctionAdmin admin, ProvidedEvents provided, Path dir)
+            throws GunyahException {
         this.context = context;
         this.admin = admin;
         this.provided = provided;
@@ -53,16 +55,21 @@ final class FunctionCycler {
             try (InputStream in = URI.create(b.getLocation()).toURL().openStream()) {
                 Files.write(jar, in.readAllBytes());
             } catch (IOException | IllegalArgumentException e) {
-                throw GunyahException.of(Errno.ENOENT, "cannot keep a copy of %s from %s: %s", b.getSymbolicName(),
-                        b.getLocation(), e.getMessage());
+                throw GunyahException.of(
+                        Errno.ENOENT,
+                        "cannot keep a copy of %s from %s: %s",
+                        b.getSymbolicName(),
+                        b.getLocation(),
+                        e.getMessage());
             }
             jars.put(type, jar);
         }
     }
 
     private Bundle bundle(int type) throws GunyahException {
-        FunctionTypeInfo info = admin.functionType(type).orElseThrow(
-                () -> GunyahException.of(Errno.ENOENT, "no bundle provides %s", FunctionType.describe(type)));
+        FunctionTypeInfo info = admin.functionType(type)
+                .orElseThrow(
+                        () -> GunyahException.of(Errno.ENOENT, "no bundle provides %s", FunctionType.describe(type)));
         Bundle b = context.getBundle(info.provider().bundleId());
         if (b == null) {
             throw GunyahException.of(Errno.ENOENT, "the bundle of %s is gone", FunctionType.describe(type));
@@ -86,8 +93,12 @@ final class FunctionCycler {
             case REFRESH -> refresh(bundle(type));
         }
         if (!provided.awaitBeyond(type, seen, TIMEOUT)) {
-            throw GunyahException.of(Errno.ETIMEDOUT, "%s was not provided again within %s after %s", FunctionType.describe(type),
-                    TIMEOUT, kind);
+            throw GunyahException.of(
+                    Errno.ETIMEDOUT,
+                    "%s was not provided again within %s after %s",
+                    FunctionType.describe(type),
+                    TIMEOUT,
+                    kind);
         }
     }
 
@@ -99,7 +110,8 @@ final class FunctionCycler {
             }
         });
         if (!done.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw GunyahException.of(Errno.ETIMEDOUT, "the refresh of %s did not finish within %s", b.getSymbolicName(), TIMEOUT);
+            throw GunyahException.of(
+                    Errno.ETIMEDOUT, "the refresh of %s did not finish within %s", b.getSymbolicName(), TIMEOUT);
         }
     }
 

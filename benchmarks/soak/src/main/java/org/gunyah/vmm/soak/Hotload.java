@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -53,8 +52,7 @@ public final class Hotload {
     }
 
     /** Milliseconds per run of each measure. */
-    public record Result(List<Double> deployMs, List<Double> firstUseMs) {
-    }
+    public record Result(List<Double> deployMs, List<Double> firstUseMs) {}
 
     public Result run(int runs) throws GunyahException, InterruptedException, IOException {
         Bundle bundle = bundle(FunctionType.IOEVENTFD);
@@ -65,7 +63,8 @@ public final class Hotload {
         ProvidedEvents provided = new ProvidedEvents();
         List<Double> deploy = new ArrayList<>();
         List<Double> firstUse = new ArrayList<>();
-        try (VmManager.Subscription s = manager.onFunctionProvided(provided); Vm vm = manager.createVm();
+        try (VmManager.Subscription s = manager.onFunctionProvided(provided);
+                Vm vm = manager.createVm();
                 EventFd fd = manager.createEventFd(0, EventFd.NONBLOCK)) {
             FunctionDesc desc = IoeventfdArg.of(0x0a00_0000L, 4, fd.fd()).desc();
             for (int i = 0; i < runs; i++) {
@@ -81,12 +80,17 @@ public final class Hotload {
                 long start = System.nanoTime();
                 Files.copy(jar, dropped, StandardCopyOption.REPLACE_EXISTING);
                 if (!provided.awaitBeyond(FunctionType.IOEVENTFD, seen, TIMEOUT)) {
-                    throw GunyahException.of(Errno.ETIMEDOUT, "the ioeventfd bundle dropped into %s was not provided within %s", deployDir, TIMEOUT);
+                    throw GunyahException.of(
+                            Errno.ETIMEDOUT,
+                            "the ioeventfd bundle dropped into %s was not provided within %s",
+                            deployDir,
+                            TIMEOUT);
                 }
                 vm.addFunction(desc);
                 deploy.add((System.nanoTime() - start) / 1e6);
                 vm.removeFunction(desc);
-                admin.undeploy(Integer.toString(FunctionType.IOEVENTFD), UndeployOption.FORCE, UndeployOption.UNINSTALL);
+                admin.undeploy(
+                        Integer.toString(FunctionType.IOEVENTFD), UndeployOption.FORCE, UndeployOption.UNINSTALL);
             }
         } finally {
             admin.deploy(jar.toUri()); // back into the function folder, as the runtime shipped it
@@ -106,8 +110,10 @@ public final class Hotload {
     private Bundle bundle(int type) throws GunyahException {
         for (Bundle b : context.getBundles()) {
             BundleRevision r = b.adapt(BundleRevision.class);
-            if (r != null && r.getDeclaredCapabilities("gunyah.function").stream()
-                    .anyMatch(c -> Long.valueOf(type).equals(c.getAttributes().get("type")))) {
+            if (r != null
+                    && r.getDeclaredCapabilities("gunyah.function").stream()
+                            .anyMatch(c ->
+                                    Long.valueOf(type).equals(c.getAttributes().get("type")))) {
                 return b;
             }
         }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
@@ -37,7 +36,9 @@ final class Leaks {
     }
 
     private List<Thread> newThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive()).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .toList();
     }
 
     /**
@@ -46,7 +47,9 @@ final class Leaks {
      */
     static List<String> resources(BundleContext context, FunctionAdmin admin, Set<Integer> vmIds) {
         List<String> left = new ArrayList<>();
-        admin.listVms().stream().filter(v -> vmIds.contains(v.id())).forEach(v -> left.add("VM " + v.id() + " is still open"));
+        admin.listVms().stream()
+                .filter(v -> vmIds.contains(v.id()))
+                .forEach(v -> left.add("VM " + v.id() + " is still open"));
         for (int type : FunctionCycler.TYPES) {
             Optional<FunctionTypeInfo> info = admin.functionType(type);
             if (info.isEmpty()) {
@@ -58,8 +61,9 @@ final class Leaks {
                 }
             });
             if (info.get().instances() == 0) {
-                held(context, info.get().provider().serviceId()).ifPresent(users -> left.add(
-                        FunctionType.describe(type) + "'s service is still held by " + users + " with no instance left"));
+                held(context, info.get().provider().serviceId())
+                        .ifPresent(users -> left.add(FunctionType.describe(type) + "'s service is still held by "
+                                + users + " with no instance left"));
             }
         }
         return left;
@@ -67,10 +71,13 @@ final class Leaks {
 
     private static Optional<String> held(BundleContext context, long serviceId) {
         try {
-            ServiceReference<?>[] refs = context.getServiceReferences(VmFunction.class.getName(), "(service.id=" + serviceId + ")");
+            ServiceReference<?>[] refs =
+                    context.getServiceReferences(VmFunction.class.getName(), "(service.id=" + serviceId + ")");
             Bundle[] users = refs == null ? null : refs[0].getUsingBundles();
-            return users == null ? Optional.empty()
-                    : Optional.of(Arrays.stream(users).map(Bundle::getSymbolicName).collect(Collectors.joining(", ")));
+            return users == null
+                    ? Optional.empty()
+                    : Optional.of(
+                            Arrays.stream(users).map(Bundle::getSymbolicName).collect(Collectors.joining(", ")));
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -12,6 +12,7 @@ final class ProvidedEvents implements IntConsumer {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on every count: what {@link #awaitBeyond} waits for. */
     private final Condition provided = lock.newCondition();
+
     private final Map<Integer, Long> counts = new HashMap<>();
 
     @Override

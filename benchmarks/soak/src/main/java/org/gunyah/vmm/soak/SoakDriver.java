@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -64,22 +63,26 @@ public final class SoakDriver {
         try (VmManager.Subscription subscription = manager.onFunctionProvided(provided)) {
             launch(plan, running, ids);
             String backend = running.getFirst().vm().hypervisor();
-            progress.accept(String.format("soak: %d VMs x %d vCPUs running on %s; replacing function bundles", plan.vms(),
-                    SoakGuest.VCPUS, backend));
+            progress.accept(String.format(
+                    "soak: %d VMs x %d vCPUs running on %s; replacing function bundles",
+                    plan.vms(), SoakGuest.VCPUS, backend));
             FunctionCycler cycler = new FunctionCycler(context, admin, provided, dir);
-            long deadline = plan.duration().isZero() ? Long.MAX_VALUE : start + plan.duration().toNanos();
+            long deadline = plan.duration().isZero()
+                    ? Long.MAX_VALUE
+                    : start + plan.duration().toNanos();
             long nextReport = start + REPORT_EVERY;
             Timing timing = new Timing();
             while ((plan.cycles() == 0 || cycles < plan.cycles()) && System.nanoTime() - deadline < 0) {
                 int type = FunctionCycler.TYPES.get((int) (cycles % FunctionCycler.TYPES.size()));
-                FunctionCycler.Kind kind = FunctionCycler.Kind.values()[(int) (cycles / FunctionCycler.TYPES.size()
-                        % FunctionCycler.Kind.values().length)];
+                FunctionCycler.Kind kind = FunctionCycler.Kind.values()[
+                        (int) (cycles / FunctionCycler.TYPES.size() % FunctionCycler.Kind.values().length)];
                 cycle(cycler, type, kind, running, problems, timing);
                 cycles++;
                 if (System.nanoTime() - nextReport > 0) {
                     nextReport += REPORT_EVERY;
-                    progress.accept(String.format("soak: %d s, %d cycles, %d problems; a replacement took %s", seconds(start), cycles,
-                            problems.size(), timing.summary()));
+                    progress.accept(String.format(
+                            "soak: %d s, %d cycles, %d problems; a replacement took %s",
+                            seconds(start), cycles, problems.size(), timing.summary()));
                 }
             }
             tally = stop(backend, running, problems);
@@ -92,8 +95,20 @@ public final class SoakDriver {
         List<String> all = new ArrayList<>(problems);
         leakedResources.forEach(r -> all.add("leak: " + r));
         leakedThreads.forEach(t -> all.add("leaked thread: " + t));
-        return new SoakResult(tally.backend, cycles, plan.vms(), tally.writes, tally.signals, tally.lost, tally.sent, tally.taken,
-                leakedResources.size(), leakedThreads.size(), problems.size(), seconds, all);
+        return new SoakResult(
+                tally.backend,
+                cycles,
+                plan.vms(),
+                tally.writes,
+                tally.signals,
+                tally.lost,
+                tally.sent,
+                tally.taken,
+                leakedResources.size(),
+                leakedThreads.size(),
+                problems.size(),
+                seconds,
+                all);
     }
 
     private void launch(SoakPlan plan, List<ManagedVm> running, Set<Integer> ids) throws GunyahException {
@@ -105,15 +120,21 @@ public final class SoakDriver {
             throw GunyahException.of(Errno.EIO, "cannot write the soak guest into %s: %s", dir, e.getMessage());
         }
         for (int i = 0; i < plan.vms(); i++) {
-            ManagedVm vm = vms.launch(VmDeclaration.parse(SoakGuest.declaration("soak-" + i, backend), dir), line -> {
-            });
+            ManagedVm vm =
+                    vms.launch(VmDeclaration.parse(SoakGuest.declaration("soak-" + i, backend), dir), line -> {});
             running.add(vm);
             ids.add(vm.vm().id());
         }
     }
 
-    private static void cycle(FunctionCycler cycler, int type, FunctionCycler.Kind kind, List<ManagedVm> running,
-            List<String> problems, Timing timing) throws InterruptedException {
+    private static void cycle(
+            FunctionCycler cycler,
+            int type,
+            FunctionCycler.Kind kind,
+            List<ManagedVm> running,
+            List<String> problems,
+            Timing timing)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         try {
             cycler.cycle(type, kind);
@@ -126,8 +147,8 @@ public final class SoakDriver {
         long t1 = System.nanoTime();
         for (ManagedVm vm : running) {
             if (!vm.awaitFunctions(RESTORE_TIMEOUT)) {
-                problems.add(vm.name() + " did not get " + vm.missingFunctions() + " back within " + RESTORE_TIMEOUT + " after "
-                        + kind + " of " + FunctionType.describe(type));
+                problems.add(vm.name() + " did not get " + vm.missingFunctions() + " back within " + RESTORE_TIMEOUT
+                        + " after " + kind + " of " + FunctionType.describe(type));
             }
         }
         timing.add(t1 - t0, System.nanoTime() - t1);
@@ -146,14 +167,16 @@ public final class SoakDriver {
         }
 
         String summary() {
-            return count == 0 ? "-" : String.format("%d ms to be provided again + %d ms for the VMs to have their functions back (means)",
-                    replace / count / 1_000_000, restore / count / 1_000_000);
+            return count == 0
+                    ? "-"
+                    : String.format(
+                            "%d ms to be provided again + %d ms for the VMs to have their functions back (means)",
+                            replace / count / 1_000_000, restore / count / 1_000_000);
         }
     }
 
     /** What the guests and the VMM counted, added up over the VMs. */
-    private record Tally(String backend, long writes, long signals, long lost, long sent, long taken) {
-    }
+    private record Tally(String backend, long writes, long signals, long lost, long sent, long taken) {}
 
     /** Lets every guest finish its round and exit, then adds up; a guest that cannot finish lost something. */
     private static Tally stop(String backend, List<ManagedVm> running, List<String> problems)
@@ -181,12 +204,14 @@ public final class SoakDriver {
                 problems.add(vm.name() + ": the VMM saw " + seen + " rings of " + counts.totalWrites() + " made");
             }
             if (counts.totalTaken() > stats.interruptsSent()) {
-                problems.add(vm.name() + ": the guest took " + counts.totalTaken() + " interrupts of " + stats.interruptsSent() + " sent");
+                problems.add(vm.name() + ": the guest took " + counts.totalTaken() + " interrupts of "
+                        + stats.interruptsSent() + " sent");
             }
             stats.errors().forEach(e -> problems.add(vm.name() + ": " + e));
             writes += counts.totalWrites();
             signals += seen;
-            lost += Math.max(0, counts.totalWrites() - seen) + Math.max(0, stats.interruptsSent() - counts.totalTaken());
+            lost += Math.max(0, counts.totalWrites() - seen)
+                    + Math.max(0, stats.interruptsSent() - counts.totalTaken());
             sent += stats.interruptsSent();
             taken += counts.totalTaken();
         }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.managed.ManagedVm;
 
@@ -27,8 +26,7 @@ public final class SoakGuest {
     private static final long STOP = DATA + 64;
     private static final long DOORBELL = 0x0a00_0000L;
 
-    private SoakGuest() {
-    }
+    private SoakGuest() {}
 
     /** Copies the guest images into {@code dir}, where declarations find them. */
     static void install(Path dir) throws IOException {
@@ -50,13 +48,28 @@ public final class SoakGuest {
             irqfds.add("label=" + (i + 1) + " cpu=" + i);
             ioeventfds.add("addr=0x" + Long.toHexString(DOORBELL + 8L * i) + " len=4 irq=" + (i + 1));
         }
-        return Map.of("name", name, "hypervisor", hypervisor, "memory", "1M", "image", hypervisor.equals("kvm") ? X86_IMAGE : IMAGE,
-                "vcpus", String.valueOf(VCPUS), "irqfds", irqfds, "ioeventfds", ioeventfds);
+        return Map.of(
+                "name",
+                name,
+                "hypervisor",
+                hypervisor,
+                "memory",
+                "1M",
+                "image",
+                hypervisor.equals("kvm") ? X86_IMAGE : IMAGE,
+                "vcpus",
+                String.valueOf(VCPUS),
+                "irqfds",
+                irqfds,
+                "ioeventfds",
+                ioeventfds);
     }
 
     /** Asks the guest to finish: every vCPU completes its round, then vCPU 0 exits with 0. */
     static void stop(ManagedVm vm) throws GunyahException {
-        vm.writeGuest(STOP, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1).array());
+        vm.writeGuest(
+                STOP,
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1).array());
     }
 
     /** Rings made and interrupts taken, per vCPU, as the guest counted them. */

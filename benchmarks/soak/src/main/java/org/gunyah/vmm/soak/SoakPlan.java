@@ -1,7 +1,6 @@
 package org.gunyah.vmm.soak;
 
 import java.time.Duration;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 

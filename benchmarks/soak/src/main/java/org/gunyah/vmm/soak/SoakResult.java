@@ -11,8 +11,19 @@ import java.util.Locale;
  * answers no guest took; it, the leaks and the errors must all be 0. {@code problems} says what
  * each error and leak was.
  */
-public record SoakResult(String backend, long cycles, int vms, long guestWrites, long signals, long lostSignals,
-        long interruptsSent, long interruptsTaken, long leakedResources, long leakedThreads, long errors, double seconds,
+public record SoakResult(
+        String backend,
+        long cycles,
+        int vms,
+        long guestWrites,
+        long signals,
+        long lostSignals,
+        long interruptsSent,
+        long interruptsTaken,
+        long leakedResources,
+        long leakedThreads,
+        long errors,
+        double seconds,
         List<String> problems) {
     public SoakResult {
         problems = List.copyOf(problems);
@@ -25,10 +36,21 @@ public record SoakResult(String backend, long cycles, int vms, long guestWrites,
 
     /** The one line a soak reports. */
     public String line() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "soak: backend=%s cycles=%d vms=%d guest_writes=%d signals=%d lost_signals=%d interrupts_sent=%d "
                         + "interrupts_taken=%d leaked_resources=%d leaked_threads=%d errors=%d seconds=%.1f",
-                backend, cycles, vms, guestWrites, signals, lostSignals, interruptsSent, interruptsTaken, leakedResources,
-                leakedThreads, errors, seconds);
+                backend,
+                cycles,
+                vms,
+                guestWrites,
+                signals,
+                lostSignals,
+                interruptsSent,
+                interruptsTaken,
+                leakedResources,
+                leakedThreads,
+                errors,
+                seconds);
     }
 }

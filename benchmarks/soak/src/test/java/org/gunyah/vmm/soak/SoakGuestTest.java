@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
 import org.gunyah.vmm.function.irqfd.IrqfdFunction;
@@ -17,14 +16,14 @@ import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
 import org.gunyah.vmm.hypervisor.kvm.KvmTests;
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
-import org.gunyah.vmm.spi.VmFunction;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.VmDeclaration;
 import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
+import org.gunyah.vmm.spi.VmFunction;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak's data path without OSGi, on each backend (KVM skipped, saying why, where /dev/kvm
@@ -39,7 +38,8 @@ class SoakGuestTest {
     private static final int ROUNDS = 300;
 
     enum Backend {
-        EMULATED, KVM
+        EMULATED,
+        KVM
     }
 
     private TestBed bed;
@@ -84,13 +84,16 @@ class SoakGuestTest {
 
     private ManagedVm launch(String name) throws Exception {
         SoakGuest.install(dir);
-        return vms.launch(VmDeclaration.parse(SoakGuest.declaration(name, backend), dir), line -> {
-        });
+        return vms.launch(VmDeclaration.parse(SoakGuest.declaration(name, backend), dir), line -> {});
     }
 
     private static void assertEveryRingAnsweredOnce(ManagedVm vm) throws Exception {
         SoakGuest.stop(vm);
-        assertTrue(vm.awaitDown(TIMEOUT), () -> vm.status() + " " + vm.stats() + " writes " + java.util.Arrays.toString(counts(vm).writes()) + " taken " + java.util.Arrays.toString(counts(vm).taken()));
+        assertTrue(
+                vm.awaitDown(TIMEOUT),
+                () -> vm.status() + " " + vm.stats() + " writes "
+                        + java.util.Arrays.toString(counts(vm).writes()) + " taken "
+                        + java.util.Arrays.toString(counts(vm).taken()));
         assertEquals("EXITED(0)", vm.status());
         SoakGuest.Counts counts = SoakGuest.counts(vm);
         ManagedVm.Stats stats = vm.stats();
@@ -108,7 +111,9 @@ class SoakGuestTest {
         FunctionCycler.TYPES.forEach(this::provide);
         ManagedVm vm = launch("steady");
 
-        assertTrue(everyVcpuRang(vm, 100), () -> "rings per vCPU: " + java.util.Arrays.toString(counts(vm).writes()));
+        assertTrue(
+                everyVcpuRang(vm, 100),
+                () -> "rings per vCPU: " + java.util.Arrays.toString(counts(vm).writes()));
         assertEveryRingAnsweredOnce(vm);
     }
 

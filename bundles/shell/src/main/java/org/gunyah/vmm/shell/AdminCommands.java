@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -27,10 +26,16 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code gunyah:functions}, {@code deploy}, {@code undeploy} (the lsmod, insmod and rmmod of
  * functions), {@code vms}, and {@code shutdown}.
  */
-@Component(service = AdminCommands.class, property = {
-        "osgi.command.scope=gunyah",
-        "osgi.command.function=functions", "osgi.command.function=deploy", "osgi.command.function=undeploy",
-        "osgi.command.function=vms", "osgi.command.function=shutdown"})
+@Component(
+        service = AdminCommands.class,
+        property = {
+            "osgi.command.scope=gunyah",
+            "osgi.command.function=functions",
+            "osgi.command.function=deploy",
+            "osgi.command.function=undeploy",
+            "osgi.command.function=vms",
+            "osgi.command.function=shutdown"
+        })
 public final class AdminCommands {
     private final FunctionAdmin admin;
     private final org.osgi.framework.BundleContext context;
@@ -56,8 +61,10 @@ public final class AdminCommands {
         List<FunctionTable.Row> rows = new ArrayList<>();
         for (FunctionTypeInfo t : admin.functionTypes()) {
             long type = Integer.toUnsignedLong(t.type());
-            String users = new TreeMap<>(t.instancesByVm()).entrySet().stream()
-                    .map(e -> names.label(e.getKey()) + "(" + e.getValue() + ")").collect(Collectors.joining(" "));
+            String users = new TreeMap<>(t.instancesByVm())
+                    .entrySet().stream()
+                            .map(e -> names.label(e.getKey()) + "(" + e.getValue() + ")")
+                            .collect(Collectors.joining(" "));
             rows.add(row(type, t.provider(), t.provider().state(), t.instances(), users.isEmpty() ? "-" : users));
             for (ProviderInfo refused : t.refused()) {
                 rows.add(row(type, refused, "REFUSED", 0, "-"));
@@ -72,11 +79,13 @@ public final class AdminCommands {
     }
 
     @Descriptor("install and start a function bundle from a file or URL, copying it into the function folder")
-    public String deploy(CommandSession session, @Descriptor("path or URL of the bundle jar") String source) throws GunyahException {
+    public String deploy(CommandSession session, @Descriptor("path or URL of the bundle jar") String source)
+            throws GunyahException {
         FunctionTypeInfo t = admin.deploy(toUri(session, source));
         ProviderInfo p = t.provider();
-        return String.format("deployed %s (type %d) from bundle %d %s %s", p.name(), Integer.toUnsignedLong(t.type()),
-                p.bundleId(), p.symbolicName(), p.version());
+        return String.format(
+                "deployed %s (type %d) from bundle %d %s %s",
+                p.name(), Integer.toUnsignedLong(t.type()), p.bundleId(), p.symbolicName(), p.version());
     }
 
     private static URI toUri(CommandSession session, String source) throws GunyahException {
@@ -87,17 +96,27 @@ public final class AdminCommands {
             Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
             return dir.resolve(source).toAbsolutePath().normalize().toUri();
         } catch (IllegalArgumentException e) {
-            throw GunyahException.of(org.gunyah.vmm.api.Errno.EINVAL, "'%s' is neither a path nor a URL: %s", source, e.getMessage());
+            throw GunyahException.of(
+                    org.gunyah.vmm.api.Errno.EINVAL, "'%s' is neither a path nor a URL: %s", source, e.getMessage());
         }
     }
 
     @Descriptor("stop a function type's bundle; refused while VMs use it unless forced")
     public String undeploy(
             @Descriptor("unbind every instance first (vCPUs stop running, doorbells and interrupts go)")
-            @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
+                    @Parameter(
+                            names = {"-f", "--force"},
+                            presentValue = "true",
+                            absentValue = "false")
+                    boolean force,
             @Descriptor("also uninstall the bundle and delete it from the function folder")
-            @Parameter(names = {"-u", "--uninstall"}, presentValue = "true", absentValue = "false") boolean uninstall,
-            @Descriptor("function type number or name") String typeOrName) throws GunyahException {
+                    @Parameter(
+                            names = {"-u", "--uninstall"},
+                            presentValue = "true",
+                            absentValue = "false")
+                    boolean uninstall,
+            @Descriptor("function type number or name") String typeOrName)
+            throws GunyahException {
         List<UndeployOption> options = new ArrayList<>();
         if (force) {
             options.add(UndeployOption.FORCE);
@@ -106,8 +125,10 @@ public final class AdminCommands {
             options.add(UndeployOption.UNINSTALL);
         }
         int instances = admin.functionTypes().stream()
-                .filter(t -> typeOrName.equals(Integer.toUnsignedString(t.type())) || typeOrName.equals(t.provider().name()))
-                .mapToInt(FunctionTypeInfo::instances).sum();
+                .filter(t -> typeOrName.equals(Integer.toUnsignedString(t.type()))
+                        || typeOrName.equals(t.provider().name()))
+                .mapToInt(FunctionTypeInfo::instances)
+                .sum();
         admin.undeploy(typeOrName, options.toArray(UndeployOption[]::new));
         return "undeployed " + typeOrName + (uninstall ? ": bundle uninstalled" : ": bundle stopped")
                 + (instances > 0 ? ", " + instances + " instance" + (instances == 1 ? "" : "s") + " unbound" : "");

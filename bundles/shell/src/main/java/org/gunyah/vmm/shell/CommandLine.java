@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -18,7 +17,8 @@ import org.gunyah.vmm.api.GunyahException;
 record CommandLine(Map<String, String> options, List<String> positional) {
 
     /** One command's syntax: its name, the options that take a value, positional bounds, help. */
-    record Usage(String name, String synopsis, String description, List<String> valueOptions, int minArgs, int maxArgs) {
+    record Usage(
+            String name, String synopsis, String description, List<String> valueOptions, int minArgs, int maxArgs) {
         String line() {
             return "gunyah:" + name + " " + synopsis;
         }

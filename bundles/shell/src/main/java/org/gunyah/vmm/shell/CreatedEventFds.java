@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
 
@@ -13,8 +12,7 @@ import org.gunyah.vmm.api.FunctionDesc;
  * destroying the VM closes them and the shell going away closes the rest.
  */
 final class CreatedEventFds {
-    private record Entry(FunctionDesc desc, EventFd eventFd) {
-    }
+    private record Entry(FunctionDesc desc, EventFd eventFd) {}
 
     private final Map<Integer, List<Entry>> byVm = new HashMap<>();
 

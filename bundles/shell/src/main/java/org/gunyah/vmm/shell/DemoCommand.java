@@ -10,16 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
-import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
 import org.gunyah.vmm.managed.VmDeclaration;
+import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -36,7 +35,9 @@ import org.osgi.service.component.annotations.Reference;
  * the way a declared VM runs, printing what happens (function bundles loading on demand, the
  * guest's console) and ending with one {@code demo: OK ...} line, or a {@code demo: FAILED} one.
  */
-@Component(service = DemoCommand.class, property = {"osgi.command.scope=gunyah", "osgi.command.function=demo"})
+@Component(
+        service = DemoCommand.class,
+        property = {"osgi.command.scope=gunyah", "osgi.command.function=demo"})
 public final class DemoCommand {
     private static final Duration GUEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -52,11 +53,15 @@ public final class DemoCommand {
     }
 
     @Descriptor("run the demo VM: a guest that greets, rings an ioeventfd doorbell and takes irqfd interrupts")
-    public String demo(CommandSession session,
+    public String demo(
+            CommandSession session,
             @Descriptor("backend to run on (default: the preferred one)")
-            @Parameter(names = "--hypervisor", absentValue = "") String hypervisor,
+                    @Parameter(names = "--hypervisor", absentValue = "")
+                    String hypervisor,
             @Descriptor("VM declaration to run instead of guests/demo.cfg")
-            @Parameter(names = "--config", absentValue = "") String config) throws DemoFailure {
+                    @Parameter(names = "--config", absentValue = "")
+                    String config)
+            throws DemoFailure {
         PrintStream out = session == null ? System.out : session.getConsole();
         Path home = Path.of(context.getProperty("gunyah.home") == null ? "" : context.getProperty("gunyah.home"));
         List<String> backends = manager.hypervisors();
@@ -81,7 +86,8 @@ public final class DemoCommand {
         try {
             VmDeclaration declaration = VmDeclaration.parse(properties, home);
             vm = vms.launch(declaration, line -> out.println("demo: guest: " + line));
-            out.println("demo: VM " + vm.name() + " (id " + vm.vm().id() + ") started with " + declaration.vcpus() + " vCPUs");
+            out.println("demo: VM " + vm.name() + " (id " + vm.vm().id() + ") started with " + declaration.vcpus()
+                    + " vCPUs");
         } catch (GunyahException e) {
             throw new DemoFailure(e.getMessage());
         } finally {
@@ -92,7 +98,8 @@ public final class DemoCommand {
             ManagedVm.Stats stats = vm.stats();
             String status = vm.status();
             if (!down) {
-                throw new DemoFailure("the guest did not finish within " + GUEST_TIMEOUT.toSeconds() + " s (status " + status + ")");
+                throw new DemoFailure(
+                        "the guest did not finish within " + GUEST_TIMEOUT.toSeconds() + " s (status " + status + ")");
             }
             if (!stats.errors().isEmpty()) {
                 throw new DemoFailure(stats.errors().getFirst());
@@ -100,9 +107,16 @@ public final class DemoCommand {
             if (!status.equals("EXITED(0)")) {
                 throw new DemoFailure("the guest ended with status " + status);
             }
-            return String.format("demo: OK hypervisor=%s vcpus=%d mmio_exits=%d ioeventfd_signals=%d irqfd_interrupts=%d status=%s",
-                    vm.vm().hypervisor(), vm.vm().functions().stream().filter(f -> f.type() == org.gunyah.vmm.api.FunctionType.VCPU).count(),
-                    stats.mmioExits(), stats.doorbellSignals(), stats.interruptsSent(), status);
+            return String.format(
+                    "demo: OK hypervisor=%s vcpus=%d mmio_exits=%d ioeventfd_signals=%d irqfd_interrupts=%d status=%s",
+                    vm.vm().hypervisor(),
+                    vm.vm().functions().stream()
+                            .filter(f -> f.type() == org.gunyah.vmm.api.FunctionType.VCPU)
+                            .count(),
+                    stats.mmioExits(),
+                    stats.doorbellSignals(),
+                    stats.interruptsSent(),
+                    status);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoFailure("interrupted");
@@ -147,7 +161,8 @@ public final class DemoCommand {
             return null;
         }
         for (BundleCapability c : r.getDeclaredCapabilities(ProvideVmFunction.NAMESPACE)) {
-            return c.getAttributes().get(ProvideVmFunction.NAMESPACE) + " (type " + c.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) + ")";
+            return c.getAttributes().get(ProvideVmFunction.NAMESPACE) + " (type "
+                    + c.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) + ")";
         }
         return null;
     }

@@ -6,8 +6,7 @@ import java.util.List;
 record FunctionTable(List<Row> rows) implements Table {
 
     /** {@code users}: the VMs with instances, as {@code name(count)}. */
-    record Row(long type, String name, String bundle, String version, String state, int instances, String users) {
-    }
+    record Row(long type, String name, String bundle, String version, String state, int instances, String users) {}
 
     FunctionTable {
         rows = List.copyOf(rows);
@@ -20,8 +19,16 @@ record FunctionTable(List<Row> rows) implements Table {
 
     @Override
     public List<List<String>> cells() {
-        return rows.stream().map(r -> List.of(Long.toString(r.type()), r.name(), r.bundle(), r.version(), r.state(),
-                Integer.toString(r.instances()), r.users())).toList();
+        return rows.stream()
+                .map(r -> List.of(
+                        Long.toString(r.type()),
+                        r.name(),
+                        r.bundle(),
+                        r.version(),
+                        r.state(),
+                        Integer.toString(r.instances()),
+                        r.users()))
+                .toList();
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.function.IntConsumer;
-
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -44,7 +43,8 @@ public final class ScriptRunner {
     public ScriptRunner(@Reference CommandProcessor processor, BundleContext context) {
         this.processor = processor;
         String script = context.getProperty(SCRIPT);
-        thread = script == null || script.isBlank() ? null
+        thread = script == null || script.isBlank()
+                ? null
                 : Thread.ofPlatform().name("gunyah-script").start(() -> report(context, run(context, script)));
     }
 
@@ -100,8 +100,10 @@ public final class ScriptRunner {
             return session.execute(statement);
         } catch (Exception e) {
             String missing = e.getClass().getSimpleName().equals("CommandNotFoundException") && e.getMessage() != null
-                    ? e.getMessage().replaceFirst("^Command not found: ", "") : null;
-            if (missing == null || !awaitCommand(context, missing.substring(missing.indexOf(':') + 1), LATE_COMMAND_MS)) {
+                    ? e.getMessage().replaceFirst("^Command not found: ", "")
+                    : null;
+            if (missing == null
+                    || !awaitCommand(context, missing.substring(missing.indexOf(':') + 1), LATE_COMMAND_MS)) {
                 throw e;
             }
             return session.execute(statement);
@@ -140,11 +142,15 @@ public final class ScriptRunner {
         }
     }
 
-    private static boolean awaitCommand(BundleContext context, String function, long timeoutMs) throws InterruptedException {
+    private static boolean awaitCommand(BundleContext context, String function, long timeoutMs)
+            throws InterruptedException {
         ServiceTracker<?, ?> t;
         try {
-            t = new ServiceTracker<>(context, FrameworkUtil.createFilter(
-                    "(&(osgi.command.scope=*)(osgi.command.function=" + escape(function) + "))"), null);
+            t = new ServiceTracker<>(
+                    context,
+                    FrameworkUtil.createFilter(
+                            "(&(osgi.command.scope=*)(osgi.command.function=" + escape(function) + "))"),
+                    null);
         } catch (InvalidSyntaxException e) {
             return false;
         }
@@ -157,13 +163,16 @@ public final class ScriptRunner {
     }
 
     private static String escape(String value) {
-        return value.replace("\\", "\\5c").replace("*", "\\2a").replace("(", "\\28").replace(")", "\\29");
+        return value.replace("\\", "\\5c")
+                .replace("*", "\\2a")
+                .replace("(", "\\28")
+                .replace(")", "\\29");
     }
 
     private static void report(BundleContext context, int status) {
         try {
-            for (ServiceReference<IntConsumer> ref : context.getServiceReferences(IntConsumer.class,
-                    "(" + EXIT_PROPERTY + "=exit-status)")) {
+            for (ServiceReference<IntConsumer> ref :
+                    context.getServiceReferences(IntConsumer.class, "(" + EXIT_PROPERTY + "=exit-status)")) {
                 IntConsumer exit = context.getService(ref);
                 if (exit != null) {
                     exit.accept(status);

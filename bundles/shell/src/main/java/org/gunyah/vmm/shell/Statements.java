@@ -8,8 +8,7 @@ import java.util.List;
  * brackets), so that each one's result can be printed and the first failure can stop the rest.
  */
 final class Statements {
-    private Statements() {
-    }
+    private Statements() {}
 
     static List<String> split(String script) {
         List<String> out = new ArrayList<>();

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.gunyah.vmm.api.Errno;
@@ -20,9 +19,9 @@ import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.FunctionFields;
-import org.gunyah.vmm.managed.Numbers;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.Numbers;
 import org.gunyah.vmm.managed.VmSpec;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -34,23 +33,51 @@ import org.osgi.service.component.annotations.Reference;
  * arrive at {@link #_main}, which parses them with {@link CommandLine}; each takes {@code --help},
  * and {@code gunyah:gunyah} lists every command of the scope.
  */
-@Component(service = VmCommands.class, property = {
-        "osgi.command.scope=gunyah",
-        "osgi.command.function=gunyah",
-        "osgi.command.function=vm-create", "osgi.command.function=vm-start", "osgi.command.function=vm-destroy",
-        "osgi.command.function=vm-console", "osgi.command.function=fn-add", "osgi.command.function=fn-remove"})
+@Component(
+        service = VmCommands.class,
+        property = {
+            "osgi.command.scope=gunyah",
+            "osgi.command.function=gunyah",
+            "osgi.command.function=vm-create",
+            "osgi.command.function=vm-start",
+            "osgi.command.function=vm-destroy",
+            "osgi.command.function=vm-console",
+            "osgi.command.function=fn-add",
+            "osgi.command.function=fn-remove"
+        })
 public final class VmCommands {
     static final List<CommandLine.Usage> USAGES = List.of(
-            new CommandLine.Usage("vm-create", "<name> [--hypervisor <name>] [--memory <size>] [--image <file>]",
-                    "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start", List.of("hypervisor", "memory", "image"), 1, 1),
-            new CommandLine.Usage("vm-start", "<vm>", "write the devicetree from the VM's functions, start it and run its vCPUs", List.of(), 1, 1),
+            new CommandLine.Usage(
+                    "vm-create",
+                    "<name> [--hypervisor <name>] [--memory <size>] [--image <file>]",
+                    "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start",
+                    List.of("hypervisor", "memory", "image"),
+                    1,
+                    1),
+            new CommandLine.Usage(
+                    "vm-start",
+                    "<vm>",
+                    "write the devicetree from the VM's functions, start it and run its vCPUs",
+                    List.of(),
+                    1,
+                    1),
             new CommandLine.Usage("vm-destroy", "<vm>", "stop the VM and return everything it holds", List.of(), 1, 1),
             new CommandLine.Usage("vm-console", "<vm>", "print what the guest wrote to its console", List.of(), 1, 1),
-            new CommandLine.Usage("fn-add", "<vm> <type|name> [key=value ...]",
-                    "add a function: vcpu id=N | irqfd label=N [level=true] [fd=N] | ioeventfd addr=A len=N [datamatch=V] [fd=N]"
-                            + " | arg=HEX for other types; makes the eventfd when fd= is absent", List.of(), 2, Integer.MAX_VALUE),
-            new CommandLine.Usage("fn-remove", "<vm> <type|name> [key=value ...]",
-                    "remove the function instance the fields name (as fn-add), closing the eventfd fn-add made", List.of(), 2, Integer.MAX_VALUE));
+            new CommandLine.Usage(
+                    "fn-add",
+                    "<vm> <type|name> [key=value ...]",
+                    "add a function: vcpu id=N | irqfd label=N [level=true] [fd=N] | ioeventfd addr=A len=N"
+                            + " [datamatch=V] [fd=N] | arg=HEX for other types; makes the eventfd when fd= is absent",
+                    List.of(),
+                    2,
+                    Integer.MAX_VALUE),
+            new CommandLine.Usage(
+                    "fn-remove",
+                    "<vm> <type|name> [key=value ...]",
+                    "remove the function instance the fields name (as fn-add), closing the eventfd fn-add made",
+                    List.of(),
+                    2,
+                    Integer.MAX_VALUE));
 
     private final VmManager manager;
     private final FunctionAdmin admin;
@@ -69,12 +96,15 @@ public final class VmCommands {
         eventFds.closeAll();
     }
 
-    @Descriptor("the gunyah commands: vm-create, vm-start, vm-destroy, vm-console, fn-add, fn-remove (each takes --help)")
+    @Descriptor(
+            "the gunyah commands: vm-create, vm-start, vm-destroy, vm-console, fn-add, fn-remove (each takes --help)")
     public Object _main(CommandSession session, String command, String... args) throws GunyahException {
         if (command.equals("gunyah")) {
             return overview();
         }
-        CommandLine.Usage usage = USAGES.stream().filter(u -> u.name().equals(command)).findFirst()
+        CommandLine.Usage usage = USAGES.stream()
+                .filter(u -> u.name().equals(command))
+                .findFirst()
                 .orElseThrow(() -> GunyahException.of(Errno.ENOENT, "no command gunyah:%s", command));
         List<String> list = Arrays.asList(args);
         if (list.contains("--help") || list.contains("-h")) {
@@ -93,10 +123,12 @@ public final class VmCommands {
     }
 
     private static String overview() {
-        StringBuilder b = new StringBuilder("gunyah:functions                      list function types (and gunyah:deploy, gunyah:undeploy; see help)\n"
-                + "gunyah:vms                            list VMs\n"
-                + "gunyah:demo [--hypervisor <name>]     run the demo VM\n"
-                + "gunyah:shutdown                       stop the runtime and every VM\n");
+        StringBuilder b = new StringBuilder(
+                "gunyah:functions                      list function types (and gunyah:deploy, gunyah:undeploy; see"
+                        + " help)\n"
+                        + "gunyah:vms                            list VMs\n"
+                        + "gunyah:demo [--hypervisor <name>]     run the demo VM\n"
+                        + "gunyah:shutdown                       stop the runtime and every VM\n");
         for (CommandLine.Usage u : USAGES) {
             b.append(u.line()).append("\n    ").append(u.description()).append('\n');
         }
@@ -109,33 +141,48 @@ public final class VmCommands {
             spec = spec.withHypervisor(line.option("hypervisor").get());
         }
         if (line.option("memory").isPresent()) {
-            spec = spec.withMemory(Numbers.parseSize("--memory", line.option("memory").get()));
+            spec = spec.withMemory(
+                    Numbers.parseSize("--memory", line.option("memory").get()));
         }
         if (line.option("image").isPresent()) {
             Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
             try {
-                spec = spec.withImage(dir.resolve(line.option("image").get()).toAbsolutePath().normalize());
+                spec = spec.withImage(
+                        dir.resolve(line.option("image").get()).toAbsolutePath().normalize());
             } catch (java.nio.file.InvalidPathException e) {
-                throw GunyahException.of(Errno.EINVAL, "--image '%s' is not a path: %s", line.option("image").get(), e.getReason());
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "--image '%s' is not a path: %s",
+                        line.option("image").get(),
+                        e.getReason());
             }
         }
         ManagedVm vm = managed.create(spec);
-        return String.format("created VM %s (id %d) on %s: %s of RAM at 0x%x%s", vm.name(), vm.vm().id(), vm.vm().hypervisor(),
-                size(spec.memorySize()), spec.ramBase(), spec.image().map(i -> ", image " + i.getFileName()).orElse(""));
+        return String.format(
+                "created VM %s (id %d) on %s: %s of RAM at 0x%x%s",
+                vm.name(),
+                vm.vm().id(),
+                vm.vm().hypervisor(),
+                size(spec.memorySize()),
+                spec.ramBase(),
+                spec.image().map(i -> ", image " + i.getFileName()).orElse(""));
     }
 
     private static String size(long bytes) {
         if (bytes % (1L << 30) == 0) {
             return (bytes >> 30) + " GiB";
         }
-        return bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+        return bytes % (1L << 20) == 0
+                ? (bytes >> 20) + " MiB"
+                : bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
     }
 
     private String start(String name) throws GunyahException {
         ManagedVm vm = managed(name);
         vm.start();
-        return String.format("started VM %s: %d vCPU%s running, console at 0x%x", vm.name(), vm.runningVcpus(),
-                vm.runningVcpus() == 1 ? "" : "s", Devices.CONSOLE_BASE);
+        return String.format(
+                "started VM %s: %d vCPU%s running, console at 0x%x",
+                vm.name(), vm.runningVcpus(), vm.runningVcpus() == 1 ? "" : "s", Devices.CONSOLE_BASE);
     }
 
     private String destroy(String name) throws GunyahException {
@@ -155,9 +202,11 @@ public final class VmCommands {
     }
 
     private ManagedVm managed(String name) throws GunyahException {
-        return managed.find(name).orElseThrow(() -> rawVm(name).isPresent()
-                ? GunyahException.of(Errno.EINVAL, "VM %s was not made by gunyah:vm-create or a configuration", name)
-                : noSuchVm(name));
+        return managed.find(name)
+                .orElseThrow(() -> rawVm(name).isPresent()
+                        ? GunyahException.of(
+                                Errno.EINVAL, "VM %s was not made by gunyah:vm-create or a configuration", name)
+                        : noSuchVm(name));
     }
 
     private Optional<Vm> rawVm(String name) {

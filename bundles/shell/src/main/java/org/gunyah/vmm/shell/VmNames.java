@@ -2,7 +2,6 @@ package org.gunyah.vmm.shell;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
 

@@ -1,7 +1,6 @@
 package org.gunyah.vmm.shell;
 
 import java.util.List;
-
 import org.gunyah.vmm.managed.VmOverview;
 
 /** {@code gunyah:vms}: every live VM. */
@@ -18,8 +17,15 @@ record VmTable(List<VmOverview> rows) implements Table {
 
     @Override
     public List<List<String>> cells() {
-        return rows.stream().map(r -> List.of(Integer.toString(r.id()), r.name(), r.hypervisor(), r.status(),
-                Integer.toString(r.vcpus()), r.functions())).toList();
+        return rows.stream()
+                .map(r -> List.of(
+                        Integer.toString(r.id()),
+                        r.name(),
+                        r.hypervisor(),
+                        r.status(),
+                        Integer.toString(r.vcpus()),
+                        r.functions()))
+                .toList();
     }
 
     @Override

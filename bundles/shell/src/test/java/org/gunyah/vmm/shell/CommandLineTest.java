@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,15 @@ class CommandLineTest {
 
     @Test
     void doubleDashEndsTheOptions() throws GunyahException {
-        assertEquals(List.of("--odd"), CommandLine.parse(CREATE, List.of("--", "--odd")).positional());
+        assertEquals(
+                List.of("--odd"),
+                CommandLine.parse(CREATE, List.of("--", "--odd")).positional());
     }
 
     @Test
     void anUnknownOptionIsEinvalWithTheUsage() {
-        GunyahException e = assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of("vm1", "--cpus", "2")));
+        GunyahException e =
+                assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of("vm1", "--cpus", "2")));
 
         assertEquals(Errno.EINVAL, e.errno());
         assertTrue(e.getMessage().contains("gunyah:vm-create <name>"), e.getMessage());
@@ -38,18 +40,31 @@ class CommandLineTest {
 
     @Test
     void aMissingValueIsEinval() {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of("vm1", "--memory"))).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of("vm1", "--memory")))
+                        .errno());
     }
 
     @Test
     void tooFewOrTooManyArgumentsAreEinval() {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of())).errno());
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of("a", "b"))).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of()))
+                        .errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> CommandLine.parse(CREATE, List.of("a", "b")))
+                        .errno());
     }
 
     @Test
     void anOptionGivenTwiceIsEinval() {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class,
-                () -> CommandLine.parse(CREATE, List.of("vm1", "--memory", "1M", "--memory", "2M"))).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(
+                                GunyahException.class,
+                                () -> CommandLine.parse(CREATE, List.of("vm1", "--memory", "1M", "--memory", "2M")))
+                        .errno());
     }
 }

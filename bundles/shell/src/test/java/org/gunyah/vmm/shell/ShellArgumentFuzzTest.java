@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -20,8 +18,21 @@ import org.gunyah.vmm.api.GunyahException;
  * fuzzed where they are parsed, in the vmm bundle.)
  */
 class ShellArgumentFuzzTest {
-    private static final String[] WORDS = {"--", "--memory", "--hypervisor", "--image", "--memory=1M", "--x", "-f", "vm1", "", "=",
-        "id=0", "--hypervisor=", "2M"};
+    private static final String[] WORDS = {
+        "--",
+        "--memory",
+        "--hypervisor",
+        "--image",
+        "--memory=1M",
+        "--x",
+        "-f",
+        "vm1",
+        "",
+        "=",
+        "id=0",
+        "--hypervisor=",
+        "2M"
+    };
 
     @FuzzTest
     void commandWordsAreParsedOrRefusedWithTheUsage(FuzzedDataProvider data) {
@@ -34,7 +45,10 @@ class ShellArgumentFuzzTest {
         try {
             CommandLine line = CommandLine.parse(usage, args);
             assertTrue(usage.valueOptions().containsAll(line.options().keySet()), line.toString());
-            assertTrue(line.positional().size() >= usage.minArgs() && line.positional().size() <= usage.maxArgs(), line.toString());
+            assertTrue(
+                    line.positional().size() >= usage.minArgs()
+                            && line.positional().size() <= usage.maxArgs(),
+                    line.toString());
         } catch (GunyahException e) {
             assertEquals(Errno.EINVAL, e.errno());
             assertTrue(e.getMessage().contains(usage.line()), e.getMessage());
@@ -49,8 +63,12 @@ class ShellArgumentFuzzTest {
 
         statements.forEach(s -> assertFalse(s.isBlank(), statements.toString()));
         if (script.chars().noneMatch(c -> "\"'{}()[]\\\r".indexOf(c) >= 0)) {
-            assertEquals(java.util.Arrays.stream(script.split("[;\n]", -1)).map(String::strip)
-                    .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList(), statements);
+            assertEquals(
+                    java.util.Arrays.stream(script.split("[;\n]", -1))
+                            .map(String::strip)
+                            .filter(s -> !s.isEmpty() && !s.startsWith("#"))
+                            .toList(),
+                    statements);
         }
     }
 }

@@ -3,7 +3,6 @@ package org.gunyah.vmm.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
 import org.apache.felix.service.command.Converter;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
@@ -13,13 +12,15 @@ import org.junit.jupiter.api.Test;
 class TableTest {
     @Test
     void columnsArePaddedToTheirWidestCell() {
-        VmTable t = new VmTable(List.of(new VmOverview(1, "web", "emulated", "RUNNING", 2, "vcpu:0,1"),
+        VmTable t = new VmTable(List.of(
+                new VmOverview(1, "web", "emulated", "RUNNING", 2, "vcpu:0,1"),
                 new VmOverview(12, "-", "kvm", "CREATED", 0, "-")));
 
         assertEquals("""
-                ID  NAME  HYPERVISOR  STATUS   VCPUS  FUNCTIONS
-                1   web   emulated    RUNNING  2      vcpu:0,1
-                12  -     kvm         CREATED  0      -""", t.render());
+            ID  NAME  HYPERVISOR  STATUS   VCPUS  FUNCTIONS
+            1   web   emulated    RUNNING  2      vcpu:0,1
+            12  -     kvm         CREATED  0      -\
+            """, t.render());
     }
 
     @Test
@@ -39,8 +40,13 @@ class TableTest {
 
     @Test
     void theFunctionSummaryListsVcpuIdsAndCountsTheRest() {
-        assertEquals("irqfd:2 vcpu:0,1", VmOverview.summary(List.of(new VcpuArg(0).desc(), new IrqfdArg(3, 1, 0).desc(),
-                new VcpuArg(1).desc(), new IrqfdArg(4, 2, 0).desc())));
+        assertEquals(
+                "irqfd:2 vcpu:0,1",
+                VmOverview.summary(List.of(
+                        new VcpuArg(0).desc(),
+                        new IrqfdArg(3, 1, 0).desc(),
+                        new VcpuArg(1).desc(),
+                        new IrqfdArg(4, 2, 0).desc())));
         assertEquals("-", VmOverview.summary(List.of()));
     }
 }

@@ -26,8 +26,7 @@ public final class Devices {
     /** Characters of console output each VM keeps for {@link ManagedVm#console()}. */
     public static final int CONSOLE_KEEP = 64 * 1024;
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** The device models a VM may have (a declaration's {@code devices}); every VM has both by default. */
     public enum Model {
@@ -51,8 +50,10 @@ public final class Devices {
                     return m;
                 }
             }
-            throw org.gunyah.vmm.api.GunyahException.of(org.gunyah.vmm.api.Errno.EINVAL,
-                    "no device model '%s' (known: console, exit-register)", label.strip());
+            throw org.gunyah.vmm.api.GunyahException.of(
+                    org.gunyah.vmm.api.Errno.EINVAL,
+                    "no device model '%s' (known: console, exit-register)",
+                    label.strip());
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
@@ -46,12 +45,20 @@ public record FunctionFields(int type, Map<String, String> values) {
         for (String a : args) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
-                throw GunyahException.of(Errno.EINVAL, "'%s' is not key=value (%s takes %s)", a, FunctionType.describe(type),
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "'%s' is not key=value (%s takes %s)",
+                        a,
+                        FunctionType.describe(type),
                         String.join(", ", known));
             }
             String key = a.substring(0, eq).strip();
             if (!known.contains(key)) {
-                throw GunyahException.of(Errno.EINVAL, "%s has no field '%s' (fields: %s)", FunctionType.describe(type), key,
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "%s has no field '%s' (fields: %s)",
+                        FunctionType.describe(type),
+                        key,
                         String.join(", ", known));
             }
             if (values.putIfAbsent(key, a.substring(eq + 1).strip()) != null) {
@@ -76,14 +83,21 @@ public record FunctionFields(int type, Map<String, String> values) {
     public FunctionDesc desc(int eventFd) throws GunyahException {
         return switch (type) {
             case FunctionType.VCPU -> new VcpuArg(u32("id")).desc();
-            case FunctionType.IRQFD -> new IrqfdArg(fd(eventFd), u32("label"),
-                    get("level").isPresent() && Numbers.parseBoolean("level", values.get("level")) ? IrqfdArg.LEVEL : 0).desc();
+            case FunctionType.IRQFD ->
+                new IrqfdArg(
+                                fd(eventFd),
+                                u32("label"),
+                                get("level").isPresent() && Numbers.parseBoolean("level", values.get("level"))
+                                        ? IrqfdArg.LEVEL
+                                        : 0)
+                        .desc();
             case FunctionType.IOEVENTFD -> {
                 long addr = Numbers.parse("addr", required("addr"));
                 int len = u32("len");
                 int fd = fd(eventFd);
                 yield get("datamatch").isPresent()
-                        ? IoeventfdArg.matching(addr, len, Numbers.parse("datamatch", values.get("datamatch")), fd).desc()
+                        ? IoeventfdArg.matching(addr, len, Numbers.parse("datamatch", values.get("datamatch")), fd)
+                                .desc()
                         : IoeventfdArg.of(addr, len, fd).desc();
             }
             default -> new FunctionDesc(type, rawArg());

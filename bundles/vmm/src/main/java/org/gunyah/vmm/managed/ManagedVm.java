@@ -2,7 +2,6 @@ package org.gunyah.vmm.managed;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionHandle;
 import org.gunyah.vmm.api.GunyahException;
@@ -96,8 +95,15 @@ public interface ManagedVm extends AutoCloseable {
      * interrupts they sent, the functions re-added after their type came back, and the errors
      * that ended a vCPU thread or a re-add.
      */
-    record Stats(long mmioExits, long consoleWrites, long unhandledExits, long doorbellSignals, long doorbellExits,
-            long interruptsSent, long functionsRestored, List<String> errors) {
+    record Stats(
+            long mmioExits,
+            long consoleWrites,
+            long unhandledExits,
+            long doorbellSignals,
+            long doorbellExits,
+            long interruptsSent,
+            long functionsRestored,
+            List<String> errors) {
         public Stats {
             errors = List.copyOf(errors);
         }

@@ -2,7 +2,6 @@ package org.gunyah.vmm.managed;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.GunyahException;
 
 /** The VMM's named VMs. Deactivating the service closes every VM it made. */

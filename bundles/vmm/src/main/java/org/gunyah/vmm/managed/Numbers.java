@@ -1,7 +1,6 @@
 package org.gunyah.vmm.managed;
 
 import java.util.Locale;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -11,8 +10,7 @@ import org.gunyah.vmm.api.GunyahException;
  * Values are 64-bit unsigned; anything else is EINVAL naming the field.
  */
 public final class Numbers {
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /** An unsigned 64-bit value. */
     public static long parse(String field, String text) throws GunyahException {
@@ -37,8 +35,11 @@ public final class Numbers {
             }
             return Long.parseUnsignedLong(t, radix);
         } catch (NumberFormatException e) {
-            throw GunyahException.of(Errno.EINVAL, "%s: '%s' is not a number (decimal, 0x hex, 0o octal or 0b binary, at most 64 bits)",
-                    field, text);
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "%s: '%s' is not a number (decimal, 0x hex, 0o octal or 0b binary, at most 64 bits)",
+                    field,
+                    text);
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -40,28 +39,33 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
     public static final int MAX_VCPUS = 64;
 
     /** An ioeventfd and, when {@code irq} is present, the irqfd label the VMM signals on each ring. */
-    public record Doorbell(FunctionFields fields, Optional<Integer> irq) {
-    }
+    public record Doorbell(FunctionFields fields, Optional<Integer> irq) {}
 
     /** An irqfd and, when {@code cpu} is present, the vCPU its interrupt is aimed at. */
-    public record Interrupt(FunctionFields fields, Optional<Integer> cpu) {
-    }
+    public record Interrupt(FunctionFields fields, Optional<Integer> cpu) {}
 
     public VmDeclaration {
         irqfds = List.copyOf(irqfds);
         ioeventfds = List.copyOf(ioeventfds);
     }
 
-    private static final List<String> KNOWN = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds",
-            "devices");
+    private static final List<String> KNOWN =
+            List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds", "devices");
 
     /**
      * A declaration as text, before it is read: what a configuration says, property by property.
      * Blank values count as absent; list entries are stripped and blank ones dropped. An absent
      * {@code devices} means every device model, an empty one none.
      */
-    public record Source(Optional<String> name, Optional<String> hypervisor, Optional<String> memory, Optional<String> image,
-            Optional<String> vcpus, List<String> irqfds, List<String> ioeventfds, Optional<List<String>> devices) {
+    public record Source(
+            Optional<String> name,
+            Optional<String> hypervisor,
+            Optional<String> memory,
+            Optional<String> image,
+            Optional<String> vcpus,
+            List<String> irqfds,
+            List<String> ioeventfds,
+            Optional<List<String>> devices) {
         public Source {
             name = text(name);
             hypervisor = text(hypervisor);
@@ -78,7 +82,12 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
         }
 
         private static List<String> entries(List<String> values) {
-            return values == null ? List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+            return values == null
+                    ? List.of()
+                    : values.stream()
+                            .map(String::strip)
+                            .filter(v -> !v.isEmpty())
+                            .toList();
         }
     }
 
@@ -90,23 +99,35 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
      */
     public static VmDeclaration parse(Map<String, ?> properties, Path home) throws GunyahException {
         requireKnown(properties.keySet());
-        return read(new Source(string(properties, "name"), string(properties, "hypervisor"), string(properties, "memory"),
-                string(properties, "image"), string(properties, "vcpus"), list(properties, "irqfds"), list(properties, "ioeventfds"),
-                properties.containsKey("devices") ? Optional.of(list(properties, "devices")) : Optional.empty()), home);
+        return read(
+                new Source(
+                        string(properties, "name"),
+                        string(properties, "hypervisor"),
+                        string(properties, "memory"),
+                        string(properties, "image"),
+                        string(properties, "vcpus"),
+                        list(properties, "irqfds"),
+                        list(properties, "ioeventfds"),
+                        properties.containsKey("devices")
+                                ? Optional.of(list(properties, "devices"))
+                                : Optional.empty()),
+                home);
     }
 
     /** EINVAL for a property name that is neither a declaration's nor dotted (see {@link #parse}). */
     public static void requireKnown(Iterable<String> names) throws GunyahException {
         for (String key : names) {
             if (!KNOWN.contains(key) && !key.contains(".")) {
-                throw GunyahException.of(Errno.EINVAL, "VM property '%s' is unknown (known: %s)", key, String.join(", ", KNOWN));
+                throw GunyahException.of(
+                        Errno.EINVAL, "VM property '%s' is unknown (known: %s)", key, String.join(", ", KNOWN));
             }
         }
     }
 
     /** Reads and validates a declaration; {@code home} resolves a relative image path. EINVAL naming what is wrong. */
     public static VmDeclaration read(Source source, Path home) throws GunyahException {
-        VmSpec spec = VmSpec.of(source.name().orElseThrow(() -> GunyahException.of(Errno.EINVAL, "a VM declaration needs a name")));
+        VmSpec spec = VmSpec.of(
+                source.name().orElseThrow(() -> GunyahException.of(Errno.EINVAL, "a VM declaration needs a name")));
         if (source.hypervisor().isPresent()) {
             spec = spec.withHypervisor(source.hypervisor().get());
         }
@@ -115,9 +136,14 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
         }
         if (source.image().isPresent()) {
             try {
-                spec = spec.withImage(home.resolve(source.image().get()).toAbsolutePath().normalize());
+                spec = spec.withImage(
+                        home.resolve(source.image().get()).toAbsolutePath().normalize());
             } catch (java.nio.file.InvalidPathException e) {
-                throw GunyahException.of(Errno.EINVAL, "image '%s' is not a path: %s", source.image().get(), e.getReason());
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "image '%s' is not a path: %s",
+                        source.image().get(),
+                        e.getReason());
             }
         }
         if (source.devices().isPresent()) {
@@ -128,7 +154,10 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             spec = spec.withDevices(models);
         }
         spec.validate();
-        int vcpus = source.vcpus().isPresent() ? (int) Math.min(Integer.MAX_VALUE, Numbers.parse("vcpus", source.vcpus().get())) : 1;
+        int vcpus = source.vcpus().isPresent()
+                ? (int) Math.min(
+                        Integer.MAX_VALUE, Numbers.parse("vcpus", source.vcpus().get()))
+                : 1;
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             throw GunyahException.of(Errno.EINVAL, "vcpus must be 1..%d", MAX_VCPUS);
         }
@@ -140,7 +169,8 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
                 if (w.startsWith("cpu=")) {
                     int id = Numbers.parseU32("cpu", w.substring(4));
                     if (id >= vcpus) {
-                        throw GunyahException.of(Errno.EINVAL, "irqfd '%s' aims at vCPU %d, but the VM has %d", entry, id, vcpus);
+                        throw GunyahException.of(
+                                Errno.EINVAL, "irqfd '%s' aims at vCPU %d, but the VM has %d", entry, id, vcpus);
                     }
                     cpu = Optional.of(id);
                     words.remove(w);
@@ -155,8 +185,13 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             for (String w : List.copyOf(words)) {
                 if (w.startsWith("irq=")) {
                     int label = Numbers.parseU32("irq", w.substring(4));
-                    if (irqfds.stream().noneMatch(f -> f.fields().get("label").map(l -> parsesTo(l, label)).orElse(false))) {
-                        throw GunyahException.of(Errno.EINVAL, "ioeventfd '%s' answers irq %d, which no irqfd declares", entry, label);
+                    if (irqfds.stream()
+                            .noneMatch(f -> f.fields()
+                                    .get("label")
+                                    .map(l -> parsesTo(l, label))
+                                    .orElse(false))) {
+                        throw GunyahException.of(
+                                Errno.EINVAL, "ioeventfd '%s' answers irq %d, which no irqfd declares", entry, label);
                     }
                     irq = Optional.of(label);
                     words.remove(w);
@@ -176,7 +211,9 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
     }
 
     private static List<String> words(String entry) {
-        return Arrays.stream(entry.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+        return Arrays.stream(entry.strip().split("\\s+"))
+                .filter(w -> !w.isEmpty())
+                .toList();
     }
 
     private static Optional<String> string(Map<String, ?> properties, String key) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -31,8 +30,15 @@ public record VmOverview(int id, String name, String hypervisor, String status, 
         for (VmInfo vm : admin.listVms()) {
             ManagedVm m = managed.get(vm.id());
             List<FunctionDesc> missing = m == null ? List.of() : m.missingFunctions();
-            int vcpus = (int) vm.functions().stream().filter(f -> f.type() == FunctionType.VCPU).count();
-            rows.add(new VmOverview(vm.id(), m == null ? "-" : m.name(), vm.hypervisor(), vm.state().name(), vcpus,
+            int vcpus = (int) vm.functions().stream()
+                    .filter(f -> f.type() == FunctionType.VCPU)
+                    .count();
+            rows.add(new VmOverview(
+                    vm.id(),
+                    m == null ? "-" : m.name(),
+                    vm.hypervisor(),
+                    vm.state().name(),
+                    vcpus,
                     summary(vm.functions()) + (missing.isEmpty() ? "" : " (waiting for " + summary(missing) + ")")));
         }
         return rows;
@@ -47,13 +53,20 @@ public record VmOverview(int id, String name, String hypervisor, String status, 
         for (FunctionDesc f : functions) {
             String detail;
             try {
-                detail = f.type() == FunctionType.VCPU ? Integer.toString(VcpuArg.decode(f.arg()).id()) : null;
+                detail = f.type() == FunctionType.VCPU
+                        ? Integer.toString(VcpuArg.decode(f.arg()).id())
+                        : null;
             } catch (GunyahException e) {
                 detail = null;
             }
-            byType.computeIfAbsent(FunctionType.describe(f.type()), k -> new ArrayList<>()).add(detail);
+            byType.computeIfAbsent(FunctionType.describe(f.type()), k -> new ArrayList<>())
+                    .add(detail);
         }
-        return byType.entrySet().stream().map(e -> e.getKey() + ":" + (e.getValue().getFirst() != null
-                ? String.join(",", e.getValue()) : Integer.toString(e.getValue().size()))).collect(Collectors.joining(" "));
+        return byType.entrySet().stream()
+                .map(e -> e.getKey() + ":"
+                        + (e.getValue().getFirst() != null
+                                ? String.join(",", e.getValue())
+                                : Integer.toString(e.getValue().size())))
+                .collect(Collectors.joining(" "));
     }
 }

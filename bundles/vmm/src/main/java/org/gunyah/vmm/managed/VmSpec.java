@@ -5,7 +5,6 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
@@ -16,7 +15,12 @@ import org.gunyah.vmm.api.MemoryRegion;
  * the start of RAM, where every vCPU begins; {@code devices} are the device models it has (see
  * {@link Devices}).
  */
-public record VmSpec(String name, Optional<String> hypervisor, long memorySize, long ramBase, Optional<Path> image,
+public record VmSpec(
+        String name,
+        Optional<String> hypervisor,
+        long memorySize,
+        long ramBase,
+        Optional<Path> image,
         Set<Devices.Model> devices) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final long DEFAULT_RAM_BASE = 0x4000_0000L;
@@ -34,7 +38,13 @@ public record VmSpec(String name, Optional<String> hypervisor, long memorySize, 
     }
 
     public static VmSpec of(String name) {
-        return new VmSpec(name, Optional.empty(), DEFAULT_MEMORY, DEFAULT_RAM_BASE, Optional.empty(), EnumSet.allOf(Devices.Model.class));
+        return new VmSpec(
+                name,
+                Optional.empty(),
+                DEFAULT_MEMORY,
+                DEFAULT_RAM_BASE,
+                Optional.empty(),
+                EnumSet.allOf(Devices.Model.class));
     }
 
     public VmSpec withHypervisor(String name) {
@@ -61,18 +71,26 @@ public record VmSpec(String name, Optional<String> hypervisor, long memorySize, 
      */
     public void validate() throws GunyahException {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw GunyahException.of(Errno.EINVAL,
-                    "VM name '%s' must be a letter followed by up to 62 letters, digits, '.', '_' or '-'", name);
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "VM name '%s' must be a letter followed by up to 62 letters, digits, '.', '_' or '-'",
+                    name);
         }
         if (memorySize < MIN_MEMORY || memorySize > MAX_MEMORY || memorySize % MemoryRegion.PAGE_SIZE != 0) {
-            throw GunyahException.of(Errno.EINVAL, "memory %d must be a multiple of %d between %d and %d bytes",
-                    memorySize, MemoryRegion.PAGE_SIZE, MIN_MEMORY, MAX_MEMORY);
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "memory %d must be a multiple of %d between %d and %d bytes",
+                    memorySize,
+                    MemoryRegion.PAGE_SIZE,
+                    MIN_MEMORY,
+                    MAX_MEMORY);
         }
         if (ramBase % MemoryRegion.PAGE_SIZE != 0) {
             throw GunyahException.of(Errno.EINVAL, "RAM base 0x%x is not page-aligned", ramBase);
         }
         if (Long.compareUnsigned(ramBase + memorySize, ramBase) < 0 && ramBase + memorySize != 0) {
-            throw GunyahException.of(Errno.EOVERFLOW, "RAM at 0x%x of %d bytes wraps the address space", ramBase, memorySize);
+            throw GunyahException.of(
+                    Errno.EOVERFLOW, "RAM at 0x%x of %d bytes wraps the address space", ramBase, memorySize);
         }
     }
 }

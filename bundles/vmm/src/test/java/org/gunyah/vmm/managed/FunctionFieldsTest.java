@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
@@ -49,9 +48,13 @@ class FunctionFieldsTest {
 
     @Test
     void anIoeventfdWithDatamatchSetsTheFlag() throws GunyahException {
-        assertEquals(IoeventfdArg.matching(0x9000000, 4, 7, 5).desc(),
-                parse(FunctionType.IOEVENTFD, "addr=0x9000000", "len=4", "datamatch=7").desc(5));
-        assertEquals(IoeventfdArg.of(0x9000000, 8, 5).desc(), parse(FunctionType.IOEVENTFD, "addr=0x9000000", "len=8").desc(5));
+        assertEquals(
+                IoeventfdArg.matching(0x9000000, 4, 7, 5).desc(),
+                parse(FunctionType.IOEVENTFD, "addr=0x9000000", "len=4", "datamatch=7")
+                        .desc(5));
+        assertEquals(
+                IoeventfdArg.of(0x9000000, 8, 5).desc(),
+                parse(FunctionType.IOEVENTFD, "addr=0x9000000", "len=8").desc(5));
     }
 
     @Test
@@ -94,6 +97,8 @@ class FunctionFieldsTest {
 
     @Test
     void describeRepeatsTheFieldsAsTyped() throws GunyahException {
-        assertEquals("irqfd label=3 level=true", parse(FunctionType.IRQFD, "label=3", "level=true").describe());
+        assertEquals(
+                "irqfd label=3 level=true",
+                parse(FunctionType.IRQFD, "label=3", "level=true").describe());
     }
 }

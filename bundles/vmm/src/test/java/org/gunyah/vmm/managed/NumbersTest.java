@@ -19,11 +19,23 @@ class NumbersTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "x", "-1", "+1", "0x", "12ab", "0x1_0000_0000_0000_0000", "0b2"})
     void anythingElseIsEinval(String text) {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> Numbers.parse("n", text)).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> Numbers.parse("n", text))
+                        .errno());
     }
 
     @ParameterizedTest
-    @CsvSource({"4096,4096", "64k,65536", "64K,65536", "16M,16777216", "16MiB,16777216", "1G,1073741824", "0x1000,4096", "512b,512"})
+    @CsvSource({
+        "4096,4096",
+        "64k,65536",
+        "64K,65536",
+        "16M,16777216",
+        "16MiB,16777216",
+        "1G,1073741824",
+        "0x1000,4096",
+        "512b,512"
+    })
     void sizesTakeBinarySuffixes(String text, long value) throws GunyahException {
         assertEquals(value, Numbers.parseSize("--memory", text));
     }
@@ -31,12 +43,18 @@ class NumbersTest {
     @ParameterizedTest
     @ValueSource(strings = {"16T", "k", "99999999999999999999G"})
     void unreadableSizesAreEinval(String text) {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> Numbers.parseSize("--memory", text)).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> Numbers.parseSize("--memory", text))
+                        .errno());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0x100000000", "4294967296"})
     void a32BitFieldRefusesLargerValues(String text) {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> Numbers.parseU32("label", text)).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> Numbers.parseU32("label", text))
+                        .errno());
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IoeventfdArg;
@@ -19,39 +18,72 @@ class VmDeclarationTest {
     private static final Path HOME = Path.of("/opt/gunyah");
 
     private static Errno errno(Map<String, ?> properties) {
-        return assertThrows(GunyahException.class, () -> VmDeclaration.parse(properties, HOME)).errno();
+        return assertThrows(GunyahException.class, () -> VmDeclaration.parse(properties, HOME))
+                .errno();
     }
 
     @Test
     void everyPropertyIsRead() throws GunyahException {
-        VmDeclaration d = VmDeclaration.parse(Map.of("name", "demo", "hypervisor", "emulated", "memory", "2M",
-                "image", "guests/demo.bin", "vcpus", "2", "irqfds", new String[] {"label=1", "label=2 level=true"},
-                "ioeventfds", List.of("addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=8 datamatch=7"),
-                "service.pid", "org.gunyah.vmm.vm~demo", "felix.fileinstall.filename", "file:/x.cfg"), HOME);
+        VmDeclaration d = VmDeclaration.parse(
+                Map.of(
+                        "name",
+                        "demo",
+                        "hypervisor",
+                        "emulated",
+                        "memory",
+                        "2M",
+                        "image",
+                        "guests/demo.bin",
+                        "vcpus",
+                        "2",
+                        "irqfds",
+                        new String[] {"label=1", "label=2 level=true"},
+                        "ioeventfds",
+                        List.of("addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=8 datamatch=7"),
+                        "service.pid",
+                        "org.gunyah.vmm.vm~demo",
+                        "felix.fileinstall.filename",
+                        "file:/x.cfg"),
+                HOME);
 
         assertEquals("demo", d.spec().name());
         assertEquals(Optional.of("emulated"), d.spec().hypervisor());
         assertEquals(2 << 20, d.spec().memorySize());
-        assertEquals(Optional.of(Path.of("/opt/gunyah/guests/demo.bin")), d.spec().image());
+        assertEquals(
+                Optional.of(Path.of("/opt/gunyah/guests/demo.bin")), d.spec().image());
         assertEquals(2, d.vcpus());
-        assertEquals(new IrqfdArg(9, 2, IrqfdArg.LEVEL).desc(), d.irqfds().get(1).fields().desc(9));
+        assertEquals(
+                new IrqfdArg(9, 2, IrqfdArg.LEVEL).desc(),
+                d.irqfds().get(1).fields().desc(9));
         assertEquals(Optional.of(1), d.ioeventfds().get(0).irq());
-        assertEquals(IoeventfdArg.matching(0x0a000008, 8, 7, 5).desc(), d.ioeventfds().get(1).fields().desc(5));
+        assertEquals(
+                IoeventfdArg.matching(0x0a000008, 8, 7, 5).desc(),
+                d.ioeventfds().get(1).fields().desc(5));
     }
 
     @Test
     void anIrqfdMayAimItsInterruptAtAVcpuOfTheVm() throws GunyahException {
-        VmDeclaration d = VmDeclaration.parse(Map.of("name", "a", "vcpus", "2", "irqfds", "label=1 cpu=1, label=2"), HOME);
+        VmDeclaration d =
+                VmDeclaration.parse(Map.of("name", "a", "vcpus", "2", "irqfds", "label=1 cpu=1, label=2"), HOME);
 
         assertEquals(Optional.of(1), d.irqfds().get(0).cpu());
         assertEquals(Optional.empty(), d.irqfds().get(1).cpu());
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class,
-                () -> VmDeclaration.parse(Map.of("name", "a", "vcpus", "2", "irqfds", "label=1 cpu=2"), HOME)).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(
+                                GunyahException.class,
+                                () -> VmDeclaration.parse(
+                                        Map.of("name", "a", "vcpus", "2", "irqfds", "label=1 cpu=2"), HOME))
+                        .errno());
     }
 
     @Test
     void listsMayBeCommaSeparatedStrings() throws GunyahException {
-        assertEquals(2, VmDeclaration.parse(Map.of("name", "a", "irqfds", "label=1, label=2"), HOME).irqfds().size());
+        assertEquals(
+                2,
+                VmDeclaration.parse(Map.of("name", "a", "irqfds", "label=1, label=2"), HOME)
+                        .irqfds()
+                        .size());
     }
 
     @Test
@@ -65,9 +97,14 @@ class VmDeclarationTest {
 
     @Test
     void devicesChooseTheDeviceModels() throws GunyahException {
-        assertEquals(java.util.Set.of(Devices.Model.CONSOLE),
-                VmDeclaration.parse(Map.of("name", "a", "devices", "console"), HOME).spec().devices());
-        assertEquals(java.util.Set.of(Devices.Model.values()), VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
+        assertEquals(
+                java.util.Set.of(Devices.Model.CONSOLE),
+                VmDeclaration.parse(Map.of("name", "a", "devices", "console"), HOME)
+                        .spec()
+                        .devices());
+        assertEquals(
+                java.util.Set.of(Devices.Model.values()),
+                VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
@@ -19,11 +18,11 @@ import org.gunyah.vmm.managed.VmOverview;
  * {@code gunyah:vms}.
  */
 final class AdminView {
-    static final List<String> FUNCTION_COLUMNS = List.of("Type", "Name", "Bundle", "Version", "State", "Instances", "Users");
+    static final List<String> FUNCTION_COLUMNS =
+            List.of("Type", "Name", "Bundle", "Version", "State", "Instances", "Users");
     static final List<String> VM_COLUMNS = List.of("ID", "Name", "Hypervisor", "Status", "vCPUs", "Functions");
 
-    private AdminView() {
-    }
+    private AdminView() {}
 
     /** One row per function type and per refused provider; {@code type} leads each row. */
     static List<List<String>> functions(FunctionAdmin admin, ManagedVms vms) {
@@ -31,9 +30,11 @@ final class AdminView {
         List<List<String>> rows = new ArrayList<>();
         for (FunctionTypeInfo t : admin.functionTypes()) {
             String type = Integer.toUnsignedString(t.type());
-            String users = new TreeMap<>(t.instancesByVm()).entrySet().stream()
-                    .map(e -> names.getOrDefault(e.getKey(), Integer.toString(e.getKey())) + "(" + e.getValue() + ")")
-                    .collect(Collectors.joining(" "));
+            String users = new TreeMap<>(t.instancesByVm())
+                    .entrySet().stream()
+                            .map(e -> names.getOrDefault(e.getKey(), Integer.toString(e.getKey())) + "(" + e.getValue()
+                                    + ")")
+                            .collect(Collectors.joining(" "));
             rows.add(row(type, t.provider(), t.provider().state(), t.instances(), users.isEmpty() ? "-" : users));
             for (ProviderInfo refused : t.refused()) {
                 rows.add(row(type, refused, "REFUSED", 0, "-"));
@@ -43,13 +44,26 @@ final class AdminView {
     }
 
     private static List<String> row(String type, ProviderInfo p, String state, int instances, String users) {
-        return List.of(type, p.name(), p.bundleId() < 0 ? "-" : p.bundleId() + " " + p.symbolicName(), p.version(), state,
-                Integer.toString(instances), users);
+        return List.of(
+                type,
+                p.name(),
+                p.bundleId() < 0 ? "-" : p.bundleId() + " " + p.symbolicName(),
+                p.version(),
+                state,
+                Integer.toString(instances),
+                users);
     }
 
     static List<List<String>> vms(FunctionAdmin admin, ManagedVms vms) {
-        return VmOverview.of(admin, vms).stream().map(v -> List.of(Integer.toString(v.id()), v.name(), v.hypervisor(), v.status(),
-                Integer.toString(v.vcpus()), v.functions())).toList();
+        return VmOverview.of(admin, vms).stream()
+                .map(v -> List.of(
+                        Integer.toString(v.id()),
+                        v.name(),
+                        v.hypervisor(),
+                        v.status(),
+                        Integer.toString(v.vcpus()),
+                        v.functions()))
+                .toList();
     }
 
     private static Map<Integer, String> names(ManagedVms vms) {

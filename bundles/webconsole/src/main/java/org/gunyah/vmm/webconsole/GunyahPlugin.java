@@ -1,5 +1,9 @@
 package org.gunyah.vmm.webconsole;
 
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -9,12 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
@@ -35,9 +33,14 @@ import org.owasp.encoder.Encode;
  * {@code state.json} every second; {@code undeploy.json} and {@code deploy.json} take the actions
  * and answer {@code {"message": ...}} or {@code {"error": "EBUSY: ..."}}, never a stack trace.
  */
-@Component(service = Servlet.class, property = {
-        "felix.webconsole.label=" + GunyahPlugin.LABEL, "felix.webconsole.title=Gunyah", "felix.webconsole.category=Gunyah VMM",
-        "felix.webconsole.css=/" + GunyahPlugin.LABEL + "/res/gunyah.css"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "felix.webconsole.label=" + GunyahPlugin.LABEL,
+            "felix.webconsole.title=Gunyah",
+            "felix.webconsole.category=Gunyah VMM",
+            "felix.webconsole.css=/" + GunyahPlugin.LABEL + "/res/gunyah.css"
+        })
 public final class GunyahPlugin extends HttpServlet {
     static final String LABEL = "gunyah";
     private static final long serialVersionUID = 1L;
@@ -45,8 +48,9 @@ public final class GunyahPlugin extends HttpServlet {
     private static final long MAX_UPLOAD = 64L << 20;
 
     private final transient FunctionAdmin admin;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile transient ManagedVms vms;
+    private transient volatile ManagedVms vms;
 
     @Activate
     public GunyahPlugin(@Reference FunctionAdmin admin) {
@@ -95,24 +99,32 @@ public final class GunyahPlugin extends HttpServlet {
         }
         boolean force = "true".equals(request.getParameter("force"));
         int instances = admin.functionTypes().stream()
-                .filter(t -> type.equals(Integer.toUnsignedString(t.type())) || type.equals(t.provider().name()))
-                .mapToInt(FunctionTypeInfo::instances).sum();
+                .filter(t -> type.equals(Integer.toUnsignedString(t.type()))
+                        || type.equals(t.provider().name()))
+                .mapToInt(FunctionTypeInfo::instances)
+                .sum();
         // The page's undeploy removes the bundle (gunyah:undeploy -u; with force, -f -u): what a
         // person clicking it expects, and what lets the deploy form bring it back.
-        admin.undeploy(type, force ? new UndeployOption[] {UndeployOption.FORCE, UndeployOption.UNINSTALL}
-                : new UndeployOption[] {UndeployOption.UNINSTALL});
+        admin.undeploy(
+                type,
+                force
+                        ? new UndeployOption[] {UndeployOption.FORCE, UndeployOption.UNINSTALL}
+                        : new UndeployOption[] {UndeployOption.UNINSTALL});
         return "undeployed " + type + ": bundle uninstalled"
                 + (instances > 0 ? ", " + instances + " instance" + (instances == 1 ? "" : "s") + " unbound" : "");
     }
 
     private String deploy(HttpServletRequest request) throws GunyahException, IOException {
         String name = request.getHeader("X-File-Name");
-        String file = name == null ? "" : Path.of(name.replace('\\', '/')).getFileName().toString();
+        String file = name == null
+                ? ""
+                : Path.of(name.replace('\\', '/')).getFileName().toString();
         if (!file.endsWith(".jar") || file.startsWith(".")) {
             throw GunyahException.of(org.gunyah.vmm.api.Errno.EINVAL, "upload a bundle .jar (got '%s')", name);
         }
         if (request.getContentLengthLong() > MAX_UPLOAD) {
-            throw GunyahException.of(org.gunyah.vmm.api.Errno.EFBIG, "%s is larger than %d MiB", file, MAX_UPLOAD >> 20);
+            throw GunyahException.of(
+                    org.gunyah.vmm.api.Errno.EFBIG, "%s is larger than %d MiB", file, MAX_UPLOAD >> 20);
         }
         Path dir = Files.createTempDirectory("gunyah-upload-");
         Path jar = dir.resolve(file);
@@ -121,12 +133,14 @@ public final class GunyahPlugin extends HttpServlet {
                 Files.write(jar, in.readNBytes((int) MAX_UPLOAD + 1));
             }
             if (Files.size(jar) > MAX_UPLOAD) {
-                throw GunyahException.of(org.gunyah.vmm.api.Errno.EFBIG, "%s is larger than %d MiB", file, MAX_UPLOAD >> 20);
+                throw GunyahException.of(
+                        org.gunyah.vmm.api.Errno.EFBIG, "%s is larger than %d MiB", file, MAX_UPLOAD >> 20);
             }
             FunctionTypeInfo t = admin.deploy(jar.toUri());
             ProviderInfo p = t.provider();
-            return String.format("deployed %s (type %s) from bundle %d %s %s", p.name(), Integer.toUnsignedString(t.type()),
-                    p.bundleId(), p.symbolicName(), p.version());
+            return String.format(
+                    "deployed %s (type %s) from bundle %d %s %s",
+                    p.name(), Integer.toUnsignedString(t.type()), p.bundleId(), p.symbolicName(), p.version());
         } finally {
             Files.deleteIfExists(jar);
             Files.deleteIfExists(dir);
@@ -154,12 +168,14 @@ public final class GunyahPlugin extends HttpServlet {
         out.println("<p id='gunyah-message' class='statline' role='status' aria-live='polite'>&nbsp;</p>");
         out.println("<h2>Function types</h2>");
         table(out, "gunyah-functions", withActions(AdminView.FUNCTION_COLUMNS), functionRows());
-        out.println("<form id='gunyah-deploy'><label>Deploy a function bundle: <input type='file' id='gunyah-jar' accept='.jar'></label>"
-                + " <button type='submit'>Deploy</button></form>");
+        out.println("<form id='gunyah-deploy'><label>Deploy a function bundle: <input type='file' id='gunyah-jar'"
+                + " accept='.jar'></label> <button type='submit'>Deploy</button></form>");
         out.println("<h2>VMs</h2>");
         table(out, "gunyah-vms", AdminView.VM_COLUMNS, AdminView.vms(admin, vms));
-        out.println("<p class='gunyah-note'>Updated every second. Undeploy removes a type's bundle (as gunyah:undeploy -u)"
-                + " and is refused while VMs use the type; force undeploy unbinds every instance first (-f -u).</p>");
+        out.println(
+                "<p class='gunyah-note'>Updated every second. Undeploy removes a type's bundle (as gunyah:undeploy -u)"
+                        + " and is refused while VMs use the type; force undeploy unbinds every instance first (-f"
+                        + " -u).</p>");
         out.println("</div>");
         out.println("<script src='" + Encode.forHtmlAttribute(base + "/res/gunyah.js") + "'></script>");
     }

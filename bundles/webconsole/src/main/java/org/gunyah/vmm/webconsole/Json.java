@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Just enough JSON writing for the page's state: strings, numbers, booleans, lists, maps. */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder b = new StringBuilder();

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.regex.Pattern;
-
 import org.apache.felix.service.command.Descriptor;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
@@ -19,7 +18,9 @@ import org.osgi.service.component.annotations.Component;
  * salted hash of the password (never the clear text) in {@code conf/org.gunyah.vmm.webconsole.cfg},
  * which FileInstall hands to Configuration Admin; the console serves from then on.
  */
-@Component(service = PasswordCommand.class, property = {"osgi.command.scope=gunyah", "osgi.command.function=webconsole-password"})
+@Component(
+        service = PasswordCommand.class,
+        property = {"osgi.command.scope=gunyah", "osgi.command.function=webconsole-password"})
 public final class PasswordCommand {
     static final int MIN_LENGTH = 8;
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -36,13 +37,14 @@ public final class PasswordCommand {
     public String _main(String command, String... args) throws GunyahException {
         if (args.length < 1 || args.length > 2 || args[0].equals("--help")) {
             return "usage: gunyah:webconsole-password <password> [<user, default admin>]\n"
-                    + "  stores a salted PBKDF2 hash in conf/" + PasswordSecurityProvider.PID + ".cfg; the Web Console serves once it is set";
+                    + "  stores a salted PBKDF2 hash in conf/" + PasswordSecurityProvider.PID
+                    + ".cfg; the Web Console serves once it is set";
         }
         String user = args.length == 2 ? args[1] : "admin";
         Path file = write(home(), args[0], user);
         String port = context.getProperty("org.osgi.service.http.port");
-        return "Web Console password set for " + user + " in " + file.getFileName() + "; it serves at http://"
-                + host() + ":" + (port == null ? "8080" : port) + "/system/console/" + GunyahPlugin.LABEL;
+        return "Web Console password set for " + user + " in " + file.getFileName() + "; it serves at http://" + host()
+                + ":" + (port == null ? "8080" : port) + "/system/console/" + GunyahPlugin.LABEL;
     }
 
     private String host() {
@@ -66,9 +68,11 @@ public final class PasswordCommand {
         if (!USER.matcher(user).matches()) {
             throw GunyahException.of(Errno.EINVAL, "user '%s' must be 1 to 64 letters, digits, '.', '_' or '-'", user);
         }
-        String text = "# Written by gunyah:webconsole-password: the Web Console's user and a salted PBKDF2 hash of its password.\n"
+        String text = "# Written by gunyah:webconsole-password: the Web Console's user and a salted PBKDF2 hash of its"
+                + " password.\n"
                 + "user=" + user + "\n"
-                + "password=" + PasswordHash.create(password.toCharArray()).encode() + "\n";
+                + "password="
+                + PasswordHash.create(password.toCharArray()).encode() + "\n";
         Path conf = home.resolve("conf");
         Path file = conf.resolve(PasswordSecurityProvider.PID + ".cfg");
         try {

@@ -1,6 +1,5 @@
 package org.gunyah.vmm.webconsole;
 
-
 import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -23,9 +22,11 @@ public final class PasswordHint {
 
     @Activate
     public PasswordHint(BundleContext context) throws InvalidSyntaxException {
-        ServiceTracker<SecurityProvider, SecurityProvider> tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter(
-                "(&(objectClass=" + SecurityProvider.class.getName() + ")(" + SecurityProvider.PROPERTY_ID + "="
-                        + PasswordSecurityProvider.ID + "))"), null);
+        ServiceTracker<SecurityProvider, SecurityProvider> tracker = new ServiceTracker<>(
+                context,
+                FrameworkUtil.createFilter("(&(objectClass=" + SecurityProvider.class.getName() + ")("
+                        + SecurityProvider.PROPERTY_ID + "=" + PasswordSecurityProvider.ID + "))"),
+                null);
         boolean console = context.getProperty("gunyah.script") == null;
         waiter = Thread.ofPlatform().daemon().name("gunyah-webconsole-hint").unstarted(() -> {
             tracker.open();
@@ -48,5 +49,4 @@ public final class PasswordHint {
     void deactivate() {
         waiter.interrupt();
     }
-
 }

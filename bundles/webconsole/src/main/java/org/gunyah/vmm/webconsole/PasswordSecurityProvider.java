@@ -1,5 +1,7 @@
 package org.gunyah.vmm.webconsole;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,10 +9,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,8 +23,11 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  * console's own password setting: that one keeps a default, is changed through the console
  * itself, and would leave admin/admin working until someone changes it.
  */
-@Component(service = SecurityProvider.class, configurationPid = PasswordSecurityProvider.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, property = SecurityProvider.PROPERTY_ID + "=" + PasswordSecurityProvider.ID)
+@Component(
+        service = SecurityProvider.class,
+        configurationPid = PasswordSecurityProvider.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = SecurityProvider.PROPERTY_ID + "=" + PasswordSecurityProvider.ID)
 public final class PasswordSecurityProvider implements SecurityProvider {
     static final String PID = "org.gunyah.vmm.webconsole";
     static final String ID = "gunyah";
@@ -46,6 +47,7 @@ public final class PasswordSecurityProvider implements SecurityProvider {
      * PBKDF2 cost again; keyed with a per-activation secret, forgotten with the configuration.
      */
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+
     private final byte[] secret = new byte[32];
 
     @Activate
@@ -56,15 +58,18 @@ public final class PasswordSecurityProvider implements SecurityProvider {
         if (context.getProperty("gunyah.script") == null) {
             String host = context.getProperty("org.apache.felix.http.host");
             String port = context.getProperty("org.osgi.service.http.port");
-            System.out.println("Web Console: http://" + (host == null ? "localhost" : host) + ":" + (port == null ? "8080" : port)
-                    + "/system/console/" + GunyahPlugin.LABEL + " (user " + user + ")");
+            System.out.println(
+                    "Web Console: http://" + (host == null ? "localhost" : host) + ":" + (port == null ? "8080" : port)
+                            + "/system/console/" + GunyahPlugin.LABEL + " (user " + user + ")");
         }
     }
 
     @Override
     public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
         String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6) && accepts(header.substring(6).strip())) {
+        if (header != null
+                && header.regionMatches(true, 0, "Basic ", 0, 6)
+                && accepts(header.substring(6).strip())) {
             return user;
         }
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
@@ -88,8 +93,10 @@ public final class PasswordSecurityProvider implements SecurityProvider {
         if (colon < 0) {
             return false;
         }
-        boolean ok = MessageDigest.isEqual(decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8),
-                user.getBytes(StandardCharsets.UTF_8)) & hash.matches(decoded.substring(colon + 1).toCharArray());
+        boolean ok = MessageDigest.isEqual(
+                        decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8),
+                        user.getBytes(StandardCharsets.UTF_8))
+                & hash.matches(decoded.substring(colon + 1).toCharArray());
         if (ok) {
             verified.add(digest);
         }

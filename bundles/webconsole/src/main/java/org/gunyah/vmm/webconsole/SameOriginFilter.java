@@ -1,10 +1,5 @@
 package org.gunyah.vmm.webconsole;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Set;
-
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,7 +7,10 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -21,15 +19,19 @@ import org.osgi.service.component.annotations.Component;
  * Origin header (or, when a browser sends none, its Referer) says. A cross-site form post carries
  * the attacker's origin and is refused with 403; so is one that carries neither header.
  */
-@Component(service = Filter.class, property = {
-        "osgi.http.whiteboard.filter.name=gunyah-same-origin",
-        "osgi.http.whiteboard.filter.pattern=/*",
-        "osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=org.apache.felix.webconsole)"})
+@Component(
+        service = Filter.class,
+        property = {
+            "osgi.http.whiteboard.filter.name=gunyah-same-origin",
+            "osgi.http.whiteboard.filter.pattern=/*",
+            "osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=org.apache.felix.webconsole)"
+        })
 public final class SameOriginFilter implements Filter {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         if (SAFE.contains(request.getMethod())) {
             chain.doFilter(req, res);

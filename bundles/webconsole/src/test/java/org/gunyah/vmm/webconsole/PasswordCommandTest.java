@@ -9,7 +9,6 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,9 @@ class PasswordCommandTest {
 
     @Test
     void aMalformedUserIsEinval() {
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class,
-                () -> PasswordCommand.write(home, "long-enough-password", "a user")).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> PasswordCommand.write(home, "long-enough-password", "a user"))
+                        .errno());
     }
 }

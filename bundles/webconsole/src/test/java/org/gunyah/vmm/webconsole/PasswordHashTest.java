@@ -34,11 +34,19 @@ class PasswordHashTest {
 
         assertFalse(encoded.contains("correct"));
         assertTrue(encoded.startsWith("pbkdf2-sha256:600000:"));
-        assertNotEquals(encoded, PasswordHash.create("correct horse".toCharArray()).encode());
+        assertNotEquals(
+                encoded, PasswordHash.create("correct horse".toCharArray()).encode());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "admin", "md5:1:AAAA:BBBB", "pbkdf2-sha256:x:AAAAAAAAAAA=:AAAA", "pbkdf2-sha256:10:AAAAAAAAAAA=:AAAA"})
+    @ValueSource(
+            strings = {
+                "",
+                "admin",
+                "md5:1:AAAA:BBBB",
+                "pbkdf2-sha256:x:AAAAAAAAAAA=:AAAA",
+                "pbkdf2-sha256:10:AAAAAAAAAAA=:AAAA"
+            })
     void aMalformedHashIsRefused(String encoded) {
         assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse(encoded));
     }

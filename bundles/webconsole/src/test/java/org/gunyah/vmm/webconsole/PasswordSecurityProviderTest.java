@@ -8,12 +8,12 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 
 class PasswordSecurityProviderTest {
-    private static final String HASH = PasswordHash.create("s3cret-pass".toCharArray()).encode();
+    private static final String HASH =
+            PasswordHash.create("s3cret-pass".toCharArray()).encode();
 
     private static PasswordSecurityProvider provider() {
         PasswordSecurityProvider.Config config = new PasswordSecurityProvider.Config() {
@@ -32,13 +32,16 @@ class PasswordSecurityProviderTest {
                 return PasswordSecurityProvider.Config.class;
             }
         };
-        BundleContext context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("getProperty") ? "script" : null);
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(
+                BundleContext.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class},
+                (p, m, a) -> m.getName().equals("getProperty") ? "script" : null);
         return new PasswordSecurityProvider(config, context);
     }
 
     private static Object authenticate(PasswordSecurityProvider p, String header, Map<String, Object> recorded) {
-        return p.authenticate(Requests.request("GET", header == null ? Map.of() : Map.of("Authorization", header)),
+        return p.authenticate(
+                Requests.request("GET", header == null ? Map.of() : Map.of("Authorization", header)),
                 Requests.response(recorded));
     }
 
@@ -51,7 +54,10 @@ class PasswordSecurityProviderTest {
         PasswordSecurityProvider p = provider();
 
         assertEquals("admin", authenticate(p, basic("admin", "s3cret-pass"), Requests.recorded()));
-        assertEquals("admin", authenticate(p, basic("admin", "s3cret-pass"), Requests.recorded()), "a second time, from the cache");
+        assertEquals(
+                "admin",
+                authenticate(p, basic("admin", "s3cret-pass"), Requests.recorded()),
+                "a second time, from the cache");
         assertTrue(p.authorize("admin", "anything"));
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SameOriginFilterTest {
@@ -20,7 +19,8 @@ class SameOriginFilterTest {
 
     @Test
     void aRefererStandsInForAMissingOrigin() {
-        assertNull(refusal(Map.of("Host", "127.0.0.1:8080", "Referer", "http://127.0.0.1:8080/system/console/bundles")));
+        assertNull(
+                refusal(Map.of("Host", "127.0.0.1:8080", "Referer", "http://127.0.0.1:8080/system/console/bundles")));
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.gunyah.vmm.api.admin;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.GunyahException;
 
 /** What consoles show of the function registry and the VMs. */

@@ -7,8 +7,8 @@ import java.util.Map;
  * One function type as the framework binds it: its provider, the providers refused because the
  * type was taken, and who uses it ({@code instancesByVm}: VM id to number of instances).
  */
-public record FunctionTypeInfo(int type, ProviderInfo provider, List<ProviderInfo> refused,
-        Map<Integer, Integer> instancesByVm) {
+public record FunctionTypeInfo(
+        int type, ProviderInfo provider, List<ProviderInfo> refused, Map<Integer, Integer> instancesByVm) {
 
     public FunctionTypeInfo {
         refused = List.copyOf(refused);

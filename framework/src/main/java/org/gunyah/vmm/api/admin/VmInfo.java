@@ -1,7 +1,6 @@
 package org.gunyah.vmm.api.admin;
 
 import java.util.List;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.VmState;
 
@@ -11,7 +10,13 @@ import org.gunyah.vmm.api.VmState;
  * hypervisor's resources for the VM that no ticket holds, back to where they started once every
  * function is gone).
  */
-public record VmInfo(int id, String hypervisor, VmState state, List<FunctionDesc> functions, int tickets, int ioHandlers,
+public record VmInfo(
+        int id,
+        String hypervisor,
+        VmState state,
+        List<FunctionDesc> functions,
+        int tickets,
+        int ioHandlers,
         int unclaimedResources) {
     public VmInfo {
         functions = List.copyOf(functions);

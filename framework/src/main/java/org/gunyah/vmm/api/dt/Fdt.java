@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -29,8 +28,7 @@ public final class Fdt {
     static final int NOP = 4;
     static final int END = 9;
 
-    private Fdt() {
-    }
+    private Fdt() {}
 
     public static byte[] encode(DtNode root) {
         ByteArrayOutputStream struct = new ByteArrayOutputStream();
@@ -45,15 +43,23 @@ public final class Fdt {
         int stringsOff = structOff + structBytes.length;
         int total = stringsOff + stringBytes.length;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.BIG_ENDIAN);
-        b.putInt(MAGIC).putInt(total).putInt(structOff).putInt(stringsOff).putInt(rsvmap)
-                .putInt(17).putInt(16).putInt(0).putInt(stringBytes.length).putInt(structBytes.length);
+        b.putInt(MAGIC)
+                .putInt(total)
+                .putInt(structOff)
+                .putInt(stringsOff)
+                .putInt(rsvmap)
+                .putInt(17)
+                .putInt(16)
+                .putInt(0)
+                .putInt(stringBytes.length)
+                .putInt(structBytes.length);
         b.putLong(0).putLong(0);
         b.put(structBytes).put(stringBytes);
         return b.array();
     }
 
-    private static void writeNode(DtNode node, ByteArrayOutputStream out, Map<String, Integer> strings,
-            ByteArrayOutputStream stringBlock) {
+    private static void writeNode(
+            DtNode node, ByteArrayOutputStream out, Map<String, Integer> strings, ByteArrayOutputStream stringBlock) {
         writeInt(out, BEGIN_NODE);
         byte[] name = node.name().getBytes(StandardCharsets.UTF_8);
         out.writeBytes(name);
@@ -125,8 +131,12 @@ public final class Fdt {
         if (version < 17) {
             structSize = total - structOff;
         }
-        if (structOff > total || structSize > total - structOff || stringsOff > total || stringsSize > total - stringsOff) {
-            throw invalid("structure [%d,+%d) or strings [%d,+%d) block lies outside totalsize %d",
+        if (structOff > total
+                || structSize > total - structOff
+                || stringsOff > total
+                || stringsSize > total - stringsOff) {
+            throw invalid(
+                    "structure [%d,+%d) or strings [%d,+%d) block lies outside totalsize %d",
                     structOff, structSize, stringsOff, stringsSize, total);
         }
         ByteBuffer struct = b.slice((int) structOff, (int) structSize).order(ByteOrder.BIG_ENDIAN);
@@ -148,8 +158,7 @@ public final class Fdt {
         private final ByteBuffer strings;
         private final int base;
 
-        private record Open(String name, List<DtProperty> properties, List<DtNode> children) {
-        }
+        private record Open(String name, List<DtProperty> properties, List<DtNode> children) {}
 
         Parser(ByteBuffer struct, ByteBuffer strings, int base) {
             this.struct = struct;
@@ -184,12 +193,15 @@ public final class Fdt {
                             throw invalid("property of %d bytes at offset %d runs past the structure block", len, at);
                         }
                         if (nameOff < 0 || nameOff >= strings.limit()) {
-                            throw invalid("property name offset %d at offset %d is outside the strings block", nameOff, at);
+                            throw invalid(
+                                    "property name offset %d at offset %d is outside the strings block", nameOff, at);
                         }
                         byte[] value = new byte[len];
                         struct.get(value);
                         align();
-                        stack.getLast().properties().add(new DtProperty(cString(strings.duplicate().position(nameOff), at), value));
+                        stack.getLast()
+                                .properties()
+                                .add(new DtProperty(cString(strings.duplicate().position(nameOff), at), value));
                     }
                     case END_NODE -> {
                         if (stack.isEmpty()) {
@@ -203,8 +215,7 @@ public final class Fdt {
                             stack.getLast().children().add(node);
                         }
                     }
-                    case NOP -> {
-                    }
+                    case NOP -> {}
                     case END -> {
                         if (!stack.isEmpty() || root == null) {
                             throw invalid("END at offset %d with %d node(s) still open", at, stack.size());

@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.eventfd;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -43,7 +42,8 @@ public final class FdTable {
             throw GunyahException.of(Errno.EINVAL, "eventfd: unknown flags 0x%x", flags & ~KNOWN_FLAGS);
         }
         if (initval < 0 || initval > 0xffff_ffffL) {
-            throw GunyahException.of(Errno.EINVAL, "eventfd: initial value %s is not an unsigned int", Long.toUnsignedString(initval));
+            throw GunyahException.of(
+                    Errno.EINVAL, "eventfd: initial value %s is not an unsigned int", Long.toUnsignedString(initval));
         }
         int fd = next.getAndIncrement();
         if (fd < 0) {

@@ -9,7 +9,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -69,8 +68,12 @@ public final class JavaEventFd implements EventFd {
                     break;
                 }
                 if (nonBlocking()) {
-                    throw GunyahException.of(Errno.EAGAIN, "eventfd %d: counter 0x%x cannot take %s without blocking",
-                            fd, count, Long.toUnsignedString(value));
+                    throw GunyahException.of(
+                            Errno.EAGAIN,
+                            "eventfd %d: counter 0x%x cannot take %s without blocking",
+                            fd,
+                            count,
+                            Long.toUnsignedString(value));
                 }
                 writable.awaitUninterruptibly();
             }
@@ -229,6 +232,7 @@ public final class JavaEventFd implements EventFd {
         private final ReentrantLock callLock = new ReentrantLock();
         /** Signalled when a thread returns from {@code action}: what {@link #close} waits for. */
         private final Condition callReturned = callLock.newCondition();
+
         private boolean active = true;
         /** Threads inside {@code action} now. */
         private final List<Thread> calling = new ArrayList<>(2);
@@ -275,7 +279,11 @@ public final class JavaEventFd implements EventFd {
                 while (calling.stream().anyMatch(t -> t != me)) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        LOG.log(Level.ERROR, "eventfd {0}: a listener still runs after {1}; closing without it", fd, CLOSE_WAIT);
+                        LOG.log(
+                                Level.ERROR,
+                                "eventfd {0}: a listener still runs after {1}; closing without it",
+                                fd,
+                                CLOSE_WAIT);
                         break;
                     }
                     try {

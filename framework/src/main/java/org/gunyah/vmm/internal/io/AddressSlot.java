@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.io;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.spi.IoHandler;
 
 /**
@@ -132,7 +131,9 @@ record AddressSlot(IoHandler anyLength, ByLength[] byLength) {
         }
         for (ByLength l : byLength) {
             if (l != null && !l.isEmpty()) {
-                return l.plain() != null ? l.plain() : l.byValue().values().iterator().next();
+                return l.plain() != null
+                        ? l.plain()
+                        : l.byValue().values().iterator().next();
             }
         }
         return null;

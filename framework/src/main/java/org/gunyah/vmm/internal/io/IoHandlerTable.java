@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.io;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.IoHandler;
@@ -30,7 +29,8 @@ public final class IoHandlerTable {
             AddressSlot slot = slots.getOrDefault(handler.address(), AddressSlot.EMPTY);
             IoHandler clash = slot.collision(handler);
             if (clash != null) {
-                throw GunyahException.of(Errno.EEXIST, "IO handler %s collides with %s", describe(handler), describe(clash));
+                throw GunyahException.of(
+                        Errno.EEXIST, "IO handler %s collides with %s", describe(handler), describe(clash));
             }
             slots.put(handler.address(), slot.with(handler));
         }
@@ -86,15 +86,23 @@ public final class IoHandlerTable {
 
     private static void check(IoHandler h) throws GunyahException {
         if (h.datamatch() && (h.length() < 1 || h.length() > 8)) {
-            throw GunyahException.of(Errno.EINVAL, "datamatch IO handler at 0x%x needs a length of 1..8, got %d",
-                    h.address(), h.length());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "datamatch IO handler at 0x%x needs a length of 1..8, got %d",
+                    h.address(),
+                    h.length());
         }
         if (h.length() < 0 || h.length() > 8) {
-            throw GunyahException.of(Errno.EINVAL, "IO handler at 0x%x: length %d is not 0..8", h.address(), h.length());
+            throw GunyahException.of(
+                    Errno.EINVAL, "IO handler at 0x%x: length %d is not 0..8", h.address(), h.length());
         }
         if (h.datamatch() && (h.data() & ~mask(h.length())) != 0) {
-            throw GunyahException.of(Errno.EINVAL, "IO handler at 0x%x: datamatch value 0x%x does not fit in %d bytes",
-                    h.address(), h.data(), h.length());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "IO handler at 0x%x: datamatch value 0x%x does not fit in %d bytes",
+                    h.address(),
+                    h.data(),
+                    h.length());
         }
     }
 

@@ -22,14 +22,21 @@ import java.util.Optional;
  * @param callTimeout how long an add or remove waits for another function call on the same VM
  *        (a bind that blocks) before giving up with EBUSY
  */
-public record FrameworkSettings(Optional<Path> functionsDir, boolean functionsWatched, Duration loadTimeout,
-        Duration rmTimeout, Duration callTimeout) {
+public record FrameworkSettings(
+        Optional<Path> functionsDir,
+        boolean functionsWatched,
+        Duration loadTimeout,
+        Duration rmTimeout,
+        Duration callTimeout) {
     public static final long DEFAULT_LOAD_TIMEOUT_MS = 5000;
     public static final long DEFAULT_RM_TIMEOUT_MS = 5000;
     public static final long DEFAULT_CALL_TIMEOUT_MS = 5000;
 
-    public static final FrameworkSettings DEFAULTS = new FrameworkSettings(Optional.empty(), false,
-            Duration.ofMillis(DEFAULT_LOAD_TIMEOUT_MS), Duration.ofMillis(DEFAULT_RM_TIMEOUT_MS),
+    public static final FrameworkSettings DEFAULTS = new FrameworkSettings(
+            Optional.empty(),
+            false,
+            Duration.ofMillis(DEFAULT_LOAD_TIMEOUT_MS),
+            Duration.ofMillis(DEFAULT_RM_TIMEOUT_MS),
             Duration.ofMillis(DEFAULT_CALL_TIMEOUT_MS));
 
     public FrameworkSettings {

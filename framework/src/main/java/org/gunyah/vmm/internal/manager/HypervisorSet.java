@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 
 /** The available backends, preferred first: highest service.ranking, then oldest service. */
 final class HypervisorSet {
-    private record Ranked(Hypervisor hypervisor, int ranking, long serviceId) {
-    }
+    private record Ranked(Hypervisor hypervisor, int ranking, long serviceId) {}
 
     private static final Comparator<Ranked> PREFERENCE =
             Comparator.comparingInt(Ranked::ranking).reversed().thenComparingLong(Ranked::serviceId);
@@ -31,7 +29,10 @@ final class HypervisorSet {
     }
 
     synchronized Optional<Hypervisor> named(String name) {
-        return ranked.stream().map(Ranked::hypervisor).filter(h -> h.name().equals(name)).findFirst();
+        return ranked.stream()
+                .map(Ranked::hypervisor)
+                .filter(h -> h.name().equals(name))
+                .findFirst();
     }
 
     synchronized List<String> names() {

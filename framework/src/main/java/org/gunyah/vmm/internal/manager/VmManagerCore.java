@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -62,7 +61,8 @@ public final class VmManagerCore implements VmManager {
 
     /** New settings: VMs created from now on use their timeouts; existing VMs keep the ones they began with. */
     public void configure(FrameworkSettings settings) {
-        env = new VmEnvironment(registry, type -> resolver.resolve(type), fds::lookup, settings.rmTimeout(), settings.callTimeout());
+        env = new VmEnvironment(
+                registry, type -> resolver.resolve(type), fds::lookup, settings.rmTimeout(), settings.callTimeout());
     }
 
     /**
@@ -77,8 +77,12 @@ public final class VmManagerCore implements VmManager {
             return;
         }
         // Platform threads that end with the pool: virtual ones would leave the JDK's carrier threads behind.
-        try (ExecutorService unbinders = Executors.newFixedThreadPool(Math.min(all.size(), MAX_UNBINDERS),
-                Thread.ofPlatform().daemon().name("unbind-" + Integer.toUnsignedString(provider.type()) + "-", 0).factory())) {
+        try (ExecutorService unbinders = Executors.newFixedThreadPool(
+                Math.min(all.size(), MAX_UNBINDERS),
+                Thread.ofPlatform()
+                        .daemon()
+                        .name("unbind-" + Integer.toUnsignedString(provider.type()) + "-", 0)
+                        .factory())) {
             all.forEach(vm -> unbinders.execute(() -> vm.unbindProvider(provider)));
         }
     }
@@ -113,14 +117,21 @@ public final class VmManagerCore implements VmManager {
 
     @Override
     public Vm createVm() throws GunyahException {
-        Hypervisor h = hypervisors.preferred().orElseThrow(() -> GunyahException.of(Errno.ENODEV, "no hypervisor backend is available"));
+        Hypervisor h = hypervisors
+                .preferred()
+                .orElseThrow(() -> GunyahException.of(Errno.ENODEV, "no hypervisor backend is available"));
         return create(h);
     }
 
     @Override
     public Vm createVm(String hypervisor) throws GunyahException {
-        Hypervisor h = hypervisors.named(hypervisor).orElseThrow(() -> GunyahException.of(Errno.ENODEV,
-                "no hypervisor backend named '%s' (available: %s)", hypervisor, hypervisors.names()));
+        Hypervisor h = hypervisors
+                .named(hypervisor)
+                .orElseThrow(() -> GunyahException.of(
+                        Errno.ENODEV,
+                        "no hypervisor backend named '%s' (available: %s)",
+                        hypervisor,
+                        hypervisors.names()));
         return create(h);
     }
 
@@ -178,14 +189,24 @@ public final class VmManagerCore implements VmManager {
                 users.put(vm.id(), n);
             }
         }
-        List<ProviderInfo> refused = e.refused().stream().map(FunctionProvider::info).toList();
+        List<ProviderInfo> refused =
+                e.refused().stream().map(FunctionProvider::info).toList();
         return new FunctionTypeInfo(type, e.bound().info(), refused, users);
     }
 
     public List<VmInfo> listVms() {
-        return vms.values().stream().map(vm -> {
-            VmImpl.Holdings h = vm.holdings();
-            return new VmInfo(vm.id(), vm.hypervisor(), vm.state(), vm.functions(), h.tickets(), h.ioHandlers(), h.unclaimedResources());
-        }).toList();
+        return vms.values().stream()
+                .map(vm -> {
+                    VmImpl.Holdings h = vm.holdings();
+                    return new VmInfo(
+                            vm.id(),
+                            vm.hypervisor(),
+                            vm.state(),
+                            vm.functions(),
+                            h.tickets(),
+                            h.ioHandlers(),
+                            h.unclaimedResources());
+                })
+                .toList();
     }
 }

@@ -4,8 +4,7 @@ import org.osgi.framework.Bundle;
 
 /** Bundle state constants as words. */
 final class BundleStates {
-    private BundleStates() {
-    }
+    private BundleStates() {}
 
     static String name(int state) {
         return switch (state) {

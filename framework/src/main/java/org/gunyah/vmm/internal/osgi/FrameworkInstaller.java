@@ -1,7 +1,6 @@
 package org.gunyah.vmm.internal.osgi;
 
 import java.nio.file.Path;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -22,7 +21,10 @@ final class FrameworkInstaller implements FunctionInstaller {
         Path copy = repository.copyIn(jar).orElse(null);
         Bundle bundle = null;
         try {
-            bundle = FunctionInstaller.installBytes(context, copy != null ? copy.toUri().toString() : jar.source().toString(), jar);
+            bundle = FunctionInstaller.installBytes(
+                    context,
+                    copy != null ? copy.toUri().toString() : jar.source().toString(),
+                    jar);
             check.check(bundle);
             return new Installed(bundle, copy);
         } catch (GunyahException e) {

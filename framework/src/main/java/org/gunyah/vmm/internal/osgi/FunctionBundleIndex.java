@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -43,8 +42,9 @@ final class FunctionBundleIndex implements AutoCloseable {
     }
 
     /** Highest version first; among equal versions, the bundle installed first. */
-    private static final Comparator<FunctionBundle> PREFERRED = Comparator
-            .comparing((FunctionBundle f) -> f.bundle().getVersion()).reversed()
+    private static final Comparator<FunctionBundle> PREFERRED = Comparator.comparing(
+                    (FunctionBundle f) -> f.bundle().getVersion())
+            .reversed()
             .thenComparingLong(f -> f.bundle().getBundleId());
 
     private final Map<Long, List<FunctionBundle>> byBundle = new ConcurrentHashMap<>();
@@ -73,22 +73,28 @@ final class FunctionBundleIndex implements AutoCloseable {
             return List.of();
         }
         return revision.getDeclaredCapabilities(ProvideVmFunction.NAMESPACE).stream()
-                .flatMap(cap -> parse(bundle, cap).stream()).toList();
+                .flatMap(cap -> parse(bundle, cap).stream())
+                .toList();
     }
 
     /** A valid declaration: type a Long in 0..2^32-1; the name defaults to "type N". */
     private static Optional<FunctionBundle> parse(Bundle bundle, BundleCapability cap) {
-        if (!(cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) instanceof Long type) || type < 0 || type > 0xffff_ffffL) {
+        if (!(cap.getAttributes().get(ProvideVmFunction.TYPE_ATTRIBUTE) instanceof Long type)
+                || type < 0
+                || type > 0xffff_ffffL) {
             return Optional.empty();
         }
         Object name = cap.getAttributes().get(ProvideVmFunction.NAMESPACE);
-        return Optional.of(new FunctionBundle(bundle, type.intValue(),
-                name == null ? "type " + Long.toString(type) : name.toString()));
+        return Optional.of(new FunctionBundle(
+                bundle, type.intValue(), name == null ? "type " + Long.toString(type) : name.toString()));
     }
 
     /** Every declaration of an installed bundle, the preferred provider of each type first. */
     List<FunctionBundle> all() {
-        return byBundle.values().stream().flatMap(List::stream).sorted(PREFERRED).toList();
+        return byBundle.values().stream()
+                .flatMap(List::stream)
+                .sorted(PREFERRED)
+                .toList();
     }
 
     /** The installed bundles declaring {@code type}, preferred first. */
@@ -103,7 +109,9 @@ final class FunctionBundleIndex implements AutoCloseable {
 
     /** The declarations whose type number (unsigned decimal) or name is {@code typeOrName}, preferred first. */
     List<FunctionBundle> named(String typeOrName) {
-        return all().stream().filter(f -> f.typeName().equals(typeOrName) || f.name().equals(typeOrName)).toList();
+        return all().stream()
+                .filter(f -> f.typeName().equals(typeOrName) || f.name().equals(typeOrName))
+                .toList();
     }
 
     /** The type the bundle declares (its first declaration), whether or not it is indexed (a probe is not). */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
@@ -28,7 +27,12 @@ final class FunctionDeployer {
     private final VmManagerCore core;
     private final Duration timeout;
 
-    FunctionDeployer(BundleContext context, FunctionBundleIndex index, FunctionInstaller installer, VmManagerCore core, Duration timeout) {
+    FunctionDeployer(
+            BundleContext context,
+            FunctionBundleIndex index,
+            FunctionInstaller installer,
+            VmManagerCore core,
+            Duration timeout) {
         this.context = context;
         this.index = index;
         this.installer = installer;
@@ -42,7 +46,11 @@ final class FunctionDeployer {
         Installed installed = null;
         try {
             installed = installer.install(jar, this::checkedType);
-            return start(installed.bundle(), FunctionBundleIndex.declaration(installed.bundle()).orElseThrow().type());
+            return start(
+                    installed.bundle(),
+                    FunctionBundleIndex.declaration(installed.bundle())
+                            .orElseThrow()
+                            .type());
         } catch (GunyahException e) {
             discard(installed);
             throw e;
@@ -59,9 +67,15 @@ final class FunctionDeployer {
         } catch (BundleException e) {
             throw new GunyahException(Errno.ENOENT, bundle.getSymbolicName() + " did not start: " + e.getMessage(), e);
         }
-        if (core.registry().awaitProvider(type, timeout.toNanos(), TimeUnit.NANOSECONDS).isEmpty()) {
-            throw GunyahException.of(Errno.ENOENT, "%s registered no VmFunction of type %s within %s",
-                    bundle.getSymbolicName(), Integer.toUnsignedString(type), timeout);
+        if (core.registry()
+                .awaitProvider(type, timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .isEmpty()) {
+            throw GunyahException.of(
+                    Errno.ENOENT,
+                    "%s registered no VmFunction of type %s within %s",
+                    bundle.getSymbolicName(),
+                    Integer.toUnsignedString(type),
+                    timeout);
         }
         return core.functionType(type).orElseThrow();
     }
@@ -74,14 +88,24 @@ final class FunctionDeployer {
 
     /** The bundle's function type; EINVAL when it declares none, EEXIST when another bundle declares it. */
     private int checkedType(Bundle bundle) throws GunyahException {
-        FunctionBundle declared = FunctionBundleIndex.declaration(bundle).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
-                "%s %s declares no gunyah.function capability: it is not a function bundle",
-                bundle.getSymbolicName(), bundle.getVersion()));
-        Optional<Bundle> other = index.providers(declared.type()).stream().map(FunctionBundle::bundle)
-                .filter(b -> b != bundle).findFirst();
+        FunctionBundle declared = FunctionBundleIndex.declaration(bundle)
+                .orElseThrow(() -> GunyahException.of(
+                        Errno.EINVAL,
+                        "%s %s declares no gunyah.function capability: it is not a function bundle",
+                        bundle.getSymbolicName(),
+                        bundle.getVersion()));
+        Optional<Bundle> other = index.providers(declared.type()).stream()
+                .map(FunctionBundle::bundle)
+                .filter(b -> b != bundle)
+                .findFirst();
         if (other.isPresent()) {
-            throw GunyahException.of(Errno.EEXIST, "function type %s is already provided by %s %s (bundle %d)",
-                    declared.typeName(), other.get().getSymbolicName(), other.get().getVersion(), other.get().getBundleId());
+            throw GunyahException.of(
+                    Errno.EEXIST,
+                    "function type %s is already provided by %s %s (bundle %d)",
+                    declared.typeName(),
+                    other.get().getSymbolicName(),
+                    other.get().getVersion(),
+                    other.get().getBundleId());
         }
         return declared.type();
     }
@@ -92,12 +116,18 @@ final class FunctionDeployer {
         if (id.isEmpty()) {
             return;
         }
-        Optional<Bundle> twin = Arrays.stream(context.getBundles()).filter(b -> b.getState() != Bundle.UNINSTALLED)
-                .filter(b -> id.get().symbolicName().equals(b.getSymbolicName()) && id.get().version().equals(b.getVersion()))
+        Optional<Bundle> twin = Arrays.stream(context.getBundles())
+                .filter(b -> b.getState() != Bundle.UNINSTALLED)
+                .filter(b -> id.get().symbolicName().equals(b.getSymbolicName())
+                        && id.get().version().equals(b.getVersion()))
                 .findFirst();
         if (twin.isPresent()) {
-            throw GunyahException.of(Errno.EEXIST, "%s %s is installed already (bundle %d)",
-                    id.get().symbolicName(), id.get().version(), twin.get().getBundleId());
+            throw GunyahException.of(
+                    Errno.EEXIST,
+                    "%s %s is installed already (bundle %d)",
+                    id.get().symbolicName(),
+                    id.get().version(),
+                    twin.get().getBundleId());
         }
     }
 }

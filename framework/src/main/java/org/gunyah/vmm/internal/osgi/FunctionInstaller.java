@@ -2,7 +2,6 @@ package org.gunyah.vmm.internal.osgi;
 
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.osgi.framework.Bundle;
@@ -17,7 +16,9 @@ import org.osgi.framework.BundleException;
 sealed interface FunctionInstaller permits FrameworkInstaller, WatcherInstaller {
 
     static FunctionInstaller of(BundleContext context, FunctionRepository repository, Duration timeout) {
-        return repository.watched() ? new WatcherInstaller(context, repository, timeout) : new FrameworkInstaller(context, repository);
+        return repository.watched()
+                ? new WatcherInstaller(context, repository, timeout)
+                : new FrameworkInstaller(context, repository);
     }
 
     /** Refuses a bundle (throws) or lets it be installed. */

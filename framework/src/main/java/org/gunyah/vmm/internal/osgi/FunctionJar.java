@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.osgi.framework.Version;
@@ -17,8 +16,7 @@ import org.osgi.framework.Version;
 record FunctionJar(URI source, byte[] bytes) {
 
     /** A bundle's identity, which the framework lets only one installed bundle have. */
-    record Identity(String symbolicName, Version version) {
-    }
+    record Identity(String symbolicName, Version version) {}
 
     /** Reads the whole jar; EINVAL when it cannot be read. */
     static FunctionJar fetch(URI source) throws GunyahException {
@@ -36,7 +34,9 @@ record FunctionJar(URI source, byte[] bytes) {
     /** The name its copy gets in the function folder: its source's file name, ending in .jar. */
     String fileName() {
         String path = source.getPath();
-        String name = path == null || path.isEmpty() ? "deployed.jar" : Path.of(path).getFileName().toString();
+        String name = path == null || path.isEmpty()
+                ? "deployed.jar"
+                : Path.of(path).getFileName().toString();
         return name.endsWith(".jar") ? name : name + ".jar";
     }
 
@@ -52,7 +52,8 @@ record FunctionJar(URI source, byte[] bytes) {
                 return Optional.empty();
             }
             String version = m.getMainAttributes().getValue("Bundle-Version");
-            return Optional.of(new Identity(bsn.split(";")[0].strip(),
+            return Optional.of(new Identity(
+                    bsn.split(";")[0].strip(),
                     version == null ? Version.emptyVersion : Version.parseVersion(version.strip())));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
@@ -30,7 +29,8 @@ final class FunctionLoader {
     private final Duration timeout;
     private final ConcurrentHashMap<Integer, ReentrantLock> loading = new ConcurrentHashMap<>();
 
-    FunctionLoader(FunctionBundleIndex index, FunctionRepository repository, FunctionRegistry registry, Duration timeout) {
+    FunctionLoader(
+            FunctionBundleIndex index, FunctionRepository repository, FunctionRegistry registry, Duration timeout) {
         this.index = index;
         this.repository = repository;
         this.registry = registry;
@@ -66,20 +66,32 @@ final class FunctionLoader {
                 throw GunyahException.of(Errno.EINTR, "interrupted while loading function type %s", typeName);
             }
         }
-        Bundle bundle = found.orElseThrow(() -> GunyahException.of(Errno.ENOENT,
-                "no bundle provides gunyah.function type %s", typeName));
-        LOG.log(Level.INFO, "loading function type {0} from {1} {2}", typeName, bundle.getSymbolicName(), bundle.getVersion());
+        Bundle bundle = found.orElseThrow(
+                () -> GunyahException.of(Errno.ENOENT, "no bundle provides gunyah.function type %s", typeName));
+        LOG.log(
+                Level.INFO,
+                "loading function type {0} from {1} {2}",
+                typeName,
+                bundle.getSymbolicName(),
+                bundle.getVersion());
         try {
             bundle.start(Bundle.START_ACTIVATION_POLICY);
         } catch (BundleException | IllegalStateException e) {
-            throw new GunyahException(Errno.ENOENT, "bundle " + bundle.getSymbolicName() + " " + bundle.getVersion()
-                    + " provides gunyah.function type " + typeName + " but did not start: " + e.getMessage(), e);
+            throw new GunyahException(
+                    Errno.ENOENT,
+                    "bundle " + bundle.getSymbolicName() + " " + bundle.getVersion() + " provides gunyah.function type "
+                            + typeName + " but did not start: " + e.getMessage(),
+                    e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return registry.awaitProvider(type, deadline - System.nanoTime(), TimeUnit.NANOSECONDS).orElseThrow(
-                    () -> GunyahException.of(Errno.ENOENT, "bundle %s started but registered no VmFunction of type %s within %s",
-                            bundle.getSymbolicName(), typeName, timeout));
+            return registry.awaitProvider(type, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+                    .orElseThrow(() -> GunyahException.of(
+                            Errno.ENOENT,
+                            "bundle %s started but registered no VmFunction of type %s within %s",
+                            bundle.getSymbolicName(),
+                            typeName,
+                            timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw GunyahException.of(Errno.EINTR, "interrupted while loading function type %s", typeName);

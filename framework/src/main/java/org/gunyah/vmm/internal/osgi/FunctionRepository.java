@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.internal.manager.FrameworkSettings;
@@ -56,7 +55,10 @@ final class FunctionRepository {
             return installed;
         }
         if (!Files.isDirectory(folder.get())) {
-            LOG.log(Level.WARNING, "function repository {0} is not a folder; no function bundles installed from it", folder.get());
+            LOG.log(
+                    Level.WARNING,
+                    "function repository {0} is not a folder; no function bundles installed from it",
+                    folder.get());
             return installed;
         }
         for (Path jar : pending()) {
@@ -147,7 +149,8 @@ final class FunctionRepository {
             Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
-            throw GunyahException.of(Errno.EIO, "cannot copy %s into %s: %s", jar.source(), copy.getParent(), e.getMessage());
+            throw GunyahException.of(
+                    Errno.EIO, "cannot copy %s into %s: %s", jar.source(), copy.getParent(), e.getMessage());
         }
     }
 
@@ -169,7 +172,8 @@ final class FunctionRepository {
     static boolean isAt(Bundle b, Path file) {
         try {
             URI uri = new URI(b.getLocation()).normalize();
-            return "file".equals(uri.getScheme()) && Path.of(uri).toAbsolutePath().normalize().equals(file);
+            return "file".equals(uri.getScheme())
+                    && Path.of(uri).toAbsolutePath().normalize().equals(file);
         } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             return false;
         }

@@ -2,7 +2,6 @@ package org.gunyah.vmm.internal.osgi;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-
 import org.gunyah.vmm.internal.registry.FunctionRegistry;
 import org.gunyah.vmm.spi.VmFunction;
 import org.osgi.framework.BundleContext;
@@ -30,8 +29,12 @@ final class FunctionServices implements ServiceTrackerCustomizer<VmFunction, Ser
     public ServiceFunctionProvider addingService(ServiceReference<VmFunction> reference) {
         long type = ServiceFunctionProvider.typeOf(reference);
         if (type < 0) {
-            LOG.log(Level.ERROR, "VmFunction service {0} of bundle {1} has no valid {2} property; ignored",
-                    reference.getProperty(Constants.SERVICE_ID), reference.getBundle(), VmFunction.TYPE);
+            LOG.log(
+                    Level.ERROR,
+                    "VmFunction service {0} of bundle {1} has no valid {2} property; ignored",
+                    reference.getProperty(Constants.SERVICE_ID),
+                    reference.getBundle(),
+                    VmFunction.TYPE);
             return null;
         }
         ServiceFunctionProvider provider = new ServiceFunctionProvider(context, reference, (int) type);
@@ -43,8 +46,12 @@ final class FunctionServices implements ServiceTrackerCustomizer<VmFunction, Ser
     public void modifiedService(ServiceReference<VmFunction> reference, ServiceFunctionProvider provider) {
         // Instances were bound under the old type; moving them would break their callers.
         if (ServiceFunctionProvider.typeOf(reference) != Integer.toUnsignedLong(provider.type())) {
-            LOG.log(Level.ERROR, "VmFunction service {0} changed its {1}; it keeps type {2} until it is registered again",
-                    reference.getProperty(Constants.SERVICE_ID), VmFunction.TYPE, Integer.toUnsignedString(provider.type()));
+            LOG.log(
+                    Level.ERROR,
+                    "VmFunction service {0} changed its {1}; it keeps type {2} until it is registered again",
+                    reference.getProperty(Constants.SERVICE_ID),
+                    VmFunction.TYPE,
+                    Integer.toUnsignedString(provider.type()));
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
@@ -34,14 +33,20 @@ final class FunctionUndeployer {
     }
 
     void undeploy(String typeOrName, UndeployOption... options) throws GunyahException {
-        Set<UndeployOption> opts = options.length == 0 ? EnumSet.noneOf(UndeployOption.class) : EnumSet.copyOf(Arrays.asList(options));
-        FunctionBundle named = chosen(index.named(typeOrName)).orElseThrow(() -> GunyahException.of(Errno.ENOENT,
-                "no installed bundle provides function type %s", typeOrName));
+        Set<UndeployOption> opts =
+                options.length == 0 ? EnumSet.noneOf(UndeployOption.class) : EnumSet.copyOf(Arrays.asList(options));
+        FunctionBundle named = chosen(index.named(typeOrName))
+                .orElseThrow(() ->
+                        GunyahException.of(Errno.ENOENT, "no installed bundle provides function type %s", typeOrName));
         Bundle bundle = named.bundle();
         Optional<FunctionTypeInfo> info = boundInfo(named);
         if (info.isPresent() && info.get().instances() > 0 && !opts.contains(UndeployOption.FORCE)) {
-            throw GunyahException.of(Errno.EBUSY, "function type %s (%s) is in use: %s; undeploy with force to unbind them",
-                    named.typeName(), info.get().provider().name(), users(info.get().instancesByVm()));
+            throw GunyahException.of(
+                    Errno.EBUSY,
+                    "function type %s (%s) is in use: %s; undeploy with force to unbind them",
+                    named.typeName(),
+                    info.get().provider().name(),
+                    users(info.get().instancesByVm()));
         }
         try {
             bundle.stop();
@@ -58,16 +63,21 @@ final class FunctionUndeployer {
 
     /** Of the bundles a name matches, the one whose service is bound for its type, else the preferred. */
     private Optional<FunctionBundle> chosen(List<FunctionBundle> candidates) {
-        return candidates.stream().filter(f -> boundInfo(f).isPresent()).findFirst().or(() -> candidates.stream().findFirst());
+        return candidates.stream()
+                .filter(f -> boundInfo(f).isPresent())
+                .findFirst()
+                .or(() -> candidates.stream().findFirst());
     }
 
     /** The registry's view of the type while this bundle's service is the bound one. */
     private Optional<FunctionTypeInfo> boundInfo(FunctionBundle f) {
-        return core.functionType(f.type()).filter(i -> i.provider().bundleId() == f.bundle().getBundleId());
+        return core.functionType(f.type())
+                .filter(i -> i.provider().bundleId() == f.bundle().getBundleId());
     }
 
     static String users(Map<Integer, Integer> instancesByVm) {
-        return instancesByVm.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        return instancesByVm.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .map(e -> "VM " + e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " instance)" : " instances)"))
                 .collect(Collectors.joining(", "));
     }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
@@ -40,7 +39,16 @@ final class KnownFunctionTypes {
     /** A type no service provides yet: its bundle, no service id (-1), no instances. */
     private static FunctionTypeInfo declaredOnly(FunctionBundle f) {
         Bundle b = f.bundle();
-        return new FunctionTypeInfo(f.type(), new ProviderInfo(f.name(), -1, b.getBundleId(), b.getSymbolicName(),
-                b.getVersion().toString(), BundleStates.name(b.getState())), List.of(), Map.of());
+        return new FunctionTypeInfo(
+                f.type(),
+                new ProviderInfo(
+                        f.name(),
+                        -1,
+                        b.getBundleId(),
+                        b.getSymbolicName(),
+                        b.getVersion().toString(),
+                        BundleStates.name(b.getState())),
+                List.of(),
+                Map.of());
     }
 }

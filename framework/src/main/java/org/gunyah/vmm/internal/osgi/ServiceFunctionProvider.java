@@ -51,7 +51,9 @@ final class ServiceFunctionProvider implements FunctionProvider {
     @Override
     public ProviderInfo info() {
         Bundle b = reference.getBundle();
-        return new ProviderInfo(name, (Long) reference.getProperty(Constants.SERVICE_ID),
+        return new ProviderInfo(
+                name,
+                (Long) reference.getProperty(Constants.SERVICE_ID),
                 b == null ? -1 : b.getBundleId(),
                 b == null ? "?" : b.getSymbolicName(),
                 b == null ? "?" : b.getVersion().toString(),

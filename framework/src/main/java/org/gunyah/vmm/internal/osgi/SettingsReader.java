@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-
 import org.gunyah.vmm.internal.manager.FrameworkSettings;
 
 /**
@@ -37,7 +36,11 @@ final class SettingsReader {
         String dir = r.value(FUNCTIONS_DIR, config.functions_dir(), "", s -> s);
         return new FrameworkSettings(
                 dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir.strip())),
-                r.value(FUNCTIONS_WATCHED, config.functions_watched(), defaults.functionsWatched(), SettingsReader::parseBoolean),
+                r.value(
+                        FUNCTIONS_WATCHED,
+                        config.functions_watched(),
+                        defaults.functionsWatched(),
+                        SettingsReader::parseBoolean),
                 r.millis(LOAD_TIMEOUT, config.functions_load_timeout(), defaults.loadTimeout()),
                 r.millis(RM_TIMEOUT, config.rm_timeout(), defaults.rmTimeout()),
                 r.millis(CALL_TIMEOUT, config.call_timeout(), defaults.callTimeout()));
@@ -55,8 +58,13 @@ final class SettingsReader {
         try {
             return parse.apply(property.strip());
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "framework property {0}={1} is malformed ({2}); using {3}", key, property,
-                    e.getMessage(), String.valueOf(builtIn));
+            LOG.log(
+                    Level.WARNING,
+                    "framework property {0}={1} is malformed ({2}); using {3}",
+                    key,
+                    property,
+                    e.getMessage(),
+                    String.valueOf(builtIn));
             return builtIn;
         }
     }
@@ -64,7 +72,12 @@ final class SettingsReader {
     private Duration millis(String key, long configured, Duration fallback) {
         long ms = value(key, configured, fallback.toMillis(), Long::parseLong);
         if (ms < 0) {
-            LOG.log(Level.WARNING, "{0}={1} is negative; using {2} ms", key, String.valueOf(ms), String.valueOf(fallback.toMillis()));
+            LOG.log(
+                    Level.WARNING,
+                    "{0}={1} is negative; using {2} ms",
+                    key,
+                    String.valueOf(ms),
+                    String.valueOf(fallback.toMillis()));
             return fallback;
         }
         return Duration.ofMillis(ms);

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
@@ -36,7 +35,10 @@ import org.osgi.util.tracker.ServiceTracker;
  * followed with a tracker that never gets them, because a DS reference would hold each one and
  * add one to the usage count that must equal the number of instances.
  */
-@Component(service = {VmManager.class, FunctionAdmin.class}, immediate = true, configurationPid = VmManagerComponent.PID)
+@Component(
+        service = {VmManager.class, FunctionAdmin.class},
+        immediate = true,
+        configurationPid = VmManagerComponent.PID)
 @Designate(ocd = FrameworkConfiguration.class)
 public final class VmManagerComponent implements VmManager, FunctionAdmin {
     private static final Logger LOG = System.getLogger(VmManagerComponent.class.getName());
@@ -90,7 +92,8 @@ public final class VmManagerComponent implements VmManager, FunctionAdmin {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addHypervisor(Hypervisor hypervisor, Map<String, Object> properties) {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
-        core.addHypervisor(hypervisor, ranking instanceof Integer r ? r : 0, (Long) properties.get(Constants.SERVICE_ID));
+        core.addHypervisor(
+                hypervisor, ranking instanceof Integer r ? r : 0, (Long) properties.get(Constants.SERVICE_ID));
     }
 
     void removeHypervisor(Hypervisor hypervisor) {

@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -33,7 +32,8 @@ final class WatcherInstaller implements FunctionInstaller {
     @Override
     public Installed install(FunctionJar jar, Check check) throws GunyahException, InterruptedException {
         // Checked before the watcher can see it: a refused jar never enters the folder.
-        Bundle probe = FunctionInstaller.installBytes(context, FunctionBundleIndex.PROBE_LOCATION_PREFIX + jar.source(), jar);
+        Bundle probe =
+                FunctionInstaller.installBytes(context, FunctionBundleIndex.PROBE_LOCATION_PREFIX + jar.source(), jar);
         try {
             check.check(probe);
         } finally {
@@ -41,7 +41,8 @@ final class WatcherInstaller implements FunctionInstaller {
         }
         Path copy = null;
         Bundle bundle = null;
-        try (WatcherStep watcher = WatcherStep.install(context, repository.pathFor(jar).orElseThrow())) {
+        try (WatcherStep watcher =
+                WatcherStep.install(context, repository.pathFor(jar).orElseThrow())) {
             copy = repository.copyIn(jar).orElseThrow();
             bundle = watcher.await(timeout);
             check.check(bundle);

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.osgi.framework.Bundle;
@@ -69,10 +68,17 @@ final class WatcherStep implements AutoCloseable {
         try {
             return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw GunyahException.of(Errno.ENOENT, "the watcher of %s did not %s %s within %s%s", file.getParent(),
-                    eventType == BundleEvent.INSTALLED ? "install" : "uninstall", file.getFileName(), timeout,
-                    changed == null ? "" : " (" + (eventType == BundleEvent.INSTALLED ? "installed" : "uninstalled")
-                            + ", never refreshed)");
+            throw GunyahException.of(
+                    Errno.ENOENT,
+                    "the watcher of %s did not %s %s within %s%s",
+                    file.getParent(),
+                    eventType == BundleEvent.INSTALLED ? "install" : "uninstall",
+                    file.getFileName(),
+                    timeout,
+                    changed == null
+                            ? ""
+                            : " (" + (eventType == BundleEvent.INSTALLED ? "installed" : "uninstalled")
+                                    + ", never refreshed)");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }

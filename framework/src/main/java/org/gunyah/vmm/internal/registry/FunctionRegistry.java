@@ -30,6 +30,7 @@ public final class FunctionRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a provider is bound to a type or stops leaving: what awaitProvider waits for. */
     private final Condition providerBound = lock.newCondition();
+
     private final Map<Integer, Entry> entries = new TreeMap<>();
     private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
     private final List<IntConsumer> providedListeners = new CopyOnWriteArrayList<>();
@@ -37,8 +38,7 @@ public final class FunctionRegistry {
     private final Set<FunctionProvider> leaving = new HashSet<>();
 
     /** The bound provider of a type and the refused candidates, oldest first. */
-    public record Entry(FunctionProvider bound, List<FunctionProvider> refused) {
-    }
+    public record Entry(FunctionProvider bound, List<FunctionProvider> refused) {}
 
     public void addListener(ProviderListener listener) {
         listeners.add(listener);
@@ -88,8 +88,12 @@ public final class FunctionRegistry {
             provided(provider.type());
             return true;
         }
-        LOG.log(Level.WARNING, "refused {0} as provider of function type {1}: already provided by {2}",
-                provider.info(), Integer.toUnsignedString(provider.type()), lookup(provider.type()).map(FunctionProvider::info).orElse(null));
+        LOG.log(
+                Level.WARNING,
+                "refused {0} as provider of function type {1}: already provided by {2}",
+                provider.info(),
+                Integer.toUnsignedString(provider.type()),
+                lookup(provider.type()).map(FunctionProvider::info).orElse(null));
         return false;
     }
 
@@ -147,8 +151,14 @@ public final class FunctionRegistry {
             return false;
         }
         FunctionProvider next = e.refused().getFirst();
-        entries.put(provider.type(), new Entry(next, List.copyOf(e.refused().subList(1, e.refused().size()))));
-        LOG.log(Level.INFO, "{0} now provides function type {1}", next.info(), Integer.toUnsignedString(provider.type()));
+        entries.put(
+                provider.type(),
+                new Entry(next, List.copyOf(e.refused().subList(1, e.refused().size()))));
+        LOG.log(
+                Level.INFO,
+                "{0} now provides function type {1}",
+                next.info(),
+                Integer.toUnsignedString(provider.type()));
         return true;
     }
 

@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -100,7 +99,11 @@ final class FunctionInstanceImpl implements FunctionInstance, VmContext {
             handlers.clear();
         }
         for (IoHandler h : left) {
-            LOG.log(Level.WARNING, "{0} left IO handler at 0x{1} behind; removing it", desc, Long.toHexString(h.address()));
+            LOG.log(
+                    Level.WARNING,
+                    "{0} left IO handler at 0x{1} behind; removing it",
+                    desc,
+                    Long.toHexString(h.address()));
             vm.removeIoHandler(h);
         }
     }

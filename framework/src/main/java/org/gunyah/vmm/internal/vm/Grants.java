@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.vm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -47,7 +46,12 @@ sealed interface Grants {
 
         void checkLive() throws GunyahException {
             if (revoked) {
-                throw GunyahException.of(Errno.ENODEV, "%s resource %d (cap 0x%x) was taken back", raw().type(), raw().label(), raw().capId());
+                throw GunyahException.of(
+                        Errno.ENODEV,
+                        "%s resource %d (cap 0x%x) was taken back",
+                        raw().type(),
+                        raw().label(),
+                        raw().capId());
             }
         }
 

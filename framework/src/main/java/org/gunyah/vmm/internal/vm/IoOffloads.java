@@ -7,7 +7,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.IoHandler;
@@ -70,7 +69,11 @@ final class IoOffloads {
         try {
             hypervisorVm.offloadIoHandler(h, target.get()).ifPresent(r -> offloaded.put(h, r));
         } catch (GunyahException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "IO handler at 0x{0} stays on the exit path: {1}", Long.toHexString(h.address()), e.getMessage());
+            LOG.log(
+                    Level.DEBUG,
+                    "IO handler at 0x{0} stays on the exit path: {1}",
+                    Long.toHexString(h.address()),
+                    e.getMessage());
         }
     }
 }

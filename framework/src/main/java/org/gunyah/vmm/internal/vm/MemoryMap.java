@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.vm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
@@ -25,38 +24,59 @@ final class MemoryMap {
 
     synchronized void add(MemoryRegion r) throws GunyahException {
         if ((r.flags() & ~MemoryRegion.RWX) != 0) {
-            throw GunyahException.of(Errno.EINVAL, "memory region %d: unknown flag bits 0x%x", r.label(), r.flags() & ~MemoryRegion.RWX);
+            throw GunyahException.of(
+                    Errno.EINVAL, "memory region %d: unknown flag bits 0x%x", r.label(), r.flags() & ~MemoryRegion.RWX);
         }
         if (r.size() == 0) {
             throw GunyahException.of(Errno.EINVAL, "memory region %d has size 0", r.label());
         }
         if (!aligned(r.guestPhysAddr()) || !aligned(r.size())) {
-            throw GunyahException.of(Errno.EINVAL, "memory region %d: guest address 0x%x and size 0x%x must be page-aligned",
-                    r.label(), r.guestPhysAddr(), r.size());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "memory region %d: guest address 0x%x and size 0x%x must be page-aligned",
+                    r.label(),
+                    r.guestPhysAddr(),
+                    r.size());
         }
         if (r.memory().isNative() && !aligned(r.memory().address())) {
-            throw GunyahException.of(Errno.EINVAL, "memory region %d: host memory at 0x%x is not page-aligned",
-                    r.label(), r.memory().address());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "memory region %d: host memory at 0x%x is not page-aligned",
+                    r.label(),
+                    r.memory().address());
         }
         if (r.memory().isReadOnly()) {
             throw GunyahException.of(Errno.EFAULT, "memory region %d: host memory is read-only", r.label());
         }
         if (Long.compareUnsigned(r.guestPhysEnd(), r.guestPhysAddr()) < 0 && r.guestPhysEnd() != 0) {
-            throw GunyahException.of(Errno.EOVERFLOW, "memory region %d: 0x%x + 0x%x overflows", r.label(), r.guestPhysAddr(), r.size());
+            throw GunyahException.of(
+                    Errno.EOVERFLOW, "memory region %d: 0x%x + 0x%x overflows", r.label(), r.guestPhysAddr(), r.size());
         }
         for (MemoryRegion o : regions) {
             if (o.label() == r.label()) {
                 throw GunyahException.of(Errno.EEXIST, "memory region label %d is already in use", r.label());
             }
             if (overlaps(o, r)) {
-                throw GunyahException.of(Errno.EEXIST, "memory region %d [0x%x, +0x%x) overlaps region %d [0x%x, +0x%x)",
-                        r.label(), r.guestPhysAddr(), r.size(), o.label(), o.guestPhysAddr(), o.size());
+                throw GunyahException.of(
+                        Errno.EEXIST,
+                        "memory region %d [0x%x, +0x%x) overlaps region %d [0x%x, +0x%x)",
+                        r.label(),
+                        r.guestPhysAddr(),
+                        r.size(),
+                        o.label(),
+                        o.guestPhysAddr(),
+                        o.size());
             }
         }
         for (IoHandler h : ioHandlers.all()) {
             if (overlaps(r, h)) {
-                throw GunyahException.of(Errno.EEXIST, "memory region %d [0x%x, +0x%x) covers the IO handler at 0x%x",
-                        r.label(), r.guestPhysAddr(), r.size(), h.address());
+                throw GunyahException.of(
+                        Errno.EEXIST,
+                        "memory region %d [0x%x, +0x%x) covers the IO handler at 0x%x",
+                        r.label(),
+                        r.guestPhysAddr(),
+                        r.size(),
+                        h.address());
             }
         }
         regions.add(r);
@@ -66,8 +86,15 @@ final class MemoryMap {
     synchronized void addIoHandler(IoHandler h) throws GunyahException {
         for (MemoryRegion r : regions) {
             if (overlaps(r, h)) {
-                throw GunyahException.of(Errno.EINVAL, "an IO handler at 0x%x (length %d) lies in memory region %d [0x%x, +0x%x): "
-                        + "guest accesses there are RAM and never exit", h.address(), h.length(), r.label(), r.guestPhysAddr(), r.size());
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "an IO handler at 0x%x (length %d) lies in memory region %d [0x%x, +0x%x): "
+                                + "guest accesses there are RAM and never exit",
+                        h.address(),
+                        h.length(),
+                        r.label(),
+                        r.guestPhysAddr(),
+                        r.size());
             }
         }
         ioHandlers.add(h);

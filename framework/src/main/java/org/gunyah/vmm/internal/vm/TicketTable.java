@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.Resource;
@@ -22,8 +21,7 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorResource;
 final class TicketTable {
     private static final Logger LOG = System.getLogger(TicketTable.class.getName());
 
-    private record Key(ResourceType type, int label) {
-    }
+    private record Key(ResourceType type, int label) {}
 
     /** A ticket, its owner and the grants it holds. */
     private static final class Claim {
@@ -46,8 +44,11 @@ final class TicketTable {
         synchronized (this) {
             Claim existing = claims.get(key);
             if (existing != null) {
-                throw GunyahException.of(Errno.EEXIST, "a %s ticket with label %d already exists on this VM",
-                        key.type(), Integer.toUnsignedLong(key.label()));
+                throw GunyahException.of(
+                        Errno.EEXIST,
+                        "a %s ticket with label %d already exists on this VM",
+                        key.type(),
+                        Integer.toUnsignedLong(key.label()));
             }
             Claim claim = new Claim(ticket, owner);
             claims.put(key, claim);
@@ -96,7 +97,10 @@ final class TicketTable {
     /** The tickets {@code owner} still holds. */
     List<ResourceTicket> ticketsOf(Object owner) {
         synchronized (this) {
-            return claims.values().stream().filter(c -> c.owner == owner).map(c -> c.ticket).toList();
+            return claims.values().stream()
+                    .filter(c -> c.owner == owner)
+                    .map(c -> c.ticket)
+                    .toList();
         }
     }
 
@@ -118,7 +122,10 @@ final class TicketTable {
         try {
             taken = claim.ticket.populate(grant);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "populate of " + claim.ticket + " with " + grant + " failed; resource left unclaimed", e);
+            LOG.log(
+                    Level.ERROR,
+                    "populate of " + claim.ticket + " with " + grant + " failed; resource left unclaimed",
+                    e);
             taken = false;
         }
         if (taken) {

@@ -2,7 +2,6 @@ package org.gunyah.vmm.internal.vm;
 
 import java.time.Duration;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
@@ -13,8 +12,12 @@ import org.gunyah.vmm.internal.registry.FunctionRegistry;
  * resource manager in teardown; {@code callTimeout} bounds how long an add or remove waits for
  * another function call on the same VM (a bind that blocks) before it gives up with EBUSY.
  */
-public record VmEnvironment(FunctionRegistry registry, ProviderResolver resolver, EventFdLookup eventFds,
-        Duration rmTimeout, Duration callTimeout) {
+public record VmEnvironment(
+        FunctionRegistry registry,
+        ProviderResolver resolver,
+        EventFdLookup eventFds,
+        Duration rmTimeout,
+        Duration callTimeout) {
 
     /** Finds the provider of a type, loading it if the runtime can (the {@code request_module} step). */
     @FunctionalInterface

@@ -12,7 +12,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
@@ -48,6 +47,7 @@ public final class VmImpl implements Vm {
 
     /** A monitor: start and close only exclude each other, nobody waits on it for a change. */
     private final Object lifecycle = new Object();
+
     private final ReentrantLock functions = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition stateChanged = stateLock.newCondition();
@@ -125,13 +125,17 @@ public final class VmImpl implements Vm {
     }
 
     /** IO handlers, tickets and unclaimed resources still held: all zero after close. */
-    public record Holdings(int instances, int tickets, int ioHandlers, int unclaimedResources, int memHandles) {
-    }
+    public record Holdings(int instances, int tickets, int ioHandlers, int unclaimedResources, int memHandles) {}
 
     public Holdings holdings() {
         functions.lock();
         try {
-            return new Holdings(instances.size(), tickets.tickets().size(), ioHandlers.size(), tickets.unclaimedCount(), memHandles.size());
+            return new Holdings(
+                    instances.size(),
+                    tickets.tickets().size(),
+                    ioHandlers.size(),
+                    tickets.unclaimedCount(),
+                    memHandles.size());
         } finally {
             functions.unlock();
         }
@@ -185,15 +189,19 @@ public final class VmImpl implements Vm {
                 case RUNNING -> {
                     return;
                 }
-                case CREATED -> {
-                }
+                case CREATED -> {}
                 default -> throw GunyahException.of(Errno.ENODEV, "VM %d cannot start: it is %s", id, state);
             }
             if (!dtbSet) {
                 throw GunyahException.of(Errno.EINVAL, "VM %d has no DTB configured", id);
             }
-            MemoryRegion image = memory.containing(dtbAddr, dtbSize).orElseThrow(() -> GunyahException.of(Errno.EINVAL,
-                    "DTB [0x%x, +0x%x) of VM %d is not inside one memory region", dtbAddr, dtbSize, id));
+            MemoryRegion image = memory.containing(dtbAddr, dtbSize)
+                    .orElseThrow(() -> GunyahException.of(
+                            Errno.EINVAL,
+                            "DTB [0x%x, +0x%x) of VM %d is not inside one memory region",
+                            dtbAddr,
+                            dtbSize,
+                            id));
             HypervisorVm allocated = hypervisor.allocateVm();
             hvVm = allocated;
             allocated.setListener(new Notifications());
@@ -205,7 +213,9 @@ public final class VmImpl implements Vm {
                 LOG.log(Level.WARNING, "VM " + id + " failed to start: " + e.getMessage());
                 rollBackStart();
                 setState(VmState.LOAD_FAILED);
-                throw e instanceof GunyahException g ? g : new GunyahException(Errno.EIO, "start of VM " + id + " failed: " + e, e);
+                throw e instanceof GunyahException g
+                        ? g
+                        : new GunyahException(Errno.EIO, "start of VM " + id + " failed: " + e, e);
             }
             transition(VmState.STARTING, VmState.RUNNING);
         }
@@ -214,7 +224,8 @@ public final class VmImpl implements Vm {
     private void bootSequence(HypervisorVm hv, MemoryRegion image) throws GunyahException {
         int imageHandle = -1;
         for (MemoryRegion r : memory.regions()) {
-            int handle = hv.share(new org.gunyah.vmm.spi.hypervisor.MemoryParcel(r.label(), r.guestPhysAddr(), r.memory(), acl(r.flags()), false));
+            int handle = hv.share(new org.gunyah.vmm.spi.hypervisor.MemoryParcel(
+                    r.label(), r.guestPhysAddr(), r.memory(), acl(r.flags()), false));
             memHandles.add(handle);
             if (r == image) {
                 imageHandle = handle;
@@ -257,8 +268,12 @@ public final class VmImpl implements Vm {
     public FunctionHandle addFunction(FunctionDesc desc) throws GunyahException {
         checkSize(desc);
         requireOpen();
-        FunctionProvider provider = env.resolver().resolve(desc.type()).orElseThrow(() -> GunyahException.of(Errno.ENOENT,
-                "no bundle provides gunyah.function type %s", Integer.toUnsignedString(desc.type())));
+        FunctionProvider provider = env.resolver()
+                .resolve(desc.type())
+                .orElseThrow(() -> GunyahException.of(
+                        Errno.ENOENT,
+                        "no bundle provides gunyah.function type %s",
+                        Integer.toUnsignedString(desc.type())));
         return bind(provider, desc);
     }
 
@@ -272,8 +287,12 @@ public final class VmImpl implements Vm {
 
     private static void checkSize(FunctionDesc desc) throws GunyahException {
         if (desc.argSize() > FunctionType.MAX_ARG_SIZE) {
-            throw GunyahException.of(Errno.E2BIG, "%s: argument of %d bytes exceeds GH_FN_MAX_ARG_SIZE (%d)",
-                    FunctionType.describe(desc.type()), desc.argSize(), FunctionType.MAX_ARG_SIZE);
+            throw GunyahException.of(
+                    Errno.E2BIG,
+                    "%s: argument of %d bytes exceeds GH_FN_MAX_ARG_SIZE (%d)",
+                    FunctionType.describe(desc.type()),
+                    desc.argSize(),
+                    FunctionType.MAX_ARG_SIZE);
         }
     }
 
@@ -281,7 +300,10 @@ public final class VmImpl implements Vm {
     private FunctionHandle bind(FunctionProvider provider, FunctionDesc desc) throws GunyahException {
         VmFunction fn = provider.acquire();
         if (fn == null) {
-            throw GunyahException.of(Errno.ENOENT, "the provider of function type %s is going away", Integer.toUnsignedString(desc.type()));
+            throw GunyahException.of(
+                    Errno.ENOENT,
+                    "the provider of function type %s is going away",
+                    Integer.toUnsignedString(desc.type()));
         }
         try {
             lockFunctions("add");
@@ -293,7 +315,10 @@ public final class VmImpl implements Vm {
         try {
             requireOpen();
             if (!env.registry().isLive(provider)) {
-                throw GunyahException.of(Errno.ENOENT, "the provider of function type %s is going away", Integer.toUnsignedString(desc.type()));
+                throw GunyahException.of(
+                        Errno.ENOENT,
+                        "the provider of function type %s is going away",
+                        Integer.toUnsignedString(desc.type()));
             }
             FunctionInstanceImpl instance = new FunctionInstanceImpl(this, provider, fn, desc);
             Object result;
@@ -320,11 +345,16 @@ public final class VmImpl implements Vm {
     @Override
     public void removeFunction(FunctionDesc desc) throws GunyahException {
         if (desc.argSize() > FunctionType.MAX_ARG_SIZE) {
-            throw GunyahException.of(Errno.E2BIG, "%s: argument of %d bytes exceeds GH_FN_MAX_ARG_SIZE (%d)",
-                    FunctionType.describe(desc.type()), desc.argSize(), FunctionType.MAX_ARG_SIZE);
+            throw GunyahException.of(
+                    Errno.E2BIG,
+                    "%s: argument of %d bytes exceeds GH_FN_MAX_ARG_SIZE (%d)",
+                    FunctionType.describe(desc.type()),
+                    desc.argSize(),
+                    FunctionType.MAX_ARG_SIZE);
         }
         if (desc.argSize() == 0) {
-            throw GunyahException.of(Errno.ENOENT, "%s: an empty argument names no instance", FunctionType.describe(desc.type()));
+            throw GunyahException.of(
+                    Errno.ENOENT, "%s: an empty argument names no instance", FunctionType.describe(desc.type()));
         }
         byte[] arg = desc.arg();
         lockFunctions("remove");
@@ -336,7 +366,12 @@ public final class VmImpl implements Vm {
                 }
             }
             if (matches.isEmpty()) {
-                throw GunyahException.of(Errno.ENOENT, "no %s instance on VM %d matches %s", FunctionType.describe(desc.type()), id, desc);
+                throw GunyahException.of(
+                        Errno.ENOENT,
+                        "no %s instance on VM %d matches %s",
+                        FunctionType.describe(desc.type()),
+                        id,
+                        desc);
             }
             matches.reversed().forEach(this::unbind);
         } finally {
@@ -352,8 +387,13 @@ public final class VmImpl implements Vm {
     private void lockFunctions(String what) throws GunyahException {
         try {
             if (!functions.tryLock(env.callTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                throw GunyahException.of(Errno.EBUSY, "VM %d: %s gave up after %s behind a function call that does not return "
-                        + "(a bind or unbind that blocks)", id, what, env.callTimeout());
+                throw GunyahException.of(
+                        Errno.EBUSY,
+                        "VM %d: %s gave up after %s behind a function call that does not return "
+                                + "(a bind or unbind that blocks)",
+                        id,
+                        what,
+                        env.callTimeout());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -386,7 +426,10 @@ public final class VmImpl implements Vm {
     public void unbindProvider(FunctionProvider provider) {
         functions.lock();
         try {
-            instances.reversed().stream().filter(i -> i.provider() == provider).toList().forEach(this::unbind);
+            instances.reversed().stream()
+                    .filter(i -> i.provider() == provider)
+                    .toList()
+                    .forEach(this::unbind);
         } finally {
             functions.unlock();
         }
@@ -396,7 +439,8 @@ public final class VmImpl implements Vm {
     public int instancesOf(FunctionProvider provider) {
         functions.lock();
         try {
-            return (int) instances.stream().filter(i -> i.provider() == provider).count();
+            return (int)
+                    instances.stream().filter(i -> i.provider() == provider).count();
         } finally {
             functions.unlock();
         }
@@ -435,7 +479,11 @@ public final class VmImpl implements Vm {
                     LOG.log(Level.WARNING, "VM " + id + ": stop failed, tearing down anyway: " + e.getMessage());
                 }
                 if (!awaitRm(s -> s != RmVmState.RUNNING)) {
-                    LOG.log(Level.WARNING, "VM {0}: no exit notification within {1}; tearing down anyway", id, env.rmTimeout());
+                    LOG.log(
+                            Level.WARNING,
+                            "VM {0}: no exit notification within {1}; tearing down anyway",
+                            id,
+                            env.rmTimeout());
                 }
             }
             functions.lock();
@@ -449,7 +497,11 @@ public final class VmImpl implements Vm {
                 tickets.remove(t);
             }
             for (var h : ioHandlers.all()) {
-                LOG.log(Level.WARNING, "VM {0}: dangling IO handler at 0x{1} removed", id, Long.toHexString(h.address()));
+                LOG.log(
+                        Level.WARNING,
+                        "VM {0}: dangling IO handler at 0x{1} removed",
+                        id,
+                        Long.toHexString(h.address()));
                 removeIoHandler(h);
             }
             tickets.revokeAll();
@@ -642,5 +694,4 @@ public final class VmImpl implements Vm {
     public String toString() {
         return "VM " + id + " (" + hypervisor.name() + ", " + state + ")";
     }
-
 }

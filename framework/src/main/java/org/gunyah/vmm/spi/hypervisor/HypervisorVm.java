@@ -2,7 +2,6 @@ package org.gunyah.vmm.spi.hypervisor;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.IoHandler;

@@ -2,7 +2,6 @@ package org.gunyah.vmm.spi.hypervisor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Collection;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -24,7 +23,8 @@ public record MemoryParcel(int label, long guestPhysAddr, MemorySegment memory, 
     /** What MEM_SHARE checks, for every backend: EINVAL unless page-aligned and clear of {@code shared}. */
     public void checkShareable(Collection<MemoryParcel> shared) throws GunyahException {
         if ((guestPhysAddr & (PAGE - 1)) != 0 || (size() & (PAGE - 1)) != 0 || size() == 0) {
-            throw GunyahException.of(Errno.EINVAL, "parcel %d: [0x%x, +0x%x) is not page-aligned", label, guestPhysAddr, size());
+            throw GunyahException.of(
+                    Errno.EINVAL, "parcel %d: [0x%x, +0x%x) is not page-aligned", label, guestPhysAddr, size());
         }
         for (MemoryParcel p : shared) {
             long aInB = guestPhysAddr - p.guestPhysAddr();
@@ -37,7 +37,8 @@ public record MemoryParcel(int label, long guestPhysAddr, MemorySegment memory, 
 
     /** What VM_CONFIG_IMAGE checks: EINVAL unless the image and the DTB lie inside this parcel. */
     public void checkImage(int memHandle, long imageOffset, long dtbOffset, long dtbSize) throws GunyahException {
-        if (Long.compareUnsigned(dtbOffset, size()) >= 0 || Long.compareUnsigned(dtbSize, size() - dtbOffset) > 0
+        if (Long.compareUnsigned(dtbOffset, size()) >= 0
+                || Long.compareUnsigned(dtbSize, size() - dtbOffset) > 0
                 || Long.compareUnsigned(imageOffset, size()) >= 0) {
             throw GunyahException.of(Errno.EINVAL, "image or DTB lies outside parcel %d", memHandle);
         }

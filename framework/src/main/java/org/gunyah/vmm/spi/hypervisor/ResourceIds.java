@@ -2,7 +2,6 @@ package org.gunyah.vmm.spi.hypervisor;
 
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -13,6 +12,7 @@ import org.gunyah.vmm.api.GunyahException;
 public final class ResourceIds {
     /** Gunyah VM ids are 16 bits; 0 means "dynamic" in the request and 0xffff is GH_VMID_INVAL. */
     public static final int FIRST_VMID = 1;
+
     public static final int LAST_VMID = 0xfffe;
     /** Capability ids start above the small numbers a guest might mistake for labels. */
     static final long FIRST_CAP_ID = 0x1000;

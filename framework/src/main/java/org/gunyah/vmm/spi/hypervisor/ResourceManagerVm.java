@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
@@ -30,8 +29,7 @@ public abstract class ResourceManagerVm implements HypervisorVm {
     public static final long MAX_DTB = 1 << 20;
 
     /** Where VM_CONFIG_IMAGE put the image and its devicetree, by parcel handle and offsets. */
-    private record ImageConfig(int memHandle, long imageOffset, long dtbOffset, long dtbSize) {
-    }
+    private record ImageConfig(int memHandle, long imageOffset, long dtbOffset, long dtbSize) {}
 
     private final int vmid;
     private final ResourceIds ids;
@@ -53,20 +51,19 @@ public abstract class ResourceManagerVm implements HypervisorVm {
      * Maps a parcel into the guest (MEM_SHARE), after the common checks passed. A failure changes
      * nothing: the parcel is not shared.
      */
-    protected void mapParcel(MemoryParcel parcel) throws GunyahException {
-    }
+    protected void mapParcel(MemoryParcel parcel) throws GunyahException {}
 
     /** Unmaps a parcel (MEM_RECLAIM), never while RUNNING and never after {@link #close}. */
-    protected void unmapParcel(MemoryParcel parcel) throws GunyahException {
-    }
+    protected void unmapParcel(MemoryParcel parcel) throws GunyahException {}
 
     /**
      * VM_INIT's work: the vCPUs and doorbells {@code description} declares, each vCPU to start at
      * {@code entry} with the devicetree's guest address. On failure release whatever was made and
      * throw; the VM becomes INIT_FAILED.
      */
-    protected abstract List<HypervisorResource> createResources(VmDescription description, Collection<MemoryParcel> ram,
-            long entry, long dtbAddress) throws GunyahException;
+    protected abstract List<HypervisorResource> createResources(
+            VmDescription description, Collection<MemoryParcel> ram, long entry, long dtbAddress)
+            throws GunyahException;
 
     /** The guest left RUNNING: every vCPU of {@code resources} stops and its runner returns soon. */
     protected abstract void powerOff(List<HypervisorResource> resources);
@@ -75,8 +72,7 @@ public abstract class ResourceManagerVm implements HypervisorVm {
     protected abstract void releaseResources(List<HypervisorResource> resources);
 
     /** Close, after the resources: whatever the backend holds for the VM itself. */
-    protected void releaseVm() {
-    }
+    protected void releaseVm() {}
 
     @Override
     public final int vmid() {
@@ -125,7 +121,8 @@ public abstract class ResourceManagerVm implements HypervisorVm {
     }
 
     @Override
-    public final synchronized void configure(int memHandle, long imageOffset, long dtbOffset, long dtbSize) throws GunyahException {
+    public final synchronized void configure(int memHandle, long imageOffset, long dtbOffset, long dtbSize)
+            throws GunyahException {
         requireState("configure", RmVmState.LOAD);
         parcel(memHandle).checkImage(memHandle, imageOffset, dtbOffset, dtbSize);
         image = new ImageConfig(memHandle, imageOffset, dtbOffset, dtbSize);
@@ -140,12 +137,17 @@ public abstract class ResourceManagerVm implements HypervisorVm {
             }
             MemoryParcel p = parcels.get(image.memHandle());
             if (p == null) {
-                throw GunyahException.of(Errno.EINVAL, "VM %d: its image parcel %d was reclaimed", vmid, image.memHandle());
+                throw GunyahException.of(
+                        Errno.EINVAL, "VM %d: its image parcel %d was reclaimed", vmid, image.memHandle());
             }
             MemorySegment dtb = p.memory().asSlice(image.dtbOffset(), Math.min(image.dtbSize(), MAX_DTB));
-            VmDescription description = VmDescription.from(Fdt.decode(dtb.asByteBuffer().order(ByteOrder.BIG_ENDIAN)));
-            resources = List.copyOf(createResources(description, List.copyOf(parcels.values()),
-                    p.guestPhysAddr() + image.imageOffset(), p.guestPhysAddr() + image.dtbOffset()));
+            VmDescription description =
+                    VmDescription.from(Fdt.decode(dtb.asByteBuffer().order(ByteOrder.BIG_ENDIAN)));
+            resources = List.copyOf(createResources(
+                    description,
+                    List.copyOf(parcels.values()),
+                    p.guestPhysAddr() + image.imageOffset(),
+                    p.guestPhysAddr() + image.dtbOffset()));
             state = RmVmState.READY;
         } catch (GunyahException | RuntimeException e) {
             state = RmVmState.INIT_FAILED;

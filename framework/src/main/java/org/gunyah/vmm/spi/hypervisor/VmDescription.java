@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.dt.DtNode;
@@ -40,8 +39,7 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
     public static final int MAX_CPUS = 64;
 
     /** A doorbell node: its label, SPI number and target vCPU index (an index into {@link #cpus}). */
-    public record Doorbell(int label, int spi, int targetCpu) {
-    }
+    public record Doorbell(int label, int spi, int targetCpu) {}
 
     public static VmDescription from(DtNode root) throws GunyahException {
         DtNode cpusNode = root.child("cpus").orElseThrow(() -> invalid("no /cpus node"));
@@ -64,19 +62,24 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
         DtNode hyp = root.child("hypervisor").orElse(null);
         if (hyp != null) {
             for (DtNode n : hyp.children()) {
-                if (!n.property("compatible").map(DtProperty::asStrings).orElse(List.of()).contains("gunyah-doorbell")) {
+                if (!n.property("compatible")
+                        .map(DtProperty::asStrings)
+                        .orElse(List.of())
+                        .contains("gunyah-doorbell")) {
                     continue;
                 }
                 int label = u32(n, "gunyah,label");
-                int[] irq = n.property("interrupts").map(DtProperty::asU32Cells).orElseThrow(
-                        () -> invalid("/hypervisor/%s: no interrupts property", n.name()));
+                int[] irq = n.property("interrupts")
+                        .map(DtProperty::asU32Cells)
+                        .orElseThrow(() -> invalid("/hypervisor/%s: no interrupts property", n.name()));
                 if (irq.length != 3 || irq[0] != 0 || irq[1] < 0 || irq[1] > 987) {
                     throw invalid("/hypervisor/%s: interrupts must be <0 spi flags> with spi 0..987", n.name());
                 }
                 if (!spis.add(irq[1])) {
                     throw invalid("/hypervisor/%s: SPI %d is already used by another doorbell", n.name(), irq[1]);
                 }
-                int target = n.property("gunyah,target-cpu").isPresent() ? u32(n, "gunyah,target-cpu") : cpus.getFirst();
+                int target =
+                        n.property("gunyah,target-cpu").isPresent() ? u32(n, "gunyah,target-cpu") : cpus.getFirst();
                 int index = cpus.indexOf(target);
                 if (index < 0) {
                     throw invalid("/hypervisor/%s: target cpu %d is not declared in /cpus", n.name(), target);

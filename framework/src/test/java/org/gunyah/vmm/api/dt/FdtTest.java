@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.junit.jupiter.api.Test;
@@ -18,8 +17,14 @@ class FdtTest {
     static final DtNode TREE = DtNode.builder("")
             .property("compatible", "gunyah,vm", "dummy")
             .child(DtNode.builder("cpus")
-                    .child(DtNode.builder("cpu@0").property("reg", 0).property("enable").build())
-                    .child(DtNode.builder("cpu@1").property("reg", 1).propertyU64("big", 0x1122334455667788L).build())
+                    .child(DtNode.builder("cpu@0")
+                            .property("reg", 0)
+                            .property("enable")
+                            .build())
+                    .child(DtNode.builder("cpu@1")
+                            .property("reg", 1)
+                            .propertyU64("big", 0x1122334455667788L)
+                            .build())
                     .build())
             .build();
 
@@ -27,10 +32,28 @@ class FdtTest {
     void aTreeSurvivesTheRoundTrip() throws GunyahException {
         DtNode back = Fdt.decode(Fdt.encode(TREE));
         assertEquals(TREE, back);
-        assertEquals(List.of("gunyah,vm", "dummy"), back.property("compatible").orElseThrow().asStrings());
-        assertEquals(1, back.find("/cpus/cpu@1").orElseThrow().property("reg").orElseThrow().asU32());
-        assertEquals(0x1122334455667788L, back.find("cpus/cpu@1").orElseThrow().property("big").orElseThrow().asU64());
-        assertTrue(back.find("/cpus/cpu@0").orElseThrow().property("enable").orElseThrow().isEmpty());
+        assertEquals(
+                List.of("gunyah,vm", "dummy"),
+                back.property("compatible").orElseThrow().asStrings());
+        assertEquals(
+                1,
+                back.find("/cpus/cpu@1")
+                        .orElseThrow()
+                        .property("reg")
+                        .orElseThrow()
+                        .asU32());
+        assertEquals(
+                0x1122334455667788L,
+                back.find("cpus/cpu@1")
+                        .orElseThrow()
+                        .property("big")
+                        .orElseThrow()
+                        .asU64());
+        assertTrue(back.find("/cpus/cpu@0")
+                .orElseThrow()
+                .property("enable")
+                .orElseThrow()
+                .isEmpty());
     }
 
     /** The expected bytes are what dtc 1.6 makes of {@code / { a = <1>; };}. */

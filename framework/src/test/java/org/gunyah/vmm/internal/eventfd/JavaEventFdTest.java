@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.eventfd;
 import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -220,7 +218,8 @@ class JavaEventFdTest {
     @Test
     void aListenerMayCloseItsOwnSubscription() throws Exception {
         EventFd e = new JavaEventFd(3, 0, EventFd.NONBLOCK);
-        java.util.concurrent.atomic.AtomicReference<EventFd.Subscription> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<EventFd.Subscription> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         self.set(e.subscribe(() -> {
             calls.incrementAndGet();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.gunyah.vmm.api.Errno;
@@ -37,7 +36,6 @@ class IoHandlerTableTest {
     }
 
     final IoHandlerTable table = new IoHandlerTable();
-
 
     @Test
     void anAnyLengthHandlerExcludesEveryOtherAtItsAddress() throws GunyahException {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.internal.osgi.FunctionBundleIndex.FunctionBundle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,17 +71,22 @@ class FunctionBundleIndexTest {
         FakeBundle newest = install("b", "2.0.0", Map.of("gunyah.function", "irqfd", "type", 2L));
         FakeBundle second = install("c", "1.0.0", Map.of("gunyah.function", "irqfd", "type", 2L));
         open();
-        assertEquals(List.of(newest.bundle(), first.bundle(), second.bundle()),
+        assertEquals(
+                List.of(newest.bundle(), first.bundle(), second.bundle()),
                 index.providers(2).stream().map(FunctionBundle::bundle).toList());
     }
 
     @Test
     void aDeployProbeIsNoProviderButItsDeclarationIsReadable() {
-        FakeBundle probe = install(FunctionBundleIndex.PROBE_LOCATION_PREFIX + "file:/tmp/x.jar", "probe", "1.0.0",
+        FakeBundle probe = install(
+                FunctionBundleIndex.PROBE_LOCATION_PREFIX + "file:/tmp/x.jar",
+                "probe",
+                "1.0.0",
                 Map.of("gunyah.function", "irqfd", "type", 2L));
         open();
         assertEquals(Optional.empty(), index.provider(2));
-        assertEquals(2, FunctionBundleIndex.declaration(probe.bundle()).orElseThrow().type());
+        assertEquals(
+                2, FunctionBundleIndex.declaration(probe.bundle()).orElseThrow().type());
     }
 
     @Test
@@ -118,15 +122,21 @@ class FunctionBundleIndexTest {
     void theLargestTypeIsKeptAsItsUnsignedNumber() {
         install("max", "1.0.0", Map.of("gunyah.function", "max", "type", 0xffff_ffffL));
         open();
-        assertEquals(List.of("4294967295"), index.named("4294967295").stream().map(FunctionBundle::typeName).toList());
+        assertEquals(
+                List.of("4294967295"),
+                index.named("4294967295").stream().map(FunctionBundle::typeName).toList());
     }
 
     @Test
     void aTypeIsNamedByItsNumberOrItsName() {
         FakeBundle irqfd = install("irqfd", "1.0.0", Map.of("gunyah.function", "irqfd", "type", 2L));
         open();
-        assertEquals(List.of(irqfd.bundle()), index.named("2").stream().map(FunctionBundle::bundle).toList());
-        assertEquals(List.of(irqfd.bundle()), index.named("irqfd").stream().map(FunctionBundle::bundle).toList());
+        assertEquals(
+                List.of(irqfd.bundle()),
+                index.named("2").stream().map(FunctionBundle::bundle).toList());
+        assertEquals(
+                List.of(irqfd.bundle()),
+                index.named("irqfd").stream().map(FunctionBundle::bundle).toList());
         assertTrue(index.named("3").isEmpty());
     }
 
@@ -200,8 +210,10 @@ class FunctionBundleIndexTest {
         private BundleRevision revision() {
             List<Map<String, Object>> declared = capabilities;
             return proxy(BundleRevision.class, (method, args) -> switch (method) {
-                case "getDeclaredCapabilities" -> "gunyah.function".equals(args[0])
-                        ? declared.stream().map(FakeBundle::capability).toList() : List.of();
+                case "getDeclaredCapabilities" ->
+                    "gunyah.function".equals(args[0])
+                            ? declared.stream().map(FakeBundle::capability).toList()
+                            : List.of();
                 default -> null;
             });
         }
@@ -223,11 +235,12 @@ class FunctionBundleIndexTest {
 
     /** An interface whose methods answer by name; equals and hashCode are identity. */
     private static <T> T proxy(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> switch (method.getName()) {
-            case "equals" -> self == args[0];
-            case "hashCode" -> System.identityHashCode(self);
-            case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(self);
-            default -> answer.answer(method.getName(), args);
-        }));
+        return type.cast(Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> switch (method.getName()) {
+                    case "equals" -> self == args[0];
+                    case "hashCode" -> System.identityHashCode(self);
+                    case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(self);
+                    default -> answer.answer(method.getName(), args);
+                }));
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.spi.VmFunction;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,7 @@ class FunctionRegistryTest {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 
     final FunctionRegistry registry = new FunctionRegistry();
@@ -49,7 +47,8 @@ class FunctionRegistryTest {
         registry.add(p);
         List<String> seen = new ArrayList<>();
         registry.addListener(leaving -> {
-            seen.add(leaving.info().name() + " live=" + registry.isLive(leaving) + " lookup=" + registry.lookup(2).isPresent());
+            seen.add(leaving.info().name() + " live=" + registry.isLive(leaving) + " lookup="
+                    + registry.lookup(2).isPresent());
         });
         registry.remove(p);
         assertEquals(List.of("p live=false lookup=false"), seen);

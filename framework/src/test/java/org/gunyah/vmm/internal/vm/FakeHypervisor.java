@@ -3,7 +3,6 @@ package org.gunyah.vmm.internal.vm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
@@ -27,6 +26,7 @@ final class FakeHypervisor implements Hypervisor {
     String failAt;
     /** How {@link #failAt} fails: a GunyahException with this errno, or a RuntimeException when null. */
     Errno failWith = Errno.ENOMEM;
+
     boolean silent;
     int live;
     FakeVm last;
@@ -77,16 +77,13 @@ final class FakeHypervisor implements Hypervisor {
             }
 
             @Override
-            public void resumeMmioRead(long value) {
-            }
+            public void resumeMmioRead(long value) {}
 
             @Override
-            public void setWakeupListener(Runnable listener) {
-            }
+            public void setWakeupListener(Runnable listener) {}
 
             @Override
-            public void kick() {
-            }
+            public void kick() {}
         };
     }
 
@@ -113,12 +110,10 @@ final class FakeHypervisor implements Hypervisor {
             }
 
             @Override
-            public void send(long flags) {
-            }
+            public void send(long flags) {}
 
             @Override
-            public void setMask(long enableMask, long ackMask) {
-            }
+            public void setMask(long enableMask, long ackMask) {}
         };
     }
 

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
@@ -17,8 +16,7 @@ import org.gunyah.vmm.spi.VmFunction;
 
 /** Test doubles for the function side: a provider that counts pins and a scriptable function. */
 final class Fakes {
-    private Fakes() {
-    }
+    private Fakes() {}
 
     static final class Provider implements FunctionProvider {
         final int type;
@@ -108,8 +106,7 @@ final class Fakes {
         boolean crashCompare;
         boolean forgetTicketOnUnbind;
         /** Runs inside bind, after the ticket is claimed: where a test makes bind slow. */
-        volatile Runnable duringBind = () -> {
-        };
+        volatile Runnable duringBind = () -> {};
 
         @Override
         public Object bind(FunctionInstance instance) throws GunyahException {

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
@@ -65,7 +64,10 @@ class FaultInjectionTest {
         assertEquals(List.of(), vm.functions());
         assertEquals(0, provider.pins.get());
         assertEquals(List.of("bind [1]", "unbind [1]"), fn.calls);
-        assertEquals(Errno.ENOENT, org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> vm.addFunction(desc(2))).errno());
+        assertEquals(
+                Errno.ENOENT,
+                org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> vm.addFunction(desc(2)))
+                        .errno());
     }
 
     @Test
@@ -89,13 +91,18 @@ class FaultInjectionTest {
         });
         assertTrue(inBind.await(TIMEOUT_S, TimeUnit.SECONDS));
 
-        GunyahException add = org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> stuck.addFunction(desc(2)));
-        GunyahException remove = org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> stuck.removeFunction(desc(1)));
+        GunyahException add =
+                org.junit.jupiter.api.Assertions.assertThrows(GunyahException.class, () -> stuck.addFunction(desc(2)));
+        GunyahException remove = org.junit.jupiter.api.Assertions.assertThrows(
+                GunyahException.class, () -> stuck.removeFunction(desc(1)));
         other.addFunction(desc(3));
 
         assertEquals(Errno.EBUSY, add.errno(), add.getMessage());
         assertEquals(Errno.EBUSY, remove.errno(), remove.getMessage());
-        assertEquals(2, provider.pins.get(), "the blocked bind and the other VM's instance pin the provider; the refused add let go");
+        assertEquals(
+                2,
+                provider.pins.get(),
+                "the blocked bind and the other VM's instance pin the provider; the refused add let go");
         release.countDown();
         blocked.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
         assertEquals(List.of(desc(1)), stuck.functions());

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -41,7 +40,6 @@ class VmImplTest {
         manager.addHypervisor(hv, 0, 1);
         manager.registry().add(provider);
     }
-
 
     static FunctionDesc desc(int... bytes) {
         byte[] b = new byte[bytes.length];
@@ -72,7 +70,8 @@ class VmImplTest {
     @Test
     void aTypeWithoutProviderIsEnoentNamingTheType() throws GunyahException {
         Vm vm = manager.createVm();
-        GunyahException e = assertThrows(GunyahException.class, () -> vm.addFunction(new FunctionDesc(77, new byte[4])));
+        GunyahException e =
+                assertThrows(GunyahException.class, () -> vm.addFunction(new FunctionDesc(77, new byte[4])));
         assertEquals(Errno.ENOENT, e.errno());
         assertTrue(e.getMessage().contains("type 77"), e.getMessage());
     }
@@ -146,7 +145,9 @@ class VmImplTest {
         assertEquals(2, provider.pins.get());
         a.close();
         assertEquals(1, provider.pins.get());
-        assertEquals(java.util.Map.of(b.id(), 1), manager.functionType(TYPE).orElseThrow().instancesByVm());
+        assertEquals(
+                java.util.Map.of(b.id(), 1),
+                manager.functionType(TYPE).orElseThrow().instancesByVm());
     }
 
     @Test
@@ -194,7 +195,11 @@ class VmImplTest {
         Fakes.Function second = new Fakes.Function();
         Fakes.Provider candidate = new Fakes.Provider(TYPE, "candidate", second);
         assertFalse(manager.registry().add(candidate));
-        assertEquals(List.of("candidate"), manager.functionType(TYPE).orElseThrow().refused().stream().map(p -> p.name()).toList());
+        assertEquals(
+                List.of("candidate"),
+                manager.functionType(TYPE).orElseThrow().refused().stream()
+                        .map(p -> p.name())
+                        .toList());
         Vm a = manager.createVm();
         Vm b = manager.createVm();
         a.addFunction(desc(1));
@@ -203,9 +208,11 @@ class VmImplTest {
         manager.registry().remove(provider);
         List<String> unbinds = fn.calls.subList(3, fn.calls.size());
         assertEquals(java.util.Set.of("unbind [1]", "unbind [2]", "unbind [3]"), java.util.Set.copyOf(unbinds));
-        assertTrue(unbinds.indexOf("unbind [3]") < unbinds.indexOf("unbind [1]"), "newest first on each VM: " + unbinds);
+        assertTrue(
+                unbinds.indexOf("unbind [3]") < unbinds.indexOf("unbind [1]"), "newest first on each VM: " + unbinds);
         assertEquals(0, provider.pins.get());
-        assertEquals("candidate", manager.functionType(TYPE).orElseThrow().provider().name());
+        assertEquals(
+                "candidate", manager.functionType(TYPE).orElseThrow().provider().name());
         a.addFunction(desc(1));
         assertEquals(List.of("bind [1]"), second.calls);
     }
@@ -289,13 +296,18 @@ class VmImplTest {
         assertErrno(Errno.EINVAL, () -> vm.setUserMemoryRegion(new MemoryRegion(0, 1, GPA + 1, page)));
         assertErrno(Errno.EINVAL, () -> vm.setUserMemoryRegion(new MemoryRegion(0, 1, GPA, page.asSlice(0, 100))));
         assertErrno(Errno.EINVAL, () -> vm.setUserMemoryRegion(new MemoryRegion(0, 1, GPA, page.asSlice(0, 0))));
-        assertErrno(Errno.EINVAL, () -> vm.setUserMemoryRegion(new MemoryRegion(0, 1, GPA, arena.allocate(0x3000, 4096).asSlice(8, 0x1000))));
+        assertErrno(
+                Errno.EINVAL,
+                () -> vm.setUserMemoryRegion(
+                        new MemoryRegion(0, 1, GPA, arena.allocate(0x3000, 4096).asSlice(8, 0x1000))));
         assertErrno(Errno.EOVERFLOW, () -> vm.setUserMemoryRegion(new MemoryRegion(0, 1, -0x1000L, page)));
         vm.setUserMemoryRegion(new MemoryRegion(0, 1, GPA, page));
         assertErrno(Errno.EEXIST, () -> vm.setUserMemoryRegion(new MemoryRegion(0, 1, GPA + 0x10000, page)));
         assertErrno(Errno.EEXIST, () -> vm.setUserMemoryRegion(new MemoryRegion(1, 1, GPA + 0x1000, page)));
         vm.setUserMemoryRegion(new MemoryRegion(1, 1, -0x2000L, page)); // ends exactly at 2^64
-        assertErrno(Errno.EEXIST, () -> vm.setUserMemoryRegion(new MemoryRegion(2, 1, -0x1000L, arena.allocate(0x1000, 4096))));
+        assertErrno(
+                Errno.EEXIST,
+                () -> vm.setUserMemoryRegion(new MemoryRegion(2, 1, -0x1000L, arena.allocate(0x1000, 4096))));
     }
 
     @Test
@@ -368,10 +380,18 @@ class VmImplTest {
         long ok = step.equals("share") ? shared - 1 : shared;
         assertEquals(ok, hv.calls.stream().filter(c -> c.startsWith("reclaim")).count(), hv.calls.toString());
         assertEquals(List.of(desc(0)), vm.functions(), "the functions stay until close");
-        assertTrue(fn.tickets.getFirst().events.stream().allMatch(e -> e.startsWith("unpopulate") || e.startsWith("populate")),
+        assertTrue(
+                fn.tickets.getFirst().events.stream()
+                        .allMatch(e -> e.startsWith("unpopulate") || e.startsWith("populate")),
                 fn.tickets.getFirst().events.toString());
-        assertEquals(fn.tickets.getFirst().events.stream().filter(e -> e.startsWith("populate")).count(),
-                fn.tickets.getFirst().events.stream().filter(e -> e.startsWith("unpopulate")).count(), "every resource handed out was taken back");
+        assertEquals(
+                fn.tickets.getFirst().events.stream()
+                        .filter(e -> e.startsWith("populate"))
+                        .count(),
+                fn.tickets.getFirst().events.stream()
+                        .filter(e -> e.startsWith("unpopulate"))
+                        .count(),
+                "every resource handed out was taken back");
         vm.close();
         assertEquals(0, provider.pins.get());
         assertEquals(new VmImpl.Holdings(0, 0, 0, 0, 0), ((VmImpl) vm).holdings());

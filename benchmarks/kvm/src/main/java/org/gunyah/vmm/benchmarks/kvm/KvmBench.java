@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionType;
@@ -49,8 +48,7 @@ public final class KvmBench {
     static final long ACK = 0x0a00_0008L;
     static final int IRQ_LABEL = 1;
 
-    private KvmBench() {
-    }
+    private KvmBench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -76,14 +74,20 @@ public final class KvmBench {
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
         byte[] image = guest.clone();
-        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10, modeNumber).putInt(0x14, count);
-        ExecutorService vcpuThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("vcpu-0").unstarted(r));
+        ByteBuffer.wrap(image)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x10, modeNumber)
+                .putInt(0x14, count);
+        ExecutorService vcpuThread = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().name("vcpu-0").unstarted(r));
         try (TestBed bed = new TestBed(kvm)) {
             bed.provide(FunctionType.VCPU, new VcpuFunction());
             bed.provide(FunctionType.IRQFD, new IrqfdFunction());
             bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
             Vm vm = bed.vm();
-            DtNode dt = modeNumber == 3 ? GuestImage.devicetree(1, GuestImage.doorbell(IRQ_LABEL, 0, 0)) : GuestImage.devicetree(1);
+            DtNode dt = modeNumber == 3
+                    ? GuestImage.devicetree(1, GuestImage.doorbell(IRQ_LABEL, 0, 0))
+                    : GuestImage.devicetree(1);
             load(vm, bed, image, dt);
             Vcpu vcpu = vm.addFunction(new VcpuArg(0).desc()).as(Vcpu.class);
             double ns = switch (modeNumber) {
@@ -124,7 +128,8 @@ public final class KvmBench {
     }
 
     /** The guest's writes are matched in the kernel; we read the eventfd until all have come. */
-    private static double ioeventfd(TestBed bed, Vm vm, Vcpu vcpu, int count, ExecutorService vcpuThread) throws Exception {
+    private static double ioeventfd(TestBed bed, Vm vm, Vcpu vcpu, int count, ExecutorService vcpuThread)
+            throws Exception {
         EventFd rings = bed.manager.createEventFd(0, 0);
         vm.addFunction(IoeventfdArg.of(DOORBELL, 4, rings.fd()).desc());
         vm.start();
@@ -159,7 +164,10 @@ public final class KvmBench {
     }
 
     private static void check(VcpuExit exit, boolean ok, String why) {
-        if (!(exit instanceof VcpuExit.Status s) || s.exitInfo() == null || !s.exitInfo().equals(ExitInfo.withCode(ExitInfo.VM_EXIT, 0)) || !ok) {
+        if (!(exit instanceof VcpuExit.Status s)
+                || s.exitInfo() == null
+                || !s.exitInfo().equals(ExitInfo.withCode(ExitInfo.VM_EXIT, 0))
+                || !ok) {
             throw new IllegalStateException("the guest did not end as expected: " + exit + " " + why);
         }
     }

@@ -23,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class BootRace {
     private static final long TIMEOUT_S = 120;
 
-    private BootRace() {
-    }
+    private BootRace() {}
 
     public static void main(String[] args) throws Exception {
         Path runtime = Path.of(args[0]);
@@ -34,10 +33,16 @@ public final class BootRace {
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            ours.add(time(List.of(runtime.resolve("bin/gunyah").toString()), Map.of("GUNYAH_JAVA_OPTS", "-Dorg.apache.felix.http.enable=false"),
-                    "gunyah:vms\n", "no VMs"));
-            theirs.add(time(List.of(karaf.resolve("bin/karaf").toString()), Map.of("JAVA_HOME", karafJava),
-                    "shell:echo karaf-ready\n", "karaf-ready"));
+            ours.add(time(
+                    List.of(runtime.resolve("bin/gunyah").toString()),
+                    Map.of("GUNYAH_JAVA_OPTS", "-Dorg.apache.felix.http.enable=false"),
+                    "gunyah:vms\n",
+                    "no VMs"));
+            theirs.add(time(
+                    List.of(karaf.resolve("bin/karaf").toString()),
+                    Map.of("JAVA_HOME", karafJava),
+                    "shell:echo karaf-ready\n",
+                    "karaf-ready"));
         }
         double o = median(ours);
         double t = median(theirs);
@@ -45,13 +50,15 @@ public final class BootRace {
     }
 
     /** Seconds from the start of {@code command} until a line of its output contains {@code ready}. */
-    static double time(List<String> command, Map<String, String> env, String input, String ready) throws IOException, InterruptedException {
+    static double time(List<String> command, Map<String, String> env, String input, String ready)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream();
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             in.write(input.getBytes(StandardCharsets.UTF_8));
             in.flush();
             for (String line = out.readLine(); line != null; line = out.readLine()) {

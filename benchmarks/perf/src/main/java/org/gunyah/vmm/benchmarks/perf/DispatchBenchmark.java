@@ -2,7 +2,6 @@ package org.gunyah.vmm.benchmarks.perf;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.internal.io.IoHandlerTable;
 import org.gunyah.vmm.spi.IoHandler;
@@ -28,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class DispatchBenchmark {
     static final long BASE = 0x1_0000_0000L;
     private static final int PROBES = 1 << 16;

@@ -2,7 +2,6 @@ package org.gunyah.vmm.benchmarks.perf;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
@@ -42,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class FunctionCycleBenchmark {
     @Param({"emulated", "kvm"})
     public String backend;

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -24,23 +23,27 @@ import org.knowm.xchart.style.Styler;
  */
 public final class Report {
     /** A target: what it says, and the test of a measure's values. */
-    record Target(String text, Predicate<Map<String, Double>> met) {
-    }
+    record Target(String text, Predicate<Map<String, Double>> met) {}
 
     static final Map<String, Target> TARGETS = Map.ofEntries(
             Map.entry("boot", new Target("ratio <= 0.20", v -> v.get("ratio") <= 0.20)),
-            Map.entry("hotload", new Target("median <= 50 ms each", v -> v.get("deploy_ms") <= 50 && v.get("first_use_ms") <= 50)),
-            Map.entry("fn_cycle", new Target("ours >= the kernel's rate (ours: the framework's own work, on the emulated backend)",
-                    v -> v.get("emulated") >= v.get("c"))),
-            Map.entry("dispatch", new Target("grows no faster than log n", v -> v.get("growth") <= v.get("log_growth"))),
+            Map.entry(
+                    "hotload",
+                    new Target("median <= 50 ms each", v -> v.get("deploy_ms") <= 50 && v.get("first_use_ms") <= 50)),
+            Map.entry(
+                    "fn_cycle",
+                    new Target(
+                            "ours >= the kernel's rate (ours: the framework's own work, on the emulated backend)",
+                            v -> v.get("emulated") >= v.get("c"))),
+            Map.entry(
+                    "dispatch", new Target("grows no faster than log n", v -> v.get("growth") <= v.get("log_growth"))),
             Map.entry("scale", new Target("<= 64 KiB per idle VM", v -> v.get("heap_per_vm_kib") <= 64)),
             Map.entry("scale.kvm", new Target("<= 64 KiB per idle VM", v -> v.get("heap_per_vm_kib") <= 64)),
             Map.entry("kvm.mmio_exit", new Target("ratio <= 1.10", v -> v.get("ratio") <= 1.10)),
             Map.entry("kvm.ioeventfd", new Target("ratio <= 1.05", v -> v.get("ratio") <= 1.05)),
             Map.entry("kvm.irqfd", new Target("ratio <= 1.10", v -> v.get("ratio") <= 1.10)));
 
-    private Report() {
-    }
+    private Report() {}
 
     public static void main(String[] args) throws IOException {
         Path results = Path.of(args[0]);
@@ -60,9 +63,19 @@ public final class Report {
                     met = "?";
                 }
             }
-            md.append("| ").append(name).append(" | ").append(String.join(" ", values.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList())).append(" | ").append(t == null ? "" : t.text())
-                    .append(" | ").append(met).append(" |\n");
+            md.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(String.join(
+                            " ",
+                            values.entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .toList()))
+                    .append(" | ")
+                    .append(t == null ? "" : t.text())
+                    .append(" | ")
+                    .append(met)
+                    .append(" |\n");
         });
         md.append('\n');
         plot(measures, out, md);
@@ -83,9 +96,19 @@ public final class Report {
             } catch (RuntimeException e) {
                 // a value is missing: not met
             }
-            b.append("| `").append(name).append("` | ").append(String.join(" ", values.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList())).append(" | ").append(t == null ? "-" : t.text())
-                    .append(" | ").append(t == null ? "-" : met ? "yes" : "**no**").append(" |\n");
+            b.append("| `")
+                    .append(name)
+                    .append("` | ")
+                    .append(String.join(
+                            " ",
+                            values.entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .toList()))
+                    .append(" | ")
+                    .append(t == null ? "-" : t.text())
+                    .append(" | ")
+                    .append(t == null ? "-" : met ? "yes" : "**no**")
+                    .append(" |\n");
         });
         return b.toString();
     }
@@ -127,8 +150,13 @@ public final class Report {
         Map<String, String> dispatch = measures.get("dispatch");
         if (dispatch != null) {
             Map<String, Double> v = numbers(dispatch);
-            XYChart chart = new XYChartBuilder().width(640).height(400).title("MMIO dispatch: one lookup among n IO handlers")
-                    .xAxisTitle("IO handlers in the VM (log scale)").yAxisTitle("ns per dispatch").build();
+            XYChart chart = new XYChartBuilder()
+                    .width(640)
+                    .height(400)
+                    .title("MMIO dispatch: one lookup among n IO handlers")
+                    .xAxisTitle("IO handlers in the VM (log scale)")
+                    .yAxisTitle("ns per dispatch")
+                    .build();
             chart.getStyler().setXAxisLogarithmic(true);
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
@@ -144,37 +172,62 @@ public final class Report {
         }
         List<String> kvm = List.of("kvm.mmio_exit", "kvm.ioeventfd", "kvm.irqfd");
         if (kvm.stream().allMatch(measures::containsKey)) {
-            CategoryChart chart = new CategoryChartBuilder().width(640).height(400).title("KVM: the Java path against C on raw KVM")
-                    .yAxisTitle("ns per operation").build();
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(640)
+                    .height(400)
+                    .title("KVM: the Java path against C on raw KVM")
+                    .yAxisTitle("ns per operation")
+                    .build();
             List<String> names = kvm.stream().map(k -> k.substring(4)).toList();
-            chart.addSeries("Java (framework)", names, kvm.stream().map(k -> numbers(measures.get(k)).get("java")).toList());
-            chart.addSeries("C (raw KVM)", names, kvm.stream().map(k -> numbers(measures.get(k)).get("c")).toList());
+            chart.addSeries(
+                    "Java (framework)",
+                    names,
+                    kvm.stream().map(k -> numbers(measures.get(k)).get("java")).toList());
+            chart.addSeries(
+                    "C (raw KVM)",
+                    names,
+                    kvm.stream().map(k -> numbers(measures.get(k)).get("c")).toList());
             save(chart, out, "kvm", md);
         }
         Map<String, String> boot = measures.get("boot");
         if (boot != null) {
             Map<String, Double> v = numbers(boot);
-            CategoryChart chart = new CategoryChartBuilder().width(640).height(400).title("Start to a console that answers")
-                    .yAxisTitle("seconds (median)").build();
-            chart.addSeries("seconds", List.of("Gunyah runtime", "Karaf minimal 4.4.8"), List.of(v.get("ours_s"), v.get("karaf_s")));
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(640)
+                    .height(400)
+                    .title("Start to a console that answers")
+                    .yAxisTitle("seconds (median)")
+                    .build();
+            chart.addSeries(
+                    "seconds",
+                    List.of("Gunyah runtime", "Karaf minimal 4.4.8"),
+                    List.of(v.get("ours_s"), v.get("karaf_s")));
             chart.getStyler().setLegendVisible(false);
             save(chart, out, "boot", md);
         }
         Map<String, String> cycle = measures.get("fn_cycle");
         if (cycle != null) {
             Map<String, Double> v = numbers(cycle);
-            CategoryChart chart = new CategoryChartBuilder().width(640).height(400).title("ioeventfd add + remove")
-                    .yAxisTitle("per second (log scale)").build();
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(640)
+                    .height(400)
+                    .title("ioeventfd add + remove")
+                    .yAxisTitle("per second (log scale)")
+                    .build();
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setYAxisMin(1.0);
-            chart.addSeries("per second", List.of("framework, emulated", "framework, KVM", "C: KVM_IOEVENTFD"),
+            chart.addSeries(
+                    "per second",
+                    List.of("framework, emulated", "framework, KVM", "C: KVM_IOEVENTFD"),
                     List.of(v.get("emulated"), v.get("kvm"), v.get("c")));
             chart.getStyler().setLegendVisible(false);
             save(chart, out, "fn_cycle", md);
         }
     }
 
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path out, String name, StringBuilder md) throws IOException {
+    private static void save(
+            org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path out, String name, StringBuilder md)
+            throws IOException {
         BitmapEncoder.saveBitmap(chart, out.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
         md.append("![").append(name).append("](").append(name).append(".png)\n\n");
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.IoeventfdArg;
@@ -32,8 +31,7 @@ import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
 public final class Scale {
     static final long RAM = 64 * 1024;
 
-    private Scale() {
-    }
+    private Scale() {}
 
     public static void main(String[] args) throws Exception {
         String backend = args.length > 0 ? args[0] : "emulated";
@@ -57,8 +55,16 @@ public final class Scale {
             vms.forEach(Vm::close);
             fds.forEach(EventFd::close);
             long t3 = System.nanoTime();
-            System.out.printf("%s: backend=%s vms=%d functions=3 create_start_s=%.2f teardown_s=%.2f total_s=%.2f heap_per_vm_kib=%.1f%n",
-                    backend.equals("kvm") ? "scale.kvm" : "scale", backend, count, (t1 - t0) / 1e9, (t3 - t2) / 1e9, (t1 - t0 + t3 - t2) / 1e9, (after - before) / 1024.0 / count);
+            System.out.printf(
+                    "%s: backend=%s vms=%d functions=3 create_start_s=%.2f teardown_s=%.2f total_s=%.2f"
+                            + " heap_per_vm_kib=%.1f%n",
+                    backend.equals("kvm") ? "scale.kvm" : "scale",
+                    backend,
+                    count,
+                    (t1 - t0) / 1e9,
+                    (t3 - t2) / 1e9,
+                    (t1 - t0 + t3 - t2) / 1e9,
+                    (after - before) / 1024.0 / count);
         } finally {
             if (kvm != null) {
                 kvm.close();
@@ -66,7 +72,8 @@ public final class Scale {
         }
     }
 
-    private static void createAndStart(TestBed bed, byte[] dtb, int count, List<Vm> vms, List<EventFd> fds) throws Exception {
+    private static void createAndStart(TestBed bed, byte[] dtb, int count, List<Vm> vms, List<EventFd> fds)
+            throws Exception {
         for (int i = 0; i < count; i++) {
             Vm vm = bed.vm();
             MemorySegment ram = bed.arena.allocate(RAM, MemoryRegion.PAGE_SIZE);

@@ -1,7 +1,6 @@
 package org.gunyah.vmm.function.ioeventfd;
 
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.spi.IoHandler;

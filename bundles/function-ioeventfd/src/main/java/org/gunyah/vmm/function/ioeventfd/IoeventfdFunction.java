@@ -17,9 +17,9 @@ import org.osgi.service.component.annotations.Component;
  * removal names the whole key (v17), not just the address.
  */
 @ProvideVmFunction(name = "ioeventfd", type = FunctionType.IOEVENTFD)
-@Component(service = VmFunction.class, property = {
-        VmFunction.TYPE + ":Integer=" + FunctionType.IOEVENTFD,
-        VmFunction.NAME + "=ioeventfd"})
+@Component(
+        service = VmFunction.class,
+        property = {VmFunction.TYPE + ":Integer=" + FunctionType.IOEVENTFD, VmFunction.NAME + "=ioeventfd"})
 public final class IoeventfdFunction implements VmFunction {
 
     @Override
@@ -38,11 +38,13 @@ public final class IoeventfdFunction implements VmFunction {
     /** The field rules, in the kernel's order. */
     static IoeventfdArg checked(IoeventfdArg arg) throws GunyahException {
         if ((arg.flags() & ~IoeventfdArg.DATAMATCH) != 0) {
-            throw GunyahException.of(Errno.EINVAL, "ioeventfd: unknown flags 0x%x", arg.flags() & ~IoeventfdArg.DATAMATCH);
+            throw GunyahException.of(
+                    Errno.EINVAL, "ioeventfd: unknown flags 0x%x", arg.flags() & ~IoeventfdArg.DATAMATCH);
         }
         int len = arg.len();
         if (len != 0 && len != 1 && len != 2 && len != 4 && len != 8) {
-            throw GunyahException.of(Errno.EINVAL, "ioeventfd: len %s is not 0, 1, 2, 4 or 8", Integer.toUnsignedString(len));
+            throw GunyahException.of(
+                    Errno.EINVAL, "ioeventfd: len %s is not 0, 1, 2, 4 or 8", Integer.toUnsignedString(len));
         }
         if (Long.compareUnsigned(arg.addr() + len, arg.addr()) < 0) {
             throw GunyahException.of(Errno.EINVAL, "ioeventfd: addr 0x%x + len %d overflows", arg.addr(), len);
@@ -69,7 +71,9 @@ public final class IoeventfdFunction implements VmFunction {
         try {
             IoeventfdArg mine = instance.data(Doorbell.class).arg();
             IoeventfdArg other = IoeventfdArg.decode(arg);
-            return mine.addr() == other.addr() && mine.len() == other.len() && mine.flags() == other.flags()
+            return mine.addr() == other.addr()
+                    && mine.len() == other.len()
+                    && mine.flags() == other.flags()
                     && (!mine.hasDatamatch() || mine.datamatch() == other.datamatch());
         } catch (GunyahException e) {
             return false;

@@ -3,12 +3,10 @@ package org.gunyah.vmm.function.ioeventfd;
 import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -42,10 +40,11 @@ class IoeventfdFunctionTest {
         bed.close();
     }
 
-
     /** Everything the VM holds for functions other than the context probe. */
     private List<FunctionDesc> ioeventfds() {
-        return vm.functions().stream().filter(d -> d.type() == FunctionType.IOEVENTFD).toList();
+        return vm.functions().stream()
+                .filter(d -> d.type() == FunctionType.IOEVENTFD)
+                .toList();
     }
 
     private void assertUnchanged() {
@@ -70,37 +69,51 @@ class IoeventfdFunctionTest {
     @Test
     void aLengthOtherThan0124Or8IsEinval() {
         for (int len : new int[] {3, 5, 16, -1}) {
-            assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.of(ADDR, len, efd.fd()).desc()));
+            assertErrno(
+                    Errno.EINVAL,
+                    () -> vm.addFunction(IoeventfdArg.of(ADDR, len, efd.fd()).desc()));
         }
         assertUnchanged();
     }
 
     @Test
     void anAddressRangeThatOverflowsIsEinval() {
-        assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.of(-2L, 4, efd.fd()).desc()));
+        assertErrno(
+                Errno.EINVAL,
+                () -> vm.addFunction(IoeventfdArg.of(-2L, 4, efd.fd()).desc()));
         assertUnchanged();
     }
 
     @Test
     void datamatchWithLength0IsEinval() {
-        assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.matching(ADDR, 0, 1, efd.fd()).desc()));
+        assertErrno(
+                Errno.EINVAL,
+                () -> vm.addFunction(IoeventfdArg.matching(ADDR, 0, 1, efd.fd()).desc()));
         assertUnchanged();
     }
 
     @Test
     void aNumberThatIsNoOpenEventfdIsEbadf() {
         efd.close();
-        assertErrno(Errno.EBADF, () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc()));
-        assertErrno(Errno.EBADF, () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, -1).desc()));
-        assertErrno(Errno.EBADF, () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, 9999).desc()));
+        assertErrno(
+                Errno.EBADF,
+                () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc()));
+        assertErrno(
+                Errno.EBADF, () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, -1).desc()));
+        assertErrno(
+                Errno.EBADF, () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, 9999).desc()));
         assertUnchanged();
     }
 
     @Test
     void aSecondIoeventfdOnTheSameKeyIsEexist() throws GunyahException {
         vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
-        assertErrno(Errno.EEXIST, () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc()));
-        assertErrno(Errno.EEXIST, () -> vm.addFunction(IoeventfdArg.matching(ADDR, 4, 7, efd.fd()).desc()));
+        assertErrno(
+                Errno.EEXIST,
+                () -> vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc()));
+        assertErrno(
+                Errno.EEXIST,
+                () -> vm.addFunction(IoeventfdArg.matching(ADDR, 4, 7, efd.fd()).desc()));
         assertEquals(1, ioeventfds().size());
         assertEquals(1, provider.pins.get());
     }
@@ -137,15 +150,22 @@ class IoeventfdFunctionTest {
     @Test
     void aNonDatamatchIoeventfdHonoursItsLength() throws GunyahException {
         vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
-        assertFalse(guest.mmioWrite(ADDR, 2, 0), "Gunyah's kernel code matches any size without DATAMATCH; KVM does not, nor do we");
+        assertFalse(
+                guest.mmioWrite(ADDR, 2, 0),
+                "Gunyah's kernel code matches any size without DATAMATCH; KVM does not, nor do we");
         assertFalse(guest.mmioWrite(ADDR + 4, 4, 0), "matching is on the exact start address");
     }
 
     @Test
     void removalNamesTheWholeKey() throws GunyahException {
         vm.addFunction(IoeventfdArg.matching(ADDR, 4, 1, efd.fd()).desc());
-        assertErrno(Errno.ENOENT, () -> vm.removeFunction(IoeventfdArg.matching(ADDR, 4, 2, efd.fd()).desc()));
-        assertErrno(Errno.ENOENT, () -> vm.removeFunction(IoeventfdArg.of(ADDR, 0, 0).desc()));
+        assertErrno(
+                Errno.ENOENT,
+                () -> vm.removeFunction(
+                        IoeventfdArg.matching(ADDR, 4, 2, efd.fd()).desc()));
+        assertErrno(
+                Errno.ENOENT,
+                () -> vm.removeFunction(IoeventfdArg.of(ADDR, 0, 0).desc()));
         vm.removeFunction(IoeventfdArg.matching(ADDR, 4, 1, 12345).desc());
         assertUnchanged();
     }
@@ -171,7 +191,9 @@ class IoeventfdFunctionTest {
         vm.addFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
         efd.close();
 
-        assertTrue(guest.mmioWrite(ADDR, 4, 1), "as in Linux, the ioeventfd holds on to its eventfd: the write is still taken");
+        assertTrue(
+                guest.mmioWrite(ADDR, 4, 1),
+                "as in Linux, the ioeventfd holds on to its eventfd: the write is still taken");
         vm.removeFunction(IoeventfdArg.of(ADDR, 4, efd.fd()).desc());
 
         assertUnchanged();
@@ -180,11 +202,15 @@ class IoeventfdFunctionTest {
 
     @Test
     void anIoeventfdInsideGuestRamIsEinvalSinceRamAccessesNeverExit() throws GunyahException {
-        vm.setUserMemoryRegion(new org.gunyah.vmm.api.MemoryRegion(0, org.gunyah.vmm.api.MemoryRegion.RWX, 0x4000_0000L,
-                bed.arena.allocate(0x2000, 4096)));
+        vm.setUserMemoryRegion(new org.gunyah.vmm.api.MemoryRegion(
+                0, org.gunyah.vmm.api.MemoryRegion.RWX, 0x4000_0000L, bed.arena.allocate(0x2000, 4096)));
 
-        assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.of(0x4000_1ffcL, 4, efd.fd()).desc()));
-        assertErrno(Errno.EINVAL, () -> vm.addFunction(IoeventfdArg.of(0x3fff_fffeL, 4, efd.fd()).desc()));
+        assertErrno(
+                Errno.EINVAL,
+                () -> vm.addFunction(IoeventfdArg.of(0x4000_1ffcL, 4, efd.fd()).desc()));
+        assertErrno(
+                Errno.EINVAL,
+                () -> vm.addFunction(IoeventfdArg.of(0x3fff_fffeL, 4, efd.fd()).desc()));
         assertUnchanged();
         vm.addFunction(IoeventfdArg.of(0x4000_2000L, 4, efd.fd()).desc());
         vm.addFunction(IoeventfdArg.of(0x3fff_fffcL, 4, efd.fd()).desc());
@@ -194,7 +220,9 @@ class IoeventfdFunctionTest {
     void guestRamOverAnIoeventfdIsEexist() throws GunyahException {
         vm.addFunction(IoeventfdArg.of(0x4000_1000L, 0, efd.fd()).desc());
 
-        assertErrno(Errno.EEXIST, () -> vm.setUserMemoryRegion(new org.gunyah.vmm.api.MemoryRegion(0,
-                org.gunyah.vmm.api.MemoryRegion.RWX, 0x4000_0000L, bed.arena.allocate(0x2000, 4096))));
+        assertErrno(
+                Errno.EEXIST,
+                () -> vm.setUserMemoryRegion(new org.gunyah.vmm.api.MemoryRegion(
+                        0, org.gunyah.vmm.api.MemoryRegion.RWX, 0x4000_0000L, bed.arena.allocate(0x2000, 4096))));
     }
 }

@@ -4,7 +4,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.DoorbellResource;
@@ -131,7 +130,10 @@ final class Irqfd implements ResourceTicket {
         boolean bindNow;
         synchronized (this) {
             if (doorbell != null) {
-                LOG.log(Level.WARNING, "irqfd {0}: already has a doorbell; another with the same label is left unclaimed", label);
+                LOG.log(
+                        Level.WARNING,
+                        "irqfd {0}: already has a doorbell; another with the same label is left unclaimed",
+                        label);
                 return false;
             }
             doorbell = bell;
@@ -141,7 +143,11 @@ final class Irqfd implements ResourceTicket {
             try {
                 bell.setMask(1, 1);
             } catch (GunyahException e) {
-                LOG.log(Level.WARNING, "irqfd {0}: could not make the doorbell level-triggered: {1}", label, e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "irqfd {0}: could not make the doorbell level-triggered: {1}",
+                        label,
+                        e.getMessage());
             }
         }
         if (bindNow) {

@@ -18,9 +18,9 @@ import org.osgi.service.component.annotations.Component;
  * was freed with its entry still queued, and a later signal touched freed memory.
  */
 @ProvideVmFunction(name = "irqfd", type = FunctionType.IRQFD)
-@Component(service = VmFunction.class, property = {
-        VmFunction.TYPE + ":Integer=" + FunctionType.IRQFD,
-        VmFunction.NAME + "=irqfd"})
+@Component(
+        service = VmFunction.class,
+        property = {VmFunction.TYPE + ":Integer=" + FunctionType.IRQFD, VmFunction.NAME + "=irqfd"})
 public final class IrqfdFunction implements VmFunction {
 
     @Override

@@ -2,10 +2,8 @@ package org.gunyah.vmm.function.irqfd;
 
 import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -34,7 +32,6 @@ class IrqfdFunctionTest {
     void close() {
         bed.close();
     }
-
 
     private void assertUnchanged() {
         assertEquals(List.of(), vm.functions());

@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;

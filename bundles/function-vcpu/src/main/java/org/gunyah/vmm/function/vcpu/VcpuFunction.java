@@ -13,9 +13,9 @@ import org.osgi.service.component.annotations.Component;
  * {@link org.gunyah.vmm.api.Vcpu} to run it.
  */
 @ProvideVmFunction(name = "vcpu", type = FunctionType.VCPU)
-@Component(service = VmFunction.class, property = {
-        VmFunction.TYPE + ":Integer=" + FunctionType.VCPU,
-        VmFunction.NAME + "=vcpu"})
+@Component(
+        service = VmFunction.class,
+        property = {VmFunction.TYPE + ":Integer=" + FunctionType.VCPU, VmFunction.NAME + "=vcpu"})
 public final class VcpuFunction implements VmFunction {
 
     @Override

@@ -2,7 +2,6 @@ package org.gunyah.vmm.function.vcpu;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vcpu;
@@ -25,12 +24,18 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
     /** How long a sleeping runner waits before looking again even without a wakeup. */
     private static final long WAIT_SLICE_MS = 100;
 
-    private enum RunState { UNKNOWN, READY, MMIO_READ, SYSTEM_DOWN }
+    private enum RunState {
+        UNKNOWN,
+        READY,
+        MMIO_READ,
+        SYSTEM_DOWN
+    }
 
     private final int id;
     private final VmContext vm;
     /** A lock rather than a monitor: {@link #run} takes it with tryLock, failing with EBUSY. */
     private final ReentrantLock runLock = new ReentrantLock();
+
     private final Wakeup wakeup = new Wakeup();
     // Volatile, not under runLock: kicks, immediate_exit and MMIO data come from other threads,
     // which must not wait for a run in progress (it holds runLock as long as the guest runs).
@@ -141,8 +146,7 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
                 case SYSTEM_DOWN -> {
                     return lastStatus;
                 }
-                case READY -> {
-                }
+                case READY -> {}
             }
             return loop(r);
         } finally {
@@ -162,8 +166,7 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
             wakeup.rearm();
             VcpuRunResult result = r.run();
             switch (result) {
-                case VcpuRunResult.Ready ready -> {
-                }
+                case VcpuRunResult.Ready ready -> {}
                 case VcpuRunResult.ExpectsWakeup w -> {
                     VcpuExit down = sleep();
                     if (down != null) {
@@ -262,5 +265,4 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
     public String toString() {
         return "vCPU " + id + " of VM " + vm.vmId();
     }
-
 }

@@ -16,8 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-
-import org.gunyah.vmm.testing.RunnerThread;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
@@ -31,6 +29,7 @@ import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.hypervisor.emulated.GuestImage;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
+import org.gunyah.vmm.testing.RunnerThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +48,6 @@ class VcpuFunctionTest {
         bed.close();
     }
 
-
     private Vcpu boot(String source) throws GunyahException {
         GuestImage.load(vm, bed.arena, source, GuestImage.devicetree(1));
         Vcpu vcpu = vm.addFunction(new VcpuArg(0).desc()).as(Vcpu.class);
@@ -58,24 +56,24 @@ class VcpuFunctionTest {
     }
 
     static final String WRITE_THEN_EXIT = """
-            _start: ldr x1, =0x09000000
-                    mov w2, #7
-                    str w2, [x1]
-                    ldr x0, =0xc6000001
-                    mov x1, #9
-                    hvc #0
-            """;
+        _start: ldr x1, =0x09000000
+                mov w2, #7
+                str w2, [x1]
+                ldr x0, =0xc6000001
+                mov x1, #9
+                hvc #0
+        """;
 
     static final String READ_THEN_EXIT_WITH_IT = """
-            _start: ldr x1, =0x09000000
-                    ldrsb x1, [x1]
-                    ldr x0, =0xc6000001
-                    hvc #0
-            """;
+        _start: ldr x1, =0x09000000
+                ldrsb x1, [x1]
+                ldr x0, =0xc6000001
+                hvc #0
+        """;
 
     static final String SPIN = """
-            _start: b _start
-            """;
+        _start: b _start
+        """;
 
     @Test
     void anArgumentThatIsNot4BytesIsEinval() {

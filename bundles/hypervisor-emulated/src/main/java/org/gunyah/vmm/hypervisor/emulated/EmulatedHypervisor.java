@@ -10,7 +10,9 @@ import org.osgi.service.component.annotations.Component;
  * The pure-Java Gunyah backend. It ranks 0, below any native backend that can run on the machine,
  * so it is the default only where nothing better is available.
  */
-@Component(service = Hypervisor.class, property = {Hypervisor.NAME + "=" + EmulatedHypervisor.NAME, "service.ranking:Integer=0"})
+@Component(
+        service = Hypervisor.class,
+        property = {Hypervisor.NAME + "=" + EmulatedHypervisor.NAME, "service.ranking:Integer=0"})
 public final class EmulatedHypervisor implements Hypervisor {
     public static final String NAME = "emulated";
 

@@ -7,15 +7,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.api.dt.Fdt;
+import org.gunyah.vmm.testing.Devicetrees;
 import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.gunyah.vmm.tools.a64asm.Program;
-import org.gunyah.vmm.testing.Devicetrees;
 
 /**
  * A test guest: code assembled from a source under {@code src/test/resources/guests} at the start
@@ -27,13 +26,12 @@ public final class GuestImage {
     public static final long DTB_OFFSET = 0x1_8000;
     /** A guest that waits for interrupts forever: its runner sleeps until kicked. */
     public static final String PARKED = """
-            _start:
-                    wfi
-                    b _start
-            """;
+        _start:
+                wfi
+                b _start
+        """;
 
-    private GuestImage() {
-    }
+    private GuestImage() {}
 
     public static String source(String name) {
         try (InputStream in = GuestImage.class.getResourceAsStream("/guests/" + name)) {

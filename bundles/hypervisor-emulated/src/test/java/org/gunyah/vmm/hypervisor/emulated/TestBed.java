@@ -2,7 +2,6 @@ package org.gunyah.vmm.hypervisor.emulated;
 
 import java.lang.foreign.Arena;
 import java.time.Duration;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
@@ -56,7 +55,9 @@ public final class TestBed implements AutoCloseable {
 
     /** The VM as a function instance sees it (to dispatch MMIO writes, look up eventfds, ...). */
     public VmContext context(Vm vm) throws GunyahException {
-        return vm.addFunction(new FunctionDesc(CONTEXT_PROBE, new byte[] {(byte) vm.functions().size()})).as(VmContext.class);
+        return vm.addFunction(new FunctionDesc(
+                        CONTEXT_PROBE, new byte[] {(byte) vm.functions().size()}))
+                .as(VmContext.class);
     }
 
     @Override
@@ -72,8 +73,7 @@ public final class TestBed implements AutoCloseable {
         }
 
         @Override
-        public void unbind(FunctionInstance instance) {
-        }
+        public void unbind(FunctionInstance instance) {}
 
         @Override
         public boolean compare(FunctionInstance instance, byte[] arg) {

@@ -1,15 +1,13 @@
 package org.gunyah.vmm.hypervisor.emulated;
 
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
 import org.gunyah.vmm.spi.VmFunction;
 
 /** Plain providers for function test doubles, counting their pins. */
 public final class TestFunctions {
-    private TestFunctions() {
-    }
+    private TestFunctions() {}
 
     public static final class Provider implements FunctionProvider {
         private final int type;

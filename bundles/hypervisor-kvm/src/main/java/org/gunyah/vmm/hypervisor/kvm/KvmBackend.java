@@ -4,7 +4,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Dictionary;
 import java.util.Hashtable;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
@@ -21,7 +20,9 @@ import org.osgi.service.component.annotations.Deactivate;
  * line saying why and stays out of the way. DS cannot make a service's registration depend on
  * what activation finds, hence the explicit registration here.
  */
-@Component(immediate = true, service = {})
+@Component(
+        immediate = true,
+        service = {})
 public final class KvmBackend {
     private static final Logger LOG = System.getLogger(KvmBackend.class.getName());
     public static final int RANKING = 10;
@@ -43,8 +44,10 @@ public final class KvmBackend {
     }
 
     private String unavailableReason() {
-        if (!System.getProperty("os.name", "").equals("Linux") || !System.getProperty("os.arch", "").equals("amd64")) {
-            return "it runs on x86-64 Linux only, not " + System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+        if (!System.getProperty("os.name", "").equals("Linux")
+                || !System.getProperty("os.arch", "").equals("amd64")) {
+            return "it runs on x86-64 Linux only, not " + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch");
         }
         try {
             hypervisor = KvmHypervisor.open();
@@ -52,7 +55,8 @@ public final class KvmBackend {
         } catch (GunyahException e) {
             return e.getMessage();
         } catch (IllegalCallerException e) {
-            return "native access is not enabled (run the JVM with --enable-native-access=ALL-UNNAMED): " + e.getMessage();
+            return "native access is not enabled (run the JVM with --enable-native-access=ALL-UNNAMED): "
+                    + e.getMessage();
         } catch (LinkageError e) {
             return "the C library could not be linked: " + e;
         }

@@ -3,11 +3,12 @@ package org.gunyah.vmm.hypervisor.kvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmState;
@@ -19,9 +20,6 @@ import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.VmContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Arbitrary x86 code as a KVM guest, from the backend's entry state, with every exit answered as
@@ -81,8 +79,7 @@ class KvmGuestFuzzTest {
                 switch (r) {
                     case VcpuRunResult.MmioRead m -> vcpu.resumeMmioRead(data.consumeLong());
                     case VcpuRunResult.PortIo p when !p.isWrite() -> vcpu.resumeMmioRead(data.consumeLong());
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             vm.close();

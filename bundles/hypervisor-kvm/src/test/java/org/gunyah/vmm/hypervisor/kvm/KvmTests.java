@@ -2,15 +2,13 @@ package org.gunyah.vmm.hypervisor.kvm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
 import org.junit.jupiter.api.Assumptions;
 
 /** Tests that need /dev/kvm: they run wherever it works and are skipped, saying why, elsewhere. */
 public final class KvmTests {
-    private KvmTests() {
-    }
+    private KvmTests() {}
 
     /** A KVM backend, or the test is aborted (skipped) with the reason KVM cannot be used here. */
     public static KvmHypervisor hypervisor() {

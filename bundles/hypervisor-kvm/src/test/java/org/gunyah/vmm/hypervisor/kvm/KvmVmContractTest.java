@@ -2,7 +2,6 @@ package org.gunyah.vmm.hypervisor.kvm;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 import org.gunyah.vmm.testing.HypervisorVmContract;
@@ -37,7 +36,8 @@ class KvmVmContractTest extends HypervisorVmContract {
 
     /** Built once per run: GNU as and ld are processes. */
     private static byte[] x86(String name, String source) {
-        return BUILT.computeIfAbsent(name, n -> X86Guest.build(n, (".code32\n" + source).getBytes())).clone();
+        return BUILT.computeIfAbsent(name, n -> X86Guest.build(n, (".code32\n" + source).getBytes()))
+                .clone();
     }
 
     private static final Map<String, byte[]> BUILT = new ConcurrentHashMap<>();

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.ExitInfo;
@@ -26,9 +24,9 @@ import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.kvm.vm.KvmHypervisor;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.spi.IoHandler;
+import org.gunyah.vmm.spi.Resource;
 import org.gunyah.vmm.spi.ResourceTicket;
 import org.gunyah.vmm.spi.ResourceType;
-import org.gunyah.vmm.spi.Resource;
 import org.gunyah.vmm.spi.VcpuResource;
 import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.VmContext;
@@ -85,8 +83,9 @@ class KvmVmTest {
         StringBuilder console = new StringBuilder();
         while (true) {
             switch (vcpu.run()) {
-                case VcpuRunResult.MmioWrite w when !vm.mmioWrite(w.address(), w.length(), w.value()) ->
-                        console.append((char) w.value()).append('@').append(Long.toHexString(w.address()));
+                case VcpuRunResult.MmioWrite w
+                when !vm.mmioWrite(w.address(), w.length(), w.value()) ->
+                    console.append((char) w.value()).append('@').append(Long.toHexString(w.address()));
                 case VcpuRunResult.PoweredOff p -> {
                     return console.toString();
                 }
@@ -286,7 +285,8 @@ class KvmVmTest {
     @Test
     void aDoorbellBeyondTheIoapicsFreePinsIsRefusedAtStart() throws Exception {
         Vm vm = bed.vm();
-        GuestImage.load(vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(1, GuestImage.doorbell(1, 8, 0)));
+        GuestImage.load(
+                vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(1, GuestImage.doorbell(1, 8, 0)));
         GunyahException e = assertThrows(GunyahException.class, vm::start);
         assertEquals(Errno.EINVAL, e.errno());
         assertTrue(e.getMessage().contains("SPIs 0..7"), e.getMessage());
@@ -297,7 +297,11 @@ class KvmVmTest {
     void aTripleFaultCrashesTheVm() throws Exception {
         Vm vm = bed.vm();
         // int3 with no IDT loaded: #BP, then #DF, then a triple fault
-        GuestImage.load(vm, bed.arena, X86Guest.build("crash.S", ".code32\n_start: int3\n".getBytes()), GuestImage.devicetree(1));
+        GuestImage.load(
+                vm,
+                bed.arena,
+                X86Guest.build("crash.S", ".code32\n_start: int3\n".getBytes()),
+                GuestImage.devicetree(1));
         VmContext ctx = bed.context(vm);
         VcpuTicket t0 = new VcpuTicket(0);
         ctx.addResourceTicket(t0);

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class X86Guest {
     public static final long BASE = 0x4000_0000L;
 
-    private X86Guest() {
-    }
+    private X86Guest() {}
 
     /** The flat image of {@code /guests/<name>} on the class path. */
     public static byte[] build(String name) {
@@ -39,7 +38,18 @@ public final class X86Guest {
             Path obj = dir.resolve("guest.o");
             Path bin = dir.resolve("guest.bin");
             run(dir, List.of("as", "--32", "-o", obj.toString(), src.toString()));
-            run(dir, List.of("ld", "-m", "elf_i386", "-Ttext=0x" + Long.toHexString(BASE), "--oformat", "binary", "-o", bin.toString(), obj.toString()));
+            run(
+                    dir,
+                    List.of(
+                            "ld",
+                            "-m",
+                            "elf_i386",
+                            "-Ttext=0x" + Long.toHexString(BASE),
+                            "--oformat",
+                            "binary",
+                            "-o",
+                            bin.toString(),
+                            obj.toString()));
             return Files.readAllBytes(bin);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -58,11 +68,15 @@ public final class X86Guest {
     }
 
     private static void run(Path dir, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (GNU binutils for x86 are needed):\n" + out);
+                throw new IllegalStateException(
+                        String.join(" ", command) + " failed (GNU binutils for x86 are needed):\n" + out);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

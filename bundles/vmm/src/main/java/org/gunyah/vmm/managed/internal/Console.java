@@ -3,7 +3,6 @@ package org.gunyah.vmm.managed.internal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.gunyah.vmm.managed.Devices;
 
 /**

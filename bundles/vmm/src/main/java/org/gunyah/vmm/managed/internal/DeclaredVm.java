@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
@@ -27,7 +26,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * the configuration goes. A changed configuration re-creates the VM (DS deactivates and activates
  * the component). The guest's console goes to {@link ConsoleSink#logger}.
  */
-@Component(configurationPid = VmDeclaration.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        configurationPid = VmDeclaration.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = VmConfiguration.class, factory = true)
 public final class DeclaredVm {
     private static final Logger LOG = System.getLogger(DeclaredVm.class.getName());
@@ -41,11 +43,14 @@ public final class DeclaredVm {
 
     /** {@code properties} only for their names: a misspelt one must be refused, not ignored. */
     @Activate
-    public DeclaredVm(@Reference ManagedVms vms, BundleContext context, VmConfiguration config, Map<String, Object> properties) {
+    public DeclaredVm(
+            @Reference ManagedVms vms, BundleContext context, VmConfiguration config, Map<String, Object> properties) {
         String home = context.getProperty(HOME);
         Path base = Path.of(home == null ? "" : home);
         Object pid = properties.get("service.pid");
-        lifecycle = Thread.ofPlatform().name("vm-" + config.name()).unstarted(() -> run(vms, config, properties.keySet(), base, pid));
+        lifecycle = Thread.ofPlatform()
+                .name("vm-" + config.name())
+                .unstarted(() -> run(vms, config, properties.keySet(), base, pid));
         lifecycle.start();
     }
 
@@ -77,13 +82,23 @@ public final class DeclaredVm {
 
     /** What {@code config} declares. A .cfg file's list is one string with commas, which DS hands over as a one-element array. */
     static VmDeclaration.Source source(VmConfiguration config) {
-        return new VmDeclaration.Source(Optional.ofNullable(config.name()), Optional.of(config.hypervisor()),
-                Optional.of(config.memory()), Optional.of(config.image()), Optional.of(config.vcpus()), entries(config.irqfds()),
-                entries(config.ioeventfds()), Optional.of(entries(config.devices())));
+        return new VmDeclaration.Source(
+                Optional.ofNullable(config.name()),
+                Optional.of(config.hypervisor()),
+                Optional.of(config.memory()),
+                Optional.of(config.image()),
+                Optional.of(config.vcpus()),
+                entries(config.irqfds()),
+                entries(config.ioeventfds()),
+                Optional.of(entries(config.devices())));
     }
 
     private static List<String> entries(String[] values) {
-        return values == null ? List.of() : Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).toList();
+        return values == null
+                ? List.of()
+                : Arrays.stream(values)
+                        .flatMap(v -> Arrays.stream(v.split(",")))
+                        .toList();
     }
 
     @Deactivate

@@ -3,7 +3,6 @@ package org.gunyah.vmm.managed.internal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
@@ -35,8 +34,11 @@ final class DevicetreePlacement {
         byte[] dtb = Fdt.encode(GuestDevicetree.of(functions, interruptTargets, spec.ramBase(), spec.memorySize()));
         long offset = (spec.memorySize() - dtb.length) & -MemoryRegion.PAGE_SIZE;
         if (offset < memory.imageSize()) {
-            throw GunyahException.of(Errno.EINVAL, "devicetree of %d bytes does not fit after the %d-byte image",
-                    dtb.length, memory.imageSize());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "devicetree of %d bytes does not fit after the %d-byte image",
+                    dtb.length,
+                    memory.imageSize());
         }
         memory.write(spec.ramBase() + offset, dtb);
         vm.setDtbConfig(spec.ramBase() + offset, dtb.length);

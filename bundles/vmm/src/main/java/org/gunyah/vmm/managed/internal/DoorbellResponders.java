@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IoeventfdArg;
@@ -36,7 +35,8 @@ final class DoorbellResponders {
      * thread, never blocking.
      */
     void respond(EventFd doorbell, EventFd irq, IoeventfdArg arg) {
-        OptionalLong datamatch = (arg.flags() & IoeventfdArg.DATAMATCH) != 0 ? OptionalLong.of(arg.datamatch()) : OptionalLong.empty();
+        OptionalLong datamatch =
+                (arg.flags() & IoeventfdArg.DATAMATCH) != 0 ? OptionalLong.of(arg.datamatch()) : OptionalLong.empty();
         router.addDoorbell(new ExitRouter.Doorbell(arg.addr(), arg.len(), datamatch, () -> {
             counters.doorbellExits.increment();
             counters.interruptsSent.increment();

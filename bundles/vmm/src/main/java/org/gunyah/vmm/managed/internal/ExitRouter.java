@@ -5,7 +5,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
-
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
 import org.gunyah.vmm.managed.Devices;
@@ -24,7 +23,9 @@ final class ExitRouter {
     /** A guest write the VMM answers itself when no ioeventfd took it; an empty {@code datamatch} takes any value. */
     record Doorbell(long addr, int len, OptionalLong datamatch, Runnable ring) {
         boolean matches(VcpuExit.Mmio m) {
-            return m.isWrite() && m.physAddr() == addr && m.len() == len
+            return m.isWrite()
+                    && m.physAddr() == addr
+                    && m.len() == len
                     && (datamatch.isEmpty() || datamatch.getAsLong() == m.data());
         }
     }

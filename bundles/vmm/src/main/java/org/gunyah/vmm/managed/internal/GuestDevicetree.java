@@ -3,7 +3,6 @@ package org.gunyah.vmm.managed.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -19,10 +18,10 @@ import org.gunyah.vmm.managed.Devices;
  * the console.
  */
 final class GuestDevicetree {
-    private GuestDevicetree() {
-    }
+    private GuestDevicetree() {}
 
-    static DtNode of(List<FunctionDesc> functions, Map<Integer, Integer> targets, long ramBase, long ramSize) throws GunyahException {
+    static DtNode of(List<FunctionDesc> functions, Map<Integer, Integer> targets, long ramBase, long ramSize)
+            throws GunyahException {
         TreeSet<Integer> cpus = new TreeSet<>();
         TreeSet<Integer> labels = new TreeSet<>();
         for (FunctionDesc f : functions) {
@@ -32,11 +31,16 @@ final class GuestDevicetree {
                 labels.add(IrqfdArg.decode(f.arg()).label());
             }
         }
-        DtNode.Builder cpusNode = DtNode.builder("cpus").property("#address-cells", 1).property("#size-cells", 0);
+        DtNode.Builder cpusNode =
+                DtNode.builder("cpus").property("#address-cells", 1).property("#size-cells", 0);
         for (int id : cpus) {
-            cpusNode.child(DtNode.builder("cpu@" + Integer.toHexString(id)).property("device_type", "cpu").property("reg", id).build());
+            cpusNode.child(DtNode.builder("cpu@" + Integer.toHexString(id))
+                    .property("device_type", "cpu")
+                    .property("reg", id)
+                    .build());
         }
-        DtNode.Builder hyp = DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
+        DtNode.Builder hyp =
+                DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
         int spi = 0;
         for (int label : labels) {
             hyp.child(DtNode.builder("doorbell@" + Integer.toHexString(label))
@@ -47,14 +51,18 @@ final class GuestDevicetree {
                     .build());
         }
         return DtNode.builder("")
-                .property("#address-cells", 2).property("#size-cells", 2)
-                .child(DtNode.builder("memory@" + Long.toHexString(ramBase)).property("device_type", "memory")
-                        .propertyU64("reg", ramBase, ramSize).build())
+                .property("#address-cells", 2)
+                .property("#size-cells", 2)
+                .child(DtNode.builder("memory@" + Long.toHexString(ramBase))
+                        .property("device_type", "memory")
+                        .propertyU64("reg", ramBase, ramSize)
+                        .build())
                 .child(cpusNode.build())
                 .child(hyp.build())
                 .child(DtNode.builder("console@" + Long.toHexString(Devices.CONSOLE_BASE))
                         .property("compatible", "gunyah-vmm,console")
-                        .propertyU64("reg", Devices.CONSOLE_BASE, Devices.CONSOLE_SIZE).build())
+                        .propertyU64("reg", Devices.CONSOLE_BASE, Devices.CONSOLE_SIZE)
+                        .build())
                 .build();
     }
 }

@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
@@ -48,8 +47,11 @@ final class GuestMemory implements AutoCloseable {
     static byte[] readImage(VmSpec spec) throws GunyahException {
         byte[] image = readFile(spec);
         if (image.length > spec.memorySize() - MemoryRegion.PAGE_SIZE) {
-            throw GunyahException.of(Errno.EINVAL, "image of %d bytes does not fit in %d bytes of RAM with a devicetree page",
-                    image.length, spec.memorySize());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "image of %d bytes does not fit in %d bytes of RAM with a devicetree page",
+                    image.length,
+                    spec.memorySize());
         }
         return image;
     }
@@ -61,12 +63,17 @@ final class GuestMemory implements AutoCloseable {
         try {
             long size = Files.size(spec.image().get());
             if (size > spec.memorySize()) {
-                throw GunyahException.of(Errno.EINVAL, "image %s of %d bytes is larger than RAM (%d bytes)",
-                        spec.image().get(), size, spec.memorySize());
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "image %s of %d bytes is larger than RAM (%d bytes)",
+                        spec.image().get(),
+                        size,
+                        spec.memorySize());
             }
             return Files.readAllBytes(spec.image().get());
         } catch (IOException e) {
-            throw GunyahException.of(Errno.ENOENT, "cannot read image %s: %s", spec.image().get(), e.getMessage());
+            throw GunyahException.of(
+                    Errno.ENOENT, "cannot read image %s: %s", spec.image().get(), e.getMessage());
         }
     }
 
@@ -90,9 +97,15 @@ final class GuestMemory implements AutoCloseable {
     /** The offset in RAM of {@code length} bytes at guest physical {@code addr}; EFAULT when they are not all RAM. */
     private long offset(long addr, int length) throws GunyahException {
         long offset = addr - spec.ramBase();
-        if (Long.compareUnsigned(addr, spec.ramBase()) < 0 || Long.compareUnsigned(offset, spec.memorySize() - length) > 0) {
-            throw GunyahException.of(Errno.EFAULT, "0x%x..+%d is outside the VM's RAM at 0x%x..+%d", addr, length,
-                    spec.ramBase(), spec.memorySize());
+        if (Long.compareUnsigned(addr, spec.ramBase()) < 0
+                || Long.compareUnsigned(offset, spec.memorySize() - length) > 0) {
+            throw GunyahException.of(
+                    Errno.EFAULT,
+                    "0x%x..+%d is outside the VM's RAM at 0x%x..+%d",
+                    addr,
+                    length,
+                    spec.ramBase(),
+                    spec.memorySize());
         }
         return offset;
     }

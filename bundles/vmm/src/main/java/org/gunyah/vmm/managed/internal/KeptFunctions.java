@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionHandle;
@@ -74,7 +73,11 @@ final class KeptFunctions {
             } catch (GunyahException e) {
                 kept.remove(desc);
                 if (e.errno() == Errno.EEXIST) {
-                    LOG.log(Level.INFO, "VM {0}: {1} was added again in another form meanwhile; it is no longer kept", vmName, desc);
+                    LOG.log(
+                            Level.INFO,
+                            "VM {0}: {1} was added again in another form meanwhile; it is no longer kept",
+                            vmName,
+                            desc);
                 } else {
                     counters.error("re-adding " + desc + ": " + e.getMessage() + " (no longer kept)");
                 }

@@ -1,7 +1,6 @@
 package org.gunyah.vmm.managed.internal;
 
 import java.util.OptionalLong;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
@@ -19,24 +18,19 @@ import org.gunyah.vmm.api.VmState;
  */
 sealed interface Lifecycle {
     /** Made, with RAM and image; functions may be added; not started. */
-    record Created() implements Lifecycle {
-    }
+    record Created() implements Lifecycle {}
 
     /** Started: vCPU threads run while the VM manager lets the guest. */
-    record Started() implements Lifecycle {
-    }
+    record Started() implements Lifecycle {}
 
     /** The guest wrote the exit register: its vCPU threads end, the VM is not closed yet. */
-    record Exited(long code) implements Lifecycle {
-    }
+    record Exited(long code) implements Lifecycle {}
 
     /** Close has begun: nothing new runs, RAM is about to go. */
-    record Closing(OptionalLong exitCode) implements Lifecycle {
-    }
+    record Closing(OptionalLong exitCode) implements Lifecycle {}
 
     /** Close has returned everything. */
-    record Closed(OptionalLong exitCode) implements Lifecycle {
-    }
+    record Closed(OptionalLong exitCode) implements Lifecycle {}
 
     Lifecycle CREATED = new Created();
 
@@ -94,8 +88,10 @@ sealed interface Lifecycle {
     default String status(Vm vm) {
         return switch (this) {
             case Exited e -> "EXITED(" + e.code() + ")";
-            case Closing c -> c.exitCode().isPresent() ? "EXITED(" + c.exitCode().getAsLong() + ")" : VmState.CLOSED.name();
-            case Closed c -> c.exitCode().isPresent() ? "EXITED(" + c.exitCode().getAsLong() + ")" : VmState.CLOSED.name();
+            case Closing c ->
+                c.exitCode().isPresent() ? "EXITED(" + c.exitCode().getAsLong() + ")" : VmState.CLOSED.name();
+            case Closed c ->
+                c.exitCode().isPresent() ? "EXITED(" + c.exitCode().getAsLong() + ")" : VmState.CLOSED.name();
             case Created c -> managerStatus(vm);
             case Started s -> managerStatus(vm);
         };
@@ -103,6 +99,8 @@ sealed interface Lifecycle {
 
     private static String managerStatus(Vm vm) {
         VmState state = vm.state();
-        return state == VmState.EXITED ? "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")" : state.name();
+        return state == VmState.EXITED
+                ? "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")"
+                : state.name();
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
@@ -48,8 +47,14 @@ final class ManagedVmImpl implements ManagedVm {
     private final DoorbellResponders responders;
     private final Object lock = new Object();
 
-    private ManagedVmImpl(VmSpec spec, Vm vm, GuestMemory memory, Consumer<String> consoleSink, Timeouts timeouts,
-            Runnable onClose, Runnable onStart) {
+    private ManagedVmImpl(
+            VmSpec spec,
+            Vm vm,
+            GuestMemory memory,
+            Consumer<String> consoleSink,
+            Timeouts timeouts,
+            Runnable onClose,
+            Runnable onStart) {
         this.spec = spec;
         this.vm = vm;
         this.memory = memory;
@@ -57,7 +62,8 @@ final class ManagedVmImpl implements ManagedVm {
         this.onClose = onClose;
         this.onStart = onStart;
         this.console = new Console(consoleSink);
-        this.router = new ExitRouter(spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
+        this.router = new ExitRouter(
+                spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
                 spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null);
         this.counters = new VmCounters(spec.name());
         this.vcpus = new VcpuThreads(spec.name(), router, () -> lifecycle.get().runs(), counters, changes);
@@ -69,11 +75,19 @@ final class ManagedVmImpl implements ManagedVm {
     }
 
     /** Creates the VM, its RAM and image; on failure nothing is left. */
-    static ManagedVmImpl create(VmManager manager, VmSpec spec, Consumer<String> consoleSink, Timeouts timeouts,
-            Runnable onClose, Runnable onStart) throws GunyahException {
+    static ManagedVmImpl create(
+            VmManager manager,
+            VmSpec spec,
+            Consumer<String> consoleSink,
+            Timeouts timeouts,
+            Runnable onClose,
+            Runnable onStart)
+            throws GunyahException {
         spec.validate();
         byte[] image = GuestMemory.readImage(spec);
-        Vm vm = spec.hypervisor().isPresent() ? manager.createVm(spec.hypervisor().get()) : manager.createVm();
+        Vm vm = spec.hypervisor().isPresent()
+                ? manager.createVm(spec.hypervisor().get())
+                : manager.createVm();
         GuestMemory memory = null;
         try {
             memory = GuestMemory.load(spec, image, vm);
@@ -274,7 +288,11 @@ final class ManagedVmImpl implements ManagedVm {
             memory.close();
         } else {
             // Freeing RAM under a vCPU thread that still runs would crash the host: leak it instead, loudly.
-            LOG.log(Level.ERROR, "VM {0}: vCPU threads did not end within {1}; its RAM is not freed", name(), timeouts.vcpuJoin());
+            LOG.log(
+                    Level.ERROR,
+                    "VM {0}: vCPU threads did not end within {1}; its RAM is not freed",
+                    name(),
+                    timeouts.vcpuJoin());
         }
         stateChanges.close();
         onClose.run();

@@ -3,6 +3,7 @@ package org.gunyah.vmm.managed.internal;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +13,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
-import java.util.HashMap;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
-import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
@@ -36,14 +34,21 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     private final Timeouts timeouts;
     /** Guards {@link #byName}; {@link #await} waits on {@link #vmsChanged}. */
     private final ReentrantLock lock = new ReentrantLock();
+
     private final Condition vmsChanged = lock.newCondition();
     private final Map<String, ManagedVm> byName = new LinkedHashMap<>();
     /**
      * Re-adds functions off the thread that registered their provider, one type at a time. Its
      * one thread lives as long as the registry, started with it rather than on first use.
      */
-    private final ThreadPoolExecutor restorer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("vmm-restore").factory());
+    private final ThreadPoolExecutor restorer = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().daemon().name("vmm-restore").factory());
+
     private final VmManager.Subscription provided;
 
     public ManagedVmRegistry(VmManager manager) {
@@ -82,7 +87,8 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             lock.unlock();
         }
         try {
-            ManagedVm vm = ManagedVmImpl.create(manager, spec, console, timeouts, () -> forget(spec.name()), this::changed);
+            ManagedVm vm =
+                    ManagedVmImpl.create(manager, spec, console, timeouts, () -> forget(spec.name()), this::changed);
             lock.lock();
             try {
                 byName.put(spec.name(), vm);
@@ -104,7 +110,8 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     }
 
     @Override
-    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console) throws GunyahException {
+    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console)
+            throws GunyahException {
         ManagedVmImpl vm = (ManagedVmImpl) create(declaration.spec(), console);
         try {
             for (int id = 0; id < declaration.vcpus(); id++) {
@@ -169,7 +176,9 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             if (vm != null) {
                 return Optional.of(vm);
             }
-            return byName.values().stream().filter(v -> v != null && String.valueOf(v.vm().id()).equals(nameOrId)).findFirst();
+            return byName.values().stream()
+                    .filter(v -> v != null && String.valueOf(v.vm().id()).equals(nameOrId))
+                    .findFirst();
         } finally {
             lock.unlock();
         }

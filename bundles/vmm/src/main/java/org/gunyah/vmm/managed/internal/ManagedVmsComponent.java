@@ -2,7 +2,6 @@ package org.gunyah.vmm.managed.internal;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.managed.ManagedVm;
@@ -45,7 +44,8 @@ public final class ManagedVmsComponent implements ManagedVms {
     }
 
     @Override
-    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console) throws GunyahException {
+    public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console)
+            throws GunyahException {
         return registry.launch(declaration, console);
     }
 

@@ -16,6 +16,6 @@ import java.time.Duration;
  *        round of the watch
  */
 record Timeouts(Duration vcpuJoin, Duration restorerEnd, Duration declaredVmEnd, Duration declaredVmWatch) {
-    static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
-            Duration.ofDays(1));
+    static final Timeouts DEFAULT =
+            new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofDays(1));
 }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -22,6 +21,7 @@ final class VcpuThreads implements VcpuLoop.Owner {
     private final ExitRouter router;
     /** False once the VM's vCPUs must stop: an exit written, or the VM closing. */
     private final BooleanSupplier mayRun;
+
     private final VmCounters counters;
     private final Changes changes;
     private final Map<Integer, Vcpu> vcpus = new HashMap<>();
@@ -67,7 +67,10 @@ final class VcpuThreads implements VcpuLoop.Owner {
 
     private void start(Vcpu vcpu) {
         VcpuLoop loop = new VcpuLoop(vcpu, router, this);
-        Thread t = Thread.ofPlatform().daemon().name("vcpu-" + vmName + "-" + vcpu.id()).unstarted(loop);
+        Thread t = Thread.ofPlatform()
+                .daemon()
+                .name("vcpu-" + vmName + "-" + vcpu.id())
+                .unstarted(loop);
         loops.put(loop, t);
         t.start();
     }

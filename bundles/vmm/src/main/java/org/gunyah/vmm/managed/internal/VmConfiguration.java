@@ -12,7 +12,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * any base) is richer than the metatype's types, and a malformed value must be refused with
  * EINVAL naming the property, where DS would quietly convert it to a default.
  */
-@ObjectClassDefinition(id = VmDeclaration.FACTORY_PID, name = "Gunyah VM",
+@ObjectClassDefinition(
+        id = VmDeclaration.FACTORY_PID,
+        name = "Gunyah VM",
         description = "A VM the runtime creates, equips and runs for as long as its configuration exists")
 public @interface VmConfiguration {
     @AttributeDefinition(description = "unique name: a letter, then up to 62 letters, digits, '.', '_' or '-'")
@@ -24,7 +26,9 @@ public @interface VmConfiguration {
     @AttributeDefinition(description = "guest RAM, with K, M or G")
     String memory() default "16M";
 
-    @AttributeDefinition(required = false, description = "raw image at the start of RAM, relative to the runtime's folder")
+    @AttributeDefinition(
+            required = false,
+            description = "raw image at the start of RAM, relative to the runtime's folder")
     String image() default "";
 
     @AttributeDefinition(description = "number of vCPUs, 1 to 64")

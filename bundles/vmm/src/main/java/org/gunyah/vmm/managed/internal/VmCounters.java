@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.gunyah.vmm.managed.ManagedVm;
 
 /**
@@ -36,8 +35,15 @@ final class VmCounters {
 
     ManagedVm.Stats snapshot(ExitRouter router, Console console) {
         synchronized (errors) {
-            return new ManagedVm.Stats(router.mmioExits(), console.writes(), router.unhandledExits(), doorbellSignals.sum(),
-                    doorbellExits.sum(), interruptsSent.sum(), functionsRestored.sum(), errors);
+            return new ManagedVm.Stats(
+                    router.mmioExits(),
+                    console.writes(),
+                    router.unhandledExits(),
+                    doorbellSignals.sum(),
+                    doorbellExits.sum(),
+                    interruptsSent.sum(),
+                    functionsRestored.sum(),
+                    errors);
         }
     }
 }

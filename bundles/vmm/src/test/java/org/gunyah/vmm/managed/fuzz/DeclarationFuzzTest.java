@@ -2,15 +2,13 @@ package org.gunyah.vmm.managed.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -26,8 +24,17 @@ import org.gunyah.vmm.managed.VmDeclaration;
  */
 class DeclarationFuzzTest {
     private static final Set<Errno> DOCUMENTED = Set.of(Errno.EINVAL, Errno.EOVERFLOW);
-    private static final List<String> KEYS = List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds",
-            "devices", "service.pid", "other");
+    private static final List<String> KEYS = List.of(
+            "name",
+            "hypervisor",
+            "memory",
+            "image",
+            "vcpus",
+            "irqfds",
+            "ioeventfds",
+            "devices",
+            "service.pid",
+            "other");
 
     private static void refusedOnlyAsDocumented(GunyahException e) {
         assertTrue(DOCUMENTED.contains(e.errno()), e.getMessage());
@@ -37,8 +44,11 @@ class DeclarationFuzzTest {
     @FuzzTest
     void numbersAndSizesAreReadOrRefusedWithEinval(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
-        for (Parse p : List.<Parse>of(() -> Numbers.parse("n", text), () -> Numbers.parseU32("n", text),
-                () -> Numbers.parseSize("n", text), () -> Numbers.parseBoolean("b", text))) {
+        for (Parse p : List.<Parse>of(
+                () -> Numbers.parse("n", text),
+                () -> Numbers.parseU32("n", text),
+                () -> Numbers.parseSize("n", text),
+                () -> Numbers.parseBoolean("b", text))) {
             try {
                 p.run();
             } catch (GunyahException e) {
@@ -66,8 +76,11 @@ class DeclarationFuzzTest {
         int n = data.consumeInt(0, 8);
         for (int i = 0; i < n; i++) {
             String key = data.pickValue(KEYS);
-            properties.put(key, data.consumeBoolean() ? data.consumeString(64)
-                    : new String[] {data.consumeString(32), data.consumeString(32)});
+            properties.put(
+                    key,
+                    data.consumeBoolean()
+                            ? data.consumeString(64)
+                            : new String[] {data.consumeString(32), data.consumeString(32)});
         }
         try {
             VmDeclaration d = VmDeclaration.parse(properties, Path.of("/opt/gunyah"));

@@ -3,16 +3,14 @@ package org.gunyah.vmm.managed.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -78,7 +76,13 @@ class GuestImageFuzzTest {
         int vcpus = data.consumeInt(1, 3);
         Path image = dir.resolve("image.bin");
         Files.write(image, data.consumeBytes((int) memory));
-        VmSpec spec = new VmSpec("fuzzed-" + count++, Optional.empty(), memory, base, Optional.of(image), Set.of(Devices.Model.values()));
+        VmSpec spec = new VmSpec(
+                "fuzzed-" + count++,
+                Optional.empty(),
+                memory,
+                base,
+                Optional.of(image),
+                Set.of(Devices.Model.values()));
 
         try (ManagedVm vm = vms.create(spec)) {
             for (int id = 0; id < vcpus; id++) {

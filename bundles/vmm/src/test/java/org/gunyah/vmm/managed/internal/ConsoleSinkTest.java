@@ -9,7 +9,6 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +23,10 @@ class ConsoleSinkTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -56,6 +53,8 @@ class ConsoleSinkTest {
     void theEndIsLoggedWithTheStatusTheGuestEndedWith() {
         ConsoleSink.logger("demo").ended("EXITED(0)");
 
-        assertEquals("the guest is down (EXITED(0)); the VM is torn down", new SimpleFormatter().formatMessage(records.getFirst()));
+        assertEquals(
+                "the guest is down (EXITED(0)); the VM is torn down",
+                new SimpleFormatter().formatMessage(records.getFirst()));
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.VcpuExit;
 import org.junit.jupiter.api.Test;
 

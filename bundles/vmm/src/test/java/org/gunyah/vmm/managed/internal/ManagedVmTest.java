@@ -16,13 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.FunctionDesc;
-import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.VmState;
 import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
@@ -30,10 +29,10 @@ import org.gunyah.vmm.function.irqfd.IrqfdFunction;
 import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
-import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.VmDeclaration;
 import org.gunyah.vmm.managed.VmSpec;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +67,8 @@ class ManagedVmTest {
         try (InputStream in = getClass().getResourceAsStream("/guests/" + guest + ".S")) {
             String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Path file = dir.resolve(guest + ".bin");
-            Files.write(file, A64Assembler.assemble(source, VmSpec.DEFAULT_RAM_BASE).image());
+            Files.write(
+                    file, A64Assembler.assemble(source, VmSpec.DEFAULT_RAM_BASE).image());
             return file;
         }
     }
@@ -97,7 +97,9 @@ class ManagedVmTest {
 
     @Test
     void withoutTheConsoleModelItsWritesAreUnhandled() throws Exception {
-        ManagedVm vm = vms.create(VmSpec.of("mute").withMemory(1 << 20).withImage(image("console-hello"))
+        ManagedVm vm = vms.create(VmSpec.of("mute")
+                .withMemory(1 << 20)
+                .withImage(image("console-hello"))
                 .withDevices(java.util.Set.of(org.gunyah.vmm.managed.Devices.Model.EXIT_REGISTER)));
         vm.addFunction(new VcpuArg(0).desc());
         vm.start();
@@ -143,8 +145,19 @@ class ManagedVmTest {
 
     @Test
     void aDeclaredVmHasItsDoorbellAnsweredByInterruptsAndExitsThroughTheExitRegister() throws Exception {
-        VmDeclaration declaration = VmDeclaration.parse(Map.of("name", "bell", "memory", "1M", "image",
-                image("doorbell").getFileName().toString(), "irqfds", "label=1", "ioeventfds", "addr=0x0a000000 len=4 irq=1"), dir);
+        VmDeclaration declaration = VmDeclaration.parse(
+                Map.of(
+                        "name",
+                        "bell",
+                        "memory",
+                        "1M",
+                        "image",
+                        image("doorbell").getFileName().toString(),
+                        "irqfds",
+                        "label=1",
+                        "ioeventfds",
+                        "addr=0x0a000000 len=4 irq=1"),
+                dir);
 
         ManagedVm vm = vms.launch(declaration);
 
@@ -153,17 +166,24 @@ class ManagedVmTest {
         assertEquals("k\n", vm.console());
         assertEquals(3, vm.stats().doorbellSignals());
         assertEquals(3, vm.stats().interruptsSent());
-        assertEquals(List.of("ioeventfd", "irqfd", "vcpu"), vm.vm().functions().stream()
-                .map(f -> org.gunyah.vmm.api.FunctionType.describe(f.type())).sorted().toList());
+        assertEquals(
+                List.of("ioeventfd", "irqfd", "vcpu"),
+                vm.vm().functions().stream()
+                        .map(f -> org.gunyah.vmm.api.FunctionType.describe(f.type()))
+                        .sorted()
+                        .toList());
     }
 
     @Test
     void aLaunchThatFailsLeavesNothing() throws Exception {
         int before = bed.hypervisor.allocatedVms();
-        VmDeclaration declaration = VmDeclaration.parse(Map.of("name", "broken", "memory", "64K",
-                "ioeventfds", "addr=0x0a000000 len=3"), dir);
+        VmDeclaration declaration = VmDeclaration.parse(
+                Map.of("name", "broken", "memory", "64K", "ioeventfds", "addr=0x0a000000 len=3"), dir);
 
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> vms.launch(declaration)).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> vms.launch(declaration))
+                        .errno());
 
         assertEquals(before, bed.hypervisor.allocatedVms());
         assertTrue(vms.find("broken").isEmpty());
@@ -191,7 +211,8 @@ class ManagedVmTest {
 
     @Test
     void memoryThatIsNotWholePagesIsEinval() {
-        GunyahException e = assertThrows(GunyahException.class, () -> vms.create(VmSpec.of("odd").withMemory(12345)));
+        GunyahException e = assertThrows(
+                GunyahException.class, () -> vms.create(VmSpec.of("odd").withMemory(12345)));
 
         assertEquals(Errno.EINVAL, e.errno());
     }
@@ -202,7 +223,8 @@ class ManagedVmTest {
         Path big = dir.resolve("big.bin");
         Files.write(big, new byte[64 * 1024]);
 
-        GunyahException e = assertThrows(GunyahException.class,
+        GunyahException e = assertThrows(
+                GunyahException.class,
                 () -> vms.create(VmSpec.of("big").withMemory(64 * 1024).withImage(big)));
 
         assertEquals(Errno.EINVAL, e.errno());
@@ -212,8 +234,8 @@ class ManagedVmTest {
 
     @Test
     void aMissingImageIsEnoent() {
-        GunyahException e = assertThrows(GunyahException.class,
-                () -> vms.create(VmSpec.of("lost").withImage(dir.resolve("nothing.bin"))));
+        GunyahException e = assertThrows(
+                GunyahException.class, () -> vms.create(VmSpec.of("lost").withImage(dir.resolve("nothing.bin"))));
 
         assertEquals(Errno.ENOENT, e.errno());
     }
@@ -222,7 +244,8 @@ class ManagedVmTest {
     void startingWithoutAVcpuIsEinvalAndTheVmCanStillStart() throws Exception {
         ManagedVm vm = vms.create(VmSpec.of("empty").withMemory(1 << 20).withImage(image("console-hello")));
 
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, vm::start).errno());
+        assertEquals(
+                Errno.EINVAL, assertThrows(GunyahException.class, vm::start).errno());
 
         vm.addFunction(new VcpuArg(0).desc());
         vm.start();
@@ -298,11 +321,21 @@ class ManagedVmTest {
 
         byte[] start = java.util.Arrays.copyOf(Files.readAllBytes(image), 8);
         assertArrayEquals(start, vm.readGuest(VmSpec.DEFAULT_RAM_BASE, 8));
-        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class,
-                () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE + (1 << 20) - 4, 8)).errno());
-        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE - 1, 1)).errno());
-        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class, () -> vm.readGuest(-1L, 2)).errno());
-        assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, -1)).errno());
+        assertEquals(
+                Errno.EFAULT,
+                assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE + (1 << 20) - 4, 8))
+                        .errno());
+        assertEquals(
+                Errno.EFAULT,
+                assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE - 1, 1))
+                        .errno());
+        assertEquals(
+                Errno.EFAULT,
+                assertThrows(GunyahException.class, () -> vm.readGuest(-1L, 2)).errno());
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, -1))
+                        .errno());
     }
 
     @Test
@@ -312,10 +345,17 @@ class ManagedVmTest {
         vm.writeGuest(VmSpec.DEFAULT_RAM_BASE + 0x100, new byte[] {1, 2, 3});
 
         assertArrayEquals(new byte[] {0, 1, 2, 3, 0}, vm.readGuest(VmSpec.DEFAULT_RAM_BASE + 0xff, 5));
-        assertEquals(Errno.EFAULT, assertThrows(GunyahException.class,
-                () -> vm.writeGuest(VmSpec.DEFAULT_RAM_BASE + (1 << 20) - 1, new byte[2])).errno());
+        assertEquals(
+                Errno.EFAULT,
+                assertThrows(
+                                GunyahException.class,
+                                () -> vm.writeGuest(VmSpec.DEFAULT_RAM_BASE + (1 << 20) - 1, new byte[2]))
+                        .errno());
         vm.close();
-        assertEquals(Errno.ENODEV, assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, 1)).errno());
+        assertEquals(
+                Errno.ENODEV,
+                assertThrows(GunyahException.class, () -> vm.readGuest(VmSpec.DEFAULT_RAM_BASE, 1))
+                        .errno());
     }
 
     @Test
@@ -372,8 +412,19 @@ class ManagedVmTest {
 
     @Test
     void theExitRegisterEndsEveryVcpuAndTheStatusKeepsItsCodeAfterClose() throws Exception {
-        VmDeclaration declaration = VmDeclaration.parse(Map.of("name", "bye", "memory", "1M", "image",
-                image("doorbell").getFileName().toString(), "irqfds", "label=1", "ioeventfds", "addr=0x0a000000 len=4 irq=1"), dir);
+        VmDeclaration declaration = VmDeclaration.parse(
+                Map.of(
+                        "name",
+                        "bye",
+                        "memory",
+                        "1M",
+                        "image",
+                        image("doorbell").getFileName().toString(),
+                        "irqfds",
+                        "label=1",
+                        "ioeventfds",
+                        "addr=0x0a000000 len=4 irq=1"),
+                dir);
         ManagedVm vm = vms.launch(declaration);
         assertTrue(vm.awaitDown(TIMEOUT));
 
@@ -381,7 +432,8 @@ class ManagedVmTest {
 
         assertEquals("EXITED(3)", vm.status());
         assertEquals(0, vm.runningVcpus());
-        assertEquals(Errno.ENODEV, assertThrows(GunyahException.class, vm::start).errno());
+        assertEquals(
+                Errno.ENODEV, assertThrows(GunyahException.class, vm::start).errno());
     }
 
     @Test

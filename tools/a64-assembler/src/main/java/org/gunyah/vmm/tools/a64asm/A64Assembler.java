@@ -31,8 +31,7 @@ public final class A64Assembler {
     private int currentIndex;
     private long pc;
 
-    private record Line(int number, String text, List<String> labels, String mnemonic, String operands) {
-    }
+    private record Line(int number, String text, List<String> labels, String mnemonic, String operands) {}
 
     /** The literals waiting for the next .ltorg: entry size to (expression to slot address). */
     private static final class Pool {
@@ -78,7 +77,8 @@ public final class A64Assembler {
                     statement(line, out);
                 }
             } catch (IllegalArgumentException | ClassCastException | IndexOutOfBoundsException e) {
-                String reason = e instanceof IllegalArgumentException ? e.getMessage()
+                String reason = e instanceof IllegalArgumentException
+                        ? e.getMessage()
                         : e instanceof ClassCastException ? "wrong kind of operand" : "missing operand";
                 throw new AssemblyException(line.number(), line.text(), reason);
             }
@@ -181,8 +181,17 @@ public final class A64Assembler {
 
     private void directive(String d, String ops, ByteArrayOutputStream out) {
         switch (d) {
-            case ".text", ".data", ".section", ".global", ".globl", ".type", ".size", ".arch", ".cpu", ".file", ".ident" -> {
-            }
+            case ".text",
+                    ".data",
+                    ".section",
+                    ".global",
+                    ".globl",
+                    ".type",
+                    ".size",
+                    ".arch",
+                    ".cpu",
+                    ".file",
+                    ".ident" -> {}
             case ".equ", ".set" -> {
                 List<String> parts = Operand.split(ops);
                 symbols.put(parts.get(0).strip(), eval(parts.get(1)));
@@ -299,7 +308,8 @@ public final class A64Assembler {
             String line = stripComment(raw[n]).strip();
             List<String> labels = new ArrayList<>();
             while (true) {
-                var m = java.util.regex.Pattern.compile("^([A-Za-z_.$][\\w.$]*|\\d+)\\s*:(.*)$").matcher(line);
+                var m = java.util.regex.Pattern.compile("^([A-Za-z_.$][\\w.$]*|\\d+)\\s*:(.*)$")
+                        .matcher(line);
                 if (!m.matches()) {
                     break;
                 }
@@ -309,7 +319,8 @@ public final class A64Assembler {
             String mnemonic = null;
             String operands = "";
             if (!line.isEmpty()) {
-                var assign = java.util.regex.Pattern.compile("^([A-Za-z_.$][\\w.$]*)\\s*=\\s*(.+)$").matcher(line);
+                var assign = java.util.regex.Pattern.compile("^([A-Za-z_.$][\\w.$]*)\\s*=\\s*(.+)$")
+                        .matcher(line);
                 if (assign.matches()) {
                     mnemonic = ".set";
                     operands = assign.group(1) + ", " + assign.group(2);

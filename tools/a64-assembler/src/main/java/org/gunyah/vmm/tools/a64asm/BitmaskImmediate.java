@@ -2,8 +2,7 @@ package org.gunyah.vmm.tools.a64asm;
 
 /** The N:immr:imms encoding of a logical immediate, or null when the value has none. */
 final class BitmaskImmediate {
-    private BitmaskImmediate() {
-    }
+    private BitmaskImmediate() {}
 
     static Integer encode(long value, int width) {
         long mask = width == 64 ? -1L : (1L << width) - 1;

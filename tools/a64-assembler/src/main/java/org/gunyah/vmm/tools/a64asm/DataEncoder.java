@@ -5,7 +5,6 @@ import static org.gunyah.vmm.tools.a64asm.Encoder.expr;
 import static org.gunyah.vmm.tools.a64asm.Encoder.reg;
 
 import java.util.List;
-
 import org.gunyah.vmm.tools.a64asm.Operand.Modifier;
 import org.gunyah.vmm.tools.a64asm.Operand.Reg;
 
@@ -14,8 +13,7 @@ final class DataEncoder {
     private static final Reg XZR = new Reg(31, true, false);
     private static final Reg WZR = new Reg(31, false, false);
 
-    private DataEncoder() {
-    }
+    private DataEncoder() {}
 
     private static int sf(Reg r) {
         return r.sf() ? 0x80000000 : 0;
@@ -54,7 +52,8 @@ final class DataEncoder {
         if (bitmask != null) {
             return sf(rd) | 0x32000000 | (bitmask << 10) | (31 << 5) | rd.number();
         }
-        throw new IllegalArgumentException("immediate 0x" + Long.toHexString(value) + " cannot be moved in one instruction; use ldr =");
+        throw new IllegalArgumentException(
+                "immediate 0x" + Long.toHexString(value) + " cannot be moved in one instruction; use ldr =");
     }
 
     static int addSub(String m, List<Operand> ops, Encoder.Context ctx) {
@@ -88,23 +87,42 @@ final class DataEncoder {
             return addSubImmediate(sub, flags, rd, rn, imm, shift);
         }
         Modifier mod = o.size() > 3 ? (Modifier) o.get(3) : null;
-        boolean extended = rd.sp() && !flags || rn.sp() || (mod != null && mod.kind().matches("[us]xt[bhwx]"));
+        boolean extended =
+                rd.sp() && !flags || rn.sp() || (mod != null && mod.kind().matches("[us]xt[bhwx]"));
         int base = (sub ? 0x40000000 : 0) | (flags ? 0x20000000 : 0) | sf(rd);
         if (extended) {
             int option = mod == null || mod.kind().equals("lsl") ? (rd.sf() ? 3 : 2) : extendOption(mod.kind());
             int amount = mod == null || mod.amount().isEmpty() ? 0 : (int) ctx.eval(mod.amount());
             Encoder.check(amount, 0, 4, "extend shift");
-            return base | 0x0b200000 | (rm.number() << 16) | (option << 13) | (amount << 10) | (rn.number() << 5) | rd.number();
+            return base
+                    | 0x0b200000
+                    | (rm.number() << 16)
+                    | (option << 13)
+                    | (amount << 10)
+                    | (rn.number() << 5)
+                    | rd.number();
         }
         int type = mod == null ? 0 : shiftType(mod.kind());
         int amount = mod == null ? 0 : (int) ctx.eval(mod.amount());
         Encoder.check(amount, 0, rd.sf() ? 63 : 31, "shift amount");
-        return base | 0x0b000000 | (type << 22) | (rm.number() << 16) | (amount << 10) | (rn.number() << 5) | rd.number();
+        return base
+                | 0x0b000000
+                | (type << 22)
+                | (rm.number() << 16)
+                | (amount << 10)
+                | (rn.number() << 5)
+                | rd.number();
     }
 
     private static int addSubImmediate(boolean sub, boolean flags, Reg rd, Reg rn, long imm, int shift) {
-        return sf(rd) | (sub ? 0x40000000 : 0) | (flags ? 0x20000000 : 0) | 0x11000000 | (shift == 12 ? 1 << 22 : 0)
-                | ((int) imm << 10) | (rn.number() << 5) | rd.number();
+        return sf(rd)
+                | (sub ? 0x40000000 : 0)
+                | (flags ? 0x20000000 : 0)
+                | 0x11000000
+                | (shift == 12 ? 1 << 22 : 0)
+                | ((int) imm << 10)
+                | (rn.number() << 5)
+                | rd.number();
     }
 
     static int logical(String m, List<Operand> ops, Encoder.Context ctx) {
@@ -135,15 +153,23 @@ final class DataEncoder {
         int width = rd.sf() ? 64 : 32;
         Integer bitmask = BitmaskImmediate.encode(rd.sf() ? value : value & 0xffff_ffffL, width);
         if (bitmask == null) {
-            throw new IllegalArgumentException("0x" + Long.toHexString(value) + " is not encodable as a bitmask immediate");
+            throw new IllegalArgumentException(
+                    "0x" + Long.toHexString(value) + " is not encodable as a bitmask immediate");
         }
         return sf(rd) | (opc << 29) | 0x12000000 | (bitmask << 10) | (rn.number() << 5) | rd.number();
     }
 
     private static int logicalShifted(int opc, boolean invert, Reg rd, Reg rn, Reg rm, int type, int amount) {
         Encoder.check(amount, 0, rd.sf() ? 63 : 31, "shift amount");
-        return sf(rd) | (opc << 29) | 0x0a000000 | (type << 22) | (invert ? 1 << 21 : 0) | (rm.number() << 16) | (amount << 10)
-                | (rn.number() << 5) | rd.number();
+        return sf(rd)
+                | (opc << 29)
+                | 0x0a000000
+                | (type << 22)
+                | (invert ? 1 << 21 : 0)
+                | (rm.number() << 16)
+                | (amount << 10)
+                | (rn.number() << 5)
+                | rd.number();
     }
 
     static int shift(String m, List<Operand> ops, Encoder.Context ctx) {
@@ -159,7 +185,14 @@ final class DataEncoder {
             case "lsl" -> bitfieldEncoding(2, rd, rn, (width - amount) % width, width - 1 - amount);
             case "lsr" -> bitfieldEncoding(2, rd, rn, amount, width - 1);
             case "asr" -> bitfieldEncoding(0, rd, rn, amount, width - 1);
-            default -> sf(rd) | 0x13800000 | (rd.sf() ? 1 << 22 : 0) | (rn.number() << 16) | (amount << 10) | (rn.number() << 5) | rd.number();
+            default ->
+                sf(rd)
+                        | 0x13800000
+                        | (rd.sf() ? 1 << 22 : 0)
+                        | (rn.number() << 16)
+                        | (amount << 10)
+                        | (rn.number() << 5)
+                        | rd.number();
         };
     }
 
@@ -175,7 +208,8 @@ final class DataEncoder {
             case "sxtw" -> bitfieldEncoding(0, rd, rn, 0, 31);
             default -> {
                 int a = (int) Encoder.imm(ctx, ops.get(2), 0, width - 1);
-                int b = (int) Encoder.imm(ctx, ops.get(3), m.endsWith("fm") ? 0 : 1, width - (m.endsWith("fm") ? 1 : a));
+                int b = (int)
+                        Encoder.imm(ctx, ops.get(3), m.endsWith("fm") ? 0 : 1, width - (m.endsWith("fm") ? 1 : a));
                 yield switch (m) {
                     case "ubfm" -> bitfieldEncoding(2, rd, rn, a, b);
                     case "sbfm" -> bitfieldEncoding(0, rd, rn, a, b);
@@ -191,7 +225,14 @@ final class DataEncoder {
     }
 
     private static int bitfieldEncoding(int opc, Reg rd, Reg rn, int immr, int imms) {
-        return sf(rd) | (opc << 29) | 0x13000000 | (rd.sf() ? 1 << 22 : 0) | (immr << 16) | (imms << 10) | (rn.number() << 5) | rd.number();
+        return sf(rd)
+                | (opc << 29)
+                | 0x13000000
+                | (rd.sf() ? 1 << 22 : 0)
+                | (immr << 16)
+                | (imms << 10)
+                | (rn.number() << 5)
+                | rd.number();
     }
 
     static int multiply(String m, List<Operand> ops) {
@@ -209,7 +250,13 @@ final class DataEncoder {
                 Reg rm = reg(ops, 2);
                 boolean subtract = m.equals("msub") || m.equals("mneg");
                 int ra = m.equals("mul") || m.equals("mneg") ? 31 : reg(ops, 3).number();
-                yield sf(rd) | 0x1b000000 | (rm.number() << 16) | (subtract ? 1 << 15 : 0) | (ra << 10) | (rn.number() << 5) | rd.number();
+                yield sf(rd)
+                        | 0x1b000000
+                        | (rm.number() << 16)
+                        | (subtract ? 1 << 15 : 0)
+                        | (ra << 10)
+                        | (rn.number() << 5)
+                        | rd.number();
             }
         };
     }
@@ -231,7 +278,14 @@ final class DataEncoder {
     }
 
     private static int selectEncoding(int op, int op2, Reg rd, Reg rn, Reg rm, int cond) {
-        return sf(rd) | (op << 30) | 0x1a800000 | (rm.number() << 16) | (cond << 12) | (op2 << 10) | (rn.number() << 5) | rd.number();
+        return sf(rd)
+                | (op << 30)
+                | 0x1a800000
+                | (rm.number() << 16)
+                | (cond << 12)
+                | (op2 << 10)
+                | (rn.number() << 5)
+                | rd.number();
     }
 
     static int conditionalCompare(String m, List<Operand> ops, Encoder.Context ctx) {

@@ -3,7 +3,6 @@ package org.gunyah.vmm.tools.a64asm;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.gunyah.vmm.tools.a64asm.Operand.Expr;
 import org.gunyah.vmm.tools.a64asm.Operand.Literal;
 import org.gunyah.vmm.tools.a64asm.Operand.Mem;
@@ -23,24 +22,45 @@ final class Encoder {
     }
 
     static final Map<String, Integer> CONDITIONS = Map.ofEntries(
-            Map.entry("eq", 0), Map.entry("ne", 1), Map.entry("cs", 2), Map.entry("hs", 2), Map.entry("cc", 3),
-            Map.entry("lo", 3), Map.entry("mi", 4), Map.entry("pl", 5), Map.entry("vs", 6), Map.entry("vc", 7),
-            Map.entry("hi", 8), Map.entry("ls", 9), Map.entry("ge", 10), Map.entry("lt", 11), Map.entry("gt", 12),
-            Map.entry("le", 13), Map.entry("al", 14), Map.entry("nv", 15));
+            Map.entry("eq", 0),
+            Map.entry("ne", 1),
+            Map.entry("cs", 2),
+            Map.entry("hs", 2),
+            Map.entry("cc", 3),
+            Map.entry("lo", 3),
+            Map.entry("mi", 4),
+            Map.entry("pl", 5),
+            Map.entry("vs", 6),
+            Map.entry("vc", 7),
+            Map.entry("hi", 8),
+            Map.entry("ls", 9),
+            Map.entry("ge", 10),
+            Map.entry("lt", 11),
+            Map.entry("gt", 12),
+            Map.entry("le", 13),
+            Map.entry("al", 14),
+            Map.entry("nv", 15));
 
     static final Map<String, Integer> SYSREGS = Map.ofEntries(
-            Map.entry("vbar_el1", sys(3, 0, 12, 0, 0)), Map.entry("elr_el1", sys(3, 0, 4, 0, 1)),
-            Map.entry("spsr_el1", sys(3, 0, 4, 0, 0)), Map.entry("esr_el1", sys(3, 0, 5, 2, 0)),
-            Map.entry("far_el1", sys(3, 0, 6, 0, 0)), Map.entry("tpidr_el1", sys(3, 0, 13, 0, 4)),
-            Map.entry("tpidr_el0", sys(3, 3, 13, 0, 2)), Map.entry("sctlr_el1", sys(3, 0, 1, 0, 0)),
-            Map.entry("mpidr_el1", sys(3, 0, 0, 0, 5)), Map.entry("currentel", sys(3, 0, 4, 2, 2)),
-            Map.entry("daif", sys(3, 3, 4, 2, 1)), Map.entry("nzcv", sys(3, 3, 4, 2, 0)),
-            Map.entry("spsel", sys(3, 0, 4, 2, 0)), Map.entry("sp_el0", sys(3, 0, 4, 1, 0)),
-            Map.entry("cntvct_el0", sys(3, 3, 14, 0, 2)), Map.entry("icc_iar1_el1", sys(3, 0, 12, 12, 0)),
+            Map.entry("vbar_el1", sys(3, 0, 12, 0, 0)),
+            Map.entry("elr_el1", sys(3, 0, 4, 0, 1)),
+            Map.entry("spsr_el1", sys(3, 0, 4, 0, 0)),
+            Map.entry("esr_el1", sys(3, 0, 5, 2, 0)),
+            Map.entry("far_el1", sys(3, 0, 6, 0, 0)),
+            Map.entry("tpidr_el1", sys(3, 0, 13, 0, 4)),
+            Map.entry("tpidr_el0", sys(3, 3, 13, 0, 2)),
+            Map.entry("sctlr_el1", sys(3, 0, 1, 0, 0)),
+            Map.entry("mpidr_el1", sys(3, 0, 0, 0, 5)),
+            Map.entry("currentel", sys(3, 0, 4, 2, 2)),
+            Map.entry("daif", sys(3, 3, 4, 2, 1)),
+            Map.entry("nzcv", sys(3, 3, 4, 2, 0)),
+            Map.entry("spsel", sys(3, 0, 4, 2, 0)),
+            Map.entry("sp_el0", sys(3, 0, 4, 1, 0)),
+            Map.entry("cntvct_el0", sys(3, 3, 14, 0, 2)),
+            Map.entry("icc_iar1_el1", sys(3, 0, 12, 12, 0)),
             Map.entry("icc_eoir1_el1", sys(3, 0, 12, 12, 1)));
 
-    private Encoder() {
-    }
+    private Encoder() {}
 
     static int sys(int op0, int op1, int crn, int crm, int op2) {
         return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
@@ -69,14 +89,21 @@ final class Encoder {
             case "ret" -> 0xd65f0000 | (ops.isEmpty() ? 30 : reg(ops, 0).number()) << 5;
             case "cbz", "cbnz" -> {
                 Reg rt = reg(ops, 0);
-                yield (rt.sf() ? 0x80000000 : 0) | 0x34000000 | (m.equals("cbnz") ? 1 << 24 : 0)
-                        | (int) (branchOffset(ctx, ops.get(1), 19) << 5) | rt.number();
+                yield (rt.sf() ? 0x80000000 : 0)
+                        | 0x34000000
+                        | (m.equals("cbnz") ? 1 << 24 : 0)
+                        | (int) (branchOffset(ctx, ops.get(1), 19) << 5)
+                        | rt.number();
             }
             case "tbz", "tbnz" -> {
                 Reg rt = reg(ops, 0);
                 int b = (int) imm(ctx, ops.get(1), 0, rt.sf() ? 63 : 31);
-                yield ((b >> 5) << 31) | 0x36000000 | (m.equals("tbnz") ? 1 << 24 : 0) | ((b & 31) << 19)
-                        | (int) (branchOffset(ctx, ops.get(2), 14) << 5) | rt.number();
+                yield ((b >> 5) << 31)
+                        | 0x36000000
+                        | (m.equals("tbnz") ? 1 << 24 : 0)
+                        | ((b & 31) << 19)
+                        | (int) (branchOffset(ctx, ops.get(2), 14) << 5)
+                        | rt.number();
             }
             case "adr", "adrp" -> {
                 Reg rd = reg(ops, 0);
@@ -87,21 +114,52 @@ final class Encoder {
                 int immhi = (int) (delta >> 2) & 0x7ffff;
                 yield (m.equals("adrp") ? 0x90000000 : 0x10000000) | (immlo << 29) | (immhi << 5) | rd.number();
             }
-            case "movz", "movn", "movk" -> moveWide(m, reg(ops, 0), imm(ctx, ops.get(1), 0, 0xffff),
-                    ops.size() > 2 ? (int) ctx.eval(((Modifier) ops.get(2)).amount()) : 0);
+            case "movz", "movn", "movk" ->
+                moveWide(
+                        m,
+                        reg(ops, 0),
+                        imm(ctx, ops.get(1), 0, 0xffff),
+                        ops.size() > 2 ? (int) ctx.eval(((Modifier) ops.get(2)).amount()) : 0);
             case "mov" -> DataEncoder.mov(ops, ctx);
             case "add", "adds", "sub", "subs", "cmp", "cmn", "neg", "negs" -> DataEncoder.addSub(m, ops, ctx);
-            case "and", "ands", "orr", "eor", "bic", "bics", "orn", "eon", "tst", "mvn" -> DataEncoder.logical(m, ops, ctx);
+            case "and", "ands", "orr", "eor", "bic", "bics", "orn", "eon", "tst", "mvn" ->
+                DataEncoder.logical(m, ops, ctx);
             case "lsl", "lsr", "asr", "ror" -> DataEncoder.shift(m, ops, ctx);
-            case "ubfm", "sbfm", "bfm", "ubfx", "sbfx", "bfi", "ubfiz", "sbfiz", "uxtb", "uxth", "sxtb", "sxth", "sxtw" ->
-                    DataEncoder.bitfield(m, ops, ctx);
-            case "madd", "msub", "mul", "mneg", "smulh", "umulh", "udiv", "sdiv", "clz", "rbit", "rev" -> DataEncoder.multiply(m, ops);
-            case "csel", "csinc", "csinv", "csneg", "cset", "csetm", "cinc", "cinv", "cneg" -> DataEncoder.select(m, ops);
+            case "ubfm",
+                    "sbfm",
+                    "bfm",
+                    "ubfx",
+                    "sbfx",
+                    "bfi",
+                    "ubfiz",
+                    "sbfiz",
+                    "uxtb",
+                    "uxth",
+                    "sxtb",
+                    "sxth",
+                    "sxtw" -> DataEncoder.bitfield(m, ops, ctx);
+            case "madd", "msub", "mul", "mneg", "smulh", "umulh", "udiv", "sdiv", "clz", "rbit", "rev" ->
+                DataEncoder.multiply(m, ops);
+            case "csel", "csinc", "csinv", "csneg", "cset", "csetm", "cinc", "cinv", "cneg" ->
+                DataEncoder.select(m, ops);
             case "ccmp", "ccmn" -> DataEncoder.conditionalCompare(m, ops, ctx);
             case "mrs" -> 0xd5300000 | (sysreg(ops.get(1)) << 5) | reg(ops, 0).number();
             case "msr" -> msr(ops, ctx);
-            case "ldr", "str", "ldrb", "strb", "ldrh", "strh", "ldrsb", "ldrsh", "ldrsw", "ldur", "stur", "ldurb", "sturb",
-                    "ldurh", "sturh" -> MemoryEncoder.single(m, ops, ctx);
+            case "ldr",
+                    "str",
+                    "ldrb",
+                    "strb",
+                    "ldrh",
+                    "strh",
+                    "ldrsb",
+                    "ldrsh",
+                    "ldrsw",
+                    "ldur",
+                    "stur",
+                    "ldurb",
+                    "sturb",
+                    "ldurh",
+                    "sturh" -> MemoryEncoder.single(m, ops, ctx);
             case "ldp", "stp", "ldpsw" -> MemoryEncoder.pair(m, ops, ctx);
             case "ldadd", "ldadda", "ldaddl", "ldaddal", "stadd", "staddl" -> MemoryEncoder.atomicAdd(m, ops);
             default -> throw new IllegalArgumentException("unknown or unsupported mnemonic '" + mnemonic + "'");
@@ -144,24 +202,35 @@ final class Encoder {
         if (key != null) {
             return key;
         }
-        var m = java.util.regex.Pattern.compile("s(\\d)_(\\d)_c(\\d+)_c(\\d+)_(\\d)").matcher(name);
+        var m = java.util.regex.Pattern.compile("s(\\d)_(\\d)_c(\\d+)_c(\\d+)_(\\d)")
+                .matcher(name);
         if (m.matches()) {
-            return sys(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
+            return sys(
+                    Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)),
+                    Integer.parseInt(m.group(5)));
         }
         throw new IllegalArgumentException("unknown system register '" + name + "'");
     }
 
     static int moveWide(String m, Reg rd, long imm16, int shift) {
         if (shift % 16 != 0 || shift < 0 || shift > (rd.sf() ? 48 : 16)) {
-            throw new IllegalArgumentException("move shift must be lsl #0, #16" + (rd.sf() ? ", #32 or #48" : "") + ", got " + shift);
+            throw new IllegalArgumentException(
+                    "move shift must be lsl #0, #16" + (rd.sf() ? ", #32 or #48" : "") + ", got " + shift);
         }
         int opc = switch (m) {
             case "movn" -> 0;
             case "movz" -> 2;
             default -> 3;
         };
-        return (rd.sf() ? 0x80000000 : 0) | (opc << 29) | 0x12800000 | ((shift / 16) << 21) | ((int) imm16 << 5) | rd.number();
+        return (rd.sf() ? 0x80000000 : 0)
+                | (opc << 29)
+                | 0x12800000
+                | ((shift / 16) << 21)
+                | ((int) imm16 << 5)
+                | rd.number();
     }
 
     static long branchOffset(Context ctx, Operand target, int bits) {
@@ -207,7 +276,8 @@ final class Encoder {
 
     static void check(long v, long min, long max, String what) {
         if (v < min || v > max) {
-            throw new IllegalArgumentException(what + " " + v + " (0x" + Long.toHexString(v) + ") is out of range " + min + ".." + max);
+            throw new IllegalArgumentException(
+                    what + " " + v + " (0x" + Long.toHexString(v) + ") is out of range " + min + ".." + max);
         }
     }
 

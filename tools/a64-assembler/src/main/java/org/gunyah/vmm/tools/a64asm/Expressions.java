@@ -23,7 +23,8 @@ final class Expressions {
         long v = e.or();
         e.skipSpace();
         if (e.pos != e.text.length()) {
-            throw new IllegalArgumentException("unexpected '" + e.text.substring(e.pos) + "' in expression '" + text.strip() + "'");
+            throw new IllegalArgumentException(
+                    "unexpected '" + e.text.substring(e.pos) + "' in expression '" + text.strip() + "'");
         }
         return v;
     }
@@ -162,7 +163,8 @@ final class Expressions {
             }
         }
         if (Character.isLetter(ch) || ch == '_' || ch == '.' || ch == '$') {
-            while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || "_.$".indexOf(text.charAt(pos)) >= 0)) {
+            while (pos < text.length()
+                    && (Character.isLetterOrDigit(text.charAt(pos)) || "_.$".indexOf(text.charAt(pos)) >= 0)) {
                 pos++;
             }
             return resolve(text.substring(start, pos));

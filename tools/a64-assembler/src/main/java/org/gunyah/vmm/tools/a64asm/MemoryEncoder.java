@@ -4,7 +4,6 @@ import static org.gunyah.vmm.tools.a64asm.Encoder.expr;
 import static org.gunyah.vmm.tools.a64asm.Encoder.reg;
 
 import java.util.List;
-
 import org.gunyah.vmm.tools.a64asm.Operand.Literal;
 import org.gunyah.vmm.tools.a64asm.Operand.Mem;
 import org.gunyah.vmm.tools.a64asm.Operand.Modifier;
@@ -12,12 +11,10 @@ import org.gunyah.vmm.tools.a64asm.Operand.Reg;
 
 /** Encodings of loads and stores, choosing the scaled, unscaled or indexed form as GNU as does. */
 final class MemoryEncoder {
-    private MemoryEncoder() {
-    }
+    private MemoryEncoder() {}
 
     /** size (log2) and opc of each single load/store mnemonic, for a given transfer register. */
-    private record Kind(int sizeLog2, int opc, boolean unscaledOnly) {
-    }
+    private record Kind(int sizeLog2, int opc, boolean unscaledOnly) {}
 
     private static Kind kind(String m, Reg rt) {
         String base = m.replace("ldur", "ldr").replace("stur", "str");
@@ -53,7 +50,11 @@ final class MemoryEncoder {
             throw new IllegalArgumentException("memory operand expected");
         }
         Kind k = kind(m, rt);
-        int base = (k.sizeLog2() << 30) | 0x38000000 | (k.opc() << 22) | (mem.base().number() << 5) | rt.number();
+        int base = (k.sizeLog2() << 30)
+                | 0x38000000
+                | (k.opc() << 22)
+                | (mem.base().number() << 5)
+                | rt.number();
         if (ops.size() > 2) {
             long imm = Encoder.imm(ctx, ops.get(2), -256, 255);
             return base | (((int) imm & 0x1ff) << 12) | 0x400; // post-index
@@ -86,7 +87,8 @@ final class MemoryEncoder {
         if (imm >= -256 && imm <= 255) {
             return base | (((int) imm & 0x1ff) << 12);
         }
-        throw new IllegalArgumentException("offset " + imm + " is neither a scaled unsigned 12-bit nor a signed 9-bit offset");
+        throw new IllegalArgumentException(
+                "offset " + imm + " is neither a scaled unsigned 12-bit nor a signed 9-bit offset");
     }
 
     private static int literalLoad(String m, Reg rt, long delta) {
@@ -118,8 +120,14 @@ final class MemoryEncoder {
             throw new IllegalArgumentException("pair offset " + imm + " is not a multiple of " + scale);
         }
         Encoder.check(imm / scale, -64, 63, "pair offset (scaled)");
-        return (opc << 30) | 0x28000000 | (mode << 23) | (load ? 1 << 22 : 0) | ((int) (imm / scale & 0x7f) << 15)
-                | (rt2.number() << 10) | (mem.base().number() << 5) | rt.number();
+        return (opc << 30)
+                | 0x28000000
+                | (mode << 23)
+                | (load ? 1 << 22 : 0)
+                | ((int) (imm / scale & 0x7f) << 15)
+                | (rt2.number() << 10)
+                | (mem.base().number() << 5)
+                | rt.number();
     }
 
     static int atomicAdd(String m, List<Operand> ops) {
@@ -130,7 +138,12 @@ final class MemoryEncoder {
         String suffix = m.substring(store ? 5 : 5);
         boolean acquire = suffix.startsWith("a");
         boolean release = suffix.endsWith("l");
-        return (rs.sf() ? 3 << 30 : 2 << 30) | 0x38200000 | (acquire ? 1 << 23 : 0) | (release ? 1 << 22 : 0)
-                | (rs.number() << 16) | (mem.base().number() << 5) | rt.number();
+        return (rs.sf() ? 3 << 30 : 2 << 30)
+                | 0x38200000
+                | (acquire ? 1 << 23 : 0)
+                | (release ? 1 << 22 : 0)
+                | (rs.number() << 16)
+                | (mem.base().number() << 5)
+                | rt.number();
     }
 }

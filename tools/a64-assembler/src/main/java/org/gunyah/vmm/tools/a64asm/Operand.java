@@ -7,24 +7,19 @@ import java.util.Locale;
 /** One operand of an instruction, as written. */
 sealed interface Operand {
     /** A general register; {@code number} 31 is SP when {@code sp}, else the zero register. */
-    record Reg(int number, boolean sf, boolean sp) implements Operand {
-    }
+    record Reg(int number, boolean sf, boolean sp) implements Operand {}
 
     /** An expression (immediate, label, condition or system register name, by context). */
-    record Expr(String text) implements Operand {
-    }
+    record Expr(String text) implements Operand {}
 
     /** {@code lsl #3}, {@code uxtw #2}, {@code sxtw}. */
-    record Modifier(String kind, String amount) implements Operand {
-    }
+    record Modifier(String kind, String amount) implements Operand {}
 
     /** {@code [base{, index-or-offset{, modifier}}]{!}}. */
-    record Mem(Reg base, Operand offset, Modifier modifier, boolean writeback) implements Operand {
-    }
+    record Mem(Reg base, Operand offset, Modifier modifier, boolean writeback) implements Operand {}
 
     /** {@code =expr}: a literal-pool constant. */
-    record Literal(String text) implements Operand {
-    }
+    record Literal(String text) implements Operand {}
 
     /** Splits at top-level commas (not inside brackets, quotes). */
     static List<String> split(String s) {
@@ -82,8 +77,13 @@ sealed interface Operand {
             return r;
         }
         String lower = t.toLowerCase(Locale.ROOT);
-        for (String kind : new String[] {"lsl", "lsr", "asr", "ror", "uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"}) {
-            if (lower.equals(kind) || lower.startsWith(kind + " ") || lower.startsWith(kind + "\t") || lower.startsWith(kind + "#")) {
+        for (String kind :
+                new String[] {"lsl", "lsr", "asr", "ror", "uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"
+                }) {
+            if (lower.equals(kind)
+                    || lower.startsWith(kind + " ")
+                    || lower.startsWith(kind + "\t")
+                    || lower.startsWith(kind + "#")) {
                 String amount = t.substring(kind.length()).strip();
                 return new Modifier(kind, amount.startsWith("#") ? amount.substring(1) : amount);
             }
@@ -109,7 +109,9 @@ sealed interface Operand {
             default:
                 break;
         }
-        if (t.length() >= 2 && (t.charAt(0) == 'x' || t.charAt(0) == 'w') && t.substring(1).matches("\\d{1,2}")) {
+        if (t.length() >= 2
+                && (t.charAt(0) == 'x' || t.charAt(0) == 'w')
+                && t.substring(1).matches("\\d{1,2}")) {
             int n = Integer.parseInt(t.substring(1));
             if (n <= 30) {
                 return new Reg(n, t.charAt(0) == 'x', false);

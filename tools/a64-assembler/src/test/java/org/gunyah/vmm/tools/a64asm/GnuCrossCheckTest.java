@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +38,10 @@ class GnuCrossCheckTest {
         List<String> found = new ArrayList<>(List.of("corpus.S"));
         for (String folder : GUEST_FOLDERS) {
             try (Stream<Path> files = Files.list(root.resolve(folder))) {
-                files.map(Path::toString).filter(f -> f.endsWith(".S") && !f.contains("x86")).sorted().forEach(found::add);
+                files.map(Path::toString)
+                        .filter(f -> f.endsWith(".S") && !f.contains("x86"))
+                        .sorted()
+                        .forEach(found::add);
             }
         }
         return found.stream();
@@ -48,14 +50,27 @@ class GnuCrossCheckTest {
     @ParameterizedTest
     @MethodSource("sources")
     void assemblesToTheSameBytesAsGnuAs(String resource) throws Exception {
-        assumeTrue(onPath("aarch64-linux-gnu-as") && onPath("aarch64-linux-gnu-objcopy"),
-                "aarch64-linux-gnu-as/objcopy not installed: run .ci/run as root or install binutils-aarch64-linux-gnu");
-        String source = resource.equals("corpus.S") ? new String(getClass().getResourceAsStream("/corpus.S").readAllBytes())
+        assumeTrue(
+                onPath("aarch64-linux-gnu-as") && onPath("aarch64-linux-gnu-objcopy"),
+                "aarch64-linux-gnu-as/objcopy not installed: run .ci/run as root or install"
+                        + " binutils-aarch64-linux-gnu");
+        String source = resource.equals("corpus.S")
+                ? new String(getClass().getResourceAsStream("/corpus.S").readAllBytes())
                 : Files.readString(Path.of(resource));
         Path src = dir.resolve("in.S");
         Files.writeString(src, source);
-        run("aarch64-linux-gnu-as", "-march=armv8.1-a", "-o", dir.resolve("in.o").toString(), src.toString());
-        run("aarch64-linux-gnu-objcopy", "-O", "binary", dir.resolve("in.o").toString(), dir.resolve("gnu.bin").toString());
+        run(
+                "aarch64-linux-gnu-as",
+                "-march=armv8.1-a",
+                "-o",
+                dir.resolve("in.o").toString(),
+                src.toString());
+        run(
+                "aarch64-linux-gnu-objcopy",
+                "-O",
+                "binary",
+                dir.resolve("in.o").toString(),
+                dir.resolve("gnu.bin").toString());
         byte[] gnu = Files.readAllBytes(dir.resolve("gnu.bin"));
         byte[] ours = A64Assembler.assemble(source, 0).image();
         for (int i = 0; i < Math.min(gnu.length, ours.length); i += 4) {

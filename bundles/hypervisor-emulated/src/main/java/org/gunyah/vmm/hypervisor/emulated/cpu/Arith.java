@@ -2,8 +2,7 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 /** AddWithCarry and the shifts shared by the data-processing groups. */
 final class Arith {
-    private Arith() {
-    }
+    private Arith() {}
 
     /** a + b + carryIn on 32 or 64 bits, setting NZCV when {@code flags}. */
     static long add(A64Cpu cpu, long a, long b, boolean carryIn, boolean sf, boolean flags) {

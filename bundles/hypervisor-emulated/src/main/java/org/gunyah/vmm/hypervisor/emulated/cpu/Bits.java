@@ -4,8 +4,7 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 final class Bits {
     static final long W = 0xffff_ffffL;
 
-    private Bits() {
-    }
+    private Bits() {}
 
     static long ones(int n) {
         return n >= 64 ? -1L : (1L << n) - 1;

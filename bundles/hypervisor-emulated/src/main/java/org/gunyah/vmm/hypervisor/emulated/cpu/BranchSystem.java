@@ -5,8 +5,7 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
 /** Branches, exception generation (HVC) and system instructions (hints, barriers, MRS/MSR, ERET). */
 final class BranchSystem {
-    private BranchSystem() {
-    }
+    private BranchSystem() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
         int top = bits(insn, 31, 26);

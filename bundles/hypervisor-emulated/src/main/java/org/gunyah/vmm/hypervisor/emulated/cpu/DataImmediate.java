@@ -5,8 +5,7 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
 /** Data processing (immediate): ADR/ADRP, ADD/SUB, logical, move wide, bitfield, EXTR. */
 final class DataImmediate {
-    private DataImmediate() {
-    }
+    private DataImmediate() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
         int op = bits(insn, 25, 23);
@@ -26,7 +25,8 @@ final class DataImmediate {
                 long imm = (long) bits(insn, 21, 10) << (bit(insn, 22) ? 12 : 0);
                 boolean flags = bit(insn, 29);
                 long a = cpu.regSp(rn, sf);
-                long result = bit(insn, 30) ? Arith.sub(cpu, a, imm, sf, flags) : Arith.add(cpu, a, imm, false, sf, flags);
+                long result =
+                        bit(insn, 30) ? Arith.sub(cpu, a, imm, sf, flags) : Arith.add(cpu, a, imm, false, sf, flags);
                 if (flags) {
                     cpu.setReg(rd, result, sf);
                 } else {
@@ -38,7 +38,8 @@ final class DataImmediate {
                 if (!sf && bit(insn, 22)) {
                     return cpu.undefined(insn);
                 }
-                long[] masks = Bits.decodeBitMasks(bit(insn, 22) ? 1 : 0, bits(insn, 15, 10), bits(insn, 21, 16), true, width);
+                long[] masks =
+                        Bits.decodeBitMasks(bit(insn, 22) ? 1 : 0, bits(insn, 15, 10), bits(insn, 21, 16), true, width);
                 if (masks == null) {
                     return cpu.undefined(insn);
                 }

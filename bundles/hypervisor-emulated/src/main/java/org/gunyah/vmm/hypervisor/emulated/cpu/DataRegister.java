@@ -9,8 +9,7 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * SMULH, UMULH).
  */
 final class DataRegister {
-    private DataRegister() {
-    }
+    private DataRegister() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
         boolean sf = bit(insn, 31);

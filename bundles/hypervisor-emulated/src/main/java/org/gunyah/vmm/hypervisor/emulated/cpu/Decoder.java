@@ -2,8 +2,7 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 /** The top-level A64 decode (the Arm ARM's op0 groups), handing each group to its class. */
 final class Decoder {
-    private Decoder() {
-    }
+    private Decoder() {}
 
     /** Executes one instruction; null to go on, else the exit. Advances the PC. */
     static Exit execute(A64Cpu cpu, int insn) {

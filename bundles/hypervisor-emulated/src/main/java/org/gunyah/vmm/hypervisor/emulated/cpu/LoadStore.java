@@ -10,8 +10,7 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * register is UNPREDICTABLE on hardware too). SIMD registers and exclusives are not supported.
  */
 final class LoadStore {
-    private LoadStore() {
-    }
+    private LoadStore() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
         if (bit(insn, 26)) {

@@ -24,8 +24,7 @@ final class SystemRegisters {
     static final int ICC_IAR1_EL1 = key(3, 0, 12, 12, 0);
     static final int ICC_EOIR1_EL1 = key(3, 0, 12, 12, 1);
 
-    private SystemRegisters() {
-    }
+    private SystemRegisters() {}
 
     /** The value read, or null for a register that cannot be read. */
     static Long read(A64Cpu cpu, int key) {

@@ -1,7 +1,6 @@
 package org.gunyah.vmm.hypervisor.emulated.rm;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
@@ -37,7 +36,8 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
     private boolean waiting;
     private boolean readPending;
 
-    EmulatedVcpu(EmulatedVm vm, int index, int label, long capId, GuestMemory memory, Gic gic, long entry, long dtbAddress) {
+    EmulatedVcpu(
+            EmulatedVm vm, int index, int label, long capId, GuestMemory memory, Gic gic, long entry, long dtbAddress) {
         this.vm = vm;
         this.index = index;
         this.label = label;
@@ -89,7 +89,8 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
             return VcpuRunResult.POWERED_OFF;
         }
         if (readPending) {
-            throw GunyahException.of(Errno.EINVAL, "vCPU %d: the MMIO read must be resumed before running again", label);
+            throw GunyahException.of(
+                    Errno.EINVAL, "vCPU %d: the MMIO read must be resumed before running again", label);
         }
         if (kicked.getAndSet(false)) {
             return VcpuRunResult.READY;
@@ -127,7 +128,8 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
                     }
                 }
                 case Exit.Crash c -> {
-                    vm.guestCrashed(String.format("vCPU %d: %s at pc 0x%x (instruction 0x%08x)", label, c.reason(), c.pc(), c.instruction()));
+                    vm.guestCrashed(String.format(
+                            "vCPU %d: %s at pc 0x%x (instruction 0x%08x)", label, c.reason(), c.pc(), c.instruction()));
                     return VcpuRunResult.POWERED_OFF;
                 }
             }

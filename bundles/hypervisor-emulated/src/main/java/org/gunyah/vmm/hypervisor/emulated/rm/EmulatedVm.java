@@ -3,7 +3,6 @@ package org.gunyah.vmm.hypervisor.emulated.rm;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-
 import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
 import org.gunyah.vmm.hypervisor.emulated.platform.EmulatedDoorbell;
 import org.gunyah.vmm.hypervisor.emulated.platform.Gic;
@@ -26,7 +25,8 @@ public final class EmulatedVm extends ResourceManagerVm {
     }
 
     @Override
-    protected List<HypervisorResource> createResources(VmDescription d, Collection<MemoryParcel> ram, long entry, long dtbAddress) {
+    protected List<HypervisorResource> createResources(
+            VmDescription d, Collection<MemoryParcel> ram, long entry, long dtbAddress) {
         List<GuestMemory.Region> regions = new ArrayList<>();
         ram.forEach(p -> regions.add(new GuestMemory.Region(p.guestPhysAddr(), p.memory())));
         GuestMemory memory = new GuestMemory(regions);

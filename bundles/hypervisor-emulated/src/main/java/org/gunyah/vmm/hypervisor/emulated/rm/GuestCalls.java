@@ -22,6 +22,5 @@ public final class GuestCalls {
 
     public static final long NOT_SUPPORTED = -1;
 
-    private GuestCalls() {
-    }
+    private GuestCalls() {}
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 /** The interpreter, one behaviour per test, on programs assembled from source. */
@@ -18,45 +17,47 @@ class A64CpuTest {
     @Test
     void addsAndSubsSetCarryAndOverflowAsArchitected() {
         var r = Machine.run("""
-                mov x0, #-1
-                adds x1, x0, #1          // carry out, no overflow, zero
-                cset x2, cs
-                cset x3, eq
-                mov x4, #0x7fffffffffffffff
-                adds x5, x4, #1          // signed overflow
-                cset x6, vs
-                cset x7, mi
-                mov w8, #0
-                subs w9, w8, #1          // borrow: carry clear, negative
-                cset x10, cc
-                cset x11, lt
-                """ + STOP);
+            mov x0, #-1
+            adds x1, x0, #1          // carry out, no overflow, zero
+            cset x2, cs
+            cset x3, eq
+            mov x4, #0x7fffffffffffffff
+            adds x5, x4, #1          // signed overflow
+            cset x6, vs
+            cset x7, mi
+            mov w8, #0
+            subs w9, w8, #1          // borrow: carry clear, negative
+            cset x10, cc
+            cset x11, lt
+            """ + STOP);
         assertInstanceOf(Exit.Hypercall.class, r.exit());
         assertEquals(0, r.x(1));
-        assertEquals(List.of(1L, 1L, 1L, 1L, 0xffffffffL, 1L, 1L), List.of(r.x(2), r.x(3), r.x(6), r.x(7), r.x(9), r.x(10), r.x(11)));
+        assertEquals(
+                List.of(1L, 1L, 1L, 1L, 0xffffffffL, 1L, 1L),
+                List.of(r.x(2), r.x(3), r.x(6), r.x(7), r.x(9), r.x(10), r.x(11)));
     }
 
     @Test
     void everyConditionCodeFollowsTheFlags() {
         // After cmp 1, 2: N=1 Z=0 C=0 V=0.
         var r = Machine.run("""
-                mov x0, #1
-                cmp x0, #2
-                cset x1, eq
-                cset x2, ne
-                cset x3, hs
-                cset x4, lo
-                cset x5, mi
-                cset x6, pl
-                cset x7, vs
-                cset x8, vc
-                cset x9, hi
-                cset x10, ls
-                cset x11, ge
-                cset x12, lt
-                cset x13, gt
-                cset x14, le
-                """ + STOP);
+            mov x0, #1
+            cmp x0, #2
+            cset x1, eq
+            cset x2, ne
+            cset x3, hs
+            cset x4, lo
+            cset x5, mi
+            cset x6, pl
+            cset x7, vs
+            cset x8, vc
+            cset x9, hi
+            cset x10, ls
+            cset x11, ge
+            cset x12, lt
+            cset x13, gt
+            cset x14, le
+            """ + STOP);
         long[] expected = {0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1};
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], r.x(i + 1), "condition register x" + (i + 1));
@@ -66,23 +67,23 @@ class A64CpuTest {
     @Test
     void logicalImmediatesShiftsAndBitfieldsCompute() {
         var r = Machine.run("""
-                mov x0, #0x5555555555555555
-                and x1, x0, #0xff
-                orr w2, wzr, #0x80000000
-                eor x3, x0, #0xaaaaaaaaaaaaaaaa
-                mov x4, #0xf0
-                lsl x5, x4, #4
-                lsr x6, x4, #4
-                mov x7, #-16
-                asr x8, x7, #2
-                ubfx x9, x0, #1, #4
-                sxtb x10, w4
-                mov x11, #1
-                ror x12, x11, #1
-                bfi x13, x11, #8, #1
-                mov x14, #3
-                lsl x15, x11, x14
-                """ + STOP);
+            mov x0, #0x5555555555555555
+            and x1, x0, #0xff
+            orr w2, wzr, #0x80000000
+            eor x3, x0, #0xaaaaaaaaaaaaaaaa
+            mov x4, #0xf0
+            lsl x5, x4, #4
+            lsr x6, x4, #4
+            mov x7, #-16
+            asr x8, x7, #2
+            ubfx x9, x0, #1, #4
+            sxtb x10, w4
+            mov x11, #1
+            ror x12, x11, #1
+            bfi x13, x11, #8, #1
+            mov x14, #3
+            lsl x15, x11, x14
+            """ + STOP);
         assertEquals(0x55, r.x(1));
         assertEquals(0x80000000L, r.x(2));
         assertEquals(-1L, r.x(3));
@@ -99,16 +100,16 @@ class A64CpuTest {
     @Test
     void multiplyAndDivideIncludingDivisionByZero() {
         var r = Machine.run("""
-                mov x0, #7
-                mov x1, #-3
-                mul x2, x0, x1
-                sdiv x3, x2, x0
-                udiv x4, x0, xzr
-                sdiv x5, x0, xzr
-                madd x6, x0, x0, x0
-                msub x7, x0, x0, x0
-                umulh x8, x1, x1
-                """ + STOP);
+            mov x0, #7
+            mov x1, #-3
+            mul x2, x0, x1
+            sdiv x3, x2, x0
+            udiv x4, x0, xzr
+            sdiv x5, x0, xzr
+            madd x6, x0, x0, x0
+            msub x7, x0, x0, x0
+            umulh x8, x1, x1
+            """ + STOP);
         assertEquals(-21, r.x(2));
         assertEquals(-3, r.x(3));
         assertEquals(0, r.x(4));
@@ -121,47 +122,47 @@ class A64CpuTest {
     @Test
     void aLoopComputesFibonacci() {
         var r = Machine.run("""
-                mov x0, #0
-                mov x1, #1
-                mov x2, #50
-        1:      add x3, x0, x1
-                mov x0, x1
-                mov x1, x3
-                subs x2, x2, #1
-                b.ne 1b
-                """ + STOP);
+                    mov x0, #0
+                    mov x1, #1
+                    mov x2, #50
+            1:      add x3, x0, x1
+                    mov x0, x1
+                    mov x1, x3
+                    subs x2, x2, #1
+                    b.ne 1b
+            """ + STOP);
         assertEquals(12586269025L, r.x(0));
     }
 
     @Test
     void loadsAndStoresOfEveryWidthAndAddressingMode() {
         var r = Machine.run("""
-                adr x0, buf
-                mov x1, #0x80
-                strb w1, [x0]
-                ldrb w2, [x0]
-                ldrsb x3, [x0]
-                ldrsb w4, [x0]
-                mov x5, #0x8000
-                strh w5, [x0, #2]
-                ldrsh x6, [x0, #2]
-                mov x7, #-2
-                str w7, [x0, #4]
-                ldrsw x8, [x0, #4]
-                ldr w9, [x0, #4]
-                str x7, [x0, #8]!
-                ldr x10, [x0], #-8
-                mov x11, #1
-                ldr x12, [x0, x11, lsl #3]
-                ldur x13, [x0, #9]
-                stp x11, x7, [x0, #16]
-                ldp x14, x15, [x0, #16]
-                ldr x16, lit
-        """ + STOP + """
-                .balign 8
-        lit:    .quad 0x1122334455667788
-        buf:    .space 64
-                """);
+                    adr x0, buf
+                    mov x1, #0x80
+                    strb w1, [x0]
+                    ldrb w2, [x0]
+                    ldrsb x3, [x0]
+                    ldrsb w4, [x0]
+                    mov x5, #0x8000
+                    strh w5, [x0, #2]
+                    ldrsh x6, [x0, #2]
+                    mov x7, #-2
+                    str w7, [x0, #4]
+                    ldrsw x8, [x0, #4]
+                    ldr w9, [x0, #4]
+                    str x7, [x0, #8]!
+                    ldr x10, [x0], #-8
+                    mov x11, #1
+                    ldr x12, [x0, x11, lsl #3]
+                    ldur x13, [x0, #9]
+                    stp x11, x7, [x0, #16]
+                    ldp x14, x15, [x0, #16]
+                    ldr x16, lit
+            """ + STOP + """
+                    .balign 8
+            lit:    .quad 0x1122334455667788
+            buf:    .space 64
+            """);
         assertEquals(0x80, r.x(2));
         assertEquals(-128, r.x(3));
         assertEquals(0xffffff80L, r.x(4));
@@ -180,22 +181,22 @@ class A64CpuTest {
     @Test
     void branchAndLinkNestsAndReturns() {
         var r = Machine.run("""
-                adr x1, stack_top
-                mov sp, x1
-                mov x0, #0
-                bl f
-                add x0, x0, #100
-                hvc #0
-        f:      stp x29, x30, [sp, #-16]!
-                bl g
-                ldp x29, x30, [sp], #16
-                add x0, x0, #10
-                ret
-        g:      add x0, x0, #1
-                ret
-                .space 256
-        stack_top:
-                """);
+                    adr x1, stack_top
+                    mov sp, x1
+                    mov x0, #0
+                    bl f
+                    add x0, x0, #100
+                    hvc #0
+            f:      stp x29, x30, [sp, #-16]!
+                    bl g
+                    ldp x29, x30, [sp], #16
+                    add x0, x0, #10
+                    ret
+            g:      add x0, x0, #1
+                    ret
+                    .space 256
+            stack_top:
+            """);
         assertInstanceOf(Exit.Hypercall.class, r.exit(), () -> r.exit().toString());
         assertEquals(111, r.x(0));
     }
@@ -203,9 +204,9 @@ class A64CpuTest {
     @Test
     void aLoadFromOutsideRamExitsAndCompletesWithSignExtensionAndWriteback() {
         Machine m = new Machine("""
-                ldr x1, =0x09000000
-                ldrsb x2, [x1], #1
-                """ + STOP);
+            ldr x1, =0x09000000
+            ldrsb x2, [x1], #1
+            """ + STOP);
         A64Cpu cpu = m.cpu(0);
         assertEquals(new Exit.MmioRead(0x0900_0000L, 1), cpu.run(100));
         assertThrows(IllegalStateException.class, () -> cpu.run(1), "the read must be completed first");
@@ -218,21 +219,21 @@ class A64CpuTest {
     @Test
     void aStoreToOutsideRamExitsWithItsValueAndSize() {
         var r = Machine.run("""
-                ldr x1, =0x09000000
-                mov x2, #0x1234
-                strh w2, [x1, #6]
-                """);
+            ldr x1, =0x09000000
+            mov x2, #0x1234
+            strh w2, [x1, #6]
+            """);
         assertEquals(new Exit.MmioWrite(0x0900_0006L, 2, 0x1234), r.exit());
     }
 
     @Test
     void hvcExitsWithItsImmediateAndTheRegistersAndResumesAfterIt() {
         Machine m = new Machine("""
-                mov x0, #42
-                hvc #7
-                add x0, x0, #1
-                hvc #8
-                """);
+            mov x0, #42
+            hvc #7
+            add x0, x0, #1
+            hvc #8
+            """);
         A64Cpu cpu = m.cpu(0);
         assertEquals(new Exit.Hypercall(7), cpu.run(100));
         assertEquals(42, cpu.x(0));
@@ -244,9 +245,9 @@ class A64CpuTest {
     @Test
     void wfiWaitsOnlyWhenNoInterruptIsPending() {
         Machine m = new Machine("""
-                wfi
-                hvc #1
-                """);
+            wfi
+            hvc #1
+            """);
         A64Cpu cpu = m.cpu(0);
         assertSame(Exit.WFI, cpu.run(100));
         cpu.setInterruptPending(true);
@@ -256,30 +257,30 @@ class A64CpuTest {
     }
 
     static final String IRQ_GUEST = """
-            adr x1, vectors
-            msr vbar_el1, x1
-            adr x1, stack_top
-            mov sp, x1
-            mov x5, #0
-            msr daifclr, #2
-    1:      cbz x5, 1b
-            hvc #0
-    handler:
-            mrs x6, icc_iar1_el1
-            mrs x7, elr_el1
-            mrs x8, spsr_el1
-            mrs x9, daif
-            add x5, x5, #1
-            msr icc_eoir1_el1, x6
-            eret
-            .balign 2048
-    vectors:
-            .space 0x280
-            b handler
-            .space 0x200
-            .space 256
-    stack_top:
-            """;
+                adr x1, vectors
+                msr vbar_el1, x1
+                adr x1, stack_top
+                mov sp, x1
+                mov x5, #0
+                msr daifclr, #2
+        1:      cbz x5, 1b
+                hvc #0
+        handler:
+                mrs x6, icc_iar1_el1
+                mrs x7, elr_el1
+                mrs x8, spsr_el1
+                mrs x9, daif
+                add x5, x5, #1
+                msr icc_eoir1_el1, x6
+                eret
+                .balign 2048
+        vectors:
+                .space 0x280
+                b handler
+                .space 0x200
+                .space 256
+        stack_top:
+        """;
 
     @Test
     void anIrqIsTakenThroughVbarAndEretReturnsToTheInterruptedCode() {
@@ -304,9 +305,9 @@ class A64CpuTest {
     @Test
     void aMaskedInterruptIsNotTaken() {
         var r = Machine.run("""
-                msr daifset, #2
-                hvc #3
-                """);
+            msr daifset, #2
+            hvc #3
+            """);
         r.cpu().setInterruptPending(true);
         assertEquals(new Exit.Hypercall(3), r.exit());
     }
@@ -322,16 +323,16 @@ class A64CpuTest {
     @Test
     void ldaddIsAtomicAcrossVcpuThreads() throws Exception {
         Machine m = new Machine("""
-                adr x1, counter
-                mov x2, #1
-                mov x3, #50000
-        1:      ldadd x2, x4, [x1]
-                subs x3, x3, #1
-                b.ne 1b
-                hvc #0
-                .balign 8
-        counter: .quad 0
-                """);
+                    adr x1, counter
+                    mov x2, #1
+                    mov x3, #50000
+            1:      ldadd x2, x4, [x1]
+                    subs x3, x3, #1
+                    b.ne 1b
+                    hvc #0
+                    .balign 8
+            counter: .quad 0
+            """);
         Thread[] threads = new Thread[2];
         for (int i = 0; i < threads.length; i++) {
             A64Cpu cpu = m.cpu(i);
@@ -359,7 +360,9 @@ class A64CpuTest {
     @Test
     void fetchingOutsideRamCrashes() {
         var r = Machine.run("ldr x0, =0x100000\nbr x0\n");
-        assertEquals("instruction fetch outside RAM", assertInstanceOf(Exit.Crash.class, r.exit()).reason());
+        assertEquals(
+                "instruction fetch outside RAM",
+                assertInstanceOf(Exit.Crash.class, r.exit()).reason());
     }
 
     @Test

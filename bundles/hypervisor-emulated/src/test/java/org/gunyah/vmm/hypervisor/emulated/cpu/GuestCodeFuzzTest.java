@@ -2,14 +2,13 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Arbitrary guest code in arbitrary memory layouts on two vCPUs sharing RAM, run in turns with
@@ -64,8 +63,7 @@ class GuestCodeFuzzTest {
             }
 
             @Override
-            public void endOfInterrupt(long id) {
-            }
+            public void endOfInterrupt(long id) {}
         };
     }
 
@@ -78,12 +76,9 @@ class GuestCodeFuzzTest {
             }
             case Exit.MmioRead r -> cpu.completeMmioRead(data.consumeLong());
             case Exit.WaitForInterrupt w -> cpu.setInterruptPending(data.consumeBoolean());
-            case Exit.MmioWrite w -> {
-            }
-            case Exit.Hypercall h -> {
-            }
-            case Exit.Budget b -> {
-            }
+            case Exit.MmioWrite w -> {}
+            case Exit.Hypercall h -> {}
+            case Exit.Budget b -> {}
         }
         return false;
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.gunyah.vmm.tools.a64asm.Program;
 

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
@@ -22,8 +21,6 @@ import org.gunyah.vmm.api.admin.ProviderInfo;
 import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.api.dt.Fdt;
 import org.gunyah.vmm.hypervisor.emulated.EmulatedHypervisor;
-import org.gunyah.vmm.tools.a64asm.A64Assembler;
-import org.gunyah.vmm.tools.a64asm.Program;
 import org.gunyah.vmm.internal.manager.VmManagerCore;
 import org.gunyah.vmm.internal.registry.FunctionProvider;
 import org.gunyah.vmm.spi.FunctionInstance;
@@ -33,6 +30,8 @@ import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuResource;
 import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.VmFunction;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
+import org.gunyah.vmm.tools.a64asm.Program;
 
 /**
  * The foundation's demo: assembles {@code guests/hello.S}, boots it on 4 vCPUs of the emulated
@@ -46,8 +45,7 @@ public final class Demo {
     static final int CPUS = 4;
     static final int DEMO_TYPE = 0x7fff_0001;
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) throws Exception {
         int status = run(System.out);
@@ -59,7 +57,8 @@ public final class Demo {
         manager.addHypervisor(new EmulatedHypervisor(), 0, 1);
         VcpuClaims claims = new VcpuClaims();
         manager.registry().add(claims);
-        try (Arena arena = Arena.ofShared(); Vm vm = manager.createVm(EmulatedHypervisor.NAME)) {
+        try (Arena arena = Arena.ofShared();
+                Vm vm = manager.createVm(EmulatedHypervisor.NAME)) {
             Program program = A64Assembler.assemble(source(), BASE);
             MemorySegment ram = arena.allocate(0x10_000, MemoryRegion.PAGE_SIZE);
             MemorySegment.copy(program.image(), 0, ram, ValueLayout.JAVA_BYTE, 0, program.image().length);
@@ -72,19 +71,22 @@ public final class Demo {
             }
             long started = System.nanoTime();
             vm.start();
-            out.printf("VM %d started on the %s hypervisor with %d vCPUs (%d-byte image, %d-byte DTB)%n",
+            out.printf(
+                    "VM %d started on the %s hypervisor with %d vCPUs (%d-byte image, %d-byte DTB)%n",
                     vm.id(), vm.hypervisor(), CPUS, program.image().length, dtb.length);
             List<Thread> threads = new ArrayList<>();
             Map<Integer, StringBuilder> consoles = new ConcurrentHashMap<>();
             for (var e : claims.vcpus.entrySet()) {
-                threads.add(Thread.ofPlatform().name("vcpu-" + e.getKey()).start(() -> drive(e.getValue(), consoles, out)));
+                threads.add(
+                        Thread.ofPlatform().name("vcpu-" + e.getKey()).start(() -> drive(e.getValue(), consoles, out)));
             }
             for (Thread t : threads) {
                 t.join();
             }
             ExitInfo exit = vm.exitInfo().orElseThrow();
-            out.printf("VM %d %s: exit type %d, status 0x%x, in %.1f ms%n", vm.id(), vm.state(), exit.type(), exit.code(),
-                    (System.nanoTime() - started) / 1e6);
+            out.printf(
+                    "VM %d %s: exit type %d, status 0x%x, in %.1f ms%n",
+                    vm.id(), vm.state(), exit.type(), exit.code(), (System.nanoTime() - started) / 1e6);
             return (int) exit.code();
         } finally {
             manager.closeAll();
@@ -96,7 +98,9 @@ public final class Demo {
             VcpuRunResult r;
             do {
                 r = vcpu.run();
-                if (r instanceof VcpuRunResult.MmioWrite w && w.address() >= CONSOLE && w.address() < CONSOLE + 8 * CPUS) {
+                if (r instanceof VcpuRunResult.MmioWrite w
+                        && w.address() >= CONSOLE
+                        && w.address() < CONSOLE + 8 * CPUS) {
                     int cpu = (int) ((w.address() - CONSOLE) / 8);
                     StringBuilder line = consoles.computeIfAbsent(cpu, c -> new StringBuilder());
                     if (w.value() == '\n') {
@@ -115,7 +119,10 @@ public final class Demo {
     private static DtNode devicetree() {
         DtNode.Builder cpus = DtNode.builder("cpus");
         for (int i = 0; i < CPUS; i++) {
-            cpus.child(DtNode.builder("cpu@" + i).property("device_type", "cpu").property("reg", i).build());
+            cpus.child(DtNode.builder("cpu@" + i)
+                    .property("device_type", "cpu")
+                    .property("reg", i)
+                    .build());
         }
         return DtNode.builder("").child(cpus.build()).build();
     }
@@ -146,8 +153,7 @@ public final class Demo {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
 
         @Override
         public Object bind(FunctionInstance instance) throws GunyahException {

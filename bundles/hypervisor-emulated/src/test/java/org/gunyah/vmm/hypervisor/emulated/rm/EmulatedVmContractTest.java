@@ -1,9 +1,9 @@
 package org.gunyah.vmm.hypervisor.emulated.rm;
 
 import org.gunyah.vmm.hypervisor.emulated.EmulatedHypervisor;
-import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.gunyah.vmm.spi.hypervisor.Hypervisor;
 import org.gunyah.vmm.testing.HypervisorVmContract;
+import org.gunyah.vmm.tools.a64asm.A64Assembler;
 
 /** The resource manager's contract on the emulated backend, with A64 guests. */
 class EmulatedVmContractTest extends HypervisorVmContract {

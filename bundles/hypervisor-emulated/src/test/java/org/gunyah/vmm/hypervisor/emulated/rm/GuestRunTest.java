@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
@@ -145,7 +144,8 @@ class GuestRunTest {
         do {
             result = vcpu.run();
             switch (result) {
-                case VcpuRunResult.MmioWrite w when !probe.instance.vm().mmioWrite(w.address(), w.length(), w.value()) -> {
+                case VcpuRunResult.MmioWrite w
+                when !probe.instance.vm().mmioWrite(w.address(), w.length(), w.value()) -> {
                     assertEquals(CONSOLE, w.address());
                     console.write((int) w.value());
                 }
@@ -155,8 +155,7 @@ class GuestRunTest {
                     mmioReads++;
                     vcpu.resumeMmioRead(41);
                 }
-                default -> {
-                }
+                default -> {}
             }
         } while (!(result instanceof VcpuRunResult.PoweredOff));
 
@@ -166,7 +165,9 @@ class GuestRunTest {
         assertEquals(VmState.EXITED, vm.state());
         ExitInfo info = vm.exitInfo().orElseThrow();
         assertEquals(ExitInfo.VM_EXIT, info.type());
-        assertEquals(42, ByteBuffer.wrap(info.reason()).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        assertEquals(
+                42,
+                ByteBuffer.wrap(info.reason()).order(ByteOrder.LITTLE_ENDIAN).getLong());
         assertInstanceOf(VcpuRunResult.PoweredOff.class, vcpu.run(), "an exited guest never runs again");
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.util.List;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
@@ -36,7 +35,8 @@ class ResourceManagerTest {
     @Test
     void aDoorbellRaisesGicIntid32PlusItsSpi() throws GunyahException {
         EmulatedVm vm = rm.allocateVm();
-        var p = new MemoryParcel(0, 0x4000_0000L, arena.allocate(0x4000, 4096), MemoryParcel.ACL_R | MemoryParcel.ACL_W, false);
+        var p = new MemoryParcel(
+                0, 0x4000_0000L, arena.allocate(0x4000, 4096), MemoryParcel.ACL_R | MemoryParcel.ACL_W, false);
         byte[] dtb = Fdt.encode(GuestImage.devicetree(2, GuestImage.doorbell(9, 3, 1)));
         p.memory().asByteBuffer().put(0x2000, dtb);
         vm.configure(vm.share(p), 0, 0x2000, dtb.length);

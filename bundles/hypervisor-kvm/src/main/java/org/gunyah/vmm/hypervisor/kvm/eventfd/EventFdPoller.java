@@ -14,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
@@ -140,6 +139,7 @@ public final class EventFdPoller implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         /** Signalled when the listener returns: what {@link #retire} waits for. */
         private final Condition callReturned = lock.newCondition();
+
         private boolean retired;
         private boolean calling;
 
@@ -187,7 +187,10 @@ public final class EventFdPoller implements AutoCloseable {
                 while (calling) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        LOG.log(Level.ERROR, "an eventfd listener still runs after {0}; its subscription ends without it", wait);
+                        LOG.log(
+                                Level.ERROR,
+                                "an eventfd listener still runs after {0}; its subscription ends without it",
+                                wait);
                         return;
                     }
                     try {

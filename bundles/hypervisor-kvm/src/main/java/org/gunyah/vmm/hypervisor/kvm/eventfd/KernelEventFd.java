@@ -13,7 +13,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -58,9 +57,11 @@ public final class KernelEventFd implements EventFd {
     private final AtomicInteger users = new AtomicInteger();
     /** Taken only when closing: {@code usersLeft} is what {@link #close} waits for. */
     private final ReentrantLock usersLock = new ReentrantLock();
+
     private final Condition usersLeft = usersLock.newCondition();
     /** Close gave up waiting: the last user to leave closes the kernel fd. Under usersLock. */
     private boolean abandoned;
+
     private volatile boolean closed;
     /** The last blocking read had to wait: the next one starts in poll(2), saving a read that fails. */
     private volatile boolean drained;
@@ -73,7 +74,8 @@ public final class KernelEventFd implements EventFd {
     }
 
     /** eventfd(2) with our flags; the caller has checked them and the initial value. */
-    public static KernelEventFd create(int number, long initval, int flags, EventFdPoller poller) throws GunyahException {
+    public static KernelEventFd create(int number, long initval, int flags, EventFdPoller poller)
+            throws GunyahException {
         int kernelFlags = Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC | ((flags & SEMAPHORE) != 0 ? Libc.EFD_SEMAPHORE : 0);
         return new KernelEventFd(number, flags, Fd.eventfd((int) initval, kernelFlags), poller);
     }
@@ -240,8 +242,7 @@ public final class KernelEventFd implements EventFd {
     public Subscription subscribe(Runnable listener) {
         synchronized (this) {
             if (closed) {
-                return () -> {
-                };
+                return () -> {};
             }
             return poller.watch(kernel.value(), listener, this::isReadable);
         }
@@ -292,8 +293,12 @@ public final class KernelEventFd implements EventFd {
             while (users.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.log(Level.WARNING, "eventfd {0}: a read or write is still inside after {1}; it closes the kernel fd as it leaves",
-                            number, CLOSE_WAIT);
+                    LOG.log(
+                            Level.WARNING,
+                            "eventfd {0}: a read or write is still inside after {1}; it closes the kernel fd as it"
+                                    + " leaves",
+                            number,
+                            CLOSE_WAIT);
                     abandoned = true;
                     return false;
                 }

@@ -1,7 +1,6 @@
 package org.gunyah.vmm.hypervisor.kvm.linux;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.gunyah.vmm.api.GunyahException;
 
 /**

@@ -15,8 +15,7 @@ import java.lang.foreign.StructLayout;
  * value here against the kernel headers by compiling a C program with gcc.
  */
 public final class KvmAbi {
-    private KvmAbi() {
-    }
+    private KvmAbi() {}
 
     private static final int KVMIO = 0xAE;
 
@@ -37,47 +36,101 @@ public final class KvmAbi {
     // structs
 
     public static final StructLayout USERSPACE_MEMORY_REGION = MemoryLayout.structLayout(
-            JAVA_INT.withName("slot"), JAVA_INT.withName("flags"), JAVA_LONG.withName("guest_phys_addr"),
-            JAVA_LONG.withName("memory_size"), JAVA_LONG.withName("userspace_addr")).withName("kvm_userspace_memory_region");
+                    JAVA_INT.withName("slot"),
+                    JAVA_INT.withName("flags"),
+                    JAVA_LONG.withName("guest_phys_addr"),
+                    JAVA_LONG.withName("memory_size"),
+                    JAVA_LONG.withName("userspace_addr"))
+            .withName("kvm_userspace_memory_region");
 
     public static final StructLayout IRQFD = MemoryLayout.structLayout(
-            JAVA_INT.withName("fd"), JAVA_INT.withName("gsi"), JAVA_INT.withName("flags"), JAVA_INT.withName("resamplefd"),
-            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("pad")).withName("kvm_irqfd");
+                    JAVA_INT.withName("fd"),
+                    JAVA_INT.withName("gsi"),
+                    JAVA_INT.withName("flags"),
+                    JAVA_INT.withName("resamplefd"),
+                    MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("pad"))
+            .withName("kvm_irqfd");
 
     public static final StructLayout IOEVENTFD = MemoryLayout.structLayout(
-            JAVA_LONG.withName("datamatch"), JAVA_LONG.withName("addr"), JAVA_INT.withName("len"), JAVA_INT.withName("fd"),
-            JAVA_INT.withName("flags"), MemoryLayout.sequenceLayout(36, JAVA_BYTE).withName("pad")).withName("kvm_ioeventfd");
+                    JAVA_LONG.withName("datamatch"),
+                    JAVA_LONG.withName("addr"),
+                    JAVA_INT.withName("len"),
+                    JAVA_INT.withName("fd"),
+                    JAVA_INT.withName("flags"),
+                    MemoryLayout.sequenceLayout(36, JAVA_BYTE).withName("pad"))
+            .withName("kvm_ioeventfd");
 
     public static final StructLayout REGS = MemoryLayout.structLayout(
-            JAVA_LONG.withName("rax"), JAVA_LONG.withName("rbx"), JAVA_LONG.withName("rcx"), JAVA_LONG.withName("rdx"),
-            JAVA_LONG.withName("rsi"), JAVA_LONG.withName("rdi"), JAVA_LONG.withName("rsp"), JAVA_LONG.withName("rbp"),
-            JAVA_LONG.withName("r8"), JAVA_LONG.withName("r9"), JAVA_LONG.withName("r10"), JAVA_LONG.withName("r11"),
-            JAVA_LONG.withName("r12"), JAVA_LONG.withName("r13"), JAVA_LONG.withName("r14"), JAVA_LONG.withName("r15"),
-            JAVA_LONG.withName("rip"), JAVA_LONG.withName("rflags")).withName("kvm_regs");
+                    JAVA_LONG.withName("rax"),
+                    JAVA_LONG.withName("rbx"),
+                    JAVA_LONG.withName("rcx"),
+                    JAVA_LONG.withName("rdx"),
+                    JAVA_LONG.withName("rsi"),
+                    JAVA_LONG.withName("rdi"),
+                    JAVA_LONG.withName("rsp"),
+                    JAVA_LONG.withName("rbp"),
+                    JAVA_LONG.withName("r8"),
+                    JAVA_LONG.withName("r9"),
+                    JAVA_LONG.withName("r10"),
+                    JAVA_LONG.withName("r11"),
+                    JAVA_LONG.withName("r12"),
+                    JAVA_LONG.withName("r13"),
+                    JAVA_LONG.withName("r14"),
+                    JAVA_LONG.withName("r15"),
+                    JAVA_LONG.withName("rip"),
+                    JAVA_LONG.withName("rflags"))
+            .withName("kvm_regs");
 
     public static final StructLayout SEGMENT = MemoryLayout.structLayout(
-            JAVA_LONG.withName("base"), JAVA_INT.withName("limit"), JAVA_SHORT.withName("selector"),
-            JAVA_BYTE.withName("type"), JAVA_BYTE.withName("present"), JAVA_BYTE.withName("dpl"), JAVA_BYTE.withName("db"),
-            JAVA_BYTE.withName("s"), JAVA_BYTE.withName("l"), JAVA_BYTE.withName("g"), JAVA_BYTE.withName("avl"),
-            JAVA_BYTE.withName("unusable"), JAVA_BYTE.withName("padding")).withName("kvm_segment");
+                    JAVA_LONG.withName("base"),
+                    JAVA_INT.withName("limit"),
+                    JAVA_SHORT.withName("selector"),
+                    JAVA_BYTE.withName("type"),
+                    JAVA_BYTE.withName("present"),
+                    JAVA_BYTE.withName("dpl"),
+                    JAVA_BYTE.withName("db"),
+                    JAVA_BYTE.withName("s"),
+                    JAVA_BYTE.withName("l"),
+                    JAVA_BYTE.withName("g"),
+                    JAVA_BYTE.withName("avl"),
+                    JAVA_BYTE.withName("unusable"),
+                    JAVA_BYTE.withName("padding"))
+            .withName("kvm_segment");
 
     public static final StructLayout DTABLE = MemoryLayout.structLayout(
-            JAVA_LONG.withName("base"), JAVA_SHORT.withName("limit"),
-            MemoryLayout.sequenceLayout(3, JAVA_SHORT).withName("padding")).withName("kvm_dtable");
+                    JAVA_LONG.withName("base"),
+                    JAVA_SHORT.withName("limit"),
+                    MemoryLayout.sequenceLayout(3, JAVA_SHORT).withName("padding"))
+            .withName("kvm_dtable");
 
     public static final StructLayout SREGS = MemoryLayout.structLayout(
-            SEGMENT.withName("cs"), SEGMENT.withName("ds"), SEGMENT.withName("es"), SEGMENT.withName("fs"),
-            SEGMENT.withName("gs"), SEGMENT.withName("ss"), SEGMENT.withName("tr"), SEGMENT.withName("ldt"),
-            DTABLE.withName("gdt"), DTABLE.withName("idt"),
-            JAVA_LONG.withName("cr0"), JAVA_LONG.withName("cr2"), JAVA_LONG.withName("cr3"), JAVA_LONG.withName("cr4"),
-            JAVA_LONG.withName("cr8"), JAVA_LONG.withName("efer"), JAVA_LONG.withName("apic_base"),
-            MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("interrupt_bitmap")).withName("kvm_sregs");
+                    SEGMENT.withName("cs"),
+                    SEGMENT.withName("ds"),
+                    SEGMENT.withName("es"),
+                    SEGMENT.withName("fs"),
+                    SEGMENT.withName("gs"),
+                    SEGMENT.withName("ss"),
+                    SEGMENT.withName("tr"),
+                    SEGMENT.withName("ldt"),
+                    DTABLE.withName("gdt"),
+                    DTABLE.withName("idt"),
+                    JAVA_LONG.withName("cr0"),
+                    JAVA_LONG.withName("cr2"),
+                    JAVA_LONG.withName("cr3"),
+                    JAVA_LONG.withName("cr4"),
+                    JAVA_LONG.withName("cr8"),
+                    JAVA_LONG.withName("efer"),
+                    JAVA_LONG.withName("apic_base"),
+                    MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("interrupt_bitmap"))
+            .withName("kvm_sregs");
 
     /** {@code struct kvm_signal_mask} with the kernel's 8-byte sigset (its {@code sigset} is unaligned). */
     public static final StructLayout SIGNAL_MASK = MemoryLayout.structLayout(
-            JAVA_INT.withName("len"), JAVA_LONG.withByteAlignment(4).withName("sigset")).withName("kvm_signal_mask");
+                    JAVA_INT.withName("len"), JAVA_LONG.withByteAlignment(4).withName("sigset"))
+            .withName("kvm_signal_mask");
 
-    public static final StructLayout MP_STATE = MemoryLayout.structLayout(JAVA_INT.withName("mp_state")).withName("kvm_mp_state");
+    public static final StructLayout MP_STATE =
+            MemoryLayout.structLayout(JAVA_INT.withName("mp_state")).withName("kvm_mp_state");
 
     // ioctls
 

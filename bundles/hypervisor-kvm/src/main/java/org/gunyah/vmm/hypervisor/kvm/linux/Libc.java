@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -47,11 +46,11 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-
     // Each downcall handle is made on first use, in its own holder class: making one costs a few
     // milliseconds, and the probe at boot needs only open, ioctl and close.
     private static final class Open {
-        static final MethodHandle H = find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H =
+                find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Close {
@@ -59,15 +58,22 @@ public final class Libc {
     }
 
     private static final class IoctlLong {
-        static final MethodHandle H = find("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = find(
+                "ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(2));
     }
 
     private static final class IoctlPtr {
-        static final MethodHandle H = find("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = find(
+                "ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Mmap {
-        static final MethodHandle H = find("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle H = find(
+                "mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     }
 
     private static final class Munmap {
@@ -91,15 +97,20 @@ public final class Libc {
     }
 
     private static final class PthreadSelf {
-        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_self").orElseThrow(), FunctionDescriptor.of(JAVA_LONG));
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("pthread_self").orElseThrow(), FunctionDescriptor.of(JAVA_LONG));
     }
 
     private static final class PthreadKill {
-        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_kill").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("pthread_kill").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     }
 
     private static final class PthreadSigmask {
-        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("pthread_sigmask").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("pthread_sigmask").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     }
 
     private static final class EpollCreate1 {
@@ -107,15 +118,20 @@ public final class Libc {
     }
 
     private static final class EpollCtl {
-        static final MethodHandle H = find("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle H =
+                find("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     }
 
     private static final class EpollWait {
-        static final MethodHandle H = find("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle H =
+                find("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     }
 
     private static final class Dup {
-        static final MethodHandle H = find("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = find(
+                "fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Sigtimedwait {
@@ -124,8 +140,7 @@ public final class Libc {
 
     private static final ThreadLocal<MemorySegment> THREAD_CAPTURE = ThreadLocal.withInitial(Libc::newCapture);
 
-    private Libc() {
-    }
+    private Libc() {}
 
     private static MethodHandle find(String name, FunctionDescriptor fd, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
@@ -203,8 +218,14 @@ public final class Libc {
         MemorySegment c = capture();
         MemorySegment p;
         try {
-            p = (MemorySegment) Mmap.H.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE,
-                    MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0L);
+            p = (MemorySegment) Mmap.H.invokeExact(
+                    c,
+                    MemorySegment.NULL,
+                    length,
+                    PROT_READ | PROT_WRITE,
+                    MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0),
+                    fd,
+                    0L);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -317,7 +338,8 @@ public final class Libc {
     public static final int EPOLLET = 1 << 31;
     /** {@code struct epoll_event}, packed on x86-64: 12 bytes. */
     public static final java.lang.foreign.StructLayout EPOLL_EVENT = java.lang.foreign.MemoryLayout.structLayout(
-            JAVA_INT.withName("events"), JAVA_LONG.withByteAlignment(4).withName("data")).withName("epoll_event");
+                    JAVA_INT.withName("events"), JAVA_LONG.withByteAlignment(4).withName("data"))
+            .withName("epoll_event");
 
     public static int epollCreate() throws GunyahException {
         MemorySegment c = capture();
@@ -341,7 +363,8 @@ public final class Libc {
 
     public static int epollWait(MemorySegment capture, int epfd, MemorySegment events, int timeoutMillis) {
         try {
-            return (int) EpollWait.H.invokeExact(capture, epfd, events, (int) (events.byteSize() / EPOLL_EVENT.byteSize()), timeoutMillis);
+            return (int) EpollWait.H.invokeExact(
+                    capture, epfd, events, (int) (events.byteSize() / EPOLL_EVENT.byteSize()), timeoutMillis);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -2,7 +2,6 @@ package org.gunyah.vmm.hypervisor.kvm.linux;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.gunyah.vmm.api.GunyahException;
 
 /** A shared mapping of an fd (a vCPU's kvm_run), unmapped exactly once by {@link #close}. */

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
@@ -37,8 +36,7 @@ final class Kicks {
         ZERO_TIMEOUT = arena.allocate(16, 8);
     }
 
-    private Kicks() {
-    }
+    private Kicks() {}
 
     /**
      * Blocks the kick signal in the calling thread, once per thread. A virtual thread is refused:
@@ -50,7 +48,10 @@ final class Kicks {
             return;
         }
         if (Thread.currentThread().isVirtual()) {
-            throw GunyahException.of(Errno.EPERM, "a KVM vCPU runs on a platform thread, not on virtual thread %s", Thread.currentThread());
+            throw GunyahException.of(
+                    Errno.EPERM,
+                    "a KVM vCPU runs on a platform thread, not on virtual thread %s",
+                    Thread.currentThread());
         }
         int rc = Libc.pthreadSigmask(Libc.SIG_BLOCK, SET, MemorySegment.NULL);
         if (rc != 0) {

@@ -3,14 +3,13 @@ package org.gunyah.vmm.hypervisor.kvm.vm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -48,6 +47,7 @@ final class KvmDoorbell implements HypervisorDoorbell {
     private final MemorySegment one;
     /** struct kvm_irqfd, filled and passed under this doorbell's monitor (every KVM_IRQFD call holds it). */
     private final MemorySegment irqfd;
+
     private final List<Registration> bindings = new ArrayList<>();
     private Fd resample;
     private boolean closed;
@@ -107,8 +107,13 @@ final class KvmDoorbell implements HypervisorDoorbell {
     @Override
     public synchronized void setMask(long enableMask, long ackMask) throws GunyahException {
         if (enableMask != 1 || ackMask != 1) {
-            throw GunyahException.of(Errno.EINVAL, "doorbell %d: KVM doorbells take setMask(1, 1) only (level until the guest's EOI), not (0x%x, 0x%x)",
-                    label, enableMask, ackMask);
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "doorbell %d: KVM doorbells take setMask(1, 1) only (level until the guest's EOI), not (0x%x,"
+                            + " 0x%x)",
+                    label,
+                    enableMask,
+                    ackMask);
         }
         if (resample != null || closed) {
             return;

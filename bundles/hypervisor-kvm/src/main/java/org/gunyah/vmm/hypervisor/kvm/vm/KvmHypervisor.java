@@ -1,7 +1,6 @@
 package org.gunyah.vmm.hypervisor.kvm.vm;
 
 import java.util.Optional;
-
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.eventfd.EventFdPoller;

@@ -27,7 +27,8 @@ public final class KvmSystem implements AutoCloseable {
         try {
             int version = Libc.ioctl(fd.value(), KvmAbi.GET_API_VERSION, 0, "KVM_GET_API_VERSION");
             if (version != KvmAbi.API_VERSION) {
-                throw GunyahException.of(Errno.ENODEV, "%s speaks KVM API %d, not %d", DEVICE, version, KvmAbi.API_VERSION);
+                throw GunyahException.of(
+                        Errno.ENODEV, "%s speaks KVM API %d, not %d", DEVICE, version, KvmAbi.API_VERSION);
             }
             require(fd, KvmAbi.CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY");
             require(fd, KvmAbi.CAP_IRQCHIP, "KVM_CAP_IRQCHIP");

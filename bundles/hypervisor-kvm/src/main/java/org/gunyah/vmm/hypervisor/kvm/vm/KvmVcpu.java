@@ -5,14 +5,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
@@ -38,7 +37,11 @@ final class KvmVcpu implements HypervisorVcpu {
     /** How long closing waits for a run in progress on another thread to return. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-    private enum Pending { NONE, MMIO_READ, PORT_READ }
+    private enum Pending {
+        NONE,
+        MMIO_READ,
+        PORT_READ
+    }
 
     private final KvmVm vm;
     private final int label;
@@ -47,6 +50,7 @@ final class KvmVcpu implements HypervisorVcpu {
     private final Mapping runMapping;
     /** kvm_run, valid until {@link #close} unmaps it. */
     private final MemorySegment run;
+
     private final MemorySegment capture = Libc.newCapture();
     /**
      * Guards {@code runningThread}, {@code inRun}, {@code kicked}, {@code closed} and kvm_run's
@@ -57,6 +61,7 @@ final class KvmVcpu implements HypervisorVcpu {
     private final ReentrantLock kickLock = new ReentrantLock();
     /** Signalled when a run leaves KVM_RUN: what {@link #close} waits for. */
     private final Condition runnerLeft = kickLock.newCondition();
+
     private long runningThread;
     private boolean inRun;
     private boolean kicked;
@@ -66,10 +71,12 @@ final class KvmVcpu implements HypervisorVcpu {
     private Pending pending = Pending.NONE;
     /** The thread that ran this vCPU last, and its pthread: looked up once, not on every run. */
     private Thread runner;
+
     private long runnerPthread;
     private int pendingLength;
 
-    KvmVcpu(KvmVm vm, Fd vmFd, int label, long capId, long mmapSize, long entry, long dtbAddress) throws GunyahException {
+    KvmVcpu(KvmVm vm, Fd vmFd, int label, long capId, long mmapSize, long entry, long dtbAddress)
+            throws GunyahException {
         this.vm = vm;
         this.label = label;
         this.capId = capId;
@@ -116,7 +123,10 @@ final class KvmVcpu implements HypervisorVcpu {
             return VcpuRunResult.POWERED_OFF;
         }
         if (pending != Pending.NONE) {
-            throw GunyahException.of(Errno.EINVAL, "vCPU %d: the %s must be resumed before running again", label,
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "vCPU %d: the %s must be resumed before running again",
+                    label,
                     pending == Pending.MMIO_READ ? "MMIO read" : "port read");
         }
         Thread current = Thread.currentThread();
@@ -192,10 +202,12 @@ final class KvmVcpu implements HypervisorVcpu {
                 return crash("triple fault (KVM_EXIT_SHUTDOWN) at " + rip());
             }
             case KvmAbi.EXIT_FAIL_ENTRY -> {
-                return crash(String.format("KVM_EXIT_FAIL_ENTRY, hardware reason 0x%x", run.get(JAVA_LONG, KvmAbi.RUN_FAIL_ENTRY_REASON)));
+                return crash(String.format(
+                        "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%x", run.get(JAVA_LONG, KvmAbi.RUN_FAIL_ENTRY_REASON)));
             }
             case KvmAbi.EXIT_INTERNAL_ERROR -> {
-                return crash(String.format("KVM_EXIT_INTERNAL_ERROR, suberror %d (1: an instruction KVM cannot emulate) at %s",
+                return crash(String.format(
+                        "KVM_EXIT_INTERNAL_ERROR, suberror %d (1: an instruction KVM cannot emulate) at %s",
                         run.get(JAVA_INT, KvmAbi.RUN_INTERNAL_SUBERROR), rip()));
             }
             case KvmAbi.EXIT_SYSTEM_EVENT -> {
@@ -215,7 +227,8 @@ final class KvmVcpu implements HypervisorVcpu {
         int count = run.get(JAVA_INT, KvmAbi.RUN_IO_COUNT);
         long dataOffset = run.get(JAVA_LONG, KvmAbi.RUN_IO_DATA_OFFSET);
         if (count != 1) {
-            return crash(String.format("string port I/O (%d x %d bytes at port 0x%x) is not supported", count, size, port));
+            return crash(
+                    String.format("string port I/O (%d x %d bytes at port 0x%x) is not supported", count, size, port));
         }
         if (!write) {
             pending = Pending.PORT_READ;
@@ -319,7 +332,11 @@ final class KvmVcpu implements HypervisorVcpu {
             }
             closed = true;
             if (inRun) {
-                LOG.log(Level.WARNING, "vCPU {0}: still inside KVM_RUN after {1}; its kvm_run mapping is left", label, CLOSE_WAIT);
+                LOG.log(
+                        Level.WARNING,
+                        "vCPU {0}: still inside KVM_RUN after {1}; its kvm_run mapping is left",
+                        label,
+                        CLOSE_WAIT);
             } else {
                 runMapping.close();
             }

@@ -3,10 +3,10 @@ package org.gunyah.vmm.hypervisor.kvm.vm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -14,7 +14,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -42,6 +41,7 @@ final class KvmVm extends ResourceManagerVm {
     private final MemorySegment capture = Libc.newCapture();
     /** Parcel to memory slot, lowest free slot first so that slots never run out by churn. */
     private final Map<MemoryParcel, Integer> slots = new IdentityHashMap<>();
+
     private final BitSet usedSlots = new BitSet();
 
     KvmVm(int vmid, KvmHypervisor hypervisor, Fd vmFd) {
@@ -54,7 +54,10 @@ final class KvmVm extends ResourceManagerVm {
     protected void mapParcel(MemoryParcel parcel) throws GunyahException {
         MemorySegment m = parcel.memory();
         if (!m.isNative() || (m.address() & (MemoryParcel.PAGE - 1)) != 0) {
-            throw GunyahException.of(Errno.EINVAL, "parcel %d: KVM maps page-aligned native memory only (Arena.allocate(size, 4096))", parcel.label());
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "parcel %d: KVM maps page-aligned native memory only (Arena.allocate(size, 4096))",
+                    parcel.label());
         }
         int slot = usedSlots.nextClearBit(0);
         setRegion(slot, parcel.guestPhysAddr(), parcel.size(), m.address(), "parcel " + parcel.label());
@@ -82,18 +85,25 @@ final class KvmVm extends ResourceManagerVm {
     }
 
     @Override
-    protected List<HypervisorResource> createResources(VmDescription d, Collection<MemoryParcel> ram, long entry, long dtbAddress)
-            throws GunyahException {
+    protected List<HypervisorResource> createResources(
+            VmDescription d, Collection<MemoryParcel> ram, long entry, long dtbAddress) throws GunyahException {
         for (VmDescription.Doorbell b : d.doorbells()) {
             if (b.spi() > KvmDoorbell.MAX_SPI) {
-                throw GunyahException.of(Errno.EINVAL, "VM devicetree: doorbell %d uses SPI %d; KVM doorbells are SPIs 0..%d (IOAPIC pins %d..%d)",
-                        b.label(), b.spi(), KvmDoorbell.MAX_SPI, KvmDoorbell.FIRST_GSI, KvmDoorbell.FIRST_GSI + KvmDoorbell.MAX_SPI);
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "VM devicetree: doorbell %d uses SPI %d; KVM doorbells are SPIs 0..%d (IOAPIC pins %d..%d)",
+                        b.label(),
+                        b.spi(),
+                        KvmDoorbell.MAX_SPI,
+                        KvmDoorbell.FIRST_GSI,
+                        KvmDoorbell.FIRST_GSI + KvmDoorbell.MAX_SPI);
             }
         }
         List<HypervisorResource> made = new ArrayList<>();
         try {
             for (int reg : d.cpus()) {
-                made.add(new KvmVcpu(this, vmFd, reg, hypervisor.ids().newCapId(), hypervisor.vcpuMmapSize(), entry, dtbAddress));
+                made.add(new KvmVcpu(
+                        this, vmFd, reg, hypervisor.ids().newCapId(), hypervisor.vcpuMmapSize(), entry, dtbAddress));
             }
             for (VmDescription.Doorbell b : d.doorbells()) {
                 made.add(new KvmDoorbell(this, vmFd, b.label(), hypervisor.ids().newCapId(), b.spi()));
@@ -137,7 +147,10 @@ final class KvmVm extends ResourceManagerVm {
     @Override
     public Optional<Registration> offloadIoHandler(IoHandler handler, EventFd target) throws GunyahException {
         int len = handler.length();
-        if (!(target instanceof KernelEventFd k) || Integer.bitCount(len) > 1 || len > 8 || (len == 0 && handler.datamatch())) {
+        if (!(target instanceof KernelEventFd k)
+                || Integer.bitCount(len) > 1
+                || len > 8
+                || (len == 0 && handler.datamatch())) {
             return Optional.empty();
         }
         // our own fd for the eventfd: the deassign below must find it even after its owner closed it
@@ -170,7 +183,12 @@ final class KvmVm extends ResourceManagerVm {
                             ioeventfd(handler, kernelFd, KvmAbi.IOEVENTFD_FLAG_DEASSIGN);
                         }
                     } catch (GunyahException e) {
-                        LOG.log(Level.WARNING, "VM {0}: the ioeventfd at 0x{1} stays in KVM: {2}", vmid(), Long.toHexString(handler.address()), e.getMessage());
+                        LOG.log(
+                                Level.WARNING,
+                                "VM {0}: the ioeventfd at 0x{1} stays in KVM: {2}",
+                                vmid(),
+                                Long.toHexString(handler.address()),
+                                e.getMessage());
                     } finally {
                         kernelFd.close();
                     }
@@ -186,7 +204,10 @@ final class KvmVm extends ResourceManagerVm {
             s.set(JAVA_LONG, KvmAbi.offset(KvmAbi.IOEVENTFD, "addr"), h.address());
             s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "len"), h.length());
             s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "fd"), kernelFd.value());
-            s.set(JAVA_INT, KvmAbi.offset(KvmAbi.IOEVENTFD, "flags"), (h.datamatch() ? KvmAbi.IOEVENTFD_FLAG_DATAMATCH : 0) | extraFlags);
+            s.set(
+                    JAVA_INT,
+                    KvmAbi.offset(KvmAbi.IOEVENTFD, "flags"),
+                    (h.datamatch() ? KvmAbi.IOEVENTFD_FLAG_DATAMATCH : 0) | extraFlags);
             if (Libc.ioctl(capture, vmFd.value(), KvmAbi.IOEVENTFD_IOCTL, s) < 0) {
                 throw Libc.error(Libc.errno(capture), String.format("KVM_IOEVENTFD at 0x%x", h.address()));
             }

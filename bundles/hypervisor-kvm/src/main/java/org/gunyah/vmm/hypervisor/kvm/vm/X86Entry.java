@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
 import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
@@ -26,8 +25,7 @@ final class X86Entry {
     private static final long CR0_PE = 1;
     private static final long RFLAGS_RESERVED = 2;
 
-    private X86Entry() {
-    }
+    private X86Entry() {}
 
     static void apply(int vcpuFd, long entry, int vcpuId, long dtbAddress) throws GunyahException {
         try (Arena a = Arena.ofConfined()) {

@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
@@ -55,14 +54,17 @@ class KernelEventFdTest {
         try (KernelEventFd e = create(2, EventFd.SEMAPHORE | EventFd.NONBLOCK)) {
             assertEquals(1, e.read());
             assertEquals(1, e.read());
-            assertEquals(Errno.EAGAIN, assertThrows(GunyahException.class, e::read).errno());
+            assertEquals(
+                    Errno.EAGAIN, assertThrows(GunyahException.class, e::read).errno());
         }
     }
 
     @Test
     void writingAllOnesIsInvalid() throws Exception {
         try (KernelEventFd e = create(0, 0)) {
-            assertEquals(Errno.EINVAL, assertThrows(GunyahException.class, () -> e.write(-1L)).errno());
+            assertEquals(
+                    Errno.EINVAL,
+                    assertThrows(GunyahException.class, () -> e.write(-1L)).errno());
         }
     }
 
@@ -70,7 +72,9 @@ class KernelEventFdTest {
     void aWriteThatWouldOverflowIsRefusedWhenNonBlocking() throws Exception {
         try (KernelEventFd e = create(0, EventFd.NONBLOCK)) {
             e.write(EventFd.MAX);
-            assertEquals(Errno.EAGAIN, assertThrows(GunyahException.class, () -> e.write(1)).errno());
+            assertEquals(
+                    Errno.EAGAIN,
+                    assertThrows(GunyahException.class, () -> e.write(1)).errno());
         }
     }
 
@@ -120,7 +124,9 @@ class KernelEventFdTest {
         e.close();
         assertEquals(Errno.EBADF, reader.get(5, TimeUnit.SECONDS));
         assertTrue(e.isClosed());
-        assertEquals(Errno.EBADF, assertThrows(GunyahException.class, () -> e.write(1)).errno());
+        assertEquals(
+                Errno.EBADF,
+                assertThrows(GunyahException.class, () -> e.write(1)).errno());
     }
 
     @Test
@@ -241,7 +247,8 @@ class KernelEventFdTest {
     }
 
     private static boolean isOpen(int fd) {
-        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return java.nio.file.Files.exists(
+                java.nio.file.Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     @Test

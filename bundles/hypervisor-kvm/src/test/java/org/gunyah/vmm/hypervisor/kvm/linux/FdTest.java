@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
 import org.gunyah.vmm.api.GunyahException;
 import org.junit.jupiter.api.Test;
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KvmAbiTest {
     /** Our value of each C expression, in the order the C program prints them. */
     private static final Map<String, Long> OURS = new LinkedHashMap<>();
+
     private static final Map<String, Long> THEIRS = new LinkedHashMap<>();
 
     static {
@@ -141,21 +141,25 @@ class KvmAbiTest {
     @BeforeAll
     static void askTheKernelHeaders(@TempDir Path dir) throws IOException, InterruptedException {
         StringBuilder c = new StringBuilder("""
-                #include <stddef.h>
-                #include <stdio.h>
-                #include <fcntl.h>
-                #include <errno.h>
-                #include <poll.h>
-                #include <signal.h>
-                #include <sys/epoll.h>
-                #include <sys/eventfd.h>
-                #include <sys/mman.h>
-                #include <linux/kvm.h>
-                int main(void) {
-                """);
+            #include <stddef.h>
+            #include <stdio.h>
+            #include <fcntl.h>
+            #include <errno.h>
+            #include <poll.h>
+            #include <signal.h>
+            #include <sys/epoll.h>
+            #include <sys/eventfd.h>
+            #include <sys/mman.h>
+            #include <linux/kvm.h>
+            int main(void) {
+            """);
         int i = 0;
         for (String expression : OURS.keySet()) {
-            c.append("    printf(\"%d %llu\\n\", ").append(i++).append(", (unsigned long long) (").append(expression).append("));\n");
+            c.append("    printf(\"%d %llu\\n\", ")
+                    .append(i++)
+                    .append(", (unsigned long long) (")
+                    .append(expression)
+                    .append("));\n");
         }
         c.append("    return 0;\n}\n");
         Path src = Files.writeString(dir.resolve("abi.c"), c);
@@ -172,7 +176,8 @@ class KvmAbiTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed (gcc and the kernel headers are needed):\n" + out);
+            throw new AssertionError(
+                    String.join(" ", command) + " failed (gcc and the kernel headers are needed):\n" + out);
         }
         return out;
     }
