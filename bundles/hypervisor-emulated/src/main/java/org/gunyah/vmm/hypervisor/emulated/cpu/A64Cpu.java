@@ -32,6 +32,12 @@ public final class A64Cpu {
     long sctlr;
     long instructions;
 
+    // The SIMD and floating-point registers V0-V31, 128 bits each as two halves, and their controls.
+    final long[] vlo = new long[32];
+    final long[] vhi = new long[32];
+    int fpcr;
+    int fpsr;
+
     private volatile boolean interruptPending;
     private Exit.Crash crash;
     private GuestMemory.Region fetchRegion;
@@ -62,6 +68,29 @@ public final class A64Cpu {
 
     public long pc() {
         return pc;
+    }
+
+    /** The low 64 bits of V{@code reg}. */
+    public long vLow(int reg) {
+        return vlo[reg];
+    }
+
+    /** The high 64 bits of V{@code reg}. */
+    public long vHigh(int reg) {
+        return vhi[reg];
+    }
+
+    public void setV(int reg, long low, long high) {
+        vlo[reg] = low;
+        vhi[reg] = high;
+    }
+
+    public int fpcr() {
+        return fpcr;
+    }
+
+    public int fpsr() {
+        return fpsr;
     }
 
     public void setPc(long pc) {

@@ -19,6 +19,9 @@ final class Decoder {
         if ((op0 & 0b0111) == 0b0101) {
             return DataRegister.execute(cpu, insn);
         }
+        if ((op0 & 0b0111) == 0b0111) {
+            return FpSimd.execute(cpu, insn);
+        }
         return cpu.undefined(insn);
     }
 

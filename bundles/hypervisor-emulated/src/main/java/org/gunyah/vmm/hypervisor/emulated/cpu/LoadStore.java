@@ -14,7 +14,7 @@ final class LoadStore {
 
     static Exit execute(A64Cpu cpu, int insn) {
         if (bit(insn, 26)) {
-            return cpu.undefined(insn);
+            return SimdLoadStore.execute(cpu, insn);
         }
         int op = bits(insn, 29, 27);
         if (op == 0b011 && bits(insn, 25, 24) == 0) {
