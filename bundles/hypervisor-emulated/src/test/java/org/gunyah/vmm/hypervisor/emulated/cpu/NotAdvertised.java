@@ -5,7 +5,8 @@ import java.util.Set;
 /**
  * The instructions of extensions our ID registers do not advertise, which software only runs
  * after finding them there (glibc and the kernel check the HWCAPs and ID registers): they are
- * UNDEFINED here, as on a CPU without them, and the coverage test allows them.
+ * UNDEFINED here, as on a CPU without them, and the coverage test allows them; so are the
+ * maintenance instructions of EL2 and EL3, which a guest at EL1 cannot execute.
  */
 final class NotAdvertised {
     private NotAdvertised() {}
@@ -34,6 +35,19 @@ final class NotAdvertised {
             "msr dit",
             "msr ssbs",
             "msr tco",
+            // MTE's tag cache operations, v8.2 DPB/DPB2 persistence points, v8.7 WFxT, v8.1 LOR
+            "dc gva",
+            "dc gzva",
+            "dc cvap",
+            "dc cvadp",
+            "wfet",
+            "wfit",
+            "ldlar",
+            "ldlarb",
+            "ldlarh",
+            "stllr",
+            "stllrb",
+            "stllrh",
             // MOPS
             "cpyp",
             "cpym",
@@ -78,6 +92,8 @@ final class NotAdvertised {
         }
         String base = key.replaceAll("\\..*", "");
         return MNEMONICS.contains(base)
+                // v8.4 TLB range maintenance; EL2 and EL3 TLB maintenance, UNDEFINED at EL1 where our guests run
+                || base.matches("tlbi (r.*|.*e[23].*|ipas2.*|vmalls12e1.*|alle1.*)")
                 || base.matches("cpyf?[pme](wn|rn|n|wt|rt|t|wtwn|wtrn|wtn|rtwn|rtrn|rtn|twn|trn|tn)?")
                 || base.matches("setg?[pme](n|t|tn)?");
     }
