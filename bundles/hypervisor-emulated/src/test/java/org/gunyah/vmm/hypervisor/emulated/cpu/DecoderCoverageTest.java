@@ -86,7 +86,11 @@ class DecoderCoverageTest {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "coverage-" + corpus + ".txt"), report);
         assertEquals(Map.of(), unexpected, corpus + ": rejected, and not a known gap\n" + report);
-        assertEquals(Set.of(), closed, corpus + ": listed as missing but decoded now (or not advertised): remove from coverage-gaps-" + corpus + ".txt");
+        assertEquals(
+                Set.of(),
+                closed,
+                corpus + ": listed as missing but decoded now (or not advertised): remove from coverage-gaps-" + corpus
+                        + ".txt");
     }
 
     private static String report(String corpus, Coverage c, Set<String> missing) {
