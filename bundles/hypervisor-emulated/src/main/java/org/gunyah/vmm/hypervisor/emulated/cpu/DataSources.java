@@ -115,7 +115,11 @@ final class DataSources {
         return table;
     }
 
-    /** op31 (bits 23:21) with o0 (bit 15): 000 MADD/MSUB, 001 and 101 the signed and unsigned long forms, 010 and 110 the high multiplies. */
+    /**
+     * By op31 (bits 23:21) and o0 (bit 15): 000 MADD/MSUB, 001 and 101 the signed and unsigned
+     * long forms (32 x 32 + 64 bits), 010 and 110 the high halves of 64 x 64 bits; only MADD and
+     * MSUB have a 32-bit form.
+     */
     static Exit threeSource(A64Cpu cpu, int insn, boolean sf, int rd, int rn, int rm) {
         int op31 = bits(insn, 23, 21);
         boolean o0 = bit(insn, 15);
