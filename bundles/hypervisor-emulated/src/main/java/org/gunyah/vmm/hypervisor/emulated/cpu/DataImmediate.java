@@ -99,9 +99,10 @@ final class DataImmediate {
     }
 
     /**
-     * SBFM, BFM, UBFM: with imms >= immr the field src[imms:immr] goes to the bottom (the
-     * *BFX/*XT* forms), else src[imms:0] goes to bit width - immr (the *BFIZ/BFI/LSL forms); SBFM
-     * extends the field's top bit above it, BFM keeps the destination's other bits, UBFM clears them.
+     * SBFM, BFM, UBFM: with imms >= immr the field src[imms:immr] goes to the bottom (SBFX, UBFX,
+     * BFXIL, SXTB and the like), else src[imms:0] goes to bit width - immr (SBFIZ, UBFIZ, BFI, LSL);
+     * SBFM extends the field's top bit above it, BFM keeps the destination's other bits, UBFM clears
+     * them.
      */
     private static Exit bitfield(A64Cpu cpu, int insn, boolean sf, int rd, int rn) {
         int opc = bits(insn, 30, 29);
