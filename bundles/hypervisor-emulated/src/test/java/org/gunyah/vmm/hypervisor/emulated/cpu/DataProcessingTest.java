@@ -16,6 +16,32 @@ class DataProcessingTest {
     static final String STOP = "\n        hvc #0\n";
 
     @Test
+    void adrpGivesThe4KiBPageOfItsTargetWhereverItStands() {
+        var r = Machine.run("""
+            start:
+                b 1f
+                .space 0x1234
+            1:  adrp x0, target
+                adr x1, start
+                hvc #0
+                .space 0x2000
+            target:
+                nop
+            """);
+        assertEquals(r.machine().symbol("target") & ~0xfffL, r.x(0));
+        assertEquals(Machine.BASE, r.x(1));
+    }
+
+    @Test
+    void adrpReachesBackwardsToThePageBelow() {
+        var r = Machine.run("""
+            nop
+            .word 0xf0ffffe0         // adrp x0, . - 0x1000
+            """ + STOP);
+        assertEquals(Machine.BASE - 0x1000, r.x(0));
+    }
+
+    @Test
     void adcAddsTheCarryFlag() {
         var r = Machine.run("""
             mov x0, #5
