@@ -27,29 +27,22 @@ final class Bits {
     }
 
     /**
-     * DecodeBitMasks: {wmask, tmask}, or null for a reserved encoding (undefined instruction).
-     * {@code immediate} rejects the all-ones element, as logical immediates must.
+     * DecodeBitMasks' wmask for a logical immediate (N:imms:immr), or 0 for a reserved encoding
+     * (0 is never a logical immediate): a run of imms + 1 ones, rotated right by immr, in an
+     * element of 2, 4, .. 64 bits replicated over the width.
      */
-    static long[] decodeBitMasks(int n, int imms, int immr, boolean immediate, int width) {
-        int combined = (n << 6) | (~imms & 0x3f);
-        if (combined == 0) {
-            return null;
-        }
-        int len = 31 - Integer.numberOfLeadingZeros(combined);
+    static long logicalImmediate(int n, int imms, int immr, int width) {
+        int len = 31 - Integer.numberOfLeadingZeros((n << 6) | (~imms & 0x3f));
         if (len < 1 || (1 << len) > width) {
-            return null;
+            return 0;
         }
-        int levels = (int) ones(len);
-        if (immediate && (imms & levels) == levels) {
-            return null;
-        }
+        int levels = (1 << len) - 1;
         int s = imms & levels;
-        int r = immr & levels;
-        int d = (s - r) & levels;
+        if (s == levels) {
+            return 0;
+        }
         int esize = 1 << len;
-        long welem = ones(s + 1);
-        long telem = ones(d + 1);
-        return new long[] {replicate(ror(welem, r, esize), esize, width), replicate(telem, esize, width)};
+        return replicate(ror(ones(s + 1), immr & levels, esize), esize, width);
     }
 
     static long signExtend(long v, int bits) {

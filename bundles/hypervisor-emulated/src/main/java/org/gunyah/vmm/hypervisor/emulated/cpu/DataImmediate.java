@@ -34,17 +34,15 @@ final class DataImmediate {
                 }
             }
             case 0b100 -> {
-                int width = sf ? 64 : 32;
                 if (!sf && bit(insn, 22)) {
                     return cpu.undefined(insn);
                 }
-                long[] masks =
-                        Bits.decodeBitMasks(bit(insn, 22) ? 1 : 0, bits(insn, 15, 10), bits(insn, 21, 16), true, width);
-                if (masks == null) {
+                long imm = Bits.logicalImmediate(
+                        bit(insn, 22) ? 1 : 0, bits(insn, 15, 10), bits(insn, 21, 16), sf ? 64 : 32);
+                if (imm == 0) {
                     return cpu.undefined(insn);
                 }
                 long a = cpu.reg(rn, sf);
-                long imm = masks[0];
                 int opc = bits(insn, 30, 29);
                 long result = switch (opc) {
                     case 0, 3 -> a & imm;
@@ -78,7 +76,7 @@ final class DataImmediate {
                     return e;
                 }
             }
-            default -> {
+            case 0b111 -> {
                 if (bits(insn, 30, 29) != 0 || bit(insn, 21) || bit(insn, 22) != sf) {
                     return cpu.undefined(insn);
                 }
@@ -92,44 +90,48 @@ final class DataImmediate {
                 long result = lsb == 0 ? lo : (lo >>> lsb) | (hi << (width - lsb));
                 cpu.setReg(rd, result, sf);
             }
+            default -> {
+                return cpu.undefined(insn); // 0b011: add/subtract with tags (MTE)
+            }
         }
         cpu.pc += 4;
         return null;
     }
 
+    /**
+     * SBFM, BFM, UBFM: with imms >= immr the field src[imms:immr] goes to the bottom (SBFX, UBFX,
+     * BFXIL, SXTB and the like), else src[imms:0] goes to bit width - immr (SBFIZ, UBFIZ, BFI, LSL);
+     * SBFM extends the field's top bit above it, BFM keeps the destination's other bits, UBFM clears
+     * them.
+     */
     private static Exit bitfield(A64Cpu cpu, int insn, boolean sf, int rd, int rn) {
         int opc = bits(insn, 30, 29);
-        int nBit = bit(insn, 22) ? 1 : 0;
         int width = sf ? 64 : 32;
-        if (opc == 3 || nBit != (sf ? 1 : 0)) {
-            return cpu.undefined(insn);
-        }
         int immr = bits(insn, 21, 16);
         int imms = bits(insn, 15, 10);
-        if (immr >= width || imms >= width) {
+        if (opc == 3 || bit(insn, 22) != sf || immr >= width || imms >= width) {
             return cpu.undefined(insn);
         }
-        long[] masks = Bits.decodeBitMasks(nBit, imms, immr, false, width);
-        if (masks == null) {
-            return cpu.undefined(insn);
-        }
-        long wmask = masks[0];
-        long tmask = masks[1];
         long src = cpu.reg(rn, sf);
-        long bot = Bits.ror(src, immr, width) & wmask;
+        int len;
+        int pos;
+        long field;
+        if (imms >= immr) {
+            len = imms - immr + 1;
+            pos = 0;
+            field = src >>> immr;
+        } else {
+            len = imms + 1;
+            pos = width - immr;
+            field = src;
+        }
+        long mask = Bits.ones(len) << pos;
         long result = switch (opc) {
-            case 0 -> {
-                long top = ((src >>> imms) & 1) != 0 ? Bits.ones(width) : 0;
-                yield (top & ~tmask) | (bot & tmask);
-            }
-            case 1 -> {
-                long dst = cpu.reg(rd, sf);
-                long merged = (dst & ~wmask) | bot;
-                yield (dst & ~tmask) | (merged & tmask);
-            }
-            default -> bot & tmask;
+            case 0 -> Bits.signExtend(field, len) << pos;
+            case 1 -> (cpu.reg(rd, sf) & ~mask) | ((field << pos) & mask);
+            default -> (field << pos) & mask;
         };
-        cpu.setReg(rd, result & Bits.ones(width), sf);
+        cpu.setReg(rd, result, sf);
         return null;
     }
 

@@ -4,9 +4,9 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bit;
 import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
 /**
- * Data processing (register): logical and add/sub (shifted, extended), conditional select and
- * compare, 1- and 2-source (CLZ, RBIT, REV, divisions, variable shifts) and 3-source (MADD, MSUB,
- * SMULH, UMULH).
+ * Data processing (register), decoded by op1 (bit 28) and op2 (bits 24:21) as in the Arm ARM:
+ * logical and add/subtract (shifted and extended register), add/subtract with carry, conditional
+ * compare and select here; the 1-, 2- and 3-source classes in {@link DataSources}.
  */
 final class DataRegister {
     private DataRegister() {}
@@ -21,16 +21,19 @@ final class DataRegister {
             e = bit(insn, 24) ? addSub(cpu, insn, sf, rd, rn, rm) : logical(cpu, insn, sf, rd, rn, rm);
         } else {
             int op2 = bits(insn, 24, 21);
-            if (bits(insn, 24, 21) >= 0b1000) {
-                e = threeSource(cpu, insn, sf, rd, rn, rm);
-            } else if (op2 == 0b0100) {
-                e = conditionalSelect(cpu, insn, sf, rd, rn, rm);
-            } else if (op2 == 0b0010) {
-                e = conditionalCompare(cpu, insn, sf, rn, rm);
-            } else if (op2 == 0b0110) {
-                e = bit(insn, 30) ? oneSource(cpu, insn, sf, rd, rn) : twoSource(cpu, insn, sf, rd, rn, rm);
+            if (op2 >= 0b1000) {
+                e = DataSources.threeSource(cpu, insn, sf, rd, rn, rm);
             } else {
-                e = cpu.undefined(insn);
+                e = switch (op2) {
+                    case 0b0000 -> addSubCarry(cpu, insn, sf, rd, rn, rm);
+                    case 0b0010 -> conditionalCompare(cpu, insn, sf, rn, rm);
+                    case 0b0100 -> conditionalSelect(cpu, insn, sf, rd, rn, rm);
+                    case 0b0110 ->
+                        bit(insn, 30)
+                                ? DataSources.oneSource(cpu, insn, sf, rd, rn)
+                                : DataSources.twoSource(cpu, insn, sf, rd, rn, rm);
+                    default -> cpu.undefined(insn);
+                };
             }
         }
         if (e == null) {
@@ -92,6 +95,18 @@ final class DataRegister {
         return null;
     }
 
+    /** ADC, ADCS, SBC, SBCS (op3 = 0; the rest of op2 = 0 is v8.4's RMIF/SETF, UNDEFINED here). */
+    private static Exit addSubCarry(A64Cpu cpu, int insn, boolean sf, int rd, int rn, int rm) {
+        if (bits(insn, 15, 10) != 0) {
+            return cpu.undefined(insn);
+        }
+        long a = cpu.reg(rn, sf);
+        long b = cpu.reg(rm, sf);
+        boolean flags = bit(insn, 29);
+        cpu.setReg(rd, Arith.add(cpu, a, bit(insn, 30) ? ~b : b, cpu.c, sf, flags), sf);
+        return null;
+    }
+
     private static Exit conditionalSelect(A64Cpu cpu, int insn, boolean sf, int rd, int rn, int rm) {
         int op2 = bits(insn, 11, 10);
         if (bit(insn, 29) || op2 > 1) {
@@ -129,89 +144,6 @@ final class DataRegister {
         } else {
             cpu.setNzcv(bits(insn, 3, 0));
         }
-        return null;
-    }
-
-    private static Exit oneSource(A64Cpu cpu, int insn, boolean sf, int rd, int rn) {
-        if (bits(insn, 20, 16) != 0 || bit(insn, 29)) {
-            return cpu.undefined(insn);
-        }
-        long a = cpu.reg(rn, sf);
-        int opcode = bits(insn, 15, 10);
-        long result = switch (opcode) {
-            case 0 -> sf ? Long.reverse(a) : Integer.reverse((int) a);
-            case 1 -> sf ? rev16(a) : rev16(a) & Bits.W;
-            case 2 -> sf ? rev32(a) : Integer.reverseBytes((int) a);
-            case 3 -> sf ? Long.reverseBytes(a) : -1L;
-            case 4 -> sf ? Long.numberOfLeadingZeros(a) : Integer.numberOfLeadingZeros((int) a);
-            default -> -1L;
-        };
-        if ((opcode == 3 && !sf) || opcode > 4) {
-            return cpu.undefined(insn);
-        }
-        cpu.setReg(rd, result, sf);
-        return null;
-    }
-
-    private static long rev16(long a) {
-        return ((a & 0x00ff00ff00ff00ffL) << 8) | ((a >>> 8) & 0x00ff00ff00ff00ffL);
-    }
-
-    private static long rev32(long a) {
-        long lo = Integer.reverseBytes((int) a) & Bits.W;
-        long hi = Integer.reverseBytes((int) (a >>> 32)) & Bits.W;
-        return (hi << 32) | lo;
-    }
-
-    private static Exit twoSource(A64Cpu cpu, int insn, boolean sf, int rd, int rn, int rm) {
-        if (bit(insn, 29)) {
-            return cpu.undefined(insn);
-        }
-        long a = cpu.reg(rn, sf);
-        long b = cpu.reg(rm, sf);
-        int opcode = bits(insn, 15, 10);
-        long result;
-        switch (opcode) {
-            case 2 -> result = b == 0 ? 0 : sf ? Long.divideUnsigned(a, b) : Long.divideUnsigned(a, b) & Bits.W;
-            case 3 -> {
-                if (b == 0) {
-                    result = 0;
-                } else if (sf) {
-                    result = (a == Long.MIN_VALUE && b == -1) ? a : a / b;
-                } else {
-                    int ia = (int) a;
-                    int ib = (int) b;
-                    result = (ia == Integer.MIN_VALUE && ib == -1) ? ia : ia / ib;
-                }
-            }
-            case 8, 9, 10, 11 -> result = Arith.shift(a, opcode - 8, (int) (b & (sf ? 63 : 31)), sf);
-            default -> {
-                return cpu.undefined(insn);
-            }
-        }
-        cpu.setReg(rd, result, sf);
-        return null;
-    }
-
-    private static Exit threeSource(A64Cpu cpu, int insn, boolean sf, int rd, int rn, int rm) {
-        int op31 = bits(insn, 23, 21);
-        boolean o0 = bit(insn, 15);
-        int ra = bits(insn, 14, 10);
-        if (bits(insn, 30, 29) != 0) {
-            return cpu.undefined(insn);
-        }
-        long result;
-        if (op31 == 0) {
-            long product = cpu.reg(rn, sf) * cpu.reg(rm, sf);
-            result = o0 ? cpu.reg(ra, sf) - product : cpu.reg(ra, sf) + product;
-        } else if (sf && op31 == 2 && !o0) {
-            result = Math.multiplyHigh(cpu.reg(rn), cpu.reg(rm));
-        } else if (sf && op31 == 6 && !o0) {
-            result = Math.unsignedMultiplyHigh(cpu.reg(rn), cpu.reg(rm));
-        } else {
-            return cpu.undefined(insn);
-        }
-        cpu.setReg(rd, result, sf);
         return null;
     }
 }

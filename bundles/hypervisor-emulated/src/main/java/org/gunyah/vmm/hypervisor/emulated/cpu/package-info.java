@@ -11,6 +11,17 @@
  * DAIF, NZCV, SPSel, SP_EL0, CNTVCT_EL0 (instructions retired) and the GIC's ICC_IAR1_EL1 and
  * ICC_EOIR1_EL1; MSR DAIFSet/DAIFClr/SPSel.
  *
+ * <p>Data processing, immediate ({@link DataImmediate}) and register ({@link DataRegister},
+ * {@link DataSources}): all of ARMv8.0-A's, plus CRC32: ADR/ADRP; ADD/SUB(S) immediate; AND/ORR/
+ * EOR/ANDS immediate; MOVN/MOVZ/MOVK; SBFM/BFM/UBFM; EXTR; AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS and
+ * ADD/SUB(S) shifted register; ADD/SUB(S) extended register; ADC/ADCS/SBC/SBCS; CCMN/CCMP register
+ * and immediate; CSEL/CSINC/CSINV/CSNEG; RBIT/REV16/REV32/REV/CLZ/CLS; UDIV/SDIV, LSLV/LSRV/ASRV/
+ * RORV, CRC32B/H/W/X and CRC32CB/H/W/X; MADD/MSUB, SMADDL/SMSUBL/UMADDL/UMSUBL, SMULH/UMULH.
+ * Later extensions in these groups (MTE's ADDG/SUBG/IRG/GMI/SUBP; v8.3's PACIA, AUTIA, XPACI and
+ * the rest of their kind, PACGA; v8.4's RMIF/SETF8/SETF16) are UNDEFINED, as is every reserved
+ * encoding. DataProcessingTest specifies the instructions one by one; DataProcessingReferenceTest
+ * replays random instructions of both groups recorded under qemu-aarch64 -cpu cortex-a53.
+ *
  * <p>A load or store outside RAM is an MMIO exit; LDP/STP and LDADD outside RAM crash the guest.
  * An IRQ is taken through VBAR_EL1 + 0x280 (0x080 from EL1t) when one is pending and PSTATE.I is
  * clear. Anything else (SIMD, SVC, BRK, exclusives, unknown system registers) is a crash of the
