@@ -64,23 +64,10 @@ final class InstructionClasses {
             new InsnClass("add/subtract (extended register)", 0x1f20_0000, 0x0b20_0000, ANY),
             new InsnClass("conditional select", 0x1fe0_0000, 0x1a80_0000, ANY),
             new InsnClass("conditional compare", 0x1fe0_0000, 0x1a40_0000, ANY),
-            // UDIV, SDIV, LSLV, LSRV, ASRV, RORV (not yet: CRC32*, opcode 010xxx)
-            new InsnClass("data-processing (2 source): divide, shift", 0x7fe0_0000, 0x1ac0_0000, i -> {
-                int opcode = bits(i, 15, 10);
-                return opcode == 2 || opcode == 3 || (opcode >= 8 && opcode <= 11);
-            }),
-            // RBIT, REV16, REV32/REV, CLZ (not yet: CLS, opcode 000101)
-            new InsnClass(
-                    "data-processing (1 source): RBIT, REV, CLZ", 0x7fff_0000, 0x5ac0_0000, i -> bits(i, 15, 10) <= 4),
-            // MADD, MSUB, SMULH, UMULH (not yet: SMADDL, SMSUBL, UMADDL, UMSUBL)
-            new InsnClass("data-processing (3 source): MADD, MSUB, SMULH, UMULH", 0x7f00_0000, 0x1b00_0000, i -> {
-                int op31 = bits(i, 23, 21);
-                return op31 == 0
-                        || ((op31 == 2 || op31 == 6)
-                                && bits(i, 31, 31) == 1
-                                && bits(i, 15, 15) == 0
-                                && bits(i, 14, 10) == 31);
-            }),
+            new InsnClass("add/subtract with carry (ADC, SBC and their S forms)", 0x1fe0_0000, 0x1a00_0000, ANY),
+            new InsnClass("data-processing (2 source)", 0x7fe0_0000, 0x1ac0_0000, ANY),
+            new InsnClass("data-processing (1 source)", 0x7fe0_0000, 0x5ac0_0000, ANY),
+            new InsnClass("data-processing (3 source)", 0x7f00_0000, 0x1b00_0000, ANY),
             new InsnClass(
                     "load/store register (unsigned offset)", 0x3f00_0000, 0x3900_0000, ANY, Memory.UNSIGNED_OFFSET),
             new InsnClass(
