@@ -31,6 +31,7 @@ public final class A64Cpu {
     long tpidrEl0;
     long sctlr;
     long instructions;
+    final El1Registers el1 = new El1Registers();
 
     // The SIMD and floating-point registers V0-V31, 128 bits each as two halves, and their controls.
     final long[] vlo = new long[32];

@@ -3,7 +3,7 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bit;
 import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
-/** Branches, exception generation (HVC) and system instructions (hints, barriers, MRS/MSR, ERET). */
+/** Branches, exception generation and system instructions (hints, barriers, MRS/MSR, SYS, ERET). */
 final class BranchSystem {
     private BranchSystem() {}
 
@@ -38,7 +38,7 @@ final class BranchSystem {
                 cpu.pc += 4;
                 return new Exit.Hypercall(bits(insn, 20, 5));
             }
-            return cpu.crash(insn, "exception-generating instruction other than HVC");
+            return exceptionGenerating(cpu, insn);
         }
         if (bits(insn, 31, 22) == 0b1101010100) {
             return system(cpu, insn);
@@ -47,6 +47,25 @@ final class BranchSystem {
             return register(cpu, insn);
         }
         return cpu.undefined(insn);
+    }
+
+    /**
+     * SVC, SMC, BRK, HLT and DCPS: until the vCPU takes exceptions (the Linux platform), the VM
+     * stops with a reason naming the instruction; HVC is the guest's call to us (above).
+     */
+    private static Exit exceptionGenerating(A64Cpu cpu, int insn) {
+        int imm16 = bits(insn, 20, 5);
+        String name = switch (bits(insn, 23, 21) << 5 | bits(insn, 4, 0)) {
+            case 0b000_00001 -> "SVC";
+            case 0b000_00011 -> "SMC";
+            case 0b001_00000 -> "BRK";
+            case 0b010_00000 -> "HLT";
+            default -> null;
+        };
+        if (name == null) {
+            return cpu.undefined(insn); // DCPS1-3 are debug state only, UNDEFINED outside it; the rest unallocated
+        }
+        return cpu.crash(insn, String.format("%s #0x%x: exceptions are not taken yet", name, imm16));
     }
 
     private static Exit branchIf(A64Cpu cpu, int insn, boolean taken, long offset) {
@@ -109,18 +128,20 @@ final class BranchSystem {
             }
             return cpu.undefined(insn);
         }
-        if (op0 < 2) {
+        if (op0 == 1) {
+            return read ? cpu.undefined(insn) : CacheAndTlb.execute(cpu, insn, op1, crn, crm, op2, rt);
+        }
+        if (op0 == 0) {
             return cpu.undefined(insn);
         }
-        int key = SystemRegisters.key(op0, op1, crn, crm, op2);
         if (read) {
-            Long value = SystemRegisters.read(cpu, key);
+            Long value = SystemRegisters.read(cpu, op0, op1, crn, crm, op2);
             if (value == null) {
-                return cpu.crash(insn, "MRS of an unknown system register");
+                return cpu.undefined(insn);
             }
             cpu.setReg(rt, value, true);
-        } else if (!SystemRegisters.write(cpu, key, cpu.reg(rt))) {
-            return cpu.crash(insn, "MSR to an unknown or read-only system register");
+        } else if (!SystemRegisters.write(cpu, op0, op1, crn, crm, op2, cpu.reg(rt))) {
+            return cpu.undefined(insn);
         }
         cpu.pc += 4;
         return null;

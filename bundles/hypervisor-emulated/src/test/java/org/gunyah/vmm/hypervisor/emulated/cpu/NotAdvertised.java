@@ -94,7 +94,25 @@ final class NotAdvertised {
         return MNEMONICS.contains(base)
                 // v8.4 TLB range maintenance; EL2 and EL3 TLB maintenance, UNDEFINED at EL1 where our guests run
                 || base.matches("tlbi (r.*|.*e[23].*|ipas2.*|vmalls12e1.*|alle1.*)")
+                || (base.startsWith("mrs ") || base.startsWith("msr ")) && register(base.substring(4))
                 || base.matches("cpyf?[pme](wn|rn|n|wt|rt|t|wtwn|wtrn|wtn|rtwn|rtrn|rtn|twn|trn|tn)?")
                 || base.matches("setg?[pme](n|t|tn)?");
+    }
+
+    /**
+     * System registers a guest at EL1 cannot access on our vCPU: those of EL2 and EL3 and their EL1
+     * aliases under VHE (_el12, _el02), AArch32 EL2 state, and those of features we do not implement
+     * or advertise: PMU, AMU, SPE, trace, RAS, SVE, SME, MTE, pointer authentication, LOR, RNG,
+     * enhanced counter virtualisation, fine-grained traps, and IMPLEMENTATION DEFINED registers;
+     * and the breakpoint and watchpoint registers beyond the two of each ID_AA64DFR0_EL1 declares.
+     */
+    private static boolean register(String name) {
+        return name.matches("dbg[bw][cv]r([2-9]|1[0-5])_el1")
+                || name.matches(
+                        ".*_el[23]|.*_el[01]2|ich_.*|(dacr|ifsr|fpexc|dbgvcr)32_el2|spsr_(abt|fiq|irq|und)|sp_el1")
+                || name.matches(
+                        "pm.*|amev.*|amcr.*|amcg.*|amcnten.*|amuserenr.*|trb.*|trf.*|zcr_.*|smcr_.*|smprimap_.*|smidr_.*")
+                || name.matches("gcr_el1|rgsr_el1|tfsr.*|gmid_el1|ap[di][ab]key.*|apgakey.*|lor.*|rndr|rndrrs")
+                || name.matches("(v)?disr_el1|erx.*|err.*|cntpctss_el0|cntvctss_el0|hcrx_.*|hfg.*|hdfg.*|haf.*|s3_.*");
     }
 }
