@@ -38,6 +38,9 @@ public final class A64Cpu {
     int fpcr;
     int fpsr;
 
+    // The local exclusive monitor (LDXR/STXR, CLREX): see Exclusives.
+    final Exclusives.Monitor monitor = new Exclusives.Monitor();
+
     private volatile boolean interruptPending;
     private Exit.Crash crash;
     private GuestMemory.Region fetchRegion;
@@ -255,6 +258,7 @@ public final class A64Cpu {
     }
 
     void eret() {
+        Exclusives.clear(this); // an exception return clears the local monitor (Arm ARM B2.9)
         long saved = spsr;
         setNzcv((int) (saved >>> 28) & 0xf);
         daif = (int) saved & DAIF_ALL;
