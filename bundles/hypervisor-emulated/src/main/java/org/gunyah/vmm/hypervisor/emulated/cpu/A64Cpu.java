@@ -258,7 +258,7 @@ public final class A64Cpu {
     }
 
     void eret() {
-        Exclusives.clear(this); // an exception return clears the local monitor (Arm ARM B2.9)
+        Exclusives.clear(this); // AArch64.ExceptionReturn: ClearExclusiveLocal
         long saved = spsr;
         setNzcv((int) (saved >>> 28) & 0xf);
         daif = (int) saved & DAIF_ALL;
