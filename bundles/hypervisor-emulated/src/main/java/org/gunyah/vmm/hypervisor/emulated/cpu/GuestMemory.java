@@ -168,10 +168,13 @@ public final class GuestMemory {
     // Pair operations hold one of a set of striped locks for the 16-byte granule, so they are
     // atomic among themselves; the store itself is a CAS of each half in turn, the first undone
     // if the second fails, so a concurrent plain or 64-bit store to either half is never lost (it
-    // is ordered before the pair operation, which then fails, or after it). The one caveat: such a
-    // racing writer can briefly see the first half of a pair store that is then undone; software
-    // that uses 16-byte atomics on a location (Linux's cmpxchg_double/cmpxchg128) does not mix
-    // them with concurrent narrower writes of it.
+    // is ordered before the pair operation, which then fails, or after it). The caveats, all in a
+    // race between a pair operation and a narrower access of the same 16 bytes on another vCPU: a
+    // plain load can see the first half of a pair store that is then undone; and a pair read takes
+    // the halves one after the other, so two narrower writes during it can give a pair that never
+    // was (a store-exclusive after it then fails on the changed half, short of an ABA). Software
+    // that uses 16-byte atomics on a location (Linux's cmpxchg_double/cmpxchg128, 128-bit C11
+    // atomics) does not mix them with concurrent narrower writes of it.
     private static final Object[] PAIR_LOCKS = new Object[64];
 
     static {
