@@ -39,6 +39,9 @@ public final class A64Cpu {
     int fpcr;
     int fpsr;
 
+    // The local exclusive monitor (LDXR/STXR, CLREX): see Exclusives.
+    final Exclusives.Monitor monitor = new Exclusives.Monitor();
+
     private volatile boolean interruptPending;
     private Exit.Crash crash;
     private GuestMemory.Region fetchRegion;
@@ -256,6 +259,7 @@ public final class A64Cpu {
     }
 
     void eret() {
+        Exclusives.clear(this); // AArch64.ExceptionReturn: ClearExclusiveLocal
         long saved = spsr;
         setNzcv((int) (saved >>> 28) & 0xf);
         daif = (int) saved & DAIF_ALL;

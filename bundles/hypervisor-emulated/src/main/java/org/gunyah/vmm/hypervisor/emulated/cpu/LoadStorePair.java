@@ -1,0 +1,53 @@
+package org.gunyah.vmm.hypervisor.emulated.cpu;
+
+import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bit;
+import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
+
+/**
+ * Load/store register pair (bits 29:27 = 101, V = 0): LDP/STP of W and X registers and LDPSW with
+ * signed offset, post- and pre-index, and the no-allocate LDNP/STNP (signed offset only). opc 11,
+ * STGP (opc 01 store, MTE) and LDNP/STNP with opc 01 are unallocated. A pair outside RAM crashes
+ * the guest: an MMIO exit carries one access.
+ */
+final class LoadStorePair {
+    private LoadStorePair() {}
+
+    static Exit execute(A64Cpu cpu, int insn) {
+        int opc = bits(insn, 31, 30);
+        boolean load = bit(insn, 22);
+        int mode = bits(insn, 24, 23); // 00 no-allocate, 01 post-index, 10 signed offset, 11 pre-index
+        if (opc == 3 || (opc == 1 && (!load || mode == 0))) {
+            return cpu.undefined(insn);
+        }
+        int size = opc == 2 ? 8 : 4;
+        int rt = bits(insn, 4, 0);
+        int rt2 = bits(insn, 14, 10);
+        int rn = bits(insn, 9, 5);
+        long offset = Bits.signExtend(bits(insn, 21, 15), 7) * size;
+        long base = cpu.regSp(rn, true);
+        long address = mode == 1 ? base : base + offset;
+        GuestMemory.Region r = cpu.memory.find(address, 2 * size);
+        if (r == null) {
+            String name = load ? "LDP" : "STP";
+            return cpu.crash(insn, String.format("%s at 0x%x is not in RAM", name, address));
+        }
+        // Stores use the values from before any writeback into a transfer register.
+        long first = cpu.reg(rt);
+        long second = cpu.reg(rt2);
+        if (mode == 1 || mode == 3) {
+            cpu.setRegSp(rn, base + offset, true);
+        }
+        cpu.pc += 4;
+        if (load) {
+            boolean signed = opc == 1;
+            long a = GuestMemory.load(r, address, size);
+            long b = GuestMemory.load(r, address + size, size);
+            cpu.setReg(rt, signed ? (int) a : a, opc != 0);
+            cpu.setReg(rt2, signed ? (int) b : b, opc != 0);
+        } else {
+            GuestMemory.store(r, address, size, first);
+            GuestMemory.store(r, address + size, size, second);
+        }
+        return null;
+    }
+}
