@@ -83,12 +83,6 @@ final class InstructionClasses {
     /** A pre/post-indexed access whose base is also its transfer register is CONSTRAINED UNPREDICTABLE. */
     private static boolean noWritebackOverlap(int insn) {
         boolean writeback = (bits(insn, 10, 10)) == 1;
-        // Known difference, left out until LoadStore is fixed: size 11 opc 10 is PRFUM only when
-        // unscaled (bits 11:10 = 00); unprivileged, pre- and post-indexed it is unallocated (SIGILL
-        // under qemu), which the vCPU runs as a PRFM (with writeback). E.g. 0xf88b7b0a, 0xf89e4cc7.
-        if (bits(insn, 31, 30) == 3 && bits(insn, 23, 22) == 2 && bits(insn, 11, 10) != 0) {
-            return false;
-        }
         return !writeback || bits(insn, 4, 0) != bits(insn, 9, 5);
     }
 
@@ -99,11 +93,6 @@ final class InstructionClasses {
         boolean load = bits(insn, 22, 22) == 1;
         int mode = bits(insn, 24, 23);
         boolean writeback = mode == 1 || mode == 3;
-        // Known difference, left out until LoadStore is fixed: opc 01 with bits 24:23 = 00 (an
-        // "LDNPSW") is unallocated (SIGILL under qemu); the vCPU runs it as LDPSW. E.g. 0x685b9eff.
-        if (bits(insn, 31, 30) == 1 && mode == 0) {
-            return false;
-        }
         if (load && rt == rt2) {
             return false;
         }

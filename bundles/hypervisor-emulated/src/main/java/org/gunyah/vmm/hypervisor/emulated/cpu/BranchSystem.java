@@ -109,7 +109,10 @@ final class BranchSystem {
                 return null;
             }
             if (crn == 3 && rt == 31) {
-                cpu.pc += 4; // barriers: DSB, DMB, ISB, CLREX are no-ops for one interpreter
+                if (op2 == 2) {
+                    Exclusives.clear(cpu); // CLREX
+                }
+                cpu.pc += 4; // barriers: DSB, DMB, ISB, SB are no-ops for one interpreter
                 return null;
             }
             if (crn == 4 && rt == 31) {
