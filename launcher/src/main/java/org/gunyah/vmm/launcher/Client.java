@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -37,11 +36,11 @@ final class Client {
             err.println("gunyah: the runtime is not running (no " + socket + ")");
             return NOT_RUNNING;
         }
-        SocketChannel channel;
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(socket));
-        } catch (SocketException e) {
+            channel.connect(address(socket));
+        } catch (IOException e) {
+            channel.close();
             err.println("gunyah: the runtime does not answer on " + socket + ": " + e.getMessage());
             return NOT_RUNNING;
         }
@@ -57,6 +56,30 @@ final class Client {
             }
             return frames(new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel))), out, err);
         }
+    }
+
+    /** The longest path a Unix domain socket address holds (sun_path less its terminating NUL). */
+    static final int MAX_SOCKET_PATH = 107;
+
+    /**
+     * The socket's address: its absolute path, or, when that is longer than a Unix socket allows, its
+     * path relative to the working folder, as the runtime's {@code SocketConsole} binds it.
+     */
+    static UnixDomainSocketAddress address(Path socket) throws IOException {
+        Path absolute = socket.toAbsolutePath().normalize();
+        if (length(absolute) <= MAX_SOCKET_PATH) {
+            return UnixDomainSocketAddress.of(absolute);
+        }
+        Path relative = Path.of("").toAbsolutePath().relativize(absolute);
+        if (length(relative) <= MAX_SOCKET_PATH) {
+            return UnixDomainSocketAddress.of(relative);
+        }
+        throw new IOException("the socket path " + absolute + " is longer than a Unix socket allows (" + MAX_SOCKET_PATH
+                + " bytes), also relative to the working folder");
+    }
+
+    private static int length(Path p) {
+        return p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** Standard input to the runtime until its end, which ends the session there. */

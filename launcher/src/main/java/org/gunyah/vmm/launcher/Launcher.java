@@ -101,6 +101,7 @@ public final class Launcher {
             if (pid != null) {
                 pid.release();
             }
+            RuntimeLogManager.resetAfterStop();
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
  *
  * @param socket the console socket, {@value #SOCKET} (default {@code data/gunyah.sock})
  * @param sshHost the SSH console's address, {@value #SSH_HOST} (default 127.0.0.1)
- * @param sshPort its port, {@value #SSH_PORT} (default 8101, Karaf's)
+ * @param sshPort its port, {@value #SSH_PORT} (default 8101, Karaf's; {@link #INVALID_PORT} when not a port)
  * @param authorizedKeys the public keys it accepts, {@value #SSH_KEYS} (default {@code
  *     conf/authorized_keys})
  * @param hostKey its host key, made on first use, {@value #SSH_HOST_KEY} (default {@code
@@ -23,6 +23,8 @@ record Settings(Path socket, String sshHost, int sshPort, Path authorizedKeys, P
     static final String SSH_KEYS = "gunyah.ssh.authorized.keys";
     static final String SSH_HOST_KEY = "gunyah.ssh.host.key";
     static final int DEFAULT_SSH_PORT = 8101;
+    /** {@link #sshPort} when {@value #SSH_PORT} is not a port: the SSH console stays off. */
+    static final int INVALID_PORT = -1;
 
     /** The settings, or null outside a runtime folder (no {@value #HOME}): then no remote console. */
     static Settings of(UnaryOperator<String> properties) {
@@ -59,6 +61,6 @@ record Settings(Path socket, String sshHost, int sshPort, Path authorizedKeys, P
         } catch (NumberFormatException e) {
             // below
         }
-        throw new IllegalArgumentException(SSH_PORT + "=" + value + " is not a port (0 to 65535)");
+        return INVALID_PORT;
     }
 }

@@ -94,7 +94,7 @@ public final class SocketConsole {
                     folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+        UnixDomainSocketAddress address = address(socket);
         if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             try (SocketChannel other = SocketChannel.open(address)) {
                 throw new IOException("another runtime answers on " + socket);
@@ -114,6 +114,31 @@ public final class SocketConsole {
             throw e;
         }
         return server;
+    }
+
+    /** The longest path a Unix domain socket address holds (sun_path less its terminating NUL). */
+    static final int MAX_SOCKET_PATH = 107;
+
+    /**
+     * The socket's address: its absolute path, or, when that is longer than a Unix socket allows, its
+     * path relative to the working folder ({@code bin/gunyah} runs the runtime and the client in the
+     * runtime folder, so that is {@code data/gunyah.sock}).
+     */
+    static UnixDomainSocketAddress address(Path socket) throws IOException {
+        Path absolute = socket.toAbsolutePath().normalize();
+        if (length(absolute) <= MAX_SOCKET_PATH) {
+            return UnixDomainSocketAddress.of(absolute);
+        }
+        Path relative = Path.of("").toAbsolutePath().relativize(absolute);
+        if (length(relative) <= MAX_SOCKET_PATH) {
+            return UnixDomainSocketAddress.of(relative);
+        }
+        throw new IOException("the socket path " + absolute + " is longer than a Unix socket allows (" + MAX_SOCKET_PATH
+                + " bytes), also relative to the working folder");
+    }
+
+    private static int length(Path p) {
+        return p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private void accept() {

@@ -38,8 +38,13 @@ public final class SshConsole {
         server = start(processor, Settings.of(context::getProperty));
     }
 
-    private static SshServer start(CommandProcessor processor, Settings settings) {
+    /** The started server, or null when it is off (no runtime folder, no key) or cannot listen. */
+    static SshServer start(CommandProcessor processor, Settings settings) {
         if (settings == null) {
+            return null;
+        }
+        if (settings.sshPort() == Settings.INVALID_PORT) {
+            LOG.log(Level.ERROR, "SSH console off: {0} is not a port (0 to 65535)", Settings.SSH_PORT);
             return null;
         }
         try {
