@@ -90,7 +90,10 @@ final class LineShell {
         };
     }
 
-    /** Lines of UTF-8 from a byte stream; with an echo stream, the line discipline of a raw terminal. */
+    /**
+     * Lines of UTF-8 from a byte stream; with an echo stream, the line discipline of a raw terminal (the
+     * echo stream is the session's output, which {@link #crlf} makes a terminal's).
+     */
     static final class LineReader {
         private static final int CTRL_C = 3;
         private static final int CTRL_D = 4;
@@ -120,7 +123,7 @@ final class LineShell {
                     continue; // the LF of a CR LF: the CR ended the line
                 }
                 if (b == '\r' || b == '\n') {
-                    echo("\r\n");
+                    echo("\n");
                     return text(line);
                 }
                 if (echo == null) {
@@ -128,7 +131,7 @@ final class LineShell {
                 } else if (b == CTRL_D && line.size() == 0) {
                     return null;
                 } else if (b == CTRL_C) {
-                    echo("^C\r\n");
+                    echo("^C\n");
                     return "";
                 } else if (b == DELETE || b == BACKSPACE) {
                     if (eraseLastCharacter(line)) {
