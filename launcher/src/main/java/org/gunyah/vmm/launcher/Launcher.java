@@ -74,6 +74,9 @@ public final class Launcher {
         config.put(HOME, home.toString());
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
+            // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a
+            // service in the same folder already has the socket and the SSH port.
+            config.put("gunyah.remote.consoles", "false");
         }
         PidFile pid = null;
         if (mode instanceof Mode.Run) {

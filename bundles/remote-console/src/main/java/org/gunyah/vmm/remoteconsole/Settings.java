@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
  */
 record Settings(Path socket, String sshHost, int sshPort, Path authorizedKeys, Path hostKey) {
     static final String HOME = "gunyah.home";
+    static final String ENABLED = "gunyah.remote.consoles";
     static final String SOCKET = "gunyah.console.socket";
     static final String SSH_HOST = "gunyah.ssh.host";
     static final String SSH_PORT = "gunyah.ssh.port";
@@ -26,10 +27,13 @@ record Settings(Path socket, String sshHost, int sshPort, Path authorizedKeys, P
     /** {@link #sshPort} when {@value #SSH_PORT} is not a port: the SSH console stays off. */
     static final int INVALID_PORT = -1;
 
-    /** The settings, or null outside a runtime folder (no {@value #HOME}): then no remote console. */
+    /**
+     * The settings, or null outside a runtime folder (no {@value #HOME}) or when {@value #ENABLED} is
+     * {@code false} (the launcher's one-shot runs, {@code -c} and {@code demo}): then no remote console.
+     */
     static Settings of(UnaryOperator<String> properties) {
         String home = properties.apply(HOME);
-        if (home == null || home.isBlank()) {
+        if (home == null || home.isBlank() || "false".equalsIgnoreCase(value(properties.apply(ENABLED), "true"))) {
             return null;
         }
         Path root = Path.of(home).toAbsolutePath().normalize();

@@ -38,6 +38,7 @@ class SettingsTest {
     @Test
     void withoutARuntimeFolderThereIsNoRemoteConsole() {
         assertNull(Settings.of(Map.<String, String>of()::get));
+        assertNull(Settings.of(Map.of("gunyah.home", "/g", "gunyah.remote.consoles", "false")::get));
     }
 
     @Test
