@@ -124,6 +124,7 @@ class RuntimeIT {
                 "system/org.gunyah.vmm.hypervisor.kvm-0.1.0-SNAPSHOT.jar",
                 "system/org.gunyah.vmm.remoteconsole-0.1.0-SNAPSHOT.jar",
                 "system/sshd-osgi-2.20.1.jar",
+                "system/bcprov-jdk18on-1.87.jar",
                 "etc/gunyah.service",
                 "README.md")) {
             assertTrue(Files.exists(home.resolve(path)), path);

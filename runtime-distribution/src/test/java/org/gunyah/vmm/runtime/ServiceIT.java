@@ -35,7 +35,9 @@ import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -214,6 +216,8 @@ class ServiceIT {
         int port = RuntimeIT.freePort();
         Map<String, String> env = env("-Dgunyah.ssh.port=" + port);
         KeyPair key = ecKey();
+        // ssh-keygen's default type: SSHD reads it through the runtime's BouncyCastle
+        KeyPair ed25519 = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         try {
             // no key configured: the runtime runs, the SSH console does not listen
             assertEquals(0, gunyah(home, env, "", "start").status());
@@ -222,7 +226,8 @@ class ServiceIT {
 
             Files.writeString(
                     home.resolve("conf/authorized_keys"),
-                    "# the test's key\n" + PublicKeyEntry.toString(key.getPublic()) + " test@gunyah\n");
+                    "# the test's keys\n" + PublicKeyEntry.toString(key.getPublic()) + " test@gunyah\n"
+                            + PublicKeyEntry.toString(ed25519.getPublic()) + " ed25519@gunyah\n");
             Run start = gunyah(home, env, "", "start");
             assertEquals(0, start.status(), start.output());
 
@@ -235,6 +240,11 @@ class ServiceIT {
                     Run failing = exec(session, "gunyah:vm-create 9lives; gunyah:vms");
                     assertEquals(1, failing.status(), failing.output());
                     assertTrue(failing.output().contains("EINVAL: VM name '9lives'"), failing.output());
+                }
+                try (ClientSession session = connect(client, port)) {
+                    session.addPublicKeyIdentity(ed25519);
+                    session.auth().verify(Duration.ofSeconds(30));
+                    assertEquals(new Run(0, "no VMs\n"), exec(session, "gunyah:vms"));
                 }
                 try (ClientSession session = connect(client, port)) {
                     session.addPasswordIdentity("admin");

@@ -21,7 +21,9 @@ import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +88,27 @@ class SshConsoleTest {
                 server.stop(true);
             }
             assertTrue(Files.size(home.resolve("data/ssh_host_key")) > 0, "the host key is kept");
+        }
+    }
+
+    @Test
+    void anEd25519KeyWorks() throws Exception {
+        KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/authorized_keys"), PublicKeyEntry.toString(key.getPublic()) + "\n");
+        try (Gogo gogo = new Gogo()) {
+            SshServer server = SshConsole.start(gogo.processor, settings());
+            assertNotNull(server);
+            try (SshClient client = SshClient.setUpDefaultClient()) {
+                client.start();
+                try (ClientSession session = connect(client, server.getPort())) {
+                    session.addPublicKeyIdentity(key);
+                    session.auth().verify(TIMEOUT);
+                    assertEquals("0 no VMs\n", exec(session, "gunyah:vms"));
+                }
+            } finally {
+                server.stop(true);
+            }
         }
     }
 
