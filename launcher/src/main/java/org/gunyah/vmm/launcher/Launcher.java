@@ -29,6 +29,8 @@ import org.osgi.framework.launch.Framework;
  */
 public final class Launcher {
     static final String HOME = "gunyah.home";
+    /** Set by {@code bin/gunyah start}: no terminal, so the log goes to {@code log/} only. */
+    static final String BACKGROUND = "GUNYAH_BACKGROUND";
 
     private Launcher() {}
 
@@ -43,6 +45,10 @@ public final class Launcher {
         }
         Path home = Path.of(System.getProperty(HOME, ".")).toAbsolutePath().normalize();
         System.setProperty(HOME, home.toString());
+        if (mode instanceof Mode.Client client) {
+            Path socket = home.resolve(System.getProperty("gunyah.console.socket", "data/gunyah.sock"));
+            System.exit(Client.run(socket, client.statements(), System.in, System.out, System.err));
+        }
         System.setProperty(
                 Main.CONFIG_PROPERTIES_PROP,
                 home.resolve("conf").resolve("config.properties").toUri().toString());
@@ -68,14 +74,38 @@ public final class Launcher {
         config.put(HOME, home.toString());
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
+            // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a
+            // service in the same folder already has the socket and the SSH port.
+            config.put("gunyah.remote.consoles", "false");
         }
-        System.exit(run(mode, home, config, cache));
+        PidFile pid = null;
+        if (mode instanceof Mode.Run) {
+            pid = PidFile.claim(home.resolve(PidFile.PATH));
+            if (pid == null) {
+                System.err.println("gunyah: already running (pid "
+                        + PidFile.read(home.resolve(PidFile.PATH))
+                                .map(String::valueOf)
+                                .orElse("?")
+                        + ", " + home.resolve(PidFile.PATH) + ")");
+                deleteTree(cache);
+                System.exit(1);
+            }
+            RuntimeLog.toFiles(home, System.getenv(BACKGROUND) != null);
+        }
+        System.exit(run(mode, home, config, cache, pid));
     }
 
-    private static int run(Mode mode, Path home, Map<String, String> config, Path cache) throws Exception {
+    private static int run(Mode mode, Path home, Map<String, String> config, Path cache, PidFile pid) throws Exception {
         Framework framework = new FrameworkFactory().newFramework(config);
         AtomicInteger status = new AtomicInteger(mode instanceof Mode.Script ? 1 : 0);
-        Thread hook = Thread.ofPlatform().unstarted(() -> stop(framework));
+        // SIGTERM (systemd, bin/gunyah stop, a container's stop) and SIGINT: every VM down, then exit.
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            stop(framework);
+            if (pid != null) {
+                pid.release();
+            }
+            RuntimeLogManager.resetAfterStop();
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             framework.init();
@@ -96,6 +126,9 @@ public final class Launcher {
             framework.waitForStop(0);
             return status.get();
         } finally {
+            if (pid != null) {
+                pid.release();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

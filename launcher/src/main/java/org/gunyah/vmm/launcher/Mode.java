@@ -11,6 +11,19 @@ sealed interface Mode {
     /** Runs Gogo statements, prints their results, exits non-zero at the first failure. */
     record Script(String statements) implements Mode {}
 
+    /**
+     * The runtime without a console, until it is stopped ({@code gunyah:shutdown}, SIGTERM, SIGINT):
+     * for {@code bin/gunyah run} (systemd, containers) and {@code bin/gunyah start}. It never reads
+     * its input.
+     */
+    record Run() implements Mode {}
+
+    /**
+     * A Gogo session in the running runtime through its console socket: the script's statements
+     * (exit status as for {@link Script}), or, when null, the lines of standard input.
+     */
+    record Client(String statements) implements Mode {}
+
     /** Prints how to call it. */
     record Usage(String problem) implements Mode {}
 
@@ -18,7 +31,13 @@ sealed interface Mode {
         usage: gunyah                          the Gogo console (type gunyah:gunyah for the commands)
                gunyah -c "<commands>"          run Gogo commands (';' or newline between them) and exit;
                                                the exit status is non-zero when one fails
-               gunyah demo [--hypervisor <name>]  run the demo VM\
+               gunyah demo [--hypervisor <name>]  run the demo VM
+               gunyah start | stop | status       the runtime in the background (PID file data/gunyah.pid,
+                                               logs in log/); status exits 0 while it runs
+               gunyah run                      the runtime in the foreground without a console (systemd,
+                                               containers); SIGTERM stops it and every VM
+               gunyah client [-c "<commands>"]  a console in the running runtime (its socket
+                                               data/gunyah.sock); with -c, exit status as above\
         """;
 
     static Mode parse(String... args) {
@@ -30,9 +49,21 @@ sealed interface Mode {
             case "-c", "--command" ->
                 a.size() == 2 ? new Script(a.get(1)) : new Usage("-c takes exactly one argument (quote the commands)");
             case "demo" -> demo(a.subList(1, a.size()));
+            case "run" -> a.size() == 1 ? new Run() : new Usage("run takes no arguments");
+            case "client" -> client(a.subList(1, a.size()));
             case "-h", "--help", "help" -> new Usage(null);
             default -> new Usage("unknown argument: " + a.getFirst());
         };
+    }
+
+    private static Mode client(List<String> args) {
+        if (args.isEmpty()) {
+            return new Client(null);
+        }
+        if ((args.getFirst().equals("-c") || args.getFirst().equals("--command")) && args.size() == 2) {
+            return new Client(args.get(1));
+        }
+        return new Usage("client takes nothing, or -c \"<commands>\" (quote the commands)");
     }
 
     private static Mode demo(List<String> args) {

@@ -23,8 +23,22 @@ class ModeTest {
     }
 
     @Test
+    void runIsTheRuntimeWithoutAConsole() {
+        assertEquals(new Mode.Run(), Mode.parse("run"));
+        assertInstanceOf(Mode.Usage.class, Mode.parse("run", "now"));
+    }
+
+    @Test
+    void clientIsAnInteractiveSessionOrAScriptInTheRunningRuntime() {
+        assertEquals(new Mode.Client(null), Mode.parse("client"));
+        assertEquals(new Mode.Client("gunyah:vms; lb"), Mode.parse("client", "-c", "gunyah:vms; lb"));
+        assertInstanceOf(Mode.Usage.class, Mode.parse("client", "-c"));
+        assertInstanceOf(Mode.Usage.class, Mode.parse("client", "gunyah:vms"));
+    }
+
+    @Test
     void anythingElseIsAUsageProblem() {
-        assertInstanceOf(Mode.Usage.class, Mode.parse("start"));
+        assertInstanceOf(Mode.Usage.class, Mode.parse("start")); // bin/gunyah's own, never the launcher's
         assertInstanceOf(Mode.Usage.class, Mode.parse("-c"));
         assertInstanceOf(Mode.Usage.class, Mode.parse("demo", "--fast"));
         assertEquals(new Mode.Usage(null), Mode.parse("--help"));

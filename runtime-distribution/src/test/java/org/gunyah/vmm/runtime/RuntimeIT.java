@@ -122,6 +122,10 @@ class RuntimeIT {
                 "guests/demo-kvm.cfg",
                 "guests/demo-x86.S",
                 "system/org.gunyah.vmm.hypervisor.kvm-0.1.0-SNAPSHOT.jar",
+                "system/org.gunyah.vmm.remoteconsole-0.1.0-SNAPSHOT.jar",
+                "system/sshd-osgi-2.20.1.jar",
+                "system/bcprov-jdk18on-1.87.jar",
+                "etc/gunyah.service",
                 "README.md")) {
             assertTrue(Files.exists(home.resolve(path)), path);
         }
@@ -241,6 +245,7 @@ class RuntimeIT {
         assertEquals(1, run.status(), run.output());
         assertTrue(run.output().contains("EINVAL: VM name '9lives'"), run.output());
         assertFalse(run.output().contains("no VMs"), run.output());
+        assertFalse(Files.exists(home.resolve("data/gunyah.sock")), "a one-shot run opens no console socket");
     }
 
     @Test

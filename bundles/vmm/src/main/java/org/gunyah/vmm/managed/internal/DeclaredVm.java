@@ -113,6 +113,9 @@ public final class DeclaredVm {
         current = vm;
         if (current != null) {
             current.close();
+            // The declaration went away or the runtime stops (bin/gunyah stop, SIGTERM): say so on the
+            // VM's console, as when the guest ends by itself.
+            ConsoleSink.logger(current.name()).ended(current.status());
         }
     }
 }
