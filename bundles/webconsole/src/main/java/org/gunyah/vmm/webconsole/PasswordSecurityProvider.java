@@ -63,7 +63,9 @@ public final class PasswordSecurityProvider implements SecurityProvider {
         this.user = config.user();
         this.hash = PasswordHash.parse(config.password());
         new SecureRandom().nextBytes(secret);
-        if (context.getProperty("gunyah.script") == null) {
+        // Not in scripts, nor when the launcher switched HTTP off (its port was taken, which it said).
+        if (context.getProperty("gunyah.script") == null
+                && !"false".equals(context.getProperty("org.apache.felix.http.enable"))) {
             String host = context.getProperty("org.apache.felix.http.host");
             String port = context.getProperty("org.osgi.service.http.port");
             System.out.println(
