@@ -186,9 +186,9 @@ public class ShellIT extends GunyahTestSupport {
         ManagedVm vm = await(ManagedVms.class).find("greeter").orElseThrow();
         assertTrue(vm.awaitDown(TIMEOUT));
 
-        assertEquals("hello from the greeter\n", run("gunyah:vm-console greeter"));
+        assertEquals("hello from the greeter\n(the guest is down: EXITED(7))", run("gunyah:vm-console greeter"));
         assertEquals(1, doorbell.read());
-        assertTrue(run("gunyah:vms"), run("gunyah:vms").matches("(?s).*greeter +emulated +EXITED .*"));
+        assertTrue(run("gunyah:vms"), run("gunyah:vms").matches("(?s).*greeter +emulated +EXITED\\(7\\) .*"));
         assertEquals("destroyed VM greeter", run("gunyah:vm-destroy greeter"));
         assertEquals("no VMs", run("gunyah:vms"));
         assertTrue(line(run("gunyah:functions"), "3 ").matches("3 +ioeventfd +.* ACTIVE +0 +-"));
@@ -280,7 +280,7 @@ public class ShellIT extends GunyahTestSupport {
         assertTrue(run("gunyah:vm-create --help").startsWith("gunyah:vm-create <name> [--hypervisor <name>]"));
         String overview = run("gunyah:gunyah");
         for (String c : new String[] {
-            "functions", "vms", "vm-create", "vm-start", "vm-destroy", "vm-console", "fn-add", "fn-remove"
+            "functions", "vms", "vm-create", "vm-start", "vm-wait", "vm-destroy", "vm-console", "fn-add", "fn-remove"
         }) {
             assertTrue(overview, overview.contains("gunyah:" + c));
         }
