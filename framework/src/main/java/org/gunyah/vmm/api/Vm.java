@@ -21,6 +21,15 @@ public interface Vm extends AutoCloseable {
     Optional<ExitInfo> exitInfo();
 
     /**
+     * Why the guest crashed, as its backend reported it (the vCPU, what it met, and where: the
+     * emulated vCPU names the pc and the instruction word), once {@link #state()} is
+     * {@link VmState#CRASHED}; empty otherwise.
+     */
+    default Optional<String> crashReason() {
+        return Optional.empty();
+    }
+
+    /**
      * {@code GH_VM_SET_USER_MEM_REGION}. EINVAL for unknown flag bits, a zero size, or an address,
      * size or host segment that is not page-aligned (a host segment that is not native memory is
      * accepted only by backends that can use it); EOVERFLOW when the guest range wraps; EEXIST

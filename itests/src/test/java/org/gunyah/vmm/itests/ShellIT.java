@@ -186,9 +186,9 @@ public class ShellIT extends GunyahTestSupport {
         ManagedVm vm = await(ManagedVms.class).find("greeter").orElseThrow();
         assertTrue(vm.awaitDown(TIMEOUT));
 
-        assertEquals("hello from the greeter\n", run("gunyah:vm-console greeter"));
+        assertEquals("hello from the greeter\n(the guest is down: EXITED(7))", run("gunyah:vm-console greeter"));
         assertEquals(1, doorbell.read());
-        assertTrue(run("gunyah:vms"), run("gunyah:vms").matches("(?s).*greeter +emulated +EXITED .*"));
+        assertTrue(run("gunyah:vms"), run("gunyah:vms").matches("(?s).*greeter +emulated +EXITED\\(7\\) .*"));
         assertEquals("destroyed VM greeter", run("gunyah:vm-destroy greeter"));
         assertEquals("no VMs", run("gunyah:vms"));
         assertTrue(line(run("gunyah:functions"), "3 ").matches("3 +ioeventfd +.* ACTIVE +0 +-"));
@@ -280,9 +280,75 @@ public class ShellIT extends GunyahTestSupport {
         assertTrue(run("gunyah:vm-create --help").startsWith("gunyah:vm-create <name> [--hypervisor <name>]"));
         String overview = run("gunyah:gunyah");
         for (String c : new String[] {
-            "functions", "vms", "vm-create", "vm-start", "vm-destroy", "vm-console", "fn-add", "fn-remove"
+            "functions", "vms", "vm-create", "vm-start", "vm-wait", "vm-destroy", "vm-console", "fn-add", "fn-remove"
         }) {
             assertTrue(overview, overview.contains("gunyah:" + c));
         }
+    }
+
+    @Test
+    public void aThirdPartysFunctionTypeIsNamedInFnAddAndVms() throws Exception {
+        org.gunyah.vmm.spi.VmFunction counter = new org.gunyah.vmm.spi.VmFunction() {
+            @Override
+            public Object bind(org.gunyah.vmm.spi.FunctionInstance instance) {
+                return null;
+            }
+
+            @Override
+            public void unbind(org.gunyah.vmm.spi.FunctionInstance instance) {}
+
+            @Override
+            public boolean compare(org.gunyah.vmm.spi.FunctionInstance instance, byte[] arg) {
+                return java.util.Arrays.equals(instance.arg(), arg);
+            }
+        };
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put(org.gunyah.vmm.spi.VmFunction.TYPE, 42);
+        props.put(org.gunyah.vmm.spi.VmFunction.NAME, "counter");
+        context.registerService(org.gunyah.vmm.spi.VmFunction.class, counter, props);
+        run("gunyah:vm-create counted --memory 64K");
+
+        assertEquals("added counter arg=01 to VM counted", run("gunyah:fn-add counted 42 arg=01"));
+        assertTrue(
+                run("gunyah:vms"),
+                line(run("gunyah:vms"), vmId("counted") + " ").endsWith(" counter:1"));
+    }
+
+    private int vmId(String name) throws Exception {
+        return await(ManagedVms.class).find(name).orElseThrow().vm().id();
+    }
+
+    @Test
+    public void addingAFunctionAForcedUndeployRemovedLeavesTheVmWithOneInstance() throws Exception {
+        run("gunyah:vm-create keep --memory 64K --image " + spinner());
+        run("gunyah:fn-add keep vcpu id=0");
+        run("gunyah:fn-add keep irqfd label=1");
+        run("gunyah:vm-start keep");
+        run("gunyah:undeploy -f irqfd");
+
+        run("gunyah:fn-add keep irqfd label=1");
+
+        ManagedVm vm = await(ManagedVms.class).find("keep").orElseThrow();
+        assertTrue(vm.awaitFunctions(TIMEOUT));
+        assertEquals(2, vm.vm().functions().size());
+        assertTrue(
+                run("gunyah:vms"), line(run("gunyah:vms"), vm.vm().id() + " ").endsWith(" irqfd:1 vcpu:0"));
+        assertTrue(line(run("gunyah:functions"), "2 ").matches("2 +irqfd +.* ACTIVE +1 +.*"));
+    }
+
+    @Test
+    public void vmConsoleEndsWithHowTheGuestWentDown() throws Exception {
+        Path crash = Path.of(context.getProperty(REPO)).resolveSibling("crash.bin");
+        Files.write(crash, new byte[] {0, 0, 0, 0}); // UDF #0
+        run("gunyah:vm-create broken --memory 64K --image " + crash);
+        run("gunyah:fn-add broken vcpu id=0");
+        run("gunyah:vm-start broken");
+        assertTrue(await(ManagedVms.class).find("broken").orElseThrow().awaitDown(TIMEOUT));
+
+        assertTrue(
+                run("gunyah:vm-console broken"),
+                run("gunyah:vm-console broken")
+                        .endsWith("(the guest is down: CRASHED(vCPU 0: undefined or unsupported instruction"
+                                + " at pc 0x40000000 (instruction 0x00000000)))"));
     }
 }

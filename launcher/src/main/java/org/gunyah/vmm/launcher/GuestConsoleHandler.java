@@ -19,10 +19,45 @@ public final class GuestConsoleHandler extends StreamHandler {
         super(System.out, new LineFormatter());
     }
 
+    /** The console's prompt while it shows at the end of the output (null when not), and its lock. */
+    private static final Object PROMPT_LOCK = new Object();
+
+    private static String prompt;
+
+    /**
+     * The console printed {@code shown} and waits after it for a line (null: the line typed after
+     * it runs, the cursor is at the start of a line). Called by the console through the launcher.
+     */
+    static void prompt(String shown) {
+        synchronized (PROMPT_LOCK) {
+            prompt = shown;
+        }
+    }
+
+    /**
+     * Prints the record on a line of its own: when the console's prompt shows, on a new line, and
+     * the prompt is printed again after it, as a serial console's output interleaves with a shell.
+     */
     @Override
-    public synchronized void publish(LogRecord record) {
-        super.publish(record);
-        flush(); // a console line is worth seeing as soon as the guest writes it
+    public void publish(LogRecord record) {
+        if (!isLoggable(record)) {
+            return;
+        }
+        synchronized (PROMPT_LOCK) {
+            String shown = prompt;
+            synchronized (this) {
+                if (shown != null) {
+                    System.out.print(System.lineSeparator());
+                    System.out.flush();
+                }
+                super.publish(record);
+                flush(); // a console line is worth seeing as soon as the guest writes it
+                if (shown != null) {
+                    System.out.print(shown);
+                    System.out.flush();
+                }
+            }
+        }
     }
 
     /** Flushes only: the stream is the process's standard output, which outlives logging. */

@@ -69,6 +69,7 @@ public final class Launcher {
                 System.setProperty(key, value);
             }
         });
+        WebConsolePort.check(config, System.out);
         Path cache = Files.createTempDirectory("gunyah-felix-");
         config.put("org.osgi.framework.storage", cache.toString());
         config.put(HOME, home.toString());
@@ -98,6 +99,7 @@ public final class Launcher {
     private static int run(Mode mode, Path home, Map<String, String> config, Path cache, PidFile pid) throws Exception {
         Framework framework = new FrameworkFactory().newFramework(config);
         AtomicInteger status = new AtomicInteger(mode instanceof Mode.Script ? 1 : 0);
+        java.util.concurrent.atomic.AtomicBoolean statusGiven = new java.util.concurrent.atomic.AtomicBoolean();
         // SIGTERM (systemd, bin/gunyah stop, a container's stop) and SIGINT: every VM down, then exit.
         Thread hook = Thread.ofPlatform().unstarted(() -> {
             stop(framework);
@@ -114,10 +116,18 @@ public final class Launcher {
             context.registerService(
                     IntConsumer.class,
                     s -> {
-                        status.set(s);
-                        Thread.ofPlatform().name("gunyah-stop").start(() -> stop(framework));
+                        // The first status wins: `exit 3` in a script, then the script's own end.
+                        if (statusGiven.compareAndSet(false, true)) {
+                            status.set(s);
+                            Thread.ofPlatform().name("gunyah-stop").start(() -> stop(framework));
+                        }
                     },
                     props);
+            // The console's prompt, for guest console lines to start a line of their own (GuestConsoleHandler).
+            context.registerService(
+                    java.util.function.Consumer.class,
+                    (java.util.function.Consumer<String>) GuestConsoleHandler::prompt,
+                    new Hashtable<>(Map.of("gunyah.launcher", "prompt")));
             AutoProcessor.process(config, context);
             framework.start();
             if (mode instanceof Mode.Interactive) {

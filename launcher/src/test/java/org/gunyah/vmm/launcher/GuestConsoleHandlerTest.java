@@ -32,4 +32,38 @@ class GuestConsoleHandlerTest {
                 "[web] the guest is down (EXITED(0)); the VM is torn down" + System.lineSeparator(),
                 format("org.gunyah.vmm.guest.web", "the guest is down ({0}); the VM is torn down", "EXITED(0)"));
     }
+
+    /** What a handler prints on standard output for {@code record}, with {@code prompt} showing (or not). */
+    private static String printed(String prompt, LogRecord record) {
+        java.io.PrintStream before = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            GuestConsoleHandler handler = new GuestConsoleHandler();
+            GuestConsoleHandler.prompt(prompt);
+            handler.publish(record);
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        } finally {
+            GuestConsoleHandler.prompt(null);
+            System.setOut(before);
+        }
+    }
+
+    private static LogRecord line(String text) {
+        LogRecord record = new LogRecord(Level.INFO, text);
+        record.setLoggerName("org.gunyah.vmm.guest.demo");
+        return record;
+    }
+
+    @Test
+    void aGuestLineWhileThePromptShowsStartsANewLineAndThePromptIsPrintedAgainAfterIt() {
+        String nl = System.lineSeparator();
+
+        assertEquals(nl + "[demo] Hello" + nl + "g! ", printed("g! ", line("Hello")));
+    }
+
+    @Test
+    void aGuestLineWhileACommandRunsIsPrintedAsItIs() {
+        assertEquals("[demo] Hello" + System.lineSeparator(), printed(null, line("Hello")));
+    }
 }

@@ -79,12 +79,16 @@ class RuntimeIT {
     }
 
     private static Run gunyah(Path home, String input, String... args) throws Exception {
+        return gunyah(home, freePort(), input, args);
+    }
+
+    private static Run gunyah(Path home, int webConsolePort, String input, String... args) throws Exception {
         List<String> command =
                 new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
+        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + webConsolePort);
         Process p = builder.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try (InputStream in = p.getInputStream()) {
@@ -303,5 +307,192 @@ class RuntimeIT {
 
         assertEquals(2, run.status());
         assertTrue(run.output().contains("usage: gunyah"), run.output());
+    }
+
+    /** An AArch64 guest image assembled from {@code source}, in a fresh file. */
+    private static Path guest(String name, String source) throws IOException {
+        Path file = Files.createTempDirectory(ZIP.getParent().resolve("it"), "guest")
+                .resolve(name + ".bin");
+        Files.write(
+                file,
+                org.gunyah.vmm.tools.a64asm.A64Assembler.assemble(source, 0x40000000L)
+                        .image());
+        return file;
+    }
+
+    /** Writes 0 to the exit register, then spins. */
+    private static Path exitingGuest() throws IOException {
+        return guest("exit-zero", """
+                    ldr     x1, =0x09001000
+                    str     wzr, [x1]
+            1:      b       1b
+            """);
+    }
+
+    /** Its first instruction is UDF #0: a crash at 0x40000000. */
+    private static Path crashingGuest() throws IOException {
+        return guest("crash", """
+                    .word   0x00000000
+            """);
+    }
+
+    private static String vm(String name, Path image) {
+        return "gunyah:vm-create " + name + " --hypervisor emulated --memory 64K --image " + image + "; gunyah:fn-add "
+                + name + " vcpu id=0; gunyah:vm-start " + name;
+    }
+
+    private static final String CRASH =
+            "CRASHED(vCPU 0: undefined or unsupported instruction at pc 0x40000000" + " (instruction 0x00000000))";
+
+    /** Runs the console with {@code input}, its input left open until the runtime ends by itself. */
+    private static Run console(String input) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/gunyah").toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
+        Process p = builder.start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        var stdin = p.getOutputStream();
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the runtime did not stop within 30 s");
+            }
+            return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+        } finally {
+            stdin.close();
+        }
+    }
+
+    @Test
+    void exitAtTheConsoleStopsTheRuntimeCleanly() throws Exception {
+        Run run = console("exit\n");
+
+        assertEquals(0, run.status(), run.output());
+        assertFalse(run.output().contains("Exception"), run.output());
+    }
+
+    @Test
+    void exitWithAStatusEndsTheRuntimeWithThatStatus() throws Exception {
+        Run run = console("exit 3\n");
+
+        assertEquals(3, run.status(), run.output());
+        assertFalse(run.output().contains("Exception"), run.output());
+    }
+
+    @Test
+    void vmWaitWaitsForTheGuestAndPrintsHowItEnded() throws Exception {
+        Run run = gunyah("", "-c", vm("w", exitingGuest()) + "; gunyah:vm-wait w --timeout 60s; gunyah:vms");
+
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("VM w: EXITED(0)"), run.output());
+        assertTrue(run.output().matches("(?s).*\\n\\d+ +w +emulated +EXITED\\(0\\).*"), run.output());
+    }
+
+    @Test
+    void vmWaitFailsWithHowTheGuestEndedUnlessItExitedWithZero() throws Exception {
+        Run run = gunyah("", "-c", vm("c", crashingGuest()) + "; gunyah:vm-wait c; gunyah:vms");
+
+        assertEquals(1, run.status(), run.output());
+        assertTrue(run.lines().getLast().equals("EIO: VM c ended " + CRASH + ", not EXITED(0)"), run.output());
+    }
+
+    @Test
+    void vmWaitGivesUpAtItsTimeoutWithEtimedout() throws Exception {
+        Path spin = guest("spin", "1: b 1b\n");
+
+        Run run = gunyah("", "-c", vm("s", spin) + "; gunyah:vm-wait s --timeout 200ms");
+
+        assertEquals(1, run.status(), run.output());
+        assertTrue(run.lines().getLast().equals("ETIMEDOUT: VM s is still RUNNING after 200ms"), run.output());
+    }
+
+    @Test
+    void vmConsoleSaysWhyTheGuestCrashed() throws Exception {
+        Run console =
+                gunyah(vm("c", crashingGuest()).replace("; ", "\n") + "\ngunyah:vm-wait c\ngunyah:vm-console c\n");
+
+        assertTrue(console.output().contains("(the guest is down: " + CRASH + ")"), console.output());
+    }
+
+    @Test
+    void helpListsTheVmCommands() throws Exception {
+        Run run = gunyah("help\n");
+
+        for (String c :
+                List.of("vm-create", "vm-start", "vm-console", "vm-destroy", "vm-wait", "fn-add", "fn-remove", "vms")) {
+            assertTrue(run.output().contains("gunyah:" + c + "\n"), c + " in\n" + run.output());
+        }
+    }
+
+    @Test
+    void helpExplainsAVmCommand() throws Exception {
+        Run run = gunyah("help vm-wait\n");
+
+        assertTrue(run.output().contains("gunyah:vm-wait <vm> [--timeout <duration>]"), run.output());
+    }
+
+    @Test
+    void aDeclaredGuestsConsoleLinesStartLinesOfTheirOwnAfterThePrompt() throws Exception {
+        Path home = unpack(); // this one declares a VM in conf/
+        Files.copy(home.resolve("guests/demo.cfg"), home.resolve("conf/org.gunyah.vmm.vm-demo.cfg"));
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/gunyah").toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + freePort());
+        Process p = builder.start();
+        StringBuffer output = new StringBuffer();
+        CompletableFuture<Void> down = new CompletableFuture<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    output.append(line).append('\n');
+                    if (line.contains("the guest is down")) {
+                        down.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                down.completeExceptionally(e);
+            }
+        });
+        var stdin = p.getOutputStream();
+        down.get(TIMEOUT_S, TimeUnit.SECONDS);
+        stdin.close(); // end of input: the runtime stops
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), output.toString());
+        reader.join(Duration.ofSeconds(10));
+
+        List<String> guestLines =
+                output.toString().lines().filter(l -> l.contains("[demo]")).toList();
+        assertFalse(guestLines.isEmpty(), output.toString());
+        for (String line : guestLines) {
+            assertTrue(line.startsWith("[demo] "), output.toString());
+        }
+    }
+
+    @Test
+    void aTakenWebConsolePortIsOneLineNamingItAndTheRuntimeGoesOn() throws Exception {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run run = gunyah(home, taken.getLocalPort(), "", "-c", "gunyah:vms");
+
+            assertEquals(0, run.status(), run.output());
+            assertTrue(run.output().contains("no VMs"), run.output());
+            assertFalse(run.output().contains("Exception"), run.output());
+            assertFalse(run.output().contains("\tat "), run.output());
+            List<String> about = run.lines().stream()
+                    .filter(l -> l.contains(Integer.toString(taken.getLocalPort())))
+                    .toList();
+            assertEquals(1, about.size(), run.output());
+            assertTrue(about.getFirst().contains("org.osgi.service.http.port"), run.output());
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -34,7 +35,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.command.function=deploy",
             "osgi.command.function=undeploy",
             "osgi.command.function=vms",
-            "osgi.command.function=shutdown"
+            "osgi.command.function=shutdown",
+            "osgi.command.function=exit",
+            "osgi.command.function=help"
         })
 public final class AdminCommands {
     private final FunctionAdmin admin;
@@ -54,6 +57,88 @@ public final class AdminCommands {
         context.getBundle(org.osgi.framework.Constants.SYSTEM_BUNDLE_LOCATION).stop();
         return "shutting down";
     }
+
+    @Descriptor("stop the runtime, as shutdown does, with exit status 0")
+    public void exit() throws org.osgi.framework.BundleException {
+        exit(0);
+    }
+
+    /**
+     * Hands {@code status} to the launcher ({@code bin/gunyah} exits with it), which stops the
+     * framework on a thread of its own: the console's thread, which runs this command, is one the
+     * stop ends, so it must not wait for it. Without a launcher (an embedded framework) it stops
+     * the framework as {@link #shutdown} does.
+     */
+    @Descriptor("stop the runtime (every VM is torn down) with an exit status")
+    public void exit(@Descriptor("the runtime's exit status") int status) throws org.osgi.framework.BundleException {
+        try {
+            for (org.osgi.framework.ServiceReference<IntConsumer> ref : context.getServiceReferences(
+                    IntConsumer.class, "(" + ScriptRunner.EXIT_PROPERTY + "=exit-status)")) {
+                IntConsumer launcher = context.getService(ref);
+                if (launcher != null) {
+                    try {
+                        launcher.accept(status);
+                        return;
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        shutdown();
+    }
+
+    /**
+     * Gogo's {@code help} lists only commands that are Java methods of their service, which a
+     * hyphenated name cannot be: this one lists Gogo's and adds the gunyah commands. The console
+     * (and {@code -c}) look in scope gunyah first, so {@code help} is this one.
+     */
+    @Descriptor("list every command")
+    public String help(CommandSession session) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        Object gogo = gogoHelp(session, null);
+        if (gogo != null) {
+            gogo.toString().lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(names::add);
+        }
+        names.add("gunyah:gunyah");
+        VmCommands.USAGES.forEach(u -> names.add("gunyah:" + u.name()));
+        return String.join("\n", names);
+    }
+
+    @Descriptor("explain a command")
+    public Object help(CommandSession session, @Descriptor("the command, with or without its scope") String name) {
+        String bare = name.startsWith("gunyah:") ? name.substring("gunyah:".length()) : name;
+        for (CommandLine.Usage u : VmCommands.USAGES) {
+            if (u.name().equals(bare)) {
+                return u.line() + "\n    " + u.description();
+            }
+        }
+        Object gogo = gogoHelp(session, name);
+        return gogo == null ? "no command " + name + " (help lists them)" : gogo;
+    }
+
+    /** Gogo's own {@code help} (felix:help, of {@code name}, when not null), or null when there is none. */
+    private static Object gogoHelp(CommandSession session, String name) {
+        if (session == null) {
+            return null;
+        }
+        Object before = session.get(HELP_ARG);
+        try {
+            if (name == null) {
+                return session.execute("felix:help");
+            }
+            session.put(HELP_ARG, name); // a variable, so that the name is never parsed as Gogo code
+            return session.execute("felix:help $" + HELP_ARG);
+        } catch (Exception e) {
+            return null;
+        } finally {
+            session.put(HELP_ARG, before);
+        }
+    }
+
+    private static final String HELP_ARG = "gunyah_help_name";
 
     @Descriptor("list the function types: their bundle, its state, instances and the VMs using them")
     public FunctionTable functions() {

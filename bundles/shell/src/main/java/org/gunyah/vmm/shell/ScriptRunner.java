@@ -31,6 +31,12 @@ import org.osgi.util.tracker.ServiceTracker;
 public final class ScriptRunner {
     static final String SCRIPT = "gunyah.script";
     static final String EXIT_PROPERTY = "gunyah.launcher";
+    /**
+     * Where unscoped names are looked up, as in the console ({@code etc/gosh_profile}): gunyah's
+     * {@code help} and {@code exit} before Gogo's and before {@code System.exit}.
+     */
+    static final String SCOPE_PATH = "gunyah:gogo:*";
+
     private static final Logger LOG = System.getLogger(ScriptRunner.class.getName());
     private static final long COMMANDS_TIMEOUT_MS = 30_000;
     /** How long a command missing after start may still be on its way (a component waiting for a configuration). */
@@ -70,6 +76,7 @@ public final class ScriptRunner {
                 }
             }
             try (CommandSession session = processor.createSession(new FileInputStream(FileDescriptor.in), out, err)) {
+                session.put("SCOPE", SCOPE_PATH);
                 for (String statement : Statements.split(script)) {
                     try {
                         Object result = execute(context, session, statement);

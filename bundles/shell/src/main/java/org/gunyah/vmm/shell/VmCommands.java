@@ -1,6 +1,7 @@
 package org.gunyah.vmm.shell;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +43,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.command.function=vm-start",
             "osgi.command.function=vm-destroy",
             "osgi.command.function=vm-console",
+            "osgi.command.function=vm-wait",
             "osgi.command.function=fn-add",
             "osgi.command.function=fn-remove"
         })
@@ -62,7 +64,21 @@ public final class VmCommands {
                     1,
                     1),
             new CommandLine.Usage("vm-destroy", "<vm>", "stop the VM and return everything it holds", List.of(), 1, 1),
-            new CommandLine.Usage("vm-console", "<vm>", "print what the guest wrote to its console", List.of(), 1, 1),
+            new CommandLine.Usage(
+                    "vm-console",
+                    "<vm>",
+                    "print what the guest wrote to its console (and, once it is down, how it went down)",
+                    List.of(),
+                    1,
+                    1),
+            new CommandLine.Usage(
+                    "vm-wait",
+                    "<vm> [--timeout <duration>]",
+                    "wait until the guest is down and print how it ended; fails (EIO) unless EXITED(0), with ETIMEDOUT"
+                            + " at the timeout (500ms, 30s, 5m, 1h; without one it waits as long as it takes)",
+                    List.of("timeout"),
+                    1,
+                    1),
             new CommandLine.Usage(
                     "fn-add",
                     "<vm> <type|name> [key=value ...]",
@@ -97,7 +113,8 @@ public final class VmCommands {
     }
 
     @Descriptor(
-            "the gunyah commands: vm-create, vm-start, vm-destroy, vm-console, fn-add, fn-remove (each takes --help)")
+            "the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, fn-add, fn-remove (each takes"
+                    + " --help)")
     public Object _main(CommandSession session, String command, String... args) throws GunyahException {
         if (command.equals("gunyah")) {
             return overview();
@@ -115,7 +132,8 @@ public final class VmCommands {
             case "vm-create" -> create(session, line);
             case "vm-start" -> start(line.positional().getFirst());
             case "vm-destroy" -> destroy(line.positional().getFirst());
-            case "vm-console" -> managed(line.positional().getFirst()).console();
+            case "vm-console" -> console(line.positional().getFirst());
+            case "vm-wait" -> await(line.positional().getFirst(), line.option("timeout"));
             case "fn-add" -> addFunction(line.positional());
             case "fn-remove" -> removeFunction(line.positional());
             default -> throw GunyahException.of(Errno.ENOENT, "no command gunyah:%s", command);
@@ -185,6 +203,83 @@ public final class VmCommands {
                 vm.name(), vm.runningVcpus(), vm.runningVcpus() == 1 ? "" : "s", Devices.CONSOLE_BASE);
     }
 
+    /** The guest's console; once the guest is down, a last line says how ({@code CRASHED(reason)}, say). */
+    private String console(String name) throws GunyahException {
+        ManagedVm vm = managed(name);
+        String text = vm.console();
+        if (!isDown(vm)) {
+            return text;
+        }
+        return text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "(the guest is down: " + vm.status() + ")";
+    }
+
+    private static boolean isDown(ManagedVm vm) {
+        try {
+            return vm.awaitDown(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * {@code vm-wait}: until the guest is down (or the timeout), then its status; EIO unless
+     * EXITED(0), ETIMEDOUT when it still runs at the timeout, EINTR when interrupted (Ctrl-C).
+     */
+    private String await(String name, Optional<String> timeout) throws GunyahException {
+        Duration bound = timeout.isPresent() ? parseDuration(timeout.get()) : null;
+        ManagedVm vm = managed(name);
+        try {
+            boolean down;
+            if (bound != null) {
+                down = vm.awaitDown(bound);
+            } else {
+                do {
+                    down = vm.awaitDown(Duration.ofMinutes(1));
+                } while (!down);
+            }
+            if (!down) {
+                throw GunyahException.of(
+                        Errno.ETIMEDOUT, "VM %s is still %s after %s", name, vm.status(), timeout.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "vm-wait %s was interrupted; VM %s is %s", name, name, vm.status());
+        }
+        String status = vm.status();
+        if (!status.equals("EXITED(0)")) {
+            throw GunyahException.of(Errno.EIO, "VM %s ended %s, not EXITED(0)", name, status);
+        }
+        return "VM " + name + ": " + status;
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} (or ISO-8601, {@code PT30S}); EINVAL otherwise or when negative. */
+    static Duration parseDuration(String text) throws GunyahException {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h)").matcher(text);
+        try {
+            Duration d;
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            } else {
+                d = Duration.parse(text);
+            }
+            if (d.isNegative()) {
+                throw GunyahException.of(Errno.EINVAL, "--timeout '%s' is negative", text);
+            }
+            return d;
+        } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+            throw GunyahException.of(
+                    Errno.EINVAL, "--timeout '%s' is not a duration (such as 500ms, 30s, 5m or 1h)", text);
+        }
+    }
+
     private String destroy(String name) throws GunyahException {
         Optional<ManagedVm> vm = managed.find(name);
         Vm raw = vm.map(ManagedVm::vm).orElseGet(() -> rawVm(name).orElse(null));
@@ -232,7 +327,7 @@ public final class VmCommands {
             if (eventFd != null) {
                 eventFds.add(target.vm().id(), handle.desc(), eventFd);
             }
-            return "added " + fields.describe() + " to VM " + args.getFirst()
+            return "added " + describe(fields) + " to VM " + args.getFirst()
                     + (eventFd == null ? "" : " with eventfd " + eventFd.fd());
         } catch (GunyahException | RuntimeException e) {
             if (eventFd != null) {
@@ -251,7 +346,7 @@ public final class VmCommands {
         List<FunctionDesc> gone = new ArrayList<>(before);
         target.vm().functions().forEach(gone::remove);
         gone.forEach(d -> eventFds.closeFor(target.vm().id(), d));
-        return "removed " + fields.describe() + " from VM " + args.getFirst();
+        return "removed " + describe(fields) + " from VM " + args.getFirst();
     }
 
     /** A VM the commands change: through the VMM when it made the VM, so that vCPUs get threads. */
@@ -275,6 +370,13 @@ public final class VmCommands {
             return new Target(vm.get().vm(), vm.get());
         }
         return new Target(rawVm(name).orElseThrow(() -> noSuchVm(name)), null);
+    }
+
+    /** The fields as typed, the type by its provider's name (a third party's type is not "type 42"). */
+    private String describe(FunctionFields fields) {
+        return admin.functionType(fields.type())
+                .map(t -> fields.describe(t.provider().name()))
+                .orElseGet(fields::describe);
     }
 
     /** A type number, or a name: a provider's (installed bundles included) or a built-in type's. */

@@ -132,9 +132,14 @@ public record FunctionFields(int type, Map<String, String> values) {
         }
     }
 
-    /** The fields as typed, for messages: {@code label=3 level=true}. */
+    /** The fields as typed, for messages: {@code irqfd label=3 level=true}. */
     public String describe() {
-        StringBuilder b = new StringBuilder(FunctionType.describe(type));
+        return describe(FunctionType.describe(type));
+    }
+
+    /** As {@link #describe()}, the type called {@code typeName} (its provider's name). */
+    public String describe(String typeName) {
+        StringBuilder b = new StringBuilder(typeName);
         values.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
         return b.toString();
     }

@@ -25,9 +25,12 @@ public interface ManagedVm extends AutoCloseable {
      * the VM's. The VM keeps the function: when its type's bundle goes away (a forced undeploy, an
      * update, a refresh, a deleted jar), the VM manager unbinds it, and the VMM adds it again as
      * soon as a provider of the type is back, a vCPU resuming where it stopped. It never loads a
-     * bundle to do so, so an undeploy stands until something deploys the type again. A kept
-     * function that was added again in another form meanwhile (EEXIST on re-adding), or that
-     * cannot be added any more (its eventfd closed, say), is no longer kept.
+     * bundle to do so, so an undeploy stands until something deploys the type again. An add of a
+     * function that names the same instance as one the VM keeps and waits for (a vcpu of the same
+     * id, an irqfd of the same label, an ioeventfd of the same address, length and datamatch,
+     * equal arguments for other types; the eventfd does not count) takes that one over: the old
+     * one is no longer kept, and never added back beside the new one. A kept function that cannot
+     * be added any more (its eventfd closed, or EEXIST on re-adding), is no longer kept either.
      */
     FunctionHandle addFunction(FunctionDesc desc) throws GunyahException;
 
@@ -64,8 +67,9 @@ public interface ManagedVm extends AutoCloseable {
 
     /**
      * RUNNING, CREATED, ... as the VM's state, except that a guest that is down shows how:
-     * {@code EXITED(code)} (through the exit register or the hypervisor's exit call), CRASHED,
-     * LOAD_FAILED; CLOSED once closed.
+     * {@code EXITED(code)} (through the exit register or the hypervisor's exit call),
+     * {@code CRASHED(reason)} (the backend's words: the vCPU, what it met, the pc and instruction
+     * word where it knows them), LOAD_FAILED; CLOSED once closed.
      */
     String status();
 

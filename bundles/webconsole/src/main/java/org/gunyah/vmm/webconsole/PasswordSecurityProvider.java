@@ -22,6 +22,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  * set, and its built-in admin/admin never applies. Why a SecurityProvider rather than the
  * console's own password setting: that one keeps a default, is changed through the console
  * itself, and would leave admin/admin working until someone changes it.
+ *
+ * <p>Credentials verified once are remembered (a keyed digest), so a user's requests cost no hash;
+ * the checks of others go through a {@link LoginThrottle}: per remote address, backoff after a
+ * few failures, and one check at a time, answered 429 with {@code Retry-After} when refused.
  */
 @Component(
         service = SecurityProvider.class,
@@ -49,13 +53,19 @@ public final class PasswordSecurityProvider implements SecurityProvider {
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
 
     private final byte[] secret = new byte[32];
+    /** Limits the checks of passwords not verified before (see {@link LoginThrottle}). */
+    private final LoginThrottle throttle = new LoginThrottle();
+
+    private static final int TOO_MANY_REQUESTS = 429;
 
     @Activate
     public PasswordSecurityProvider(Config config, org.osgi.framework.BundleContext context) {
         this.user = config.user();
         this.hash = PasswordHash.parse(config.password());
         new SecureRandom().nextBytes(secret);
-        if (context.getProperty("gunyah.script") == null) {
+        // Not in scripts, nor when the launcher switched HTTP off (its port was taken, which it said).
+        if (context.getProperty("gunyah.script") == null
+                && !"false".equals(context.getProperty("org.apache.felix.http.enable"))) {
             String host = context.getProperty("org.apache.felix.http.host");
             String port = context.getProperty("org.osgi.service.http.port");
             System.out.println(
@@ -67,10 +77,38 @@ public final class PasswordSecurityProvider implements SecurityProvider {
     @Override
     public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
         String header = request.getHeader("Authorization");
-        if (header != null
-                && header.regionMatches(true, 0, "Basic ", 0, 6)
-                && accepts(header.substring(6).strip())) {
-            return user;
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String credentials = header.substring(6).strip();
+            String digest = digest(credentials);
+            if (verified.contains(digest)) {
+                return user; // verified before: no hash, no throttle
+            }
+            String client = request.getRemoteAddr() == null ? "unknown" : request.getRemoteAddr();
+            switch (throttle.admit(client)) {
+                case LoginThrottle.Refused refused -> {
+                    long seconds = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
+                    response.setHeader("Retry-After", Long.toString(seconds));
+                    response.setStatus(TOO_MANY_REQUESTS);
+                    response.setContentLength(0);
+                    return null;
+                }
+                case LoginThrottle.Attempt attempt -> {
+                    boolean ok = false;
+                    try {
+                        ok = accepts(credentials);
+                    } finally {
+                        if (ok) {
+                            verified.add(digest);
+                            attempt.succeeded();
+                        } else {
+                            attempt.failed();
+                        }
+                    }
+                    if (ok) {
+                        return user;
+                    }
+                }
+            }
         }
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
@@ -78,11 +116,8 @@ public final class PasswordSecurityProvider implements SecurityProvider {
         return null;
     }
 
+    /** Checks credentials not verified before: a PBKDF2 hash, which only the throttle lets run. */
     private boolean accepts(String credentials) {
-        String digest = digest(credentials);
-        if (verified.contains(digest)) {
-            return true;
-        }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
@@ -93,14 +128,10 @@ public final class PasswordSecurityProvider implements SecurityProvider {
         if (colon < 0) {
             return false;
         }
-        boolean ok = MessageDigest.isEqual(
+        return MessageDigest.isEqual(
                         decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8),
                         user.getBytes(StandardCharsets.UTF_8))
                 & hash.matches(decoded.substring(colon + 1).toCharArray());
-        if (ok) {
-            verified.add(digest);
-        }
-        return ok;
     }
 
     private String digest(String credentials) {

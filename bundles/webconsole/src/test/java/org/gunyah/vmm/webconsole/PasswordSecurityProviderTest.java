@@ -79,4 +79,45 @@ class PasswordSecurityProviderTest {
             assertEquals(401, recorded.get("status"));
         }
     }
+
+    private static Object authenticate(
+            PasswordSecurityProvider p, String client, String header, Map<String, Object> recorded) {
+        return p.authenticate(
+                Requests.request("GET", Map.of("Authorization", header), client), Requests.response(recorded));
+    }
+
+    @Test
+    void aClientThatKeepsGuessingIsRefusedWith429WithoutACheckEvenOfTheRightPassword() {
+        PasswordSecurityProvider p = provider();
+        for (int i = 0; i <= LoginThrottle.FREE_FAILURES; i++) {
+            assertNull(authenticate(p, "10.0.0.1", basic("admin", "guess" + i), Requests.recorded()));
+        }
+        Map<String, Object> recorded = Requests.recorded();
+
+        assertNull(authenticate(p, "10.0.0.1", basic("admin", "s3cret-pass"), recorded));
+
+        assertEquals(429, recorded.get("status"));
+        assertEquals("1", recorded.get("Retry-After"));
+    }
+
+    @Test
+    void anotherClientGetsInWhileOneBacksOff() {
+        PasswordSecurityProvider p = provider();
+        for (int i = 0; i <= LoginThrottle.FREE_FAILURES; i++) {
+            authenticate(p, "10.0.0.1", basic("admin", "guess" + i), Requests.recorded());
+        }
+
+        assertEquals("admin", authenticate(p, "10.0.0.2", basic("admin", "s3cret-pass"), Requests.recorded()));
+    }
+
+    @Test
+    void aVerifiedPasswordStaysWelcomeFromAClientThatBacksOff() {
+        PasswordSecurityProvider p = provider();
+        assertEquals("admin", authenticate(p, "10.0.0.1", basic("admin", "s3cret-pass"), Requests.recorded()));
+        for (int i = 0; i <= LoginThrottle.FREE_FAILURES; i++) {
+            authenticate(p, "10.0.0.1", basic("admin", "guess" + i), Requests.recorded());
+        }
+
+        assertEquals("admin", authenticate(p, "10.0.0.1", basic("admin", "s3cret-pass"), Requests.recorded()));
+    }
 }

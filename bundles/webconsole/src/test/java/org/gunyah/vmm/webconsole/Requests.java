@@ -11,6 +11,11 @@ final class Requests {
     private Requests() {}
 
     static HttpServletRequest request(String method, Map<String, String> headers) {
+        return request(method, headers, "127.0.0.1");
+    }
+
+    /** A request from {@code remoteAddr}. */
+    static HttpServletRequest request(String method, Map<String, String> headers, String remoteAddr) {
         return (HttpServletRequest) Proxy.newProxyInstance(
                 Requests.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class},
@@ -18,6 +23,7 @@ final class Requests {
                     case "getMethod" -> method;
                     case "getScheme" -> "http";
                     case "getHeader" -> headers.get((String) args[0]);
+                    case "getRemoteAddr" -> remoteAddr;
                     default -> null;
                 });
     }

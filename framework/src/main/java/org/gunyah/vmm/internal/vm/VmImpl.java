@@ -62,6 +62,7 @@ public final class VmImpl implements Vm {
     private volatile VmState state = VmState.CREATED;
     private volatile boolean closing;
     private volatile ExitInfo exitInfo;
+    private volatile String crashReason;
     private RmVmState rmState = RmVmState.NO_STATE;
     private long dtbAddr;
     private long dtbSize;
@@ -98,6 +99,11 @@ public final class VmImpl implements Vm {
     @Override
     public Optional<ExitInfo> exitInfo() {
         return Optional.ofNullable(exitInfo);
+    }
+
+    @Override
+    public Optional<String> crashReason() {
+        return Optional.ofNullable(crashReason);
     }
 
     TicketTable tickets() {
@@ -653,7 +659,7 @@ public final class VmImpl implements Vm {
     private final class Notifications implements RmListener {
         @Override
         public void exited(ExitInfo info) {
-            goDown(VmState.EXITED, info);
+            goDown(VmState.EXITED, info, null);
         }
 
         @Override
@@ -663,13 +669,13 @@ public final class VmImpl implements Vm {
 
         @Override
         public void crashed(String reason) {
-            if (goDown(VmState.CRASHED, null)) {
+            if (goDown(VmState.CRASHED, null, reason)) {
                 LOG.log(Level.WARNING, "VM {0} crashed: {1}", id, reason);
             }
         }
 
         /** The guest stopped running: the first report wins; true when it was this one. */
-        private boolean goDown(VmState down, ExitInfo info) {
+        private boolean goDown(VmState down, ExitInfo info, String crash) {
             boolean changed;
             stateLock.lock();
             try {
@@ -677,6 +683,7 @@ public final class VmImpl implements Vm {
                 changed = !state.isDown();
                 if (changed) {
                     exitInfo = info;
+                    crashReason = crash; // before the state, which readers look at first
                     state = down;
                 }
                 stateChanged.signalAll();

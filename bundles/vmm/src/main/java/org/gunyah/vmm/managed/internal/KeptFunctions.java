@@ -9,7 +9,11 @@ import java.util.function.Consumer;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionHandle;
+import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.IoeventfdArg;
+import org.gunyah.vmm.api.IrqfdArg;
+import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.Vm;
 
 /**
@@ -31,9 +35,47 @@ final class KeptFunctions {
         this.counters = counters;
     }
 
+    /**
+     * A function the user added: it is kept, and it takes over every kept function that is not
+     * bound now and names the same instance ({@link #sameInstance}), which is then no longer kept.
+     * Without this, the VMM's restore, which the add's loading of the bundle set off, would add
+     * the old one back beside it, or (refused with EEXIST) show it as waited for until then.
+     */
     void added(FunctionDesc desc) {
+        List<FunctionDesc> bound = vm.functions();
+        kept.removeIf(d -> !d.equals(desc) && !bound.contains(d) && sameInstance(d, desc));
         if (!kept.contains(desc)) {
             kept.add(desc);
+        }
+    }
+
+    /**
+     * Whether two descriptors name the same instance, as the built-in functions' {@code compare}
+     * decides a removal: a vcpu by its id, an irqfd by its label, an ioeventfd by address, length
+     * and datamatch; other types only when their arguments are equal. The eventfd never counts.
+     */
+    static boolean sameInstance(FunctionDesc a, FunctionDesc b) {
+        if (a.type() != b.type()) {
+            return false;
+        }
+        try {
+            return switch (a.type()) {
+                case FunctionType.VCPU ->
+                    VcpuArg.decode(a.arg()).id() == VcpuArg.decode(b.arg()).id();
+                case FunctionType.IRQFD ->
+                    IrqfdArg.decode(a.arg()).label() == IrqfdArg.decode(b.arg()).label();
+                case FunctionType.IOEVENTFD -> {
+                    IoeventfdArg x = IoeventfdArg.decode(a.arg());
+                    IoeventfdArg y = IoeventfdArg.decode(b.arg());
+                    yield x.addr() == y.addr()
+                            && x.len() == y.len()
+                            && x.hasDatamatch() == y.hasDatamatch()
+                            && (!x.hasDatamatch() || x.datamatch() == y.datamatch());
+                }
+                default -> a.equals(b);
+            };
+        } catch (GunyahException e) {
+            return a.equals(b);
         }
     }
 

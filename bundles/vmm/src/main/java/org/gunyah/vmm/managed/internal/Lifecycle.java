@@ -97,10 +97,13 @@ sealed interface Lifecycle {
         };
     }
 
+    /** {@code EXITED(code)}; {@code CRASHED(reason)} with the backend's reason (the vCPU, what it met, pc and instruction word). */
     private static String managerStatus(Vm vm) {
         VmState state = vm.state();
-        return state == VmState.EXITED
-                ? "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")"
-                : state.name();
+        return switch (state) {
+            case EXITED -> "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")";
+            case CRASHED -> vm.crashReason().map(r -> "CRASHED(" + r + ")").orElse(state.name());
+            default -> state.name();
+        };
     }
 }

@@ -31,6 +31,7 @@ import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.hypervisor.emulated.TestFunctions;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.VmDeclaration;
+import org.gunyah.vmm.managed.VmOverview;
 import org.gunyah.vmm.managed.VmSpec;
 import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.junit.jupiter.api.AfterEach;
@@ -365,12 +366,157 @@ class ManagedVmTest {
 
         assertTrue(crashing.awaitDown(TIMEOUT));
 
-        assertEquals("CRASHED", crashing.status());
+        assertTrue(crashing.status().startsWith("CRASHED(vCPU 1: "), crashing.status());
         assertEquals(0, crashing.runningVcpus());
         assertEquals(List.of(), crashing.stats().errors());
         crashing.close();
         assertEquals("RUNNING", neighbour.status());
         assertEquals(2, neighbour.runningVcpus());
+    }
+
+    /** The consoles' view of the test bed, as the framework's FunctionAdmin gives it. */
+    private org.gunyah.vmm.api.admin.FunctionAdmin admin() {
+        return new org.gunyah.vmm.api.admin.FunctionAdmin() {
+            @Override
+            public List<org.gunyah.vmm.api.admin.FunctionTypeInfo> functionTypes() {
+                return bed.manager.functionTypes();
+            }
+
+            @Override
+            public java.util.Optional<org.gunyah.vmm.api.admin.FunctionTypeInfo> functionType(int type) {
+                return bed.manager.functionType(type);
+            }
+
+            @Override
+            public List<org.gunyah.vmm.api.admin.VmInfo> listVms() {
+                return bed.manager.listVms();
+            }
+
+            @Override
+            public org.gunyah.vmm.api.admin.FunctionTypeInfo deploy(java.net.URI source) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void undeploy(String typeOrName, org.gunyah.vmm.api.admin.UndeployOption... options) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    private VmOverview overview(ManagedVm vm) {
+        return VmOverview.of(admin(), vms).stream()
+                .filter(r -> r.id() == vm.vm().id())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void aGuestThatWroteTheExitRegisterIsExitedInTheVmTable() throws Exception {
+        ManagedVm vm = running("done", "exit-zero", 1);
+        assertTrue(vm.awaitDown(TIMEOUT));
+
+        assertEquals("EXITED(0)", overview(vm).status());
+    }
+
+    @Test
+    void aCrashedVmsStatusSaysWhyAndWhere() throws Exception {
+        ManagedVm vm = running("broken", "crash-one", 2);
+        assertTrue(vm.awaitDown(TIMEOUT));
+
+        String expected = "CRASHED\\(vCPU 1: undefined or unsupported instruction at pc 0x4[0-9a-f]+"
+                + " \\(instruction 0x00000000\\)\\)";
+        assertTrue(vm.status().matches(expected), vm.status());
+        assertTrue(overview(vm).status().matches(expected), overview(vm).status());
+    }
+
+    /** A function type no built-in name covers, as a third party's bundle provides it. */
+    private static final class ThirdParty implements org.gunyah.vmm.spi.VmFunction {
+        @Override
+        public Object bind(org.gunyah.vmm.spi.FunctionInstance instance) {
+            return null;
+        }
+
+        @Override
+        public void unbind(org.gunyah.vmm.spi.FunctionInstance instance) {}
+
+        @Override
+        public boolean compare(org.gunyah.vmm.spi.FunctionInstance instance, byte[] arg) {
+            return java.util.Arrays.equals(instance.arg(), arg);
+        }
+    }
+
+    @Test
+    void aThirdPartysFunctionTypeShowsByItsProvidersNameInTheVmTable() throws Exception {
+        bed.provide(42, new ThirdParty());
+        ManagedVm vm = vms.create(VmSpec.of("extended").withMemory(1 << 20));
+
+        vm.addFunction(new FunctionDesc(42, new byte[] {1}));
+        vm.addFunction(new FunctionDesc(42, new byte[] {2}));
+
+        assertEquals("test-42:2", overview(vm).functions());
+    }
+
+    /** A function whose bind waits for {@code release}: its VM's lock stays held meanwhile. */
+    private static final class BlockingBind implements org.gunyah.vmm.spi.VmFunction {
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public Object bind(org.gunyah.vmm.spi.FunctionInstance instance) throws GunyahException {
+            entered.countDown();
+            try {
+                release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+
+        @Override
+        public void unbind(org.gunyah.vmm.spi.FunctionInstance instance) {}
+
+        @Override
+        public boolean compare(org.gunyah.vmm.spi.FunctionInstance instance, byte[] arg) {
+            return java.util.Arrays.equals(instance.arg(), arg);
+        }
+    }
+
+    @Test
+    void addingAFunctionTheVmKeepsForItsTypesReturnTakesThatOneOver() throws Exception {
+        // An older VM whose add is stuck in a bind holds up the VMM's restores (one thread, oldest VM first),
+        // so that what the user's add alone does is seen.
+        BlockingBind blocking = new BlockingBind();
+        bed.provide(43, blocking);
+        ManagedVm older = vms.create(VmSpec.of("older").withMemory(1 << 20));
+        CompletableFuture<Boolean> stuck =
+                inThread(() -> older.addFunction(new FunctionDesc(43, new byte[] {1})) != null);
+        assertTrue(blocking.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        ManagedVm vm = vms.create(VmSpec.of("takeover").withMemory(1 << 20));
+        EventFd before = bed.manager.createEventFd(0, 0);
+        vm.addFunction(new IrqfdArg(before.fd(), 1, 0).desc());
+        bed.manager.registry().remove(irqfdProvider); // a forced undeploy: the VM keeps label 1 for its return
+        // The user's add loads the bundle again, as fn-add does: its return queues the VMM's restore.
+        bed.manager.setResolver(type -> {
+            if (type == FunctionType.IRQFD
+                    && bed.manager.registry().lookup(type).isEmpty()) {
+                bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+            }
+            return bed.manager.registry().lookup(type);
+        });
+        EventFd after = bed.manager.createEventFd(0, 0);
+        FunctionDesc added = new IrqfdArg(after.fd(), 1, 0).desc();
+
+        vm.addFunction(added);
+
+        assertEquals(List.of(), vm.missingFunctions());
+        assertEquals("test-2:1", overview(vm).functions()); // one irqfd, by its test provider's name
+        blocking.release.countDown();
+        stuck.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(vm.awaitFunctions(TIMEOUT));
+        assertEquals(List.of(added), vm.vm().functions());
+        before.close();
+        after.close();
     }
 
     private static CompletableFuture<Boolean> inThread(java.util.concurrent.Callable<Boolean> wait) {
