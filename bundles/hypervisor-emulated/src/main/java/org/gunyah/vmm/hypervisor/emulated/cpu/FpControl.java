@@ -40,7 +40,7 @@ final class FpControl {
         if (key == FPCR) {
             return (long) cpu.fpcr;
         } else if (key == FPSR) {
-            return (long) cpu.fpsr;
+            return cpu.fpsr & 0xffff_ffffL;
         }
         return null;
     }
