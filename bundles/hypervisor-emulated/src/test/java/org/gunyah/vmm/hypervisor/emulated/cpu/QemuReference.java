@@ -101,7 +101,7 @@ final class QemuReference {
         // qemu refuses a writable and executable segment: code and input blocks are read/execute,
         // from BASE; output blocks (with the scratch memory) and the SIGILL records read/write,
         // from BASE + dataStart.
-        dataStart = (CODE + 0x1000 + capacity * (CODE_WORDS * 4 + IN_SIZE) + 0xfff) & ~0xfff;
+        dataStart = (CODE + 0x2000 + capacity * (CODE_WORDS * 4 + IN_SIZE) + 0xfff) & ~0xfff; // + the exit code
         int size = dataStart + 0x10000 + capacity * OUT_SIZE + 4096;
         image = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         // The SIGILL handler's records: a count then the PCs.
@@ -253,8 +253,8 @@ final class QemuReference {
         Path file = Files.createTempFile("fpsimd-", ".elf");
         try {
             Files.write(file, elf);
-            if (System.getProperty("simd.keep") != null) {
-                Files.write(Path.of(System.getProperty("simd.keep")), elf);
+            if (System.getenv("SIMD_KEEP") != null) {
+                Files.write(Path.of(System.getenv("SIMD_KEEP")), elf);
             }
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
             Process proc = new ProcessBuilder("qemu-aarch64", "-cpu", "cortex-a57", file.toString())

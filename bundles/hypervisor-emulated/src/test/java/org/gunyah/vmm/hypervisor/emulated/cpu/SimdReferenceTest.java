@@ -260,4 +260,37 @@ class SimdReferenceTest {
                 p("LD/ST single post-index", "0x 0011011 x x ooooo xxx x xx bbbbb xxxxx"),
                 p("LD/ST single post-index imm", "0x 0011011 x x 11111 xxx x xx bbbbb xxxxx"));
     }
+
+    @Test
+    void integerVectorOperationsMatchQemu() throws Exception {
+        String same = "0x x 01110 xx 1 xxxxx %s 1 xxxxx xxxxx";
+        String misc = "0x x 01110 xx 10000 %s 10 xxxxx xxxxx";
+        String shift = "0x x 01111 0 xxxx xxx %s 1 xxxxx xxxxx";
+        check(
+                80,
+                p("three same integer", same.formatted("00xxx")),
+                p("three same integer", same.formatted("01xx0")),
+                p("three same integer", same.formatted("011x1")),
+                p("three same integer", same.formatted("100xx")),
+                p("three same integer", same.formatted("1010x")),
+                p("three same integer", same.formatted("10111")),
+                p("two-register misc integer", misc.formatted("00xxx")),
+                p("two-register misc integer", misc.formatted("010xx")),
+                p("two-register misc narrow", misc.formatted("1001x")),
+                p("two-register misc narrow", misc.formatted("10100")),
+                p("across lanes", "0x x 01110 xx 11000 xx01x 10 xxxxx xxxxx"),
+                p("DUP element", "0x 0 01110000 xxxxx 0 0000 1 xxxxx xxxxx"),
+                p("INS element", "01 1 01110000 xxxxx 0 xxxx 1 xxxxx xxxxx"),
+                p("copy to general", "0x 0 01110000 xxxxx 0 x1x1 1 xxxxx rrrrr"),
+                p("copy from general", "0x 0 01110000 xxxxx 0 00x1 1 rrrrr xxxxx"),
+                p("modified immediate", "0x x 0111100000 xxx xxxx x 1 xxxxx xxxxx"),
+                p("shift by immediate", shift.formatted("00xx0")),
+                p("shift by immediate", shift.formatted("010x0")),
+                p("shift by immediate", "0x 0 01111 0 xxxx xxx 1000x 1 xxxxx xxxxx"),
+                p("shift by immediate", shift.formatted("10100")),
+                p("permute", "0x 001110 xx 0 xxxxx 0 xxx 10 xxxxx xxxxx"),
+                p("extract", "0x 101110 xx 0 xxxxx 0 xxxx 0 xxxxx xxxxx"),
+                p("table", "0x 001110 xx 0 xxxxx 0 xx x 00 xxxxx xxxxx"),
+                p("FMOV general", "x 0 0 11110 xx 1 xx 11x 000000 rrrrr xxxxx"));
+    }
 }
