@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * offset register (a small value), L a 19-bit literal offset aimed at the case's input block.
  */
 class SimdReferenceTest {
-    private static final long SEED = Long.getLong("simd.seed", 20261202L);
+    private static final long SEED =
+            System.getenv("SIMD_SEED") != null ? Long.parseLong(System.getenv("SIMD_SEED")) : 20261202L;
 
     record Pattern(String name, String bits) {}
 
@@ -51,7 +52,11 @@ class SimdReferenceTest {
 
     private static String compare(QemuReference.Placed pl, QemuReference.Outcome want, QemuReference.Outcome got) {
         var c = pl.c();
-        String head = String.format("%s %08x (fpcr %08x nzcv %x): ", c.name(), c.insn(), c.fpcr(), c.nzcv());
+        int rn = (c.insn() >>> 5) & 31;
+        int rm = (c.insn() >>> 16) & 31;
+        String head = String.format(
+                "%s %08x (fpcr %08x nzcv %x, v%d %016x_%016x, v%d %016x_%016x): ",
+                c.name(), c.insn(), c.fpcr(), c.nzcv(), rn, c.vhi()[rn], c.vlo()[rn], rm, c.vhi()[rm], c.vlo()[rm]);
         if (got.crash() != null) {
             return head + (want.undefined() ? "undefined under qemu, ours: " : "ours: ") + got.crash();
         }
@@ -292,5 +297,28 @@ class SimdReferenceTest {
                 p("extract", "0x 101110 xx 0 xxxxx 0 xxxx 0 xxxxx xxxxx"),
                 p("table", "0x 001110 xx 0 xxxxx 0 xx x 00 xxxxx xxxxx"),
                 p("FMOV general", "x 0 0 11110 xx 1 xx 11x 000000 rrrrr xxxxx"));
+    }
+
+    @Test
+    void scalarFloatingPointMatchesQemu() throws Exception {
+        check(
+                120,
+                p("FP 1 source", "0 0 0 11110 0x 1 0000xx 10000 xxxxx xxxxx"),
+                p("FCVT", "0 0 0 11110 xx 1 0001xx 10000 xxxxx xxxxx"),
+                p("FRINT", "0 0 0 11110 0x 1 001xxx 10000 xxxxx xxxxx"),
+                p("FP 2 source", "0 0 0 11110 0x 1 xxxxx 0xxx 10 xxxxx xxxxx"),
+                p("FNMUL", "0 0 0 11110 0x 1 xxxxx 1000 10 xxxxx xxxxx"),
+                p("FP 3 source", "0 0 0 11111 0x x xxxxx x xxxxx xxxxx xxxxx"),
+                p("FCMP", "0 0 0 11110 0x 1 xxxxx 00 1000 xxxxx xx000"),
+                p("FCCMP", "0 0 0 11110 0x 1 xxxxx xxxx 01 xxxxx xxxxx"),
+                p("FCSEL", "0 0 0 11110 0x 1 xxxxx xxxx 11 xxxxx xxxxx"),
+                p("FMOV immediate", "0 0 0 11110 0x 1 xxxxxxxx 100 00000 xxxxx"),
+                p("FP to integer", "x 0 0 11110 0x 1 xx 00x 000000 xxxxx rrrrr"),
+                p("FCVTA", "x 0 0 11110 0x 1 00 10x 000000 xxxxx rrrrr"),
+                p("integer to FP", "x 0 0 11110 0x 1 00 01x 000000 rrrrr xxxxx"),
+                p("fixed point to FP", "1 0 0 11110 0x 0 00 01x xxxxxx rrrrr xxxxx"),
+                p("FP to fixed point", "1 0 0 11110 0x 0 11 00x xxxxxx xxxxx rrrrr"),
+                p("fixed point to FP, W", "0 0 0 11110 0x 0 00 01x 1xxxxx rrrrr xxxxx"),
+                p("FP to fixed point, W", "0 0 0 11110 0x 0 11 00x 1xxxxx xxxxx rrrrr"));
     }
 }
