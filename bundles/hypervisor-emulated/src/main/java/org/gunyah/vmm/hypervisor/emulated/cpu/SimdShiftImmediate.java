@@ -1,0 +1,121 @@
+package org.gunyah.vmm.hypervisor.emulated.cpu;
+
+import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bit;
+import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
+
+/**
+ * Advanced SIMD shift by immediate: SSHR/USHR, SSRA/USRA, SRSHR/URSHR, SRSRA/URSRA, SRI, SHL, SLI,
+ * SHRN/RSHRN (and 2), SSHLL/USHLL (and 2; UXTL/SXTL). The element size is the highest set bit of
+ * immh; a right shift is 2 * esize - immh:immb, a left shift immh:immb - esize. The saturating
+ * shifts and the fixed-point conversions are not yet implemented (undefined).
+ */
+final class SimdShiftImmediate {
+    private SimdShiftImmediate() {}
+
+    static Exit execute(A64Cpu cpu, int insn) {
+        boolean q = bit(insn, 30);
+        boolean u = bit(insn, 29);
+        int immh = bits(insn, 22, 19);
+        int immhb = bits(insn, 22, 16);
+        int size = 31 - Integer.numberOfLeadingZeros(immh);
+        int esize = 8 << size;
+        int opcode = bits(insn, 15, 11);
+        int rn = bits(insn, 9, 5);
+        int rd = bits(insn, 4, 0);
+        if (opcode == 0b10000 || opcode == 0b10001 || opcode == 0b10100) {
+            if (size == 3 || u && opcode != 0b10100) {
+                return cpu.undefined(insn);
+            }
+            return opcode == 0b10100
+                    ? widen(cpu, q, u, size, immhb - esize, rn, rd)
+                    : narrow(cpu, q, size, 2 * esize - immhb, opcode == 0b10001, rn, rd);
+        }
+        boolean known = switch (opcode) {
+            case 0b00000, 0b00010, 0b00100, 0b00110 -> true;
+            case 0b01000 -> u;
+            case 0b01010 -> true;
+            default -> false;
+        };
+        if (!known || size == 3 && !q) {
+            return cpu.undefined(insn);
+        }
+        int right = 2 * esize - immhb;
+        int left = immhb - esize;
+        long nlo = cpu.vlo[rn];
+        long nhi = cpu.vhi[rn];
+        long dlo = cpu.vlo[rd];
+        long dhi = cpu.vhi[rd];
+        int lanes = (q ? 16 : 8) >> size;
+        long ones = Bits.ones(esize);
+        long rlo = 0;
+        long rhi = 0;
+        for (int i = 0; i < lanes; i++) {
+            long a = Vregs.lane(nlo, nhi, i, size);
+            long d = Vregs.lane(dlo, dhi, i, size);
+            long r = switch (opcode) {
+                case 0b00000, 0b00100 -> SimdThreeSame.shift(u, size, a, -right, opcode == 0b00100);
+                case 0b00010, 0b00110 -> d + SimdThreeSame.shift(u, size, a, -right, opcode == 0b00110);
+                case 0b01000 -> {
+                    long mask = right == 64 ? 0 : ones >>> right;
+                    yield (d & ~mask) | (right == 64 ? 0 : a >>> right);
+                }
+                default -> {
+                    long shifted = a << left;
+                    yield u ? (d & ~(ones << left)) | shifted : shifted; // SLI, SHL
+                }
+            };
+            r &= ones;
+            int bit = i << (3 + size);
+            if (bit < 64) {
+                rlo |= r << bit;
+            } else {
+                rhi |= r << (bit - 64);
+            }
+        }
+        Vregs.setVector(cpu, rd, rlo, rhi, q);
+        cpu.pc += 4;
+        return null;
+    }
+
+    /** SHRN/RSHRN: each double-width element shifted right into the low (or, for 2, high) half. */
+    private static Exit narrow(A64Cpu cpu, boolean q, int size, int shift, boolean round, int rn, int rd) {
+        long nlo = cpu.vlo[rn];
+        long nhi = cpu.vhi[rn];
+        int lanes = 8 >> size;
+        int esize = 8 << size;
+        long r = 0;
+        for (int i = 0; i < lanes; i++) {
+            long e = SimdThreeSame.shift(true, size + 1, Vregs.lane(nlo, nhi, i, size + 1), -shift, round);
+            r |= (e & Bits.ones(esize)) << (i * esize);
+        }
+        if (q) {
+            cpu.vhi[rd] = r;
+        } else {
+            Vregs.setVector(cpu, rd, r, 0, false);
+        }
+        cpu.pc += 4;
+        return null;
+    }
+
+    /** SSHLL/USHLL: each element of the low (or, for 2, high) half widened and shifted left. */
+    private static Exit widen(A64Cpu cpu, boolean q, boolean u, int size, int shift, int rn, int rd) {
+        long src = q ? cpu.vhi[rn] : cpu.vlo[rn];
+        int lanes = 8 >> size;
+        int out = size + 1;
+        long rlo = 0;
+        long rhi = 0;
+        for (int i = 0; i < lanes; i++) {
+            long e = Vregs.lane(src, 0, i, size);
+            long r = ((u ? e : Vregs.signed(e, size)) << shift) & Bits.ones(8 << out);
+            int bit = i << (3 + out);
+            if (bit < 64) {
+                rlo |= r << bit;
+            } else {
+                rhi |= r << (bit - 64);
+            }
+        }
+        Vregs.setVector(cpu, rd, rlo, rhi, true);
+        cpu.pc += 4;
+        return null;
+    }
+}
