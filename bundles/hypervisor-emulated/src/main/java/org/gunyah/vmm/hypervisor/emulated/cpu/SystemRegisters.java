@@ -37,8 +37,6 @@ final class SystemRegisters {
     static final int CURRENT_EL = 3 << 14 | 0 << 11 | 4 << 7 | 2 << 3 | 2;
     static final int DAIF = 3 << 14 | 3 << 11 | 4 << 7 | 2 << 3 | 1;
     static final int NZCV = 3 << 14 | 3 << 11 | 4 << 7 | 2 << 3 | 0;
-    static final int FPCR = 3 << 14 | 3 << 11 | 4 << 7 | 4 << 3 | 0;
-    static final int FPSR = 3 << 14 | 3 << 11 | 4 << 7 | 4 << 3 | 1;
     static final int SPSEL = 3 << 14 | 0 << 11 | 4 << 7 | 2 << 3 | 0;
     static final int SP_EL0 = 3 << 14 | 0 << 11 | 4 << 7 | 1 << 3 | 0;
     static final int CNTVCT_EL0 = 3 << 14 | 3 << 11 | 14 << 7 | 0 << 3 | 2;
@@ -51,10 +49,6 @@ final class SystemRegisters {
     static final int OSDLR_EL1 = 2 << 14 | 0 << 11 | 1 << 7 | 3 << 3 | 4;
     static final int DBGAUTHSTATUS_EL1 = 2 << 14 | 0 << 11 | 7 << 7 | 14 << 3 | 6;
 
-    /** FPCR's writable fields: AHP, DN, FZ, RMode; no trapped exceptions, no FP16. */
-    static final int FPCR_MASK = 0x07c0_0000;
-    /** FPSR's fields in AArch64: QC and the cumulative exception flags. */
-    static final int FPSR_MASK = 0x0800_009f;
 
     private SystemRegisters() {}
 
@@ -95,8 +89,6 @@ final class SystemRegisters {
             case CURRENT_EL -> 0b0100L;
             case DAIF -> (long) cpu.daif;
             case NZCV -> (long) cpu.nzcv() << 28;
-            case FPCR -> (long) cpu.fpcr;
-            case FPSR -> (long) cpu.fpsr;
             case SPSEL -> cpu.spSel ? 1L : 0L;
             case SP_EL0 -> cpu.spEl0;
             case CNTVCT_EL0 -> cpu.instructions;
@@ -106,7 +98,7 @@ final class SystemRegisters {
             case OSLSR_EL1 -> (1L << 3) | (r.osLock ? 1L << 1 : 0); // OS lock implemented, and its state
             case OSDLR_EL1 -> r.osdlr;
             case DBGAUTHSTATUS_EL1 -> 0L;
-            default -> null;
+            default -> FpControl.read(cpu, key);
         };
     }
 
@@ -145,8 +137,6 @@ final class SystemRegisters {
             case CNTKCTL_EL1 -> r.cntkctl = value;
             case DAIF -> cpu.daif = (int) value & A64Cpu.DAIF_ALL;
             case NZCV -> cpu.setNzcv((int) (value >>> 28) & 0xf);
-            case FPCR -> cpu.fpcr = (int) value & FPCR_MASK;
-            case FPSR -> cpu.fpsr = (int) value & FPSR_MASK;
             case SPSEL -> cpu.spSel = (value & 1) != 0;
             case SP_EL0 -> cpu.spEl0 = value;
             case ICC_EOIR1_EL1 -> cpu.gic.endOfInterrupt(value & 0xffffff);
@@ -159,7 +149,7 @@ final class SystemRegisters {
                     r.csselr = value & 0xf; // CSSELR_EL1: level and instruction-or-data
                     return true;
                 }
-                return false;
+                return FpControl.write(cpu, key(op0, op1, crn, crm, op2), value);
             }
         }
         return true;
