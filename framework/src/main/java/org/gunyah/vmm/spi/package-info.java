@@ -19,5 +19,5 @@
  * {@code currentTimeMillis()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.gunyah.vmm.spi;
