@@ -1,10 +1,17 @@
 package org.gunyah.vmm.testkit;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.VmFunction;
 import org.gunyah.vmm.spi.VmFunctionType;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 /**
  * A {@link VmFunction} on a {@link FakeVmContext}, driven the way the framework drives it:
@@ -18,8 +25,11 @@ import org.gunyah.vmm.spi.VmFunctionType;
  * </pre>
  *
  * Its type and name come from the function's {@link VmFunctionType} declaration: {@link #of} fails
- * for a class without one, as the framework would never find it. A bind that throws must leave
- * nothing behind ({@link #bind} checks it, and then throws what the function threw).
+ * for a class without one, as the framework would never find it, and for a component whose
+ * service properties, as bnd wrote them into {@code OSGI-INF/<class>.xml}, say another type or
+ * name (a property repeated in {@code @Component(property = ...)} wins over the declaration): so
+ * a disagreement fails the build's unit tests. A bind that throws must leave nothing behind
+ * ({@link #bind} checks it, and then throws what the function threw).
  */
 public final class FunctionUnderTest {
     private final VmFunction function;
@@ -58,7 +68,52 @@ public final class FunctionUnderTest {
         if (d.name().isBlank()) {
             throw new IllegalArgumentException(functionClass.getName() + ": the function's name is empty");
         }
+        checkComponentProperties(functionClass, d);
         return d;
+    }
+
+    /**
+     * The component description bnd wrote for {@code functionClass} (when the class comes from a
+     * build that ran bnd), whose type and name properties must be the declaration's.
+     */
+    private static void checkComponentProperties(Class<?> functionClass, VmFunctionType d) {
+        String resource = "OSGI-INF/" + functionClass.getName() + ".xml";
+        ClassLoader loader = functionClass.getClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                return; // not built by bnd (an IDE, a test's own class): nothing to compare
+            }
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            NodeList properties = factory.newDocumentBuilder().parse(in).getElementsByTagName("property");
+            String type = null;
+            String name = null;
+            for (int i = 0; i < properties.getLength(); i++) {
+                Element p = (Element) properties.item(i);
+                if (p.getAttribute("name").equals(VmFunction.TYPE)) {
+                    type = p.getAttribute("value").strip();
+                } else if (p.getAttribute("name").equals(VmFunction.NAME)) {
+                    name = p.getAttribute("value").strip();
+                }
+            }
+            if (type == null
+                    || !type.equals(Long.toString(d.type()))
+                    || !d.name().equals(name)) {
+                throw new AssertionError(String.format(
+                        "%s: its @VmFunctionType says type %d, name %s, but its component (%s) registers"
+                                + " %s=%s, %s=%s: declare the type once, with @VmFunctionType only",
+                        functionClass.getName(),
+                        d.type(),
+                        d.name(),
+                        resource,
+                        VmFunction.TYPE,
+                        type,
+                        VmFunction.NAME,
+                        name));
+            }
+        } catch (IOException | ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("cannot read " + resource + ": " + e, e);
+        }
     }
 
     public int type() {

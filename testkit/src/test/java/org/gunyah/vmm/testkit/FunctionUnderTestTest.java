@@ -24,7 +24,7 @@ class FunctionUnderTestTest {
 
     /** Counts guest writes at the address its 8-byte argument names; bind fails after adding its handler when asked to. */
     @VmFunctionType(type = 4242, name = "tally")
-    static final class Tally implements VmFunction {
+    static class Tally implements VmFunction {
         boolean leakOnFailure;
 
         record Handler(long address, AtomicLong count) implements IoHandler {
@@ -76,6 +76,22 @@ class FunctionUnderTestTest {
         public boolean compare(FunctionInstance instance, byte[] arg) {
             return java.util.Arrays.equals(instance.arg(), arg);
         }
+    }
+
+    /** A component whose description (src/test/resources/OSGI-INF) registers type 7: a second, disagreeing declaration. */
+    @VmFunctionType(type = 4243, name = "twice")
+    static final class Twice extends Tally {}
+
+    /** A component whose description agrees with its declaration. */
+    @VmFunctionType(type = 4244, name = "once")
+    static final class Once extends Tally {}
+
+    @Test
+    void aComponentPropertyThatDisagreesWithTheDeclarationFails() {
+        AssertionError e = assertThrows(AssertionError.class, () -> FunctionUnderTest.of(new Twice()));
+        assertTrue(e.getMessage().contains("says type 4243, name twice"), e.getMessage());
+        assertTrue(e.getMessage().contains("gunyah.function.type=7"), e.getMessage());
+        assertEquals(4244, FunctionUnderTest.of(new Once()).type());
     }
 
     static byte[] arg(long address) {
