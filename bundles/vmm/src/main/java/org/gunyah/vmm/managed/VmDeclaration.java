@@ -23,6 +23,7 @@ import org.gunyah.vmm.api.GunyahException;
  * irqfds      = ["label=1", "label=2 level=true cpu=1"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
  * devices     = console, exit-register     optional: the device models (default: both)
+ * functions   = ["counter arg=00000a0900000000", "ioeventfd addr=0x0a000010 len=4"]
  * </pre>
  *
  * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An irqfd's
@@ -30,13 +31,22 @@ import org.gunyah.vmm.api.GunyahException;
  * ioeventfd with {@code irq=<label>} is answered by the VMM: each ring signals that irqfd, and a
  * ring that reaches the VMM as an MMIO exit, because the ioeventfd is not bound at that moment,
  * is answered the same way (see {@link Devices}).
+ * Each {@code functions} entry is a function of any type, named by its type's name (the name a
+ * function bundle declares, as {@code gunyah:functions} lists it, or vcpu, irqfd, ioeventfd),
+ * followed by its fields: {@code arg=HEX} (the argument's bytes) for a type the VMM does not know,
+ * the fields of {@link FunctionFields} for the three it does. The name is resolved when the VM is
+ * launched, among the types the framework knows (installed bundles included, which the first use
+ * loads): a name no bundle provides is ENOENT then, naming it.
  * A list may also be one string with entries separated by commas. Anything unknown or malformed
  * is EINVAL naming the property. {@link #parse} reads properties, {@link #read} the {@link Source}
  * a typed configuration gives.
  */
-public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List<Doorbell> ioeventfds) {
+public record VmDeclaration(
+        VmSpec spec, int vcpus, List<Interrupt> irqfds, List<Doorbell> ioeventfds, List<Named> functions) {
     public static final String FACTORY_PID = "org.gunyah.vmm.vm";
     public static final int MAX_VCPUS = 64;
+    /** A type number none of the built-in ones: its fields are the raw argument's. */
+    private static final int RAW_TYPE = 0;
 
     /** An ioeventfd and, when {@code irq} is present, the irqfd label the VMM signals on each ring. */
     public record Doorbell(FunctionFields fields, Optional<Integer> irq) {}
@@ -44,13 +54,53 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
     /** An irqfd and, when {@code cpu} is present, the vCPU its interrupt is aimed at. */
     public record Interrupt(FunctionFields fields, Optional<Integer> cpu) {}
 
+    /**
+     * A function named by its type's name, with its {@code key=value} fields as written; the
+     * name becomes a type number only at launch ({@link #fields(int)}).
+     */
+    public record Named(String name, List<String> words) {
+        public Named {
+            words = List.copyOf(words);
+        }
+
+        /** The fields for {@code type}, the number the name resolved to: EINVAL naming the function when they do not fit it. */
+        public FunctionFields fields(int type) throws GunyahException {
+            try {
+                return FunctionFields.parse(type, words);
+            } catch (GunyahException e) {
+                throw GunyahException.of(e.errno(), "function %s: %s", name, e.getMessage());
+            }
+        }
+
+        /** The type number of a built-in name (vcpu, irqfd, ioeventfd), else empty. */
+        public Optional<Integer> builtinType() {
+            for (int type : new int[] {FunctionType.VCPU, FunctionType.IRQFD, FunctionType.IOEVENTFD}) {
+                if (FunctionType.describe(type).equals(name)) {
+                    return Optional.of(type);
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return words.isEmpty() ? name : name + " " + String.join(" ", words);
+        }
+    }
+
     public VmDeclaration {
         irqfds = List.copyOf(irqfds);
         ioeventfds = List.copyOf(ioeventfds);
+        functions = List.copyOf(functions);
+    }
+
+    /** A declaration without {@code functions} (as before {@code functions} existed). */
+    public VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List<Doorbell> ioeventfds) {
+        this(spec, vcpus, irqfds, ioeventfds, List.of());
     }
 
     private static final List<String> KNOWN =
-            List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds", "devices");
+            List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds", "devices", "functions");
 
     /**
      * A declaration as text, before it is read: what a configuration says, property by property.
@@ -65,7 +115,8 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             Optional<String> vcpus,
             List<String> irqfds,
             List<String> ioeventfds,
-            Optional<List<String>> devices) {
+            Optional<List<String>> devices,
+            List<String> functions) {
         public Source {
             name = text(name);
             hypervisor = text(hypervisor);
@@ -75,6 +126,20 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             irqfds = entries(irqfds);
             ioeventfds = entries(ioeventfds);
             devices = devices == null ? Optional.empty() : devices.map(Source::entries);
+            functions = entries(functions);
+        }
+
+        /** A source without {@code functions}. */
+        public Source(
+                Optional<String> name,
+                Optional<String> hypervisor,
+                Optional<String> memory,
+                Optional<String> image,
+                Optional<String> vcpus,
+                List<String> irqfds,
+                List<String> ioeventfds,
+                Optional<List<String>> devices) {
+            this(name, hypervisor, memory, image, vcpus, irqfds, ioeventfds, devices, List.of());
         }
 
         private static Optional<String> text(Optional<String> value) {
@@ -108,9 +173,8 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
                         string(properties, "vcpus"),
                         list(properties, "irqfds"),
                         list(properties, "ioeventfds"),
-                        properties.containsKey("devices")
-                                ? Optional.of(list(properties, "devices"))
-                                : Optional.empty()),
+                        properties.containsKey("devices") ? Optional.of(list(properties, "devices")) : Optional.empty(),
+                        list(properties, "functions")),
                 home);
     }
 
@@ -199,7 +263,31 @@ public record VmDeclaration(VmSpec spec, int vcpus, List<Interrupt> irqfds, List
             }
             doorbells.add(new Doorbell(FunctionFields.parse(FunctionType.IOEVENTFD, words), irq));
         }
-        return new VmDeclaration(spec, vcpus, irqfds, doorbells);
+        List<Named> functions = new ArrayList<>();
+        for (String entry : source.functions()) {
+            List<String> words = words(entry);
+            String name = words.getFirst();
+            if (name.contains("=")) {
+                throw GunyahException.of(
+                        Errno.EINVAL,
+                        "functions entry '%s' must start with the function type's name (as gunyah:functions lists it)",
+                        entry);
+            }
+            Named named = new Named(name, words.subList(1, words.size()));
+            // Checks the fields now, so that a bad line is refused before anything is made: a
+            // built-in's own fields, else the raw argument every other type takes (arg=HEX).
+            if (named.builtinType().isEmpty()) {
+                for (String w : named.words()) {
+                    if (!w.startsWith("arg=")) {
+                        throw GunyahException.of(
+                                Errno.EINVAL, "function %s takes arg=HEX (its argument's bytes), not '%s'", name, w);
+                    }
+                }
+            }
+            named.fields(named.builtinType().orElse(RAW_TYPE));
+            functions.add(named);
+        }
+        return new VmDeclaration(spec, vcpus, irqfds, doorbells, functions);
     }
 
     private static boolean parsesTo(String text, int label) {

@@ -133,4 +133,31 @@ class VmDeclarationTest {
     void aMalformedFunctionEntryIsEinval() {
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "irqfds", "lable=1")));
     }
+
+    @Test
+    void functionsAreNamedByTypeNameWithTheirFields() throws GunyahException {
+        VmDeclaration d = VmDeclaration.parse(
+                Map.of("name", "f", "functions", "counter arg=2a000000, irqfd label=3 level=true, other"), HOME);
+
+        assertEquals(
+                List.of(
+                        new VmDeclaration.Named("counter", List.of("arg=2a000000")),
+                        new VmDeclaration.Named("irqfd", List.of("label=3", "level=true")),
+                        new VmDeclaration.Named("other", List.of())),
+                d.functions());
+        assertEquals(
+                new IrqfdArg(9, 3, IrqfdArg.LEVEL).desc(),
+                d.functions().get(1).fields(2).desc(9));
+        assertEquals(
+                new org.gunyah.vmm.api.FunctionDesc(42, new byte[] {0x2a, 0, 0, 0}),
+                d.functions().get(0).fields(42).desc(0));
+    }
+
+    @Test
+    void aFunctionsEntryMustStartWithANameAndHaveItsFields() {
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "f", "functions", "arg=01")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "f", "functions", "counter len=4")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "f", "functions", "counter arg=zz")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "f", "functions", "ioeventfd addr=1")));
+    }
 }

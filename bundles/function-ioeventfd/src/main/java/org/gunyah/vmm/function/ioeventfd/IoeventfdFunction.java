@@ -6,8 +6,8 @@ import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.spi.FunctionInstance;
-import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.gunyah.vmm.spi.VmFunction;
+import org.gunyah.vmm.spi.VmFunctionType;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -16,10 +16,8 @@ import org.osgi.service.component.annotations.Component;
  * length is honoured without DATAMATCH too (the kernel checks it, then matches any length), and
  * removal names the whole key (v17), not just the address.
  */
-@ProvideVmFunction(name = "ioeventfd", type = FunctionType.IOEVENTFD)
-@Component(
-        service = VmFunction.class,
-        property = {VmFunction.TYPE + ":Integer=" + FunctionType.IOEVENTFD, VmFunction.NAME + "=ioeventfd"})
+@VmFunctionType(type = FunctionType.IOEVENTFD, name = "ioeventfd")
+@Component(service = VmFunction.class)
 public final class IoeventfdFunction implements VmFunction {
 
     @Override

@@ -6,8 +6,8 @@ import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.spi.FunctionInstance;
-import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.gunyah.vmm.spi.VmFunction;
+import org.gunyah.vmm.spi.VmFunctionType;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -17,10 +17,8 @@ import org.osgi.service.component.annotations.Component;
  * eventfd's wait entry only when the ticket was unpopulated, so an irqfd whose VM never started
  * was freed with its entry still queued, and a later signal touched freed memory.
  */
-@ProvideVmFunction(name = "irqfd", type = FunctionType.IRQFD)
-@Component(
-        service = VmFunction.class,
-        property = {VmFunction.TYPE + ":Integer=" + FunctionType.IRQFD, VmFunction.NAME + "=irqfd"})
+@VmFunctionType(type = FunctionType.IRQFD, name = "irqfd")
+@Component(service = VmFunction.class)
 public final class IrqfdFunction implements VmFunction {
 
     @Override

@@ -4,18 +4,16 @@ import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.spi.FunctionInstance;
-import org.gunyah.vmm.spi.ProvideVmFunction;
 import org.gunyah.vmm.spi.VmFunction;
+import org.gunyah.vmm.spi.VmFunctionType;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code GH_FN_VCPU}: claims the VCPU resource labelled with the vCPU id and hands the caller a
  * {@link org.gunyah.vmm.api.Vcpu} to run it.
  */
-@ProvideVmFunction(name = "vcpu", type = FunctionType.VCPU)
-@Component(
-        service = VmFunction.class,
-        property = {VmFunction.TYPE + ":Integer=" + FunctionType.VCPU, VmFunction.NAME + "=vcpu"})
+@VmFunctionType(type = FunctionType.VCPU, name = "vcpu")
+@Component(service = VmFunction.class)
 public final class VcpuFunction implements VmFunction {
 
     @Override

@@ -90,7 +90,8 @@ public final class DeclaredVm {
                 Optional.of(config.vcpus()),
                 entries(config.irqfds()),
                 entries(config.ioeventfds()),
-                Optional.of(entries(config.devices())));
+                Optional.of(entries(config.devices())),
+                entries(config.functions()));
     }
 
     private static List<String> entries(String[] values) {

@@ -21,6 +21,7 @@ import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.managed.FunctionFields;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
 import org.gunyah.vmm.managed.VmDeclaration;
@@ -50,14 +51,34 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             Thread.ofPlatform().daemon().name("vmm-restore").factory());
 
     private final VmManager.Subscription provided;
+    private final TypeNames typeNames;
+
+    /** The type number of a function type's name, among the types the framework knows; empty when none has it. */
+    @FunctionalInterface
+    public interface TypeNames {
+        Optional<Integer> typeOf(String name);
+
+        /** The built-in names only: vcpu, irqfd, ioeventfd. */
+        TypeNames BUILTIN = name -> new VmDeclaration.Named(name, List.of()).builtinType();
+    }
 
     public ManagedVmRegistry(VmManager manager) {
-        this(manager, Timeouts.DEFAULT);
+        this(manager, TypeNames.BUILTIN);
+    }
+
+    /** A registry whose declarations name function types through {@code typeNames}. */
+    public ManagedVmRegistry(VmManager manager, TypeNames typeNames) {
+        this(manager, Timeouts.DEFAULT, typeNames);
     }
 
     ManagedVmRegistry(VmManager manager, Timeouts timeouts) {
+        this(manager, timeouts, TypeNames.BUILTIN);
+    }
+
+    ManagedVmRegistry(VmManager manager, Timeouts timeouts, TypeNames typeNames) {
         this.manager = manager;
         this.timeouts = timeouts;
+        this.typeNames = typeNames;
         restorer.prestartCoreThread();
         this.provided = manager.onFunctionProvided(type -> restorer.execute(() -> restore(type)));
     }
@@ -112,6 +133,21 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
     @Override
     public ManagedVm launch(VmDeclaration declaration, java.util.function.Consumer<String> console)
             throws GunyahException {
+        String name = declaration.spec().name();
+        List<FunctionFields> named = new ArrayList<>();
+        for (VmDeclaration.Named f : declaration.functions()) {
+            int type = typeNames
+                    .typeOf(f.name())
+                    .or(f::builtinType)
+                    .orElseThrow(() -> GunyahException.of(
+                            Errno.ENOENT,
+                            "VM %s declares function %s: no function type named %s is installed or provided"
+                                    + " (gunyah:functions lists them; deploy its bundle)",
+                            name,
+                            f,
+                            f.name()));
+            named.add(f.fields(type));
+        }
         ManagedVmImpl vm = (ManagedVmImpl) create(declaration.spec(), console);
         try {
             for (int id = 0; id < declaration.vcpus(); id++) {
@@ -133,6 +169,9 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
                 if (doorbell.irq().isPresent()) {
                     vm.respond(fd, irqs.get(doorbell.irq().get()), IoeventfdArg.decode(desc.arg()));
                 }
+            }
+            for (FunctionFields f : named) {
+                vm.addFunction(f.desc(f.needsEventFd() ? eventFd(vm).fd() : 0));
             }
             vm.start();
             return vm;

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.api.admin.FunctionAdmin;
+import org.gunyah.vmm.api.admin.FunctionTypeInfo;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
 import org.gunyah.vmm.managed.VmDeclaration;
@@ -18,9 +20,16 @@ import org.osgi.service.component.annotations.Reference;
 public final class ManagedVmsComponent implements ManagedVms {
     private final ManagedVmRegistry registry;
 
+    /** {@code admin} resolves the function type names that VM declarations use, installed bundles included. */
     @Activate
-    public ManagedVmsComponent(@Reference VmManager manager) {
-        this.registry = new ManagedVmRegistry(manager);
+    public ManagedVmsComponent(@Reference VmManager manager, @Reference FunctionAdmin admin) {
+        this.registry = new ManagedVmRegistry(
+                manager,
+                name -> admin.functionTypes().stream()
+                        .filter(t ->
+                                t.provider() != null && name.equals(t.provider().name()))
+                        .map(FunctionTypeInfo::type)
+                        .findFirst());
     }
 
     @Deactivate

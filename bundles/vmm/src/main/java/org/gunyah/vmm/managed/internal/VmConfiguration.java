@@ -40,6 +40,11 @@ public @interface VmConfiguration {
     @AttributeDefinition(required = false, description = "ioeventfds: addr=A len=L [datamatch=D] [irq=LABEL]")
     String[] ioeventfds() default {};
 
+    @AttributeDefinition(
+            required = false,
+            description = "functions of any type by its name: NAME arg=HEX, or a built-in's fields (see VmDeclaration)")
+    String[] functions() default {};
+
     @AttributeDefinition(required = false, description = "device models: console, exit-register")
     String[] devices() default {"console", "exit-register"};
 }

@@ -191,6 +191,66 @@ class ManagedVmTest {
     }
 
     @Test
+    void aDeclarationNamesAnyFunctionTypeByItsName() throws Exception {
+        List<byte[]> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bed.provide(42, new org.gunyah.vmm.spi.VmFunction() {
+            @Override
+            public Object bind(org.gunyah.vmm.spi.FunctionInstance instance) {
+                bound.add(instance.arg());
+                return null;
+            }
+
+            @Override
+            public void unbind(org.gunyah.vmm.spi.FunctionInstance instance) {}
+
+            @Override
+            public boolean compare(org.gunyah.vmm.spi.FunctionInstance instance, byte[] arg) {
+                return java.util.Arrays.equals(instance.arg(), arg);
+            }
+        });
+        try (ManagedVmRegistry named = new ManagedVmRegistry(
+                bed.manager, name -> name.equals("counter") ? java.util.Optional.of(42) : java.util.Optional.empty())) {
+            VmDeclaration declaration = VmDeclaration.parse(
+                    Map.of(
+                            "name",
+                            "counted",
+                            "memory",
+                            "64K",
+                            "functions",
+                            "counter arg=2a000000, ioeventfd addr=0x0a000010 len=4"),
+                    dir);
+
+            ManagedVm vm = named.launch(declaration);
+
+            assertEquals(1, bound.size());
+            assertEquals(List.of((byte) 0x2a, (byte) 0, (byte) 0, (byte) 0), toList(bound.getFirst()));
+            vm.close();
+        }
+    }
+
+    private static List<Byte> toList(byte[] bytes) {
+        List<Byte> out = new java.util.ArrayList<>();
+        for (byte b : bytes) {
+            out.add(b);
+        }
+        return out;
+    }
+
+    @Test
+    void aFunctionNameNoBundleProvidesIsEnoentAndCreatesNothing() throws Exception {
+        int before = bed.hypervisor.allocatedVms();
+        VmDeclaration declaration =
+                VmDeclaration.parse(Map.of("name", "orphan", "memory", "64K", "functions", "counter arg=01"), dir);
+
+        GunyahException e = assertThrows(GunyahException.class, () -> vms.launch(declaration));
+
+        assertEquals(Errno.ENOENT, e.errno());
+        assertTrue(e.getMessage().contains("no function type named counter"), e.getMessage());
+        assertEquals(before, bed.hypervisor.allocatedVms());
+        assertTrue(vms.find("orphan").isEmpty());
+    }
+
+    @Test
     void aNameInUseIsEexistAndCreatesNothing() throws Exception {
         vms.create(VmSpec.of("twice"));
         int before = bed.hypervisor.allocatedVms();

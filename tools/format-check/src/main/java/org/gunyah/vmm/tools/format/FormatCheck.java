@@ -61,7 +61,10 @@ public final class FormatCheck {
         System.exit(!failures.isEmpty() || (!apply && !differ.isEmpty()) ? 1 : 0);
     }
 
-    /** Every .java file under a src folder of the repository, build output and dot folders excluded. */
+    /**
+     * Every .java file under a src folder of the repository, build output, dot folders and
+     * archetype templates (Velocity, not Java until generated) excluded.
+     */
     private static List<Path> sources(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
             return all.filter(p -> p.toString().endsWith(".java"))
@@ -75,7 +78,7 @@ public final class FormatCheck {
         boolean underSrc = false;
         for (Path part : relative) {
             String name = part.toString();
-            if (name.equals("target") || name.startsWith(".")) {
+            if (name.equals("target") || name.startsWith(".") || name.equals("archetype-resources")) {
                 return false;
             }
             underSrc |= name.equals("src");
