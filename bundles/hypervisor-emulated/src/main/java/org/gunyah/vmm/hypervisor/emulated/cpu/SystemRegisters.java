@@ -49,7 +49,6 @@ final class SystemRegisters {
     static final int OSDLR_EL1 = 2 << 14 | 0 << 11 | 1 << 7 | 3 << 3 | 4;
     static final int DBGAUTHSTATUS_EL1 = 2 << 14 | 0 << 11 | 7 << 7 | 14 << 3 | 6;
 
-
     private SystemRegisters() {}
 
     /** The value read, or null for a register that cannot be read. */
