@@ -7,8 +7,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * Conversions: FMOV (general), every form including the top half of a Q register; SCVTF/UCVTF
  * (from W or X, to S or D, also fixed-point); FCVTNS/NU, FCVTPS/PU, FCVTMS/MU, FCVTZS/ZU (also
  * fixed-point), FCVTAS/AU (saturating; NaN gives 0; IOC when invalid, IXC when inexact); FCVT
- * between H, S and D; FRINT* (round to integral). Half-precision conversions are IEEE (FPCR.AHP,
- * the alternative format, is not implemented).
+ * between H, S and D (FPCR.AHP selects the alternative half-precision format); FRINT* (round to
+ * integral).
  */
 final class FpConvert {
     private FpConvert() {}
@@ -152,6 +152,15 @@ final class FpConvert {
         n = FpArith.flushIn(cpu, n, from);
         boolean negative = (n & FpArith.signBit(from)) != 0;
         long sign = negative ? FpArith.signBit(to) : 0;
+        boolean ahp = (cpu.fpcr & FpControl.AHP) != 0;
+        if (from == 1 && ahp) {
+            double v = FpArith.alternativeHalf(n);
+            return v == 0 ? sign : FpArith.round(cpu, v, 0, to, true, FpControl.roundingMode(cpu));
+        }
+        if (to == 1 && ahp && (FpArith.isNaN(n, from) || Double.isInfinite(FpArith.value(n, from)))) {
+            cpu.fpsr |= FpControl.IOC; // no NaN or infinity in the alternative format
+            return FpArith.isNaN(n, from) ? sign : sign | 0x7fff;
+        }
         if (FpArith.isNaN(n, from)) {
             if (FpArith.isSignalling(n, from)) {
                 cpu.fpsr |= FpControl.IOC;
