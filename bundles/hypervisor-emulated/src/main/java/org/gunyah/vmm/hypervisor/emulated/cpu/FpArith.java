@@ -231,10 +231,9 @@ final class FpArith {
         double y = value(m, log2);
         boolean infTimesZero = Double.isInfinite(x) && y == 0 || Double.isInfinite(y) && x == 0;
         if (nan != null) {
-            // A quiet NaN addend with inf * 0 is still an invalid operation.
+            // A quiet NaN addend with inf * 0: the default NaN, an invalid operation.
             if (infTimesZero && isNaN(addend, log2) && !isSignalling(addend, log2)) {
-                cpu.fpsr |= FpControl.IOC;
-                return (cpu.fpcr & FpControl.DN) != 0 ? defaultNaN(log2) : nan;
+                return invalid(cpu, log2);
             }
             return nan;
         }
@@ -331,7 +330,8 @@ final class FpArith {
         int fbits = fracBits(log2);
         int emin = 2 - (1 << (expBits(log2) - 1)); // the exponent of the smallest normal
         double minNormal = Math.scalb(1.0, emin);
-        boolean tiny = Math.abs(r) < minNormal;
+        // Tininess before rounding: the exact value, which may lie just below r = the smallest normal.
+        boolean tiny = Math.abs(r) < minNormal || Math.abs(r) == minNormal && err != 0 && (err < 0) == (r > 0);
         if (tiny && (cpu.fpcr & FpControl.FZ) != 0 && log2 >= 2) {
             cpu.fpsr |= FpControl.UFC;
             return negative ? signBit(log2) : 0;

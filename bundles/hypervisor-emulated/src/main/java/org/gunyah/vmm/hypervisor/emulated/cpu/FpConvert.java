@@ -85,7 +85,19 @@ final class FpConvert {
         if (!sf) {
             v = unsigned ? v & Bits.W : (int) v;
         }
-        boolean asUnsigned = unsigned && sf;
+        Vregs.setScalar(cpu, bits(insn, 4, 0), log2, fromInteger(cpu, v, unsigned && sf, log2, fbits));
+        cpu.pc += 4;
+        return null;
+    }
+
+    /** SCVTF/UCVTF of a lane of {@code width} bits to the same width ({@code log2}). */
+    static long fromInteger(A64Cpu cpu, long lane, int width, boolean unsigned, int log2) {
+        long v = width == 64 ? lane : unsigned ? lane & Bits.W : (int) lane;
+        return fromInteger(cpu, v, unsigned && width == 64, log2, 0);
+    }
+
+    /** The integer v (unsigned 64-bit if {@code asUnsigned}) divided by 2^fbits, rounded to log2. */
+    static long fromInteger(A64Cpu cpu, long v, boolean asUnsigned, int log2, int fbits) {
         double d;
         int err;
         if (!asUnsigned || v >= 0) {
@@ -107,10 +119,7 @@ final class FpConvert {
             }
         }
         d = Math.scalb(d, -fbits);
-        long r = FpArith.round(cpu, d, err, log2, true, FpControl.roundingMode(cpu));
-        Vregs.setScalar(cpu, bits(insn, 4, 0), log2, r);
-        cpu.pc += 4;
-        return null;
+        return FpArith.round(cpu, d, err, log2, true, FpControl.roundingMode(cpu));
     }
 
     private static Exit toInteger(A64Cpu cpu, int insn, boolean sf, int log2, int mode, boolean unsigned, int fbits) {

@@ -33,9 +33,11 @@
  * FCCMP/FCCMPE, FCSEL, FMOV (immediate), SCVTF/UCVTF and FCVT[NPMZA][SU] (W/X, also fixed point),
  * FCVT between H/S/D (with FPCR.AHP), FRINTN/P/M/Z/A/X/I; every rounding mode, FZ, DN, NaN
  * propagation and the cumulative flags IOC/DZC/OFC/UFC/IXC/IDC (and QC for the saturating
- * integer operations) as qemu-aarch64's Cortex-A57 computes them. Not yet (undefined): the
- * vector floating-point forms, the Advanced SIMD scalar forms, three different (long/wide/
- * narrow), by element, the saturating shifts (SQSHL, SQSHRN & co), SQDMULH/SQRDMULH,
- * fixed-point vector conversions; crypto and FP16 (v8.2) are not advertised and stay undefined.
+ * integer operations) as qemu-aarch64's Cortex-A57 computes them; the vector floating-point
+ * forms (SimdFloat: arithmetic, FMLA/FMLS, compares, pairwise, FRINT*, conversions, FCVTN/FCVTL,
+ * FABS/FNEG/FSQRT, FMAXV & co). Not yet (undefined): the Advanced SIMD scalar forms, three
+ * different (long/wide/narrow), by element, the saturating shifts (SQSHL, SQSHRN & co),
+ * SQDMULH/SQRDMULH, FMULX, the reciprocal estimates and steps, FCVTXN, fixed-point vector
+ * conversions; crypto and FP16 (v8.2) are not advertised and stay undefined.
  */
 package org.gunyah.vmm.hypervisor.emulated.cpu;

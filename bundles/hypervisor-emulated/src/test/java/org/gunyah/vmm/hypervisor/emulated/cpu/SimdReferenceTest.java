@@ -321,4 +321,31 @@ class SimdReferenceTest {
                 p("fixed point to FP, W", "0 0 0 11110 0x 0 00 01x 1xxxxx rrrrr xxxxx"),
                 p("FP to fixed point, W", "0 0 0 11110 0x 0 11 00x 1xxxxx xxxxx rrrrr"));
     }
+
+    @Test
+    void vectorFloatingPointMatchesQemu() throws Exception {
+        String same = "0x %s 01110 %s x 1 xxxxx 11 %s 1 xxxxx xxxxx";
+        String misc = "0x %s 01110 %s x 10000 %s 10 xxxxx xxxxx";
+        check(
+                60,
+                p("FMAXNM FMLA FADD", same.formatted("0", "x", "00x")),
+                p("FADD FSUB", same.formatted("0", "x", "010")),
+                p("FCMEQ", same.formatted("0", "0", "100")),
+                p("FMAX FMIN", same.formatted("0", "x", "110")),
+                p("FMAXNMP FMINNMP FADDP FABD", same.formatted("1", "x", "0x0")),
+                p("FMUL", same.formatted("1", "0", "011")),
+                p("FCMGE FACGE FCMGT FACGT", same.formatted("1", "x", "10x")),
+                p("FMAXP FMINP", same.formatted("1", "x", "110")),
+                p("FDIV", same.formatted("1", "0", "111")),
+                p("FRINT", misc.formatted("x", "x", "1100x")),
+                p("FCVT to integer, SCVTF", misc.formatted("x", "0", "110xx")),
+                p("FCVT to integer", misc.formatted("x", "1", "1101x")),
+                p("FCMxx zero", misc.formatted("x", "1", "0110x")),
+                p("FCMLT zero, FABS", misc.formatted("0", "1", "0111x")),
+                p("FNEG", misc.formatted("1", "1", "01111")),
+                p("FSQRT", misc.formatted("1", "1", "11111")),
+                p("FCVTN FCVTL", misc.formatted("0", "0", "1011x")),
+                p("FMAXV & co", "01 1 01110 x 0 11000 011x0 10 xxxxx xxxxx"),
+                p("FMAXV & co", "01 1 01110 x 0 11000 01111 10 xxxxx xxxxx"));
+    }
 }
