@@ -15,14 +15,21 @@ final class SimdFloat {
     private SimdFloat() {}
 
     static Exit threeSame(A64Cpu cpu, int insn) {
-        boolean q = bit(insn, 30);
+        return threeSame(cpu, insn, false);
+    }
+
+    static Exit threeSame(A64Cpu cpu, int insn, boolean scalar) {
+        boolean q = bit(insn, 30) && !scalar;
         int log2 = bit(insn, 22) ? 3 : 2;
         int key = (bit(insn, 29) ? 16 : 0) | (bit(insn, 23) ? 8 : 0) | bits(insn, 13, 11);
         boolean known = switch (key) {
             case 0, 1, 2, 4, 6, 8, 9, 10, 14, 16, 18, 19, 20, 21, 22, 23, 24, 26, 28, 29, 30 -> true;
             default -> false;
         };
-        if (!known || log2 == 3 && !q) {
+        if (scalar) {
+            known = key == 4 || key == 20 || key == 21 || key == 26 || key == 28 || key == 29;
+        }
+        if (!known || log2 == 3 && !q && !scalar) {
             return cpu.undefined(insn);
         }
         boolean pairwise = key == 16 || key == 18 || key == 22 || key == 24 || key == 30;
@@ -35,7 +42,7 @@ final class SimdFloat {
         long mhi = cpu.vhi[rm];
         long dlo = cpu.vlo[rd];
         long dhi = cpu.vhi[rd];
-        int lanes = (q ? 16 : 8) >> log2;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> log2;
         long sign = FpArith.signBit(log2);
         long rlo = 0;
         long rhi = 0;
@@ -99,21 +106,28 @@ final class SimdFloat {
     }
 
     static Exit twoReg(A64Cpu cpu, int insn) {
-        boolean q = bit(insn, 30);
+        return twoReg(cpu, insn, false);
+    }
+
+    static Exit twoReg(A64Cpu cpu, int insn, boolean scalar) {
+        boolean q = bit(insn, 30) && !scalar;
         boolean u = bit(insn, 29);
         boolean a = bit(insn, 23);
         int sz = bits(insn, 22, 22);
         int opcode = bits(insn, 16, 12);
         int rn = bits(insn, 9, 5);
         int rd = bits(insn, 4, 0);
-        if (!a && (opcode == 0b10110 || opcode == 0b10111)) {
+        if (!a && (opcode == 0b10110 || opcode == 0b10111) && !scalar) {
             return u ? cpu.undefined(insn) : narrowOrLengthen(cpu, q, sz, opcode == 0b10111, rn, rd);
         }
         int log2 = 2 + sz;
-        if (log2 == 3 && !q) {
+        if (log2 == 3 && !q && !scalar) {
             return cpu.undefined(insn);
         }
         int key = (u ? 0x100 : 0) | (a ? 0x80 : 0) | opcode;
+        if (scalar && !scalarTwoReg(key)) {
+            return cpu.undefined(insn); // no FRINT, FABS, FNEG, FSQRT in the scalar class
+        }
         boolean known = switch (key) {
             case 0x18, 0x118, 0x19, 0x119, 0x98, 0x99, 0x199 -> true; // FRINT*
             case 0x1a, 0x11a, 0x1b, 0x11b, 0x1c, 0x11c, 0x1d, 0x11d, 0x9a, 0x19a, 0x9b, 0x19b -> true;
@@ -125,7 +139,7 @@ final class SimdFloat {
         }
         long nlo = cpu.vlo[rn];
         long nhi = cpu.vhi[rn];
-        int lanes = (q ? 16 : 8) >> log2;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> log2;
         long sign = FpArith.signBit(log2);
         long ones = Bits.ones(8 << log2);
         int width = 8 << log2;
@@ -166,6 +180,14 @@ final class SimdFloat {
         Vregs.setVector(cpu, rd, rlo, rhi, q);
         cpu.pc += 4;
         return null;
+    }
+
+    private static boolean scalarTwoReg(int key) {
+        return switch (key) {
+            case 0x1a, 0x11a, 0x1b, 0x11b, 0x1c, 0x11c, 0x1d, 0x11d, 0x9a, 0x19a, 0x9b, 0x19b -> true;
+            case 0x8c, 0x18c, 0x8d, 0x18d, 0x8e -> true;
+            default -> false;
+        };
     }
 
     /** FCVTN (to the low half, or the high half for FCVTN2) and FCVTL (from the low or high half). */

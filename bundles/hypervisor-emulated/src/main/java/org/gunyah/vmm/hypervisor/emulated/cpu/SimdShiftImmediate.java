@@ -13,7 +13,12 @@ final class SimdShiftImmediate {
     private SimdShiftImmediate() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
-        boolean q = bit(insn, 30);
+        return execute(cpu, insn, false);
+    }
+
+    /** {@code scalar}: the Advanced SIMD scalar form, one 64-bit lane (immh = 1xxx). */
+    static Exit execute(A64Cpu cpu, int insn, boolean scalar) {
+        boolean q = bit(insn, 30) && !scalar;
         boolean u = bit(insn, 29);
         int immh = bits(insn, 22, 19);
         int immhb = bits(insn, 22, 16);
@@ -22,7 +27,13 @@ final class SimdShiftImmediate {
         int opcode = bits(insn, 15, 11);
         int rn = bits(insn, 9, 5);
         int rd = bits(insn, 4, 0);
+        if (scalar && size != 3) {
+            return cpu.undefined(insn);
+        }
         if (opcode == 0b10000 || opcode == 0b10001 || opcode == 0b10100) {
+            if (scalar) {
+                return cpu.undefined(insn);
+            }
             if (size == 3 || u && opcode != 0b10100) {
                 return cpu.undefined(insn);
             }
@@ -36,7 +47,7 @@ final class SimdShiftImmediate {
             case 0b01010 -> true;
             default -> false;
         };
-        if (!known || size == 3 && !q) {
+        if (!known || size == 3 && !q && !scalar) {
             return cpu.undefined(insn);
         }
         int right = 2 * esize - immhb;
@@ -45,7 +56,7 @@ final class SimdShiftImmediate {
         long nhi = cpu.vhi[rn];
         long dlo = cpu.vlo[rd];
         long dhi = cpu.vhi[rd];
-        int lanes = (q ? 16 : 8) >> size;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
         long ones = Bits.ones(esize);
         long rlo = 0;
         long rhi = 0;

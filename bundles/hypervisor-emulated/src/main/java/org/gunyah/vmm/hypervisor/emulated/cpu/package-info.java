@@ -35,8 +35,10 @@
  * propagation and the cumulative flags IOC/DZC/OFC/UFC/IXC/IDC (and QC for the saturating
  * integer operations) as qemu-aarch64's Cortex-A57 computes them; the vector floating-point
  * forms (SimdFloat: arithmetic, FMLA/FMLS, compares, pairwise, FRINT*, conversions, FCVTN/FCVTL,
- * FABS/FNEG/FSQRT, FMAXV & co). Not yet (undefined): the Advanced SIMD scalar forms, three
- * different (long/wide/narrow), by element, the saturating shifts (SQSHL, SQSHRN & co),
+ * FABS/FNEG/FSQRT, FMAXV & co); the Advanced SIMD scalar forms (SimdScalar: DUP, ADDP and the FP
+ * pairwise, the one-lane three same, two-register misc and shifts). Not yet (undefined): three
+ * different (long/wide/narrow), by element, the saturating shifts (SQSHL, SQSHRN & co), the
+ * saturating narrows in scalar form,
  * SQDMULH/SQRDMULH, FMULX, the reciprocal estimates and steps, FCVTXN, fixed-point vector
  * conversions; crypto and FP16 (v8.2) are not advertised and stay undefined.
  */

@@ -348,4 +348,25 @@ class SimdReferenceTest {
                 p("FMAXV & co", "01 1 01110 x 0 11000 011x0 10 xxxxx xxxxx"),
                 p("FMAXV & co", "01 1 01110 x 0 11000 01111 10 xxxxx xxxxx"));
     }
+
+    @Test
+    void scalarAdvancedSimdMatchesQemu() throws Exception {
+        check(
+                60,
+                p("scalar three same", "01 x 11110 xx 1 xxxxx 00x01 1 xxxxx xxxxx"),
+                p("scalar three same D", "01 x 11110 11 1 xxxxx 0011x 1 xxxxx xxxxx"),
+                p("scalar three same D", "01 x 11110 11 1 xxxxx 010x0 1 xxxxx xxxxx"),
+                p("scalar three same D", "01 x 11110 11 1 xxxxx 1000x 1 xxxxx xxxxx"),
+                p("scalar FP compare, FABD", "01 1 11110 xx 1 xxxxx 11 10x 1 xxxxx xxxxx"),
+                p("scalar FCMEQ", "01 0 11110 0x 1 xxxxx 11 100 1 xxxxx xxxxx"),
+                p("scalar two-reg", "01 x 11110 xx 10000 0x011 10 xxxxx xxxxx"),
+                p("scalar two-reg D", "01 x 11110 11 10000 010xx 10 xxxxx xxxxx"),
+                p("scalar FP two-reg", "01 x 11110 0x 10000 11xxx 10 xxxxx xxxxx"),
+                p("scalar FP two-reg", "01 x 11110 1x 10000 1101x 10 xxxxx xxxxx"),
+                p("scalar FCM zero", "01 x 11110 1x 10000 011xx 10 xxxxx xxxxx"),
+                p("scalar pairwise", "01 x 11110 xx 11000 xxxxx 10 xxxxx xxxxx"),
+                p("scalar DUP", "01 0 11110000 xxxxx 0 0000 1 xxxxx xxxxx"),
+                p("scalar shift", "01 x 111110 1xxx xxx 00xx0 1 xxxxx xxxxx"),
+                p("scalar shift", "01 x 111110 1xxx xxx 010x0 1 xxxxx xxxxx"));
+    }
 }
