@@ -36,8 +36,9 @@
  * integer operations) as qemu-aarch64's Cortex-A57 computes them; the vector floating-point
  * forms (SimdFloat: arithmetic, FMLA/FMLS, compares, pairwise, FRINT*, conversions, FCVTN/FCVTL,
  * FABS/FNEG/FSQRT, FMAXV & co); the Advanced SIMD scalar forms (SimdScalar: DUP, ADDP and the FP
- * pairwise, the one-lane three same, two-register misc and shifts). Not yet (undefined): three
- * different (long/wide/narrow), by element, the saturating shifts (SQSHL, SQSHRN & co), the
+ * pairwise, the one-lane three same, two-register misc and shifts); three different (the long,
+ * wide and narrowing-high forms, SMULL/UMULL, SMLAL/UMLAL, PMULL of bytes). Not yet
+ * (undefined): SQDMULL/SQDMLAL/SQDMLSL, by element, the saturating shifts (SQSHL, SQSHRN & co), the
  * saturating narrows in scalar form,
  * SQDMULH/SQRDMULH, FMULX, the reciprocal estimates and steps, FCVTXN, fixed-point vector
  * conversions; crypto and FP16 (v8.2) are not advertised and stay undefined.

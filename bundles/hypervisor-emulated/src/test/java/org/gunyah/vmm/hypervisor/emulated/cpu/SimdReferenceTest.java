@@ -369,4 +369,15 @@ class SimdReferenceTest {
                 p("scalar shift", "01 x 111110 1xxx xxx 00xx0 1 xxxxx xxxxx"),
                 p("scalar shift", "01 x 111110 1xxx xxx 010x0 1 xxxxx xxxxx"));
     }
+
+    @Test
+    void threeDifferentMatchesQemu() throws Exception {
+        String diff = "0x %s 01110 xx 1 xxxxx %s 00 xxxxx xxxxx";
+        check(
+                60,
+                p("long and wide", diff.formatted("x", "0xxx")),
+                p("MLAL MLSL", diff.formatted("x", "10x0")),
+                p("MULL", diff.formatted("x", "1100")),
+                p("PMULL", "0x 0 01110 00 1 xxxxx 1110 00 xxxxx xxxxx"));
+    }
 }
