@@ -37,10 +37,13 @@
  * forms (SimdFloat: arithmetic, FMLA/FMLS, compares, pairwise, FRINT*, conversions, FCVTN/FCVTL,
  * FABS/FNEG/FSQRT, FMAXV & co); the Advanced SIMD scalar forms (SimdScalar: DUP, ADDP and the FP
  * pairwise, the one-lane three same, two-register misc and shifts); three different (the long,
- * wide and narrowing-high forms, SMULL/UMULL, SMLAL/UMLAL, PMULL of bytes). Not yet
- * (undefined): SQDMULL/SQDMLAL/SQDMLSL, by element, the saturating shifts (SQSHL, SQSHRN & co), the
- * saturating narrows in scalar form,
- * SQDMULH/SQRDMULH, FMULX, the reciprocal estimates and steps, FCVTXN, fixed-point vector
+ * wide and narrowing-high forms, SMULL/UMULL, SMLAL/UMLAL, PMULL of bytes); by element
+ * (SimdByElement: MUL, MLA, MLS, xMULL, xMLAL, xMLSL, FMUL, FMLA, FMLS). Not yet (undefined):
+ * SQDMULL/SQDMLAL/SQDMLSL (also by element), the scalar by-element forms, the saturating shifts
+ * (SQSHL, SQSHRN & co), the saturating narrows in scalar form, SQDMULH/SQRDMULH, FMULX, the
+ * reciprocal estimates and steps (FRECPE, FRSQRTE, FRECPS, FRSQRTS, FRECPX, URECPE, URSQRTE),
+ * FCVTXN, fixed-point vector conversions; crypto and FP16 (v8.2) are not advertised and stay
+ * undefined. MRS/MSR of FPCR/FPSR need SystemRegisters to call FpControl (its group's file).
  * conversions; crypto and FP16 (v8.2) are not advertised and stay undefined.
  */
 package org.gunyah.vmm.hypervisor.emulated.cpu;

@@ -380,4 +380,16 @@ class SimdReferenceTest {
                 p("MULL", diff.formatted("x", "1100")),
                 p("PMULL", "0x 0 01110 00 1 xxxxx 1110 00 xxxxx xxxxx"));
     }
+
+    @Test
+    void byElementMatchesQemu() throws Exception {
+        String elem = "0x %s 01111 %s x x xxxx %s x 0 xxxxx xxxxx";
+        check(
+                60,
+                p("MUL", elem.formatted("0", "xx", "1000")),
+                p("MLA MLS", elem.formatted("1", "xx", "0x00")),
+                p("xMULL xMLAL xMLSL", elem.formatted("x", "xx", "xx10")),
+                p("FMLA FMLS", elem.formatted("0", "1x", "0x01")),
+                p("FMUL", elem.formatted("0", "1x", "1001")));
+    }
 }
