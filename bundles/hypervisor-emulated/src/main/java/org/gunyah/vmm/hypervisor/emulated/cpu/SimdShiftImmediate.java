@@ -5,9 +5,10 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
 /**
  * Advanced SIMD shift by immediate: SSHR/USHR, SSRA/USRA, SRSHR/URSHR, SRSRA/URSRA, SRI, SHL, SLI,
- * SHRN/RSHRN (and 2), SSHLL/USHLL (and 2; UXTL/SXTL). The element size is the highest set bit of
- * immh; a right shift is 2 * esize - immh:immb, a left shift immh:immb - esize. The saturating
- * shifts and the fixed-point conversions are not yet implemented (undefined).
+ * SHRN/RSHRN (and 2), SSHLL/USHLL (and 2; UXTL/SXTL), the fixed-point SCVTF/UCVTF and
+ * FCVTZS/FCVTZU. The element size is the highest set bit of immh; a right shift (and the number of
+ * fraction bits) is 2 * esize - immh:immb, a left shift immh:immb - esize. The saturating shifts
+ * are not yet implemented (undefined).
  */
 final class SimdShiftImmediate {
     private SimdShiftImmediate() {}
@@ -27,6 +28,9 @@ final class SimdShiftImmediate {
         int opcode = bits(insn, 15, 11);
         int rn = bits(insn, 9, 5);
         int rd = bits(insn, 4, 0);
+        if (opcode == 0b11100 || opcode == 0b11111) {
+            return fixedPoint(cpu, insn, scalar, q, u, size, 2 * esize - immhb, opcode == 0b11100, rn, rd);
+        }
         if (scalar && size != 3) {
             return cpu.undefined(insn);
         }
@@ -76,6 +80,49 @@ final class SimdShiftImmediate {
                 }
             };
             r &= ones;
+            int bit = i << (3 + size);
+            if (bit < 64) {
+                rlo |= r << bit;
+            } else {
+                rhi |= r << (bit - 64);
+            }
+        }
+        Vregs.setVector(cpu, rd, rlo, rhi, q);
+        cpu.pc += 4;
+        return null;
+    }
+
+    /** SCVTF/UCVTF and FCVTZS/FCVTZU (vector or scalar, fixed-point): fbits fraction bits. */
+    private static Exit fixedPoint(
+            A64Cpu cpu,
+            int insn,
+            boolean scalar,
+            boolean q,
+            boolean u,
+            int size,
+            int fbits,
+            boolean toFloat,
+            int rn,
+            int rd) {
+        if (size < 2 || size == 3 && !q && !scalar) {
+            return cpu.undefined(insn); // halfwords: FP16
+        }
+        int width = 8 << size;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
+        long nlo = cpu.vlo[rn];
+        long nhi = cpu.vhi[rn];
+        long rlo = 0;
+        long rhi = 0;
+        for (int i = 0; i < lanes; i++) {
+            long e = Vregs.lane(nlo, nhi, i, size);
+            long r;
+            if (toFloat) {
+                long v = width == 64 ? e : u ? e : (int) e;
+                r = FpConvert.fromInteger(cpu, v, u && width == 64, size, fbits);
+            } else {
+                r = FpConvert.toInteger(cpu, e, size, FpArith.RZ, u, width, fbits);
+            }
+            r &= Bits.ones(width);
             int bit = i << (3 + size);
             if (bit < 64) {
                 rlo |= r << bit;

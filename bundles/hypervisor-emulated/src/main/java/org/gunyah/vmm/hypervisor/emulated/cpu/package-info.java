@@ -26,7 +26,8 @@
  * MUL/PMUL, pairwise ADDP/MAXP/MINP), two-register misc (REV*, xADDLP/xADALP, CLS/CLZ/CNT/NOT/
  * RBIT, compares with zero, ABS/NEG/SQABS/SQNEG, SUQADD/USQADD, XTN/SQXTN/UQXTN/SQXTUN, SHLL),
  * across lanes (ADDV, xADDLV, xMAXV, xMINV), shift by immediate (SSHR/USHR/SSRA/USRA/SRSHR/
- * URSHR/SRSRA/URSRA/SRI/SHL/SLI/SHRN/RSHRN/SSHLL/USHLL), permute (UZP/TRN/ZIP), EXT, TBL/TBX;
+ * URSHR/SRSRA/URSRA/SRI/SHL/SLI/SHRN/RSHRN/SSHLL/USHLL, fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU),
+ * permute (UZP/TRN/ZIP), EXT, TBL/TBX;
  * FMOV between general and FP registers (also the top half of a Q); scalar floating point of
  * single and double precision (FpScalar, FpArith, FpConvert): FMOV, FABS, FNEG, FSQRT, FADD,
  * FSUB, FMUL, FDIV, FNMUL, FMAX/FMIN/FMAXNM/FMINNM, fused FMADD/FMSUB/FNMADD/FNMSUB, FCMP/FCMPE,
@@ -42,8 +43,7 @@
  * SQDMULL/SQDMLAL/SQDMLSL (also by element), the scalar by-element forms, the saturating shifts
  * (SQSHL, SQSHRN & co), the saturating narrows in scalar form, SQDMULH/SQRDMULH, FMULX, the
  * reciprocal estimates and steps (FRECPE, FRSQRTE, FRECPS, FRSQRTS, FRECPX, URECPE, URSQRTE),
- * FCVTXN, fixed-point vector conversions; crypto and FP16 (v8.2) are not advertised and stay
- * undefined. MRS/MSR of FPCR/FPSR need SystemRegisters to call FpControl (its group's file).
+ * FCVTXN; crypto and FP16 (v8.2) are not advertised and stay undefined. MRS/MSR of FPCR/FPSR need SystemRegisters to call FpControl (its group's file).
  * conversions; crypto and FP16 (v8.2) are not advertised and stay undefined.
  */
 package org.gunyah.vmm.hypervisor.emulated.cpu;

@@ -392,4 +392,16 @@ class SimdReferenceTest {
                 p("FMLA FMLS", elem.formatted("0", "1x", "0x01")),
                 p("FMUL", elem.formatted("0", "1x", "1001")));
     }
+
+    @Test
+    void fixedPointVectorConversionsMatchQemu() throws Exception {
+        check(
+                60,
+                p("vector fixed point", "0x x 01111 0 1xxx xxx 11100 1 xxxxx xxxxx"),
+                p("vector fixed point", "0x x 01111 0 01xx xxx 11111 1 xxxxx xxxxx"),
+                p("vector fixed point", "0x x 01111 0 1xxx xxx 11111 1 xxxxx xxxxx"),
+                p("vector fixed point", "0x x 01111 0 01xx xxx 11100 1 xxxxx xxxxx"),
+                p("scalar fixed point", "01 x 111110 01xx xxx 111x0 1 xxxxx xxxxx"),
+                p("scalar fixed point", "01 x 111110 1xxx xxx 11111 1 xxxxx xxxxx"));
+    }
 }
