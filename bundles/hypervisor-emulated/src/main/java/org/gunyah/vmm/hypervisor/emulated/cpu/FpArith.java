@@ -23,6 +23,14 @@ final class FpArith {
     static final int RZ = 3;
     static final int RA = 4; // to nearest, ties away (FRINTA, FCVTA*)
 
+    /** The value of a half in the alternative format (FPCR.AHP): exponent 31 is a normal binade. */
+    static double alternativeHalf(long bits) {
+        long e = bits >> 10 & 31;
+        long f = bits & 0x3ff;
+        double v = e == 0 ? Math.scalb((double) f, -24) : Math.scalb((double) (1024 + f), (int) e - 25);
+        return (bits & 0x8000) != 0 ? -v : v;
+    }
+
     static double value(long bits, int log2) {
         return switch (log2) {
             case 3 -> Double.longBitsToDouble(bits);
@@ -166,7 +174,7 @@ final class FpArith {
                 r = x / y;
                 if (Double.isInfinite(r) || Double.isInfinite(y) || x == 0) {
                     err = 0;
-                } else if (Math.abs(r) < 0x1p-960) {
+                } else if (Math.abs(r) < 0x1p-960 || Math.abs(x) < 0x1p-960) {
                     err = new BigDecimal(x).compareTo(new BigDecimal(r).multiply(new BigDecimal(y))) * (y < 0 ? -1 : 1);
                 } else {
                     err = (int) Math.signum(Math.fma(-r, y, x)) * (y < 0 ? -1 : 1);
@@ -223,10 +231,9 @@ final class FpArith {
         double y = value(m, log2);
         boolean infTimesZero = Double.isInfinite(x) && y == 0 || Double.isInfinite(y) && x == 0;
         if (nan != null) {
-            // A quiet NaN addend with inf * 0 is still an invalid operation.
+            // A quiet NaN addend with inf * 0: the default NaN, an invalid operation.
             if (infTimesZero && isNaN(addend, log2) && !isSignalling(addend, log2)) {
-                cpu.fpsr |= FpControl.IOC;
-                return (cpu.fpcr & FpControl.DN) != 0 ? defaultNaN(log2) : nan;
+                return invalid(cpu, log2);
             }
             return nan;
         }
@@ -323,7 +330,8 @@ final class FpArith {
         int fbits = fracBits(log2);
         int emin = 2 - (1 << (expBits(log2) - 1)); // the exponent of the smallest normal
         double minNormal = Math.scalb(1.0, emin);
-        boolean tiny = Math.abs(r) < minNormal;
+        // Tininess before rounding: the exact value, which may lie just below r = the smallest normal.
+        boolean tiny = Math.abs(r) < minNormal || Math.abs(r) == minNormal && err != 0 && (err < 0) == (r > 0);
         if (tiny && (cpu.fpcr & FpControl.FZ) != 0 && log2 >= 2) {
             cpu.fpsr |= FpControl.UFC;
             return negative ? signBit(log2) : 0;
@@ -341,16 +349,25 @@ final class FpArith {
             }
         } else {
             int exp = tiny ? emin : Math.getExponent(r);
+            boolean powerOfTwo = (Double.doubleToRawLongBits(r) & Bits.ones(52)) == 0;
+            if (!tiny && powerOfTwo && exp > emin && (err < 0) == (r > 0) && err != 0) {
+                exp--; // the exact value is just below a power of two: the binade beneath
+            }
             double ulp = Math.scalb(1.0, exp - fbits);
             double q = r / ulp; // exact: a power of two, no underflow in double
             double integral = roundIntegral(q, err, mode);
             inexact = integral != q || err != 0;
             result = integral * ulp;
         }
+        boolean ahp = log2 == 1 && (cpu.fpcr & FpControl.AHP) != 0;
         double max = log2 == 3
                 ? Double.MAX_VALUE
-                : Math.scalb(2.0 - Math.scalb(1.0, -fbits), (1 << (expBits(log2) - 1)) - 1);
+                : Math.scalb(2.0 - Math.scalb(1.0, -fbits), (1 << (expBits(log2) - 1)) - (ahp ? 0 : 1));
         if (Double.isInfinite(result) || Math.abs(result) > max) {
+            if (ahp) { // the alternative half precision has no infinity: invalid, saturated
+                cpu.fpsr |= FpControl.IOC;
+                return (negative ? signBit(1) : 0) | 0x7fff;
+            }
             return overflow(cpu, log2, negative, mode);
         }
         if (inexact) {
@@ -358,6 +375,10 @@ final class FpArith {
         }
         if (result == 0) {
             return negative ? signBit(log2) : 0;
+        }
+        if (ahp && Math.abs(result) >= 0x1p16) {
+            long frac = (long) (Math.abs(result) / 0x1p6) - 1024;
+            return (negative ? signBit(1) : 0) | 31L << 10 | frac;
         }
         return pack(result, log2);
     }

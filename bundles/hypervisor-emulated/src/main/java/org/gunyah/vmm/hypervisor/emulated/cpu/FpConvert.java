@@ -7,8 +7,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * Conversions: FMOV (general), every form including the top half of a Q register; SCVTF/UCVTF
  * (from W or X, to S or D, also fixed-point); FCVTNS/NU, FCVTPS/PU, FCVTMS/MU, FCVTZS/ZU (also
  * fixed-point), FCVTAS/AU (saturating; NaN gives 0; IOC when invalid, IXC when inexact); FCVT
- * between H, S and D; FRINT* (round to integral). Half-precision conversions are IEEE (FPCR.AHP,
- * the alternative format, is not implemented).
+ * between H, S and D (FPCR.AHP selects the alternative half-precision format); FRINT* (round to
+ * integral).
  */
 final class FpConvert {
     private FpConvert() {}
@@ -85,7 +85,19 @@ final class FpConvert {
         if (!sf) {
             v = unsigned ? v & Bits.W : (int) v;
         }
-        boolean asUnsigned = unsigned && sf;
+        Vregs.setScalar(cpu, bits(insn, 4, 0), log2, fromInteger(cpu, v, unsigned && sf, log2, fbits));
+        cpu.pc += 4;
+        return null;
+    }
+
+    /** SCVTF/UCVTF of a lane of {@code width} bits to the same width ({@code log2}). */
+    static long fromInteger(A64Cpu cpu, long lane, int width, boolean unsigned, int log2) {
+        long v = width == 64 ? lane : unsigned ? lane & Bits.W : (int) lane;
+        return fromInteger(cpu, v, unsigned && width == 64, log2, 0);
+    }
+
+    /** The integer v (unsigned 64-bit if {@code asUnsigned}) divided by 2^fbits, rounded to log2. */
+    static long fromInteger(A64Cpu cpu, long v, boolean asUnsigned, int log2, int fbits) {
         double d;
         int err;
         if (!asUnsigned || v >= 0) {
@@ -107,10 +119,7 @@ final class FpConvert {
             }
         }
         d = Math.scalb(d, -fbits);
-        long r = FpArith.round(cpu, d, err, log2, true, FpControl.roundingMode(cpu));
-        Vregs.setScalar(cpu, bits(insn, 4, 0), log2, r);
-        cpu.pc += 4;
-        return null;
+        return FpArith.round(cpu, d, err, log2, true, FpControl.roundingMode(cpu));
     }
 
     private static Exit toInteger(A64Cpu cpu, int insn, boolean sf, int log2, int mode, boolean unsigned, int fbits) {
@@ -152,6 +161,15 @@ final class FpConvert {
         n = FpArith.flushIn(cpu, n, from);
         boolean negative = (n & FpArith.signBit(from)) != 0;
         long sign = negative ? FpArith.signBit(to) : 0;
+        boolean ahp = (cpu.fpcr & FpControl.AHP) != 0;
+        if (from == 1 && ahp) {
+            double v = FpArith.alternativeHalf(n);
+            return v == 0 ? sign : FpArith.round(cpu, v, 0, to, true, FpControl.roundingMode(cpu));
+        }
+        if (to == 1 && ahp && (FpArith.isNaN(n, from) || Double.isInfinite(FpArith.value(n, from)))) {
+            cpu.fpsr |= FpControl.IOC; // no NaN or infinity in the alternative format
+            return FpArith.isNaN(n, from) ? sign : sign | 0x7fff;
+        }
         if (FpArith.isNaN(n, from)) {
             if (FpArith.isSignalling(n, from)) {
                 cpu.fpsr |= FpControl.IOC;

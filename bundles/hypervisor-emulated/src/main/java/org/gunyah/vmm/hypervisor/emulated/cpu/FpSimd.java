@@ -90,7 +90,7 @@ final class FpSimd {
     /** Bits 28:24 = 01111: modified immediate, shift by immediate, by element. */
     private static Exit vectorImmediate(A64Cpu cpu, int insn) {
         if (!bit(insn, 10)) {
-            return cpu.undefined(insn); // by element: not yet
+            return SimdByElement.execute(cpu, insn);
         }
         if (bits(insn, 23, 19) == 0) {
             return SimdModifiedImmediate.execute(cpu, insn);

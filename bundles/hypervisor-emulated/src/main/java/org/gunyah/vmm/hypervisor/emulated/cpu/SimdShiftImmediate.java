@@ -5,15 +5,21 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
 /**
  * Advanced SIMD shift by immediate: SSHR/USHR, SSRA/USRA, SRSHR/URSHR, SRSRA/URSRA, SRI, SHL, SLI,
- * SHRN/RSHRN (and 2), SSHLL/USHLL (and 2; UXTL/SXTL). The element size is the highest set bit of
- * immh; a right shift is 2 * esize - immh:immb, a left shift immh:immb - esize. The saturating
- * shifts and the fixed-point conversions are not yet implemented (undefined).
+ * SHRN/RSHRN (and 2), SSHLL/USHLL (and 2; UXTL/SXTL), the fixed-point SCVTF/UCVTF and
+ * FCVTZS/FCVTZU. The element size is the highest set bit of immh; a right shift (and the number of
+ * fraction bits) is 2 * esize - immh:immb, a left shift immh:immb - esize. The saturating shifts
+ * are not yet implemented (undefined).
  */
 final class SimdShiftImmediate {
     private SimdShiftImmediate() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
-        boolean q = bit(insn, 30);
+        return execute(cpu, insn, false);
+    }
+
+    /** {@code scalar}: the Advanced SIMD scalar form, one 64-bit lane (immh = 1xxx). */
+    static Exit execute(A64Cpu cpu, int insn, boolean scalar) {
+        boolean q = bit(insn, 30) && !scalar;
         boolean u = bit(insn, 29);
         int immh = bits(insn, 22, 19);
         int immhb = bits(insn, 22, 16);
@@ -22,7 +28,16 @@ final class SimdShiftImmediate {
         int opcode = bits(insn, 15, 11);
         int rn = bits(insn, 9, 5);
         int rd = bits(insn, 4, 0);
+        if (opcode == 0b11100 || opcode == 0b11111) {
+            return fixedPoint(cpu, insn, scalar, q, u, size, 2 * esize - immhb, opcode == 0b11100, rn, rd);
+        }
+        if (scalar && size != 3) {
+            return cpu.undefined(insn);
+        }
         if (opcode == 0b10000 || opcode == 0b10001 || opcode == 0b10100) {
+            if (scalar) {
+                return cpu.undefined(insn);
+            }
             if (size == 3 || u && opcode != 0b10100) {
                 return cpu.undefined(insn);
             }
@@ -36,7 +51,7 @@ final class SimdShiftImmediate {
             case 0b01010 -> true;
             default -> false;
         };
-        if (!known || size == 3 && !q) {
+        if (!known || size == 3 && !q && !scalar) {
             return cpu.undefined(insn);
         }
         int right = 2 * esize - immhb;
@@ -45,7 +60,7 @@ final class SimdShiftImmediate {
         long nhi = cpu.vhi[rn];
         long dlo = cpu.vlo[rd];
         long dhi = cpu.vhi[rd];
-        int lanes = (q ? 16 : 8) >> size;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
         long ones = Bits.ones(esize);
         long rlo = 0;
         long rhi = 0;
@@ -65,6 +80,49 @@ final class SimdShiftImmediate {
                 }
             };
             r &= ones;
+            int bit = i << (3 + size);
+            if (bit < 64) {
+                rlo |= r << bit;
+            } else {
+                rhi |= r << (bit - 64);
+            }
+        }
+        Vregs.setVector(cpu, rd, rlo, rhi, q);
+        cpu.pc += 4;
+        return null;
+    }
+
+    /** SCVTF/UCVTF and FCVTZS/FCVTZU (vector or scalar, fixed-point): fbits fraction bits. */
+    private static Exit fixedPoint(
+            A64Cpu cpu,
+            int insn,
+            boolean scalar,
+            boolean q,
+            boolean u,
+            int size,
+            int fbits,
+            boolean toFloat,
+            int rn,
+            int rd) {
+        if (size < 2 || size == 3 && !q && !scalar) {
+            return cpu.undefined(insn); // halfwords: FP16
+        }
+        int width = 8 << size;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
+        long nlo = cpu.vlo[rn];
+        long nhi = cpu.vhi[rn];
+        long rlo = 0;
+        long rhi = 0;
+        for (int i = 0; i < lanes; i++) {
+            long e = Vregs.lane(nlo, nhi, i, size);
+            long r;
+            if (toFloat) {
+                long v = width == 64 ? e : u ? e : (int) e;
+                r = FpConvert.fromInteger(cpu, v, u && width == 64, size, fbits);
+            } else {
+                r = FpConvert.toInteger(cpu, e, size, FpArith.RZ, u, width, fbits);
+            }
+            r &= Bits.ones(width);
             int bit = i << (3 + size);
             if (bit < 64) {
                 rlo |= r << bit;

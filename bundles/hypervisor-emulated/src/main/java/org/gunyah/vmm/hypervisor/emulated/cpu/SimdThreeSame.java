@@ -14,11 +14,16 @@ final class SimdThreeSame {
     private SimdThreeSame() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
+        return execute(cpu, insn, false);
+    }
+
+    /** {@code scalar}: the Advanced SIMD scalar form, one lane (D, or any size for SQADD & co). */
+    static Exit execute(A64Cpu cpu, int insn, boolean scalar) {
         int opcode = bits(insn, 15, 11);
         if (opcode >= 0b11000) {
-            return SimdFloat.threeSame(cpu, insn);
+            return SimdFloat.threeSame(cpu, insn, scalar);
         }
-        boolean q = bit(insn, 30);
+        boolean q = bit(insn, 30) && !scalar;
         boolean u = bit(insn, 29);
         int size = bits(insn, 23, 22);
         int rm = bits(insn, 20, 16);
@@ -28,6 +33,9 @@ final class SimdThreeSame {
         long nhi = cpu.vhi[rn];
         long mlo = cpu.vlo[rm];
         long mhi = cpu.vhi[rm];
+        if (scalar && !scalarAllowed(opcode, size)) {
+            return cpu.undefined(insn);
+        }
         if (opcode == 0b00011) {
             long dlo = cpu.vlo[rd];
             long dhi = cpu.vhi[rd];
@@ -36,11 +44,11 @@ final class SimdThreeSame {
             cpu.pc += 4;
             return null;
         }
-        if (!allowed(opcode, u, size, q)) {
+        if (!scalar && !allowed(opcode, u, size, q)) {
             return cpu.undefined(insn);
         }
         boolean pairwise = opcode >= 0b10100;
-        int lanes = (q ? 16 : 8) >> size;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
         long dlo = cpu.vlo[rd];
         long dhi = cpu.vhi[rd];
         long rlo = 0;
@@ -70,6 +78,14 @@ final class SimdThreeSame {
         Vregs.setVector(cpu, rd, rlo, rhi, q);
         cpu.pc += 4;
         return null;
+    }
+
+    private static boolean scalarAllowed(int opcode, int size) {
+        return switch (opcode) {
+            case 0b00001, 0b00101 -> true;
+            case 0b00110, 0b00111, 0b01000, 0b01010, 0b10000, 0b10001 -> size == 3;
+            default -> false;
+        };
     }
 
     private static boolean allowed(int opcode, boolean u, int size, boolean q) {

@@ -13,12 +13,28 @@ final class SimdTwoReg {
     private SimdTwoReg() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
-        boolean q = bit(insn, 30);
+        return execute(cpu, insn, false);
+    }
+
+    /** {@code scalar}: the Advanced SIMD scalar form, one lane. */
+    static Exit execute(A64Cpu cpu, int insn, boolean scalar) {
+        boolean q = bit(insn, 30) && !scalar;
         boolean u = bit(insn, 29);
         int size = bits(insn, 23, 22);
         int opcode = bits(insn, 16, 12);
         if (opcode >= 0b01100 && opcode != 0b10010 && opcode != 0b10011 && opcode != 0b10100) {
-            return SimdFloat.twoReg(cpu, insn);
+            return SimdFloat.twoReg(cpu, insn, scalar);
+        }
+        if (scalar) {
+            int k = (u ? 0x20 : 0) | opcode;
+            boolean ok = switch (k) {
+                case 0x03, 0x23, 0x07, 0x27 -> true;
+                case 0x08, 0x28, 0x09, 0x29, 0x0a, 0x0b, 0x2b -> size == 3;
+                default -> false;
+            };
+            if (!ok) {
+                return cpu.undefined(insn);
+            }
         }
         int rn = bits(insn, 9, 5);
         int rd = bits(insn, 4, 0);
@@ -38,7 +54,7 @@ final class SimdTwoReg {
             case 0x08, 0x28, 0x09, 0x29, 0x0a, 0x0b, 0x2b, 0x07, 0x27, 0x03, 0x23 -> size != 3 || q;
             default -> false;
         };
-        if (!ok) {
+        if (!ok && !scalar) {
             return cpu.undefined(insn);
         }
         if (key == 0x25 && size == 0) {
@@ -51,7 +67,7 @@ final class SimdTwoReg {
         }
         boolean longPair = opcode == 0x02 || opcode == 0x06;
         int outSize = longPair ? size + 1 : size;
-        int lanes = (q ? 16 : 8) >> outSize;
+        int lanes = scalar ? 1 : (q ? 16 : 8) >> outSize;
         long dlo = cpu.vlo[rd];
         long dhi = cpu.vhi[rd];
         long rlo = 0;

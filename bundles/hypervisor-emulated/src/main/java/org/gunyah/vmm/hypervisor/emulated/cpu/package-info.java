@@ -23,8 +23,8 @@
  *
  * <p>A load or store outside RAM is an MMIO exit; LDP/STP and LDADD outside RAM crash the guest.
  * An IRQ is taken through VBAR_EL1 + 0x280 (0x080 from EL1t) when one is pending and PSTATE.I is
- * clear. Anything else (SIMD, SVC, BRK, unknown system registers) is a crash of the
- * guest, never an exception of the host.
+ * clear. Anything else (SVC, BRK, an unknown system register, an undefined encoding) is a crash
+ * of the guest, never an exception of the host.
  *
  * <p>Loads and stores of general-purpose registers, complete for ARMv8.0-A plus the v8.1 LSE
  * atomics, by the Arm ARM's encoding classes: load register (literal) LDR/LDRSW/PRFM; load/store
@@ -39,5 +39,34 @@
  * LDRAB (PAC) and MTE's STGP are undefined. A plain load or store (or LDAR/STLR) outside RAM is an
  * MMIO exit; a pair, exclusive or atomic outside RAM, and a misaligned exclusive or atomic, crash
  * the guest with the reason.
+ *
+ * <p>Floating point and Advanced SIMD (FpSimd decodes the Arm ARM's encoding classes, one class
+ * each): SIMD&amp;FP loads and stores (SimdLoadStore: LDR/STR of B/H/S/D/Q in every addressing
+ * mode, LDR literal, LDP/STP/LDNP/STNP; SimdStructures: LD1-LD4/ST1-ST4 of multiple structures
+ * and of one lane, LD1R-LD4R, with post-index), the whole access in RAM or a crash (MMIO through
+ * SIMD registers is not supported); FPCR/FPSR (FpControl, for MRS/MSR); the integer vector forms:
+ * modified immediate (MOVI/MVNI/ORR/BIC/FMOV), copy (DUP/INS/UMOV/SMOV), three same (logical,
+ * ADD/SUB, compares, halving, saturating add/sub, shifts by register, max/min, ABD/ABA, MLA/MLS,
+ * MUL/PMUL, pairwise ADDP/MAXP/MINP), two-register misc (REV*, xADDLP/xADALP, CLS/CLZ/CNT/NOT/
+ * RBIT, compares with zero, ABS/NEG/SQABS/SQNEG, SUQADD/USQADD, XTN/SQXTN/UQXTN/SQXTUN, SHLL),
+ * across lanes (ADDV, xADDLV, xMAXV, xMINV), shift by immediate (SSHR/USHR/SSRA/USRA/SRSHR/
+ * URSHR/SRSRA/URSRA/SRI/SHL/SLI/SHRN/RSHRN/SSHLL/USHLL, fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU),
+ * permute (UZP/TRN/ZIP), EXT, TBL/TBX;
+ * FMOV between general and FP registers (also the top half of a Q); scalar floating point of
+ * single and double precision (FpScalar, FpArith, FpConvert): FMOV, FABS, FNEG, FSQRT, FADD,
+ * FSUB, FMUL, FDIV, FNMUL, FMAX/FMIN/FMAXNM/FMINNM, fused FMADD/FMSUB/FNMADD/FNMSUB, FCMP/FCMPE,
+ * FCCMP/FCCMPE, FCSEL, FMOV (immediate), SCVTF/UCVTF and FCVT[NPMZA][SU] (W/X, also fixed point),
+ * FCVT between H/S/D (with FPCR.AHP), FRINTN/P/M/Z/A/X/I; every rounding mode, FZ, DN, NaN
+ * propagation and the cumulative flags IOC/DZC/OFC/UFC/IXC/IDC (and QC for the saturating
+ * integer operations) as qemu-aarch64's Cortex-A57 computes them; the vector floating-point
+ * forms (SimdFloat: arithmetic, FMLA/FMLS, compares, pairwise, FRINT*, conversions, FCVTN/FCVTL,
+ * FABS/FNEG/FSQRT, FMAXV & co); the Advanced SIMD scalar forms (SimdScalar: DUP, ADDP and the FP
+ * pairwise, the one-lane three same, two-register misc and shifts); three different (the long,
+ * wide and narrowing-high forms, SMULL/UMULL, SMLAL/UMLAL, PMULL of bytes); by element
+ * (SimdByElement: MUL, MLA, MLS, xMULL, xMLAL, xMLSL, FMUL, FMLA, FMLS). Not yet (undefined):
+ * SQDMULL/SQDMLAL/SQDMLSL (also by element), the scalar by-element forms, the saturating shifts
+ * (SQSHL, SQSHRN & co), the saturating narrows in scalar form, SQDMULH/SQRDMULH, FMULX, the
+ * reciprocal estimates and steps (FRECPE, FRSQRTE, FRECPS, FRSQRTS, FRECPX, URECPE, URSQRTE),
+ * FCVTXN; crypto and FP16 (v8.2) are not advertised and stay undefined.
  */
 package org.gunyah.vmm.hypervisor.emulated.cpu;

@@ -321,4 +321,87 @@ class SimdReferenceTest {
                 p("fixed point to FP, W", "0 0 0 11110 0x 0 00 01x 1xxxxx rrrrr xxxxx"),
                 p("FP to fixed point, W", "0 0 0 11110 0x 0 11 00x 1xxxxx xxxxx rrrrr"));
     }
+
+    @Test
+    void vectorFloatingPointMatchesQemu() throws Exception {
+        String same = "0x %s 01110 %s x 1 xxxxx 11 %s 1 xxxxx xxxxx";
+        String misc = "0x %s 01110 %s x 10000 %s 10 xxxxx xxxxx";
+        check(
+                60,
+                p("FMAXNM FMLA FADD", same.formatted("0", "x", "00x")),
+                p("FADD FSUB", same.formatted("0", "x", "010")),
+                p("FCMEQ", same.formatted("0", "0", "100")),
+                p("FMAX FMIN", same.formatted("0", "x", "110")),
+                p("FMAXNMP FMINNMP FADDP FABD", same.formatted("1", "x", "0x0")),
+                p("FMUL", same.formatted("1", "0", "011")),
+                p("FCMGE FACGE FCMGT FACGT", same.formatted("1", "x", "10x")),
+                p("FMAXP FMINP", same.formatted("1", "x", "110")),
+                p("FDIV", same.formatted("1", "0", "111")),
+                p("FRINT", misc.formatted("x", "x", "1100x")),
+                p("FCVT to integer, SCVTF", misc.formatted("x", "0", "110xx")),
+                p("FCVT to integer", misc.formatted("x", "1", "1101x")),
+                p("FCMxx zero", misc.formatted("x", "1", "0110x")),
+                p("FCMLT zero, FABS", misc.formatted("0", "1", "0111x")),
+                p("FNEG", misc.formatted("1", "1", "01111")),
+                p("FSQRT", misc.formatted("1", "1", "11111")),
+                p("FCVTN FCVTL", misc.formatted("0", "0", "1011x")),
+                p("FMAXV & co", "01 1 01110 x 0 11000 011x0 10 xxxxx xxxxx"),
+                p("FMAXV & co", "01 1 01110 x 0 11000 01111 10 xxxxx xxxxx"));
+    }
+
+    @Test
+    void scalarAdvancedSimdMatchesQemu() throws Exception {
+        check(
+                60,
+                p("scalar three same", "01 x 11110 xx 1 xxxxx 00x01 1 xxxxx xxxxx"),
+                p("scalar three same D", "01 x 11110 11 1 xxxxx 0011x 1 xxxxx xxxxx"),
+                p("scalar three same D", "01 x 11110 11 1 xxxxx 010x0 1 xxxxx xxxxx"),
+                p("scalar three same D", "01 x 11110 11 1 xxxxx 1000x 1 xxxxx xxxxx"),
+                p("scalar FP compare, FABD", "01 1 11110 xx 1 xxxxx 11 10x 1 xxxxx xxxxx"),
+                p("scalar FCMEQ", "01 0 11110 0x 1 xxxxx 11 100 1 xxxxx xxxxx"),
+                p("scalar two-reg", "01 x 11110 xx 10000 0x011 10 xxxxx xxxxx"),
+                p("scalar two-reg D", "01 x 11110 11 10000 010xx 10 xxxxx xxxxx"),
+                p("scalar FP two-reg", "01 x 11110 0x 10000 11xxx 10 xxxxx xxxxx"),
+                p("scalar FP two-reg", "01 x 11110 1x 10000 1101x 10 xxxxx xxxxx"),
+                p("scalar FCM zero", "01 x 11110 1x 10000 011xx 10 xxxxx xxxxx"),
+                p("scalar pairwise", "01 x 11110 xx 11000 xxxxx 10 xxxxx xxxxx"),
+                p("scalar DUP", "01 0 11110000 xxxxx 0 0000 1 xxxxx xxxxx"),
+                p("scalar shift", "01 x 111110 1xxx xxx 00xx0 1 xxxxx xxxxx"),
+                p("scalar shift", "01 x 111110 1xxx xxx 010x0 1 xxxxx xxxxx"));
+    }
+
+    @Test
+    void threeDifferentMatchesQemu() throws Exception {
+        String diff = "0x %s 01110 xx 1 xxxxx %s 00 xxxxx xxxxx";
+        check(
+                60,
+                p("long and wide", diff.formatted("x", "0xxx")),
+                p("MLAL MLSL", diff.formatted("x", "10x0")),
+                p("MULL", diff.formatted("x", "1100")),
+                p("PMULL", "0x 0 01110 00 1 xxxxx 1110 00 xxxxx xxxxx"));
+    }
+
+    @Test
+    void byElementMatchesQemu() throws Exception {
+        String elem = "0x %s 01111 %s x x xxxx %s x 0 xxxxx xxxxx";
+        check(
+                60,
+                p("MUL", elem.formatted("0", "xx", "1000")),
+                p("MLA MLS", elem.formatted("1", "xx", "0x00")),
+                p("xMULL xMLAL xMLSL", elem.formatted("x", "xx", "xx10")),
+                p("FMLA FMLS", elem.formatted("0", "1x", "0x01")),
+                p("FMUL", elem.formatted("0", "1x", "1001")));
+    }
+
+    @Test
+    void fixedPointVectorConversionsMatchQemu() throws Exception {
+        check(
+                60,
+                p("vector fixed point", "0x x 01111 0 1xxx xxx 11100 1 xxxxx xxxxx"),
+                p("vector fixed point", "0x x 01111 0 01xx xxx 11111 1 xxxxx xxxxx"),
+                p("vector fixed point", "0x x 01111 0 1xxx xxx 11111 1 xxxxx xxxxx"),
+                p("vector fixed point", "0x x 01111 0 01xx xxx 11100 1 xxxxx xxxxx"),
+                p("scalar fixed point", "01 x 111110 01xx xxx 111x0 1 xxxxx xxxxx"),
+                p("scalar fixed point", "01 x 111110 1xxx xxx 11111 1 xxxxx xxxxx"));
+    }
 }
