@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.felix.service.command.CommandSession;
+import org.gunyah.vmm.shell.script.GogoScript;
 
 /**
  * An interactive session: a prompt, a line, its result or its one-line error, until {@code exit},

@@ -10,6 +10,7 @@ import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
+import org.gunyah.vmm.shell.script.GogoScript;
 
 /**
  * One SSH channel's Gogo session: an exec channel runs its command line as a script (status as for

@@ -11,7 +11,7 @@
  * listen at all.
  *
  * <p>Both run scripts with the rules of {@code bin/gunyah -c} ({@link
- * org.gunyah.vmm.remoteconsole.GogoScript}: each result printed, the first failure ends the script with
+ * org.gunyah.vmm.shell.script.GogoScript}, the shell bundle's, which {@code -c} uses too: each result printed, the first failure ends the script with
  * its one-line message and status 1) and interactive sessions line by line ({@link
  * org.gunyah.vmm.remoteconsole.LineShell}).
  */

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.felix.service.command.CommandSession;
+import org.gunyah.vmm.shell.script.GogoScript;
 import org.junit.jupiter.api.Test;
 
 class GogoScriptTest {

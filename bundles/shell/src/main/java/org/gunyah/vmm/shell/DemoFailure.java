@@ -1,7 +1,7 @@
 package org.gunyah.vmm.shell;
 
 /** Why the demo failed, as the one line it ends with: {@code demo: FAILED <reason>}. */
-final class DemoFailure extends Exception {
+public final class DemoFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     DemoFailure(String reason) {

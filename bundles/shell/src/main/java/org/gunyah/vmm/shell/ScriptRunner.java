@@ -9,8 +9,7 @@ import java.lang.System.Logger.Level;
 import java.util.function.IntConsumer;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
-import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.shell.script.GogoScript;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
@@ -77,18 +76,13 @@ public final class ScriptRunner {
             }
             try (CommandSession session = processor.createSession(new FileInputStream(FileDescriptor.in), out, err)) {
                 session.put("SCOPE", SCOPE_PATH);
-                for (String statement : Statements.split(script)) {
-                    try {
-                        Object result = execute(context, session, statement);
-                        if (result != null) {
-                            out.println(session.format(result, Converter.INSPECT));
-                        }
-                    } catch (InterruptedException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        err.println(message(e));
-                        return 1;
-                    }
+                int status =
+                        GogoScript.run(session, script, out, err, statement -> execute(context, session, statement));
+                if (status == GogoScript.INTERRUPTED) {
+                    throw new InterruptedException();
+                }
+                if (status != 0) {
+                    return status;
                 }
             }
             return 0;
@@ -115,17 +109,6 @@ public final class ScriptRunner {
             }
             return session.execute(statement);
         }
-    }
-
-    /** One line: the message of our own failures, which name their errno; the class for others. */
-    static String message(Throwable e) {
-        while (e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        if (e instanceof GunyahException || e instanceof DemoFailure) {
-            return e.getMessage();
-        }
-        return "gunyah: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.shell.script.Statements;
 
 /**
  * The console's own parsing with any input: the words of a hyphenated command (options, {@code --},

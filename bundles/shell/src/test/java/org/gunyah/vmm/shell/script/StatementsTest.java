@@ -1,4 +1,4 @@
-package org.gunyah.vmm.shell;
+package org.gunyah.vmm.shell.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.shell;
+package org.gunyah.vmm.shell.script;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +7,10 @@ import java.util.List;
  * Splits a Gogo script into its top-level statements (at ';' and line ends outside quotes and
  * brackets), so that each one's result can be printed and the first failure can stop the rest.
  */
-final class Statements {
+public final class Statements {
     private Statements() {}
 
-    static List<String> split(String script) {
+    public static List<String> split(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int depth = 0;
