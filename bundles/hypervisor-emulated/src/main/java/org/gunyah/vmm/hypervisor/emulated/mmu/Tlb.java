@@ -1,0 +1,158 @@
+package org.gunyah.vmm.hypervisor.emulated.mmu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The software TLB of one vCPU: direct-mapped by VA page, each entry a 4 KiB page of a successful
+ * walk with its ASID (or global), the six permission bits of {@link Access}, its output page and
+ * the host memory of that page (null when it is not RAM), so that a hit is a compare of the tag,
+ * the ASID and one permission bit, and the host address is an add.
+ *
+ * <p>Only its vCPU's thread reads and fills it. Other vCPUs' broadcast TLBIs are {@link #post
+ * posted}: a queue and a volatile flag, applied by the owner in {@link #applyPosted} before each
+ * translation. That is where the architecture needs them: a TLBI completes at the issuer's DSB,
+ * and whatever the issuer does after it (a store another vCPU then observes, an IPI) is ordered
+ * after the flag's volatile write, so the other vCPU's next access, ordered after its own volatile
+ * read of the flag, cannot use the removed entry.
+ *
+ * <p>Blocks are cached page by page. So that a TLBI of one address removes every page cached from
+ * the block holding it, the TLB remembers the blocks it holds pages of (up to {@link #BLOCKS}; one
+ * more empties it first); a TLBI by VA that falls in one of them empties the whole TLB, which is
+ * allowed (a TLB may always hold less) and rare: blocks change when the kernel remaps its own
+ * memory.
+ */
+public final class Tlb {
+    public static final int ENTRIES = 1024;
+    static final int BLOCKS = 64;
+    private static final int MASK = ENTRIES - 1;
+    private static final long INVALID = -1; // never a page number: those have 52 bits
+    private static final int GLOBAL = -1;
+
+    private final long[] tags = new long[ENTRIES];
+    private final int[] asids = new int[ENTRIES];
+    private final int[] permissions = new int[ENTRIES];
+    private final long[] pagePas = new long[ENTRIES];
+    private final MemorySegment[] pages = new MemorySegment[ENTRIES];
+
+    // The blocks (level 1 or 2 leaves) that cached pages came from: first page, page count, ASID.
+    private final long[] blockPages = new long[BLOCKS];
+    private final long[] blockSizes = new long[BLOCKS];
+    private final int[] blockAsids = new int[BLOCKS];
+    private int blocks;
+
+    private final ConcurrentLinkedQueue<Invalidation> posted = new ConcurrentLinkedQueue<>();
+    private volatile boolean postedPending;
+
+    public Tlb() {
+        clear();
+    }
+
+    /**
+     * The entry for the page of {@code va} (canonical: top byte as the walk would see it) in
+     * {@code asid} that allows the access of {@code permissionBit} ({@link Access#bit}), or -1.
+     */
+    public int lookup(long va, int asid, int permissionBit) {
+        long page = va >>> 12;
+        int i = (int) page & MASK;
+        if (tags[i] == page && (asids[i] == asid || asids[i] == GLOBAL) && (permissions[i] & permissionBit) != 0) {
+            return i;
+        }
+        return -1;
+    }
+
+    /** Caches the walk {@code t} of the page of {@code va} in {@code asid}, with its host memory; returns the entry. */
+    public int fill(long va, int asid, Translation t, MemorySegment page) {
+        long tag = va >>> 12;
+        int owner = t.global() ? GLOBAL : asid;
+        if (t.level() < 3) {
+            rememberBlock(tag, t.level(), owner);
+        }
+        int i = (int) tag & MASK;
+        tags[i] = tag;
+        asids[i] = owner;
+        permissions[i] = t.permissions();
+        pagePas[i] = t.pagePa();
+        pages[i] = page;
+        return i;
+    }
+
+    private void rememberBlock(long tag, int level, int owner) {
+        long size = 1L << (9 * (3 - level));
+        long first = tag & -size;
+        for (int b = 0; b < blocks; b++) {
+            if (blockPages[b] == first && blockSizes[b] == size && blockAsids[b] == owner) {
+                return;
+            }
+        }
+        if (blocks == BLOCKS) {
+            clear(); // every cached page of a forgotten block must go with it
+        }
+        blockPages[blocks] = first;
+        blockSizes[blocks] = size;
+        blockAsids[blocks] = owner;
+        blocks++;
+    }
+
+    /** The host memory of entry {@code i}'s page, or null when the page is not RAM (MMIO). */
+    public MemorySegment page(int i) {
+        return pages[i];
+    }
+
+    /** The output address of entry {@code i}'s page. */
+    public long pagePa(int i) {
+        return pagePas[i];
+    }
+
+    /** Applies {@code op} to this TLB. Owner thread only. */
+    public void invalidate(Invalidation op) {
+        switch (op.kind()) {
+            case ALL -> clear();
+            case ASID -> {
+                for (int i = 0; i < ENTRIES; i++) {
+                    if (asids[i] == op.asid()) {
+                        tags[i] = INVALID;
+                    }
+                }
+            }
+            case PAGE, PAGE_ASID -> {
+                boolean anyAsid = op.kind() == Invalidation.Kind.PAGE;
+                for (int b = 0; b < blocks; b++) {
+                    boolean asidMatches = anyAsid || blockAsids[b] == GLOBAL || blockAsids[b] == op.asid();
+                    if (asidMatches && op.page() - blockPages[b] >= 0 && op.page() - blockPages[b] < blockSizes[b]) {
+                        clear();
+                        return;
+                    }
+                }
+                int i = (int) op.page() & MASK;
+                if (tags[i] == op.page() && (anyAsid || asids[i] == GLOBAL || asids[i] == op.asid())) {
+                    tags[i] = INVALID;
+                }
+            }
+        }
+    }
+
+    private void clear() {
+        Arrays.fill(tags, INVALID);
+        Arrays.fill(pages, null);
+        blocks = 0;
+    }
+
+    /** Queues {@code op} for the owner, from any thread: a broadcast TLBI of another vCPU. */
+    public void post(Invalidation op) {
+        posted.add(op);
+        postedPending = true;
+    }
+
+    /** Applies what other vCPUs posted. Owner thread only; a volatile read when there is nothing. */
+    public void applyPosted() {
+        if (postedPending) {
+            postedPending = false;
+            Invalidation op;
+            while ((op = posted.poll()) != null) {
+                invalidate(op);
+            }
+        }
+    }
+}
