@@ -11,8 +11,9 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * consistent (so stronger than any of A/L asks). LDAPR (o3 = 1, opc = 100; v8.3 RCPC) and the
  * other o3 = 1 encodings are not advertised and undefined.
  *
- * <p>A misaligned atomic is an alignment fault on hardware; an atomic outside RAM cannot be an
- * MMIO exit: both crash the guest with the reason until there is an exception model.
+ * <p>A misaligned atomic is an alignment fault (whatever SCTLR.A says), a fault of translation or
+ * permission (write, which includes read) comes before any change; an atomic outside RAM cannot be
+ * an MMIO exit and crashes the guest with the reason.
  */
 final class Atomics {
     private Atomics() {}
@@ -31,31 +32,21 @@ final class Atomics {
             return cpu.undefined(insn);
         }
         int size = 1 << bits(insn, 31, 30);
-        long address = cpu.regSp(bits(insn, 9, 5), true);
-        GuestMemory.Region r = region(cpu, address, size);
+        int rn = bits(insn, 9, 5);
+        long address = cpu.regSp(rn, true);
+        cpu.checkSpAlignment(rn);
+        GuestMemory.Region r = cpu.atomicRegion(address, size, true);
         if (r == null) {
             return refuse(cpu, insn, NAMES[op], address, size);
         }
-        long old = GuestMemory.getAndUpdate(r, address, size, op, cpu.reg(bits(insn, 20, 16)));
+        long old = GuestMemory.getAndUpdate(r, cpu.atomicPa, size, op, cpu.reg(bits(insn, 20, 16)));
         cpu.setReg(bits(insn, 4, 0), old, size == 8);
         cpu.pc += 4;
         return null;
     }
 
-    /**
-     * The RAM region for an atomic access of {@code size} bytes (1..16) at {@code address}, or null
-     * when it is misaligned or not in RAM. Bytes and halfwords need their containing aligned word.
-     */
-    static GuestMemory.Region region(A64Cpu cpu, long address, int size) {
-        if ((address & (size - 1)) != 0) {
-            return null;
-        }
-        return size < 4 ? cpu.memory.find(address & ~3L, 4) : cpu.memory.find(address, size);
-    }
-
-    /** Crashes the guest for an atomic {@code name} that {@link #region} refused. */
+    /** Crashes the guest for an atomic {@code name} outside RAM (an MMIO exit carries a plain access). */
     static Exit refuse(A64Cpu cpu, int insn, String name, long address, int size) {
-        String why = (address & (size - 1)) != 0 ? "misaligned" : "not in RAM";
-        return cpu.crash(insn, String.format("%s of %d bytes at 0x%x: %s", name, size, address, why));
+        return cpu.crash(insn, String.format("%s of %d bytes at 0x%x: not in RAM", name, size, address));
     }
 }

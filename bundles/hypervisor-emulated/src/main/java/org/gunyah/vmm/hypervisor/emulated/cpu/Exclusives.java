@@ -31,9 +31,11 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * failure (the architecture allows a monitor to be lost at any time) only retries a loop. The
  * local monitor is also cleared by CLREX ({@link #clear}) and by an exception return.
  *
- * <p>Exclusives, CAS and CASP must be naturally aligned (pairs: to their total size) and in RAM;
- * otherwise the guest crashes with the reason (an alignment fault or an external abort on
- * hardware). LDAR/STLR outside RAM are MMIO exits like any load or store. Ordering: every access
+ * <p>Exclusives, LDAR/STLR, CAS and CASP must be naturally aligned (pairs: to their total size):
+ * otherwise an alignment fault, whatever SCTLR.A says. Translation and permission faults come
+ * next, all before anything changes. Outside RAM the guest crashes with the reason (an external
+ * abort on hardware), but LDAR/STLR outside RAM are MMIO exits like any load or store. The monitor
+ * records the virtual address; the memory operations use the physical one. Ordering: every access
  * here is at least volatile (sequentially consistent) in the Java memory model, which covers
  * acquire, release and the RCsc order of STLR before LDAR.
  */
@@ -93,21 +95,22 @@ final class Exclusives {
     /** LDXR, LDAXR, STXR, STLXR of 1, 2, 4 or 8 bytes. */
     private static Exit exclusive(A64Cpu cpu, int insn, int size) {
         boolean load = bit(insn, 22);
-        long address = cpu.regSp(bits(insn, 9, 5), true);
-        GuestMemory.Region r = Atomics.region(cpu, address, size);
+        long address = base(cpu, insn);
+        GuestMemory.Region r = cpu.atomicRegion(address, size, !load);
         if (r == null) {
             return Atomics.refuse(cpu, insn, load ? "LDXR" : "STXR", address, size);
         }
+        long pa = cpu.atomicPa;
         int rt = bits(insn, 4, 0);
         if (load) {
-            long value = GuestMemory.loadAcquire(r, address, size);
+            long value = GuestMemory.loadAcquire(r, pa, size);
             cpu.monitor.set(address, size, value, 0);
             cpu.setReg(rt, value, size == 8);
         } else {
             long value = cpu.reg(rt) & Bits.ones(8 * size);
             Monitor m = cpu.monitor;
             boolean stored =
-                    m.take(address, size) && GuestMemory.compareAndExchange(r, address, size, m.low, value) == m.low;
+                    m.take(address, size) && GuestMemory.compareAndExchange(r, pa, size, m.low, value) == m.low;
             cpu.setReg(bits(insn, 20, 16), stored ? 0 : 1, false);
         }
         cpu.pc += 4;
@@ -118,11 +121,12 @@ final class Exclusives {
     private static Exit exclusivePair(A64Cpu cpu, int insn, boolean x) {
         boolean load = bit(insn, 22);
         int size = x ? 16 : 8;
-        long address = cpu.regSp(bits(insn, 9, 5), true);
-        GuestMemory.Region r = Atomics.region(cpu, address, size);
+        long address = base(cpu, insn);
+        GuestMemory.Region r = cpu.atomicRegion(address, size, !load);
         if (r == null) {
             return Atomics.refuse(cpu, insn, load ? "LDXP" : "STXP", address, size);
         }
+        long pa = cpu.atomicPa;
         int rt = bits(insn, 4, 0);
         int rt2 = bits(insn, 14, 10);
         Monitor m = cpu.monitor;
@@ -130,11 +134,11 @@ final class Exclusives {
             long low;
             long high;
             if (x) {
-                GuestMemory.loadPair(r, address, m.pair);
+                GuestMemory.loadPair(r, pa, m.pair);
                 low = m.pair[0];
                 high = m.pair[1];
             } else {
-                long v = GuestMemory.loadAcquire(r, address, 8);
+                long v = GuestMemory.loadAcquire(r, pa, 8);
                 low = v & Bits.W;
                 high = v >>> 32;
             }
@@ -146,11 +150,11 @@ final class Exclusives {
             if (!m.take(address, size)) {
                 stored = false;
             } else if (x) {
-                stored = GuestMemory.compareAndExchangePair(r, address, m.low, m.high, cpu.reg(rt), cpu.reg(rt2), null);
+                stored = GuestMemory.compareAndExchangePair(r, pa, m.low, m.high, cpu.reg(rt), cpu.reg(rt2), null);
             } else {
                 long expected = m.low | m.high << 32;
                 long value = cpu.reg(rt) & Bits.W | cpu.reg(rt2) << 32;
-                stored = GuestMemory.compareAndExchange(r, address, 8, expected, value) == expected;
+                stored = GuestMemory.compareAndExchange(r, pa, 8, expected, value) == expected;
             }
             cpu.setReg(bits(insn, 20, 16), stored ? 0 : 1, false);
         }
@@ -161,35 +165,33 @@ final class Exclusives {
     /** LDAR and STLR of 1, 2, 4 or 8 bytes; MMIO exits outside RAM. */
     private static Exit ordered(A64Cpu cpu, int insn, int size) {
         boolean load = bit(insn, 22);
-        long address = cpu.regSp(bits(insn, 9, 5), true);
+        long address = base(cpu, insn);
         int rt = bits(insn, 4, 0);
-        if ((address & (size - 1)) != 0) {
-            return Atomics.refuse(cpu, insn, load ? "LDAR" : "STLR", address, size);
+        GuestMemory.Region r = cpu.atomicRegion(address, size, !load);
+        if (r == null || size < 4 && !r.contains(cpu.atomicPa, size)) {
+            return cpu.access(load, address, size, rt, false, size == 8, false, -1, 0);
         }
-        GuestMemory.Region r = cpu.memory.find(address, size);
+        long pa = cpu.atomicPa;
         cpu.pc += 4;
-        if (r == null) {
-            return cpu.access(load, address, size, rt, false, size == 8);
-        }
         if (load) {
-            cpu.setReg(rt, GuestMemory.loadAcquire(r, address, size), size == 8);
+            cpu.setReg(rt, GuestMemory.loadAcquire(r, pa, size), size == 8);
         } else {
-            GuestMemory.storeRelease(r, address, size, cpu.reg(rt));
+            GuestMemory.storeRelease(r, pa, size, cpu.reg(rt));
         }
         return null;
     }
 
     /** CAS, CASA, CASL, CASAL of 1, 2, 4 or 8 bytes: Rs is compared and gets the old value. */
     private static Exit compareAndSwap(A64Cpu cpu, int insn, int size) {
-        long address = cpu.regSp(bits(insn, 9, 5), true);
-        GuestMemory.Region r = Atomics.region(cpu, address, size);
+        long address = base(cpu, insn);
+        GuestMemory.Region r = cpu.atomicRegion(address, size, true);
         if (r == null) {
             return Atomics.refuse(cpu, insn, "CAS", address, size);
         }
         int rs = bits(insn, 20, 16);
         long mask = Bits.ones(8 * size);
-        long old =
-                GuestMemory.compareAndExchange(r, address, size, cpu.reg(rs) & mask, cpu.reg(bits(insn, 4, 0)) & mask);
+        long old = GuestMemory.compareAndExchange(
+                r, cpu.atomicPa, size, cpu.reg(rs) & mask, cpu.reg(bits(insn, 4, 0)) & mask);
         cpu.setReg(rs, old, size == 8);
         cpu.pc += 4;
         return null;
@@ -203,25 +205,33 @@ final class Exclusives {
             return cpu.undefined(insn);
         }
         int size = x ? 16 : 8;
-        long address = cpu.regSp(bits(insn, 9, 5), true);
-        GuestMemory.Region r = Atomics.region(cpu, address, size);
+        long address = base(cpu, insn);
+        GuestMemory.Region r = cpu.atomicRegion(address, size, true);
         if (r == null) {
             return Atomics.refuse(cpu, insn, "CASP", address, size);
         }
+        long pa = cpu.atomicPa;
         if (x) {
             long[] found = cpu.monitor.pair;
             GuestMemory.compareAndExchangePair(
-                    r, address, cpu.reg(rs), cpu.reg(rs + 1), cpu.reg(rt), cpu.reg(rt + 1), found);
+                    r, pa, cpu.reg(rs), cpu.reg(rs + 1), cpu.reg(rt), cpu.reg(rt + 1), found);
             cpu.setReg(rs, found[0], true);
             cpu.setReg(rs + 1, found[1], true);
         } else {
             long expected = cpu.reg(rs) & Bits.W | cpu.reg(rs + 1) << 32;
             long value = cpu.reg(rt) & Bits.W | cpu.reg(rt + 1) << 32;
-            long old = GuestMemory.compareAndExchange(r, address, 8, expected, value);
+            long old = GuestMemory.compareAndExchange(r, pa, 8, expected, value);
             cpu.setReg(rs, old & Bits.W, false);
             cpu.setReg(rs + 1, old >>> 32, false);
         }
         cpu.pc += 4;
         return null;
+    }
+
+    /** The base register Rn (SP when 31), checked for SP alignment. */
+    private static long base(A64Cpu cpu, int insn) {
+        int rn = bits(insn, 9, 5);
+        cpu.checkSpAlignment(rn);
+        return cpu.regSp(rn, true);
     }
 }

@@ -5,12 +5,15 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.gunyah.vmm.hypervisor.emulated.mmu.PhysicalMemory;
+import org.gunyah.vmm.hypervisor.emulated.mmu.TlbDomain;
 
 /**
  * Guest physical RAM: regions of host memory at guest addresses. An access that does not lie wholly
- * inside one region is not RAM; the CPU turns it into an MMIO exit (a stage-2 fault).
+ * inside one region is not RAM; the CPU turns it into an MMIO exit (a stage-2 fault). One per VM,
+ * so it also holds the VM's TLB domain, which the broadcast TLBIs of its vCPUs invalidate.
  */
-public final class GuestMemory {
+public final class GuestMemory implements PhysicalMemory {
     static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -33,9 +36,21 @@ public final class GuestMemory {
     }
 
     private final Region[] regions;
+    private final TlbDomain tlbs = new TlbDomain();
 
     public GuestMemory(List<Region> regions) {
         this.regions = regions.toArray(Region[]::new);
+    }
+
+    /** The TLBs of the VM's vCPUs. */
+    TlbDomain tlbs() {
+        return tlbs;
+    }
+
+    @Override
+    public MemorySegment ramPage(long pagePa) {
+        Region r = find(pagePa, 4096);
+        return r == null ? null : r.segment().asSlice(pagePa - r.base(), 4096);
     }
 
     /** The region holding [address, address + size), or null. */
@@ -49,8 +64,15 @@ public final class GuestMemory {
     }
 
     static long load(Region r, long address, int size) {
-        long off = address - r.base();
-        MemorySegment s = r.segment();
+        return load(r.segment(), address - r.base(), size);
+    }
+
+    static void store(Region r, long address, int size, long value) {
+        store(r.segment(), address - r.base(), size, value);
+    }
+
+    /** The {@code size} bytes (1, 2, 4, 8) at {@code off} in {@code s}, zero-extended. */
+    static long load(MemorySegment s, long off, int size) {
         return switch (size) {
             case 1 -> s.get(U8, off) & 0xffL;
             case 2 -> s.get(U16, off) & 0xffffL;
@@ -59,9 +81,7 @@ public final class GuestMemory {
         };
     }
 
-    static void store(Region r, long address, int size, long value) {
-        long off = address - r.base();
-        MemorySegment s = r.segment();
+    static void store(MemorySegment s, long off, int size, long value) {
         switch (size) {
             case 1 -> s.set(U8, off, (byte) value);
             case 2 -> s.set(U16, off, (short) value);

@@ -11,8 +11,11 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * LSE read-modify-write atomics {@link Atomics}; SIMD and FP registers (V = 1) {@link
  * SimdLoadStore}.
  *
- * <p>Writeback and the PC move before the access, so an MMIO exit leaves the vCPU ready to resume
- * (a writeback into the transfer register is CONSTRAINED UNPREDICTABLE on hardware too).
+ * <p>Each instruction computes its address and writeback, and {@link A64Cpu#access} translates
+ * (a fault changes nothing: the instruction re-executes after the guest's handler), then writes
+ * back and moves the PC, then accesses, so that an MMIO exit leaves the vCPU ready to resume (a
+ * writeback into the transfer register is CONSTRAINED UNPREDICTABLE on hardware: the load wins
+ * here, and a store stores the register's value from before the writeback).
  */
 final class LoadStore {
     private LoadStore() {}
@@ -34,13 +37,12 @@ final class LoadStore {
     private static Exit literal(A64Cpu cpu, int insn) {
         int opc = bits(insn, 31, 30);
         long address = cpu.pc + (Bits.signExtend(bits(insn, 23, 5), 19) << 2);
-        cpu.pc += 4;
         int rt = bits(insn, 4, 0);
         return switch (opc) {
-            case 0 -> cpu.access(true, address, 4, rt, false, false);
-            case 1 -> cpu.access(true, address, 8, rt, false, true);
-            case 2 -> cpu.access(true, address, 4, rt, true, true);
-            default -> null; // PRFM: a hint
+            case 0 -> cpu.access(true, address, 4, rt, false, false, false, -1, 0);
+            case 1 -> cpu.access(true, address, 8, rt, false, true, false, -1, 0);
+            case 2 -> cpu.access(true, address, 4, rt, true, true, false, -1, 0);
+            default -> next(cpu); // PRFM: a hint
         };
     }
 
@@ -64,6 +66,9 @@ final class LoadStore {
         int kind = kind(sizeBits, bits(insn, 23, 22));
         int rn = bits(insn, 9, 5);
         long address;
+        int wbReg = -1;
+        long wbValue = 0;
+        boolean unprivileged = false;
         if (bit(insn, 24)) {
             // Unsigned offset, scaled by the size.
             if (kind == PREFETCH || kind == NONE) {
@@ -83,10 +88,12 @@ final class LoadStore {
             long imm9 = Bits.signExtend(bits(insn, 20, 12), 9);
             address = mode == 1 ? base : base + imm9;
             if (mode == 1 || mode == 3) {
-                cpu.setRegSp(rn, base + imm9, true);
+                wbReg = rn;
+                wbValue = base + imm9;
             }
-            // Unprivileged (mode 10): LDTR/STTR at EL1 access memory with EL0's permissions once
-            // there is an MMU (and PSTATE.UAO is not advertised); without one they are ordinary.
+            // Unprivileged (mode 10): LDTR/STTR access memory with EL0's permissions (PSTATE.UAO
+            // is not advertised); with the MMU off they are ordinary accesses.
+            unprivileged = mode == 2;
         } else {
             int op4 = bits(insn, 11, 10);
             if (op4 == 0b00) {
@@ -102,13 +109,13 @@ final class LoadStore {
             int shift = bit(insn, 12) ? sizeBits : 0;
             address = cpu.regSp(rn, true) + Arith.extend(cpu.reg(bits(insn, 20, 16)), option, shift);
         }
-        cpu.pc += 4;
+        cpu.checkSpAlignment(rn);
         int rt = bits(insn, 4, 0);
         return switch (kind) {
-            case STORE -> cpu.access(false, address, size, rt, false, true);
-            case LOAD -> cpu.access(true, address, size, rt, false, size == 8);
-            case LOAD_SIGNED_X -> cpu.access(true, address, size, rt, true, true);
-            default -> cpu.access(true, address, size, rt, true, false); // LOAD_SIGNED_W
+            case STORE -> cpu.access(false, address, size, rt, false, true, unprivileged, wbReg, wbValue);
+            case LOAD -> cpu.access(true, address, size, rt, false, size == 8, unprivileged, wbReg, wbValue);
+            case LOAD_SIGNED_X -> cpu.access(true, address, size, rt, true, true, unprivileged, wbReg, wbValue);
+            default -> cpu.access(true, address, size, rt, true, false, unprivileged, wbReg, wbValue);
         };
     }
 

@@ -7,7 +7,9 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * Load/store register pair (bits 29:27 = 101, V = 0): LDP/STP of W and X registers and LDPSW with
  * signed offset, post- and pre-index, and the no-allocate LDNP/STNP (signed offset only). opc 11,
  * STGP (opc 01 store, MTE) and LDNP/STNP with opc 01 are unallocated. A pair outside RAM crashes
- * the guest: an MMIO exit carries one access.
+ * the guest: an MMIO exit carries one access. Both registers' memory is translated before the
+ * writeback, the PC or any register changes, so a fault (on either page, when the pair crosses one)
+ * leaves the instruction to re-execute.
  */
 final class LoadStorePair {
     private LoadStorePair() {}
@@ -26,27 +28,25 @@ final class LoadStorePair {
         long offset = Bits.signExtend(bits(insn, 21, 15), 7) * size;
         long base = cpu.regSp(rn, true);
         long address = mode == 1 ? base : base + offset;
-        GuestMemory.Region r = cpu.memory.find(address, 2 * size);
-        if (r == null) {
+        cpu.checkSpAlignment(rn);
+        MemorySpan span = cpu.span;
+        if (!span.prepare(address, 2 * size, !load, false)) {
             String name = load ? "LDP" : "STP";
             return cpu.crash(insn, String.format("%s at 0x%x is not in RAM", name, address));
         }
         // Stores use the values from before any writeback into a transfer register.
         long first = cpu.reg(rt);
         long second = cpu.reg(rt2);
-        if (mode == 1 || mode == 3) {
-            cpu.setRegSp(rn, base + offset, true);
-        }
-        cpu.pc += 4;
+        cpu.writeback(mode == 1 || mode == 3 ? rn : -1, base + offset);
         if (load) {
             boolean signed = opc == 1;
-            long a = GuestMemory.load(r, address, size);
-            long b = GuestMemory.load(r, address + size, size);
+            long a = span.read(address, size);
+            long b = span.read(address + size, size);
             cpu.setReg(rt, signed ? (int) a : a, opc != 0);
             cpu.setReg(rt2, signed ? (int) b : b, opc != 0);
         } else {
-            GuestMemory.store(r, address, size, first);
-            GuestMemory.store(r, address + size, size, second);
+            span.write(address, size, first);
+            span.write(address + size, size, second);
         }
         return null;
     }

@@ -7,8 +7,9 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * Loads and stores of the SIMD and floating-point registers (the V bit, 26, set): LDR/STR of B, H,
  * S, D and Q in every addressing mode, LDR literal, LDP/STP/LDNP/STNP, and the structure
  * instructions LD1-LD4/ST1-LD4 (multiple structures, one lane, and LD1R-LD4R). The whole access
- * must lie in one RAM region: MMIO through SIMD registers is a crash of the guest. The access is
- * checked before anything changes, so a crash leaves the registers and the PC as they were.
+ * is translated ({@link MemorySpan}) before anything changes, so that a fault leaves the registers,
+ * the writeback and the PC as they were; it must be RAM: MMIO through SIMD registers is a crash of
+ * the guest.
  */
 final class SimdLoadStore {
     private SimdLoadStore() {}
@@ -36,7 +37,7 @@ final class SimdLoadStore {
             return cpu.undefined(insn);
         }
         long address = cpu.pc + (Bits.signExtend(bits(insn, 23, 5), 19) << 2);
-        return transfer(cpu, insn, true, address, opc + 2, bits(insn, 4, 0));
+        return transfer(cpu, insn, true, address, opc + 2, bits(insn, 4, 0), -1, 0);
     }
 
     private static Exit pair(A64Cpu cpu, int insn) {
@@ -54,21 +55,19 @@ final class SimdLoadStore {
         long offset = Bits.signExtend(bits(insn, 21, 15), 7) << log2;
         long base = cpu.regSp(rn, true);
         long address = mode == 1 ? base : base + offset;
-        GuestMemory.Region r = ram(cpu, address, 2 * size);
-        if (r == null) {
+        cpu.checkSpAlignment(rn);
+        MemorySpan span = cpu.span;
+        if (!span.prepare(address, 2 * size, !load, false)) {
             return outsideRam(cpu, insn, address);
         }
-        if (mode == 1 || mode == 3) {
-            cpu.setRegSp(rn, base + offset, true);
-        }
-        cpu.pc += 4;
+        cpu.writeback(mode == 1 || mode == 3 ? rn : -1, base + offset);
         if (load) {
             // rt == rt2 is CONSTRAINED UNPREDICTABLE: the second load wins, as on qemu.
-            load(cpu, r, address, log2, rt);
-            load(cpu, r, address + size, log2, rt2);
+            load(cpu, span, address, log2, rt);
+            load(cpu, span, address + size, log2, rt2);
         } else {
-            store(cpu, r, address, log2, rt);
-            store(cpu, r, address + size, log2, rt2);
+            store(cpu, span, address, log2, rt);
+            store(cpu, span, address + size, log2, rt2);
         }
         return null;
     }
@@ -83,6 +82,8 @@ final class SimdLoadStore {
         boolean load = (opc & 1) != 0;
         int rn = bits(insn, 9, 5);
         long address;
+        int wbReg = -1;
+        long wbValue = 0;
         if (bit(insn, 24)) {
             address = cpu.regSp(rn, true) + ((long) bits(insn, 21, 10) << log2);
         } else if (!bit(insn, 21)) {
@@ -93,11 +94,9 @@ final class SimdLoadStore {
             long base = cpu.regSp(rn, true);
             long imm9 = Bits.signExtend(bits(insn, 20, 12), 9);
             address = mode == 1 ? base : base + imm9;
-            if (ram(cpu, address, 1 << log2) == null) {
-                return outsideRam(cpu, insn, address);
-            }
             if (mode == 1 || mode == 3) {
-                cpu.setRegSp(rn, base + imm9, true);
+                wbReg = rn;
+                wbValue = base + imm9;
             }
         } else if (bits(insn, 11, 10) == 0b10) {
             int option = bits(insn, 15, 13);
@@ -109,54 +108,44 @@ final class SimdLoadStore {
         } else {
             return cpu.undefined(insn);
         }
-        return transfer(cpu, insn, load, address, log2, bits(insn, 4, 0));
+        cpu.checkSpAlignment(rn);
+        return transfer(cpu, insn, load, address, log2, bits(insn, 4, 0), wbReg, wbValue);
     }
 
-    /** One register of {@code 1 << log2} bytes at {@code address}, then the PC moves on. */
-    private static Exit transfer(A64Cpu cpu, int insn, boolean load, long address, int log2, int rt) {
-        GuestMemory.Region r = ram(cpu, address, 1 << log2);
-        if (r == null) {
+    /** One register of {@code 1 << log2} bytes at {@code address}, then the writeback and the PC. */
+    private static Exit transfer(
+            A64Cpu cpu, int insn, boolean load, long address, int log2, int rt, int wbReg, long wbValue) {
+        MemorySpan span = cpu.span;
+        if (!span.prepare(address, 1 << log2, !load, false)) {
             return outsideRam(cpu, insn, address);
         }
-        cpu.pc += 4;
+        cpu.writeback(wbReg, wbValue);
         if (load) {
-            load(cpu, r, address, log2, rt);
+            load(cpu, span, address, log2, rt);
         } else {
-            store(cpu, r, address, log2, rt);
+            store(cpu, span, address, log2, rt);
         }
         return null;
     }
 
     /** Loads a scalar or Q register, zeroing the bits above it. */
-    static void load(A64Cpu cpu, GuestMemory.Region r, long address, int log2, int rt) {
+    static void load(A64Cpu cpu, MemorySpan span, long address, int log2, int rt) {
         if (log2 == 4) {
-            cpu.vlo[rt] = GuestMemory.load(r, address, 8);
-            cpu.vhi[rt] = GuestMemory.load(r, address + 8, 8);
+            cpu.vlo[rt] = span.read(address, 8);
+            cpu.vhi[rt] = span.read(address + 8, 8);
         } else {
-            cpu.vlo[rt] = GuestMemory.load(r, address, 1 << log2);
+            cpu.vlo[rt] = span.read(address, 1 << log2);
             cpu.vhi[rt] = 0;
         }
     }
 
-    static void store(A64Cpu cpu, GuestMemory.Region r, long address, int log2, int rt) {
+    static void store(A64Cpu cpu, MemorySpan span, long address, int log2, int rt) {
         if (log2 == 4) {
-            GuestMemory.store(r, address, 8, cpu.vlo[rt]);
-            GuestMemory.store(r, address + 8, 8, cpu.vhi[rt]);
+            span.write(address, 8, cpu.vlo[rt]);
+            span.write(address + 8, 8, cpu.vhi[rt]);
         } else {
-            GuestMemory.store(r, address, 1 << log2, cpu.vlo[rt]);
+            span.write(address, 1 << log2, cpu.vlo[rt]);
         }
-    }
-
-    /** The RAM region holding all of [address, address + size), or null. */
-    static GuestMemory.Region ram(A64Cpu cpu, long address, int size) {
-        GuestMemory.Region r = cpu.dataRegion;
-        if (r == null || !r.contains(address, size)) {
-            r = cpu.memory.find(address, size);
-            if (r != null) {
-                cpu.dataRegion = r;
-            }
-        }
-        return r;
     }
 
     static Exit outsideRam(A64Cpu cpu, int insn, long address) {

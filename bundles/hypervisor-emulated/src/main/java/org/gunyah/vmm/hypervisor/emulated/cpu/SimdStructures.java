@@ -7,7 +7,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * The Advanced SIMD structure loads and stores: LD1-LD4/ST1-ST4 of multiple structures (1 to 4
  * registers, every arrangement), of a single structure (one lane), and LD1R-LD4R, each with its
  * post-index form (by the transfer size or by a register). Element e of structure member s comes
- * from memory at {@code (e * selem + s) * esize}, the Arm ARM's interleaving.
+ * from memory at {@code (e * selem + s) * esize}, the Arm ARM's interleaving. The whole transfer
+ * (at most 64 bytes) is translated before the first element moves ({@link MemorySpan}).
  */
 final class SimdStructures {
     private SimdStructures() {}
@@ -63,8 +64,9 @@ final class SimdStructures {
         int total = rpt * selem * elements * ebytes;
         int rn = bits(insn, 9, 5);
         long address = cpu.regSp(rn, true);
-        GuestMemory.Region r = SimdLoadStore.ram(cpu, address, total);
-        if (r == null) {
+        cpu.checkSpAlignment(rn);
+        MemorySpan r = cpu.span;
+        if (!r.prepare(address, total, !load, false)) {
             return SimdLoadStore.outsideRam(cpu, insn, address);
         }
         writeback(cpu, insn, postIndex, rn, address, total);
@@ -82,9 +84,9 @@ final class SimdStructures {
                 for (int s = 0; s < selem; s++) {
                     int reg = (t + rep + s) & 31;
                     if (load) {
-                        Vregs.setElem(cpu, reg, e, log2, GuestMemory.load(r, a, ebytes));
+                        Vregs.setElem(cpu, reg, e, log2, r.read(a, ebytes));
                     } else {
-                        GuestMemory.store(r, a, ebytes, Vregs.elem(cpu, reg, e, log2));
+                        r.write(a, ebytes, Vregs.elem(cpu, reg, e, log2));
                     }
                     a += ebytes;
                 }
@@ -139,8 +141,9 @@ final class SimdStructures {
         int total = selem * ebytes;
         int rn = bits(insn, 9, 5);
         long address = cpu.regSp(rn, true);
-        GuestMemory.Region r = SimdLoadStore.ram(cpu, address, total);
-        if (r == null) {
+        cpu.checkSpAlignment(rn);
+        MemorySpan r = cpu.span;
+        if (!r.prepare(address, total, !load, false)) {
             return SimdLoadStore.outsideRam(cpu, insn, address);
         }
         writeback(cpu, insn, postIndex, rn, address, total);
@@ -149,12 +152,12 @@ final class SimdStructures {
             int reg = (t + i) & 31;
             long a = address + (long) i * ebytes;
             if (replicate) {
-                long v = Bits.replicate(GuestMemory.load(r, a, ebytes), 8 * ebytes, 64);
+                long v = Bits.replicate(r.read(a, ebytes), 8 * ebytes, 64);
                 Vregs.setVector(cpu, reg, v, v, q);
             } else if (load) {
-                Vregs.setElem(cpu, reg, index, scale, GuestMemory.load(r, a, ebytes));
+                Vregs.setElem(cpu, reg, index, scale, r.read(a, ebytes));
             } else {
-                GuestMemory.store(r, a, ebytes, Vregs.elem(cpu, reg, index, scale));
+                r.write(a, ebytes, Vregs.elem(cpu, reg, index, scale));
             }
         }
         return null;
@@ -162,10 +165,7 @@ final class SimdStructures {
 
     /** Post-index: Rm = 31 adds the transfer size, any other Rm adds that register. Then the PC. */
     private static void writeback(A64Cpu cpu, int insn, boolean postIndex, int rn, long address, int total) {
-        if (postIndex) {
-            int rm = bits(insn, 20, 16);
-            cpu.setRegSp(rn, address + (rm == 31 ? total : cpu.reg(rm)), true);
-        }
-        cpu.pc += 4;
+        int rm = bits(insn, 20, 16);
+        cpu.writeback(postIndex ? rn : -1, address + (rm == 31 ? total : cpu.reg(rm)));
     }
 }

@@ -121,16 +121,31 @@ final class SystemRegisters {
             case TPIDR_EL1 -> cpu.tpidrEl1 = value;
             case TPIDR_EL0 -> cpu.tpidrEl0 = value;
             case TPIDRRO_EL0 -> r.tpidrro = value;
-            case SCTLR_EL1 -> cpu.sctlr = value;
+            case SCTLR_EL1 -> {
+                cpu.sctlr = value;
+                cpu.mmu.registersWritten(true);
+            }
             case ACTLR_EL1 -> r.actlr = value;
             case CPACR_EL1 -> r.cpacr = value;
-            case TTBR0_EL1 -> r.ttbr0 = value;
-            case TTBR1_EL1 -> r.ttbr1 = value;
-            case TCR_EL1 -> r.tcr = value;
+            case TTBR0_EL1 -> {
+                r.ttbr0 = value;
+                cpu.mmu.registersWritten(false);
+            }
+            case TTBR1_EL1 -> {
+                r.ttbr1 = value;
+                cpu.mmu.registersWritten(false);
+            }
+            case TCR_EL1 -> {
+                r.tcr = value;
+                cpu.mmu.registersWritten(true);
+            }
             case AFSR0_EL1 -> r.afsr0 = value;
             case AFSR1_EL1 -> r.afsr1 = value;
             case PAR_EL1 -> r.par = value;
-            case MAIR_EL1 -> r.mair = value;
+            case MAIR_EL1 -> {
+                r.mair = value;
+                cpu.mmu.registersWritten(true);
+            }
             case AMAIR_EL1 -> r.amair = value;
             case CONTEXTIDR_EL1 -> r.contextidr = value & 0xffff_ffffL;
             case CNTKCTL_EL1 -> r.cntkctl = value;

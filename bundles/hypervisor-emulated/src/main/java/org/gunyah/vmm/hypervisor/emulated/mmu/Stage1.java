@@ -36,7 +36,7 @@ public record Stage1(long sctlr, long tcr, long ttbr0, long ttbr1, long mair) {
     static final long SCTLR_WXN = 1L << 19;
     static final long TCR_A1 = 1L << 22;
     static final long TCR_AS = 1L << 36;
-    static final long ADDRESS_MASK = 0x0000_ffff_ffff_f000L; // descriptor and TTBR bits 47:12
+    public static final long ADDRESS_MASK = 0x0000_ffff_ffff_f000L; // descriptor and TTBR bits 47:12
     private static final VarHandle U64_ATOMIC =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 

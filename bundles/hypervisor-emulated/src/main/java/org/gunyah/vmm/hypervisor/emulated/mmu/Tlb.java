@@ -30,11 +30,12 @@ public final class Tlb {
     private static final long INVALID = -1; // never a page number: those have 52 bits
     private static final int GLOBAL = -1;
 
-    private final long[] tags = new long[ENTRIES];
-    private final int[] asids = new int[ENTRIES];
-    private final int[] permissions = new int[ENTRIES];
-    private final long[] pagePas = new long[ENTRIES];
-    private final MemorySegment[] pages = new MemorySegment[ENTRIES];
+    // Allocated by the first fill: a vCPU that never turns its MMU on costs nothing.
+    private long[] tags = new long[1];
+    private int[] asids;
+    private int[] permissions;
+    private long[] pagePas;
+    private MemorySegment[] pages;
 
     // The blocks (level 1 or 2 leaves) that cached pages came from: first page, page count, ASID.
     private final long[] blockPages = new long[BLOCKS];
@@ -46,7 +47,12 @@ public final class Tlb {
     private volatile boolean postedPending;
 
     public Tlb() {
-        clear();
+        tags[0] = INVALID; // one slot, never hit, until the first fill
+    }
+
+    /** Whether anything was ever cached (the owner registers with its domain then). */
+    public boolean allocated() {
+        return asids != null;
     }
 
     /**
@@ -55,8 +61,9 @@ public final class Tlb {
      */
     public int lookup(long va, int asid, int permissionBit) {
         long page = va >>> 12;
-        int i = (int) page & MASK;
-        if (tags[i] == page && (asids[i] == asid || asids[i] == GLOBAL) && (permissions[i] & permissionBit) != 0) {
+        long[] t = tags;
+        int i = (int) page & (t.length - 1);
+        if (t[i] == page && (asids[i] == asid || asids[i] == GLOBAL) && (permissions[i] & permissionBit) != 0) {
             return i;
         }
         return -1;
@@ -64,6 +71,14 @@ public final class Tlb {
 
     /** Caches the walk {@code t} of the page of {@code va} in {@code asid}, with its host memory; returns the entry. */
     public int fill(long va, int asid, Translation t, MemorySegment page) {
+        if (asids == null) {
+            tags = new long[ENTRIES];
+            asids = new int[ENTRIES];
+            permissions = new int[ENTRIES];
+            pagePas = new long[ENTRIES];
+            pages = new MemorySegment[ENTRIES];
+            clear();
+        }
         long tag = va >>> 12;
         int owner = t.global() ? GLOBAL : asid;
         if (t.level() < 3) {
@@ -107,6 +122,9 @@ public final class Tlb {
 
     /** Applies {@code op} to this TLB. Owner thread only. */
     public void invalidate(Invalidation op) {
+        if (asids == null) {
+            return;
+        }
         switch (op.kind()) {
             case ALL -> clear();
             case ASID -> {
