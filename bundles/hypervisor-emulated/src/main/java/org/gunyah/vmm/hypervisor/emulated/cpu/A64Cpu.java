@@ -1,12 +1,19 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 /**
- * One AArch64 vCPU at EL1, interpreting the subset documented in {@code package-info}. Not thread
- * safe: one thread runs it; only {@link #setInterruptPending} may be called from others.
+ * One AArch64 vCPU at EL0 and EL1, interpreting the instruction set documented in {@code
+ * package-info}, with the exception model of {@link Exceptions}. Not thread safe: one thread runs
+ * it; only {@link #setInterruptPending} and {@link #sendEvent} may be called from others.
  */
 public final class A64Cpu {
     static final int DAIF_I = 1 << 7;
     static final int DAIF_ALL = 0x3c0;
+    static final long SCTLR_UMA = 1L << 9;
+    static final long SCTLR_DZE = 1L << 14;
+    static final long SCTLR_UCT = 1L << 15;
+    static final long SCTLR_NTWI = 1L << 16;
+    static final long SCTLR_NTWE = 1L << 18;
+    static final long SCTLR_UCI = 1L << 26;
 
     final int index;
     final GuestMemory memory;
@@ -15,7 +22,11 @@ public final class A64Cpu {
     final long[] x = new long[31];
     long spEl0;
     long spEl1;
+    /** The exception level, 0 or 1; the vCPU starts at EL1, as a Gunyah guest does. */
+    int el = 1;
+    /** Whether SP is SP_EL1: PSTATE.SPSel at EL1, always false at EL0. */
     boolean spSel = true;
+
     long pc;
     boolean n;
     boolean z;
@@ -41,6 +52,20 @@ public final class A64Cpu {
 
     // The local exclusive monitor (LDXR/STXR, CLREX): see Exclusives.
     final Exclusives.Monitor monitor = new Exclusives.Monitor();
+
+    /** Whether FP and AdvSIMD instructions may run at the current EL (CPACR_EL1.FPEN). */
+    boolean fpEnabled = true;
+    /** The event register of WFE, set by SEV on any vCPU, SEVL, and exception return. */
+    private volatile boolean event;
+    /** What SEV does: sets the event register of every vCPU of the VM (the platform's to say). */
+    Runnable events = this::sendEvent;
+
+    // The last synchronous exception taken, for the crash report when the guest cannot take the next.
+    int lastSyndrome;
+    long lastFar;
+    boolean lastFarValid;
+    long lastPc;
+    int lastInstruction;
 
     private volatile boolean interruptPending;
     private Exit.Crash crash;
@@ -125,6 +150,38 @@ public final class A64Cpu {
         return instructions;
     }
 
+    /** The current exception level, 0 or 1. */
+    public int exceptionLevel() {
+        return el;
+    }
+
+    public long esr() {
+        return esr;
+    }
+
+    public long far() {
+        return far;
+    }
+
+    /** Sets this vCPU's event register (SEV from another vCPU); the caller wakes it if it waits. */
+    public void sendEvent() {
+        event = true;
+    }
+
+    /** Makes SEV reach the VM's other vCPUs: {@code broadcast} sets every event register and wakes. */
+    public void setEventBroadcast(Runnable broadcast) {
+        events = broadcast;
+    }
+
+    /** WFE: consumes the event register; false when it was clear and the vCPU may wait. */
+    boolean consumeEvent() {
+        if (event) {
+            event = false;
+            return true;
+        }
+        return false;
+    }
+
     public void setInterruptPending(boolean pending) {
         interruptPending = pending;
     }
@@ -143,21 +200,22 @@ public final class A64Cpu {
         }
         for (long i = 0; i < budget; i++) {
             if (interruptPending && (daif & DAIF_I) == 0) {
-                takeIrq();
+                Exceptions.takeIrq(this);
             }
-            GuestMemory.Region r = fetchRegion;
-            if (r == null || !r.contains(pc, 4)) {
-                r = memory.find(pc, 4);
-                if (r == null || (pc & 3) != 0) {
-                    return crash(0, (pc & 3) != 0 ? "misaligned instruction fetch" : "instruction fetch outside RAM");
-                }
-                fetchRegion = r;
-            }
-            int insn = (int) GuestMemory.load(r, pc, 4);
-            instructions++;
+            long at = pc;
             Exit e;
+            int insn = 0;
             try {
+                GuestMemory.Region r = fetchRegion;
+                if (r == null || (at & 3) != 0 || !r.contains(at, 4)) {
+                    r = fetchRegion(at);
+                }
+                insn = (int) GuestMemory.load(r, at, 4);
+                instructions++;
                 e = Decoder.execute(this, insn);
+            } catch (GuestFault f) {
+                pc = at;
+                e = Exceptions.takeSynchronous(this, f.syndrome, f.far, f.farValid, at, f.instruction);
             } catch (RuntimeException bug) {
                 e = crash(insn, "emulator fault: " + bug);
             }
@@ -166,6 +224,20 @@ public final class A64Cpu {
             }
         }
         return Exit.BUDGET;
+    }
+
+    /** The RAM region the instruction at {@code at} is fetched from, or the fault. */
+    private GuestMemory.Region fetchRegion(long at) {
+        if ((at & 3) != 0) {
+            throw Exceptions.pcAlignment(at);
+        }
+        GuestMemory.Region r = memory.find(at, 4);
+        if (r == null) {
+            // Executing from outside RAM (MMIO or nothing): an external abort on the fetch.
+            throw Exceptions.instructionAbort(this, 0b010000, at);
+        }
+        fetchRegion = r;
+        return r;
     }
 
     /** Completes a pending MMIO read with the low bytes of {@code value}. */
@@ -182,12 +254,30 @@ public final class A64Cpu {
     }
 
     Exit crash(int insn, String reason) {
-        crash = new Exit.Crash(pc, insn, reason);
+        return crashAt(pc, insn, reason);
+    }
+
+    Exit crashAt(long at, int insn, String reason) {
+        crash = new Exit.Crash(at, insn, reason);
         return crash;
     }
 
+    /** An Undefined Instruction exception, taken by the guest: never returns normally. */
     Exit undefined(int insn) {
-        return crash(insn, "undefined or unsupported instruction");
+        throw Exceptions.undefined(insn);
+    }
+
+    /**
+     * Changes the EL and the stack pointer selection (exception entry and return): what may be
+     * accessed and how addresses translate depend on both, so the one-entry region caches that
+     * skipped those checks go.
+     */
+    void setExceptionLevel(int level, boolean spx) {
+        el = level;
+        spSel = level == 1 && spx;
+        fpEnabled = el1.fpEnabledAt(level);
+        fetchRegion = null;
+        dataRegion = null;
     }
 
     // registers: 31 is XZR here, SP in the *Sp variants
@@ -246,25 +336,9 @@ public final class A64Cpu {
         v = (f & 1) != 0;
     }
 
+    /** PSTATE as SPSR_EL1 saves it: NZCV, DAIF and M[3:0] (EL0t, EL1t or EL1h). */
     long pstate() {
-        return ((long) nzcv() << 28) | daif | (spSel ? 0b0101 : 0b0100);
-    }
-
-    private void takeIrq() {
-        elr = pc;
-        spsr = pstate();
-        pc = vbar + (spSel ? 0x280 : 0x080);
-        daif = DAIF_ALL;
-        spSel = true;
-    }
-
-    void eret() {
-        Exclusives.clear(this); // AArch64.ExceptionReturn: ClearExclusiveLocal
-        long saved = spsr;
-        setNzcv((int) (saved >>> 28) & 0xf);
-        daif = (int) saved & DAIF_ALL;
-        spSel = (saved & 1) != 0;
-        pc = elr;
+        return ((long) nzcv() << 28) | daif | (el == 0 ? 0b0000 : spSel ? 0b0101 : 0b0100);
     }
 
     /**
