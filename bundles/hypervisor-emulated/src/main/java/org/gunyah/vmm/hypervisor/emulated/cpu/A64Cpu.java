@@ -4,12 +4,19 @@ import java.lang.foreign.MemorySegment;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
 
 /**
- * One AArch64 vCPU at EL1, interpreting the subset documented in {@code package-info}. Not thread
- * safe: one thread runs it; only {@link #setInterruptPending} may be called from others.
+ * One AArch64 vCPU at EL0 and EL1, interpreting the instruction set documented in {@code
+ * package-info}, with the exception model of {@link Exceptions}. Not thread safe: one thread runs
+ * it; only {@link #setInterruptPending} and {@link #sendEvent} may be called from others.
  */
 public final class A64Cpu {
     static final int DAIF_I = 1 << 7;
     static final int DAIF_ALL = 0x3c0;
+    static final long SCTLR_UMA = 1L << 9;
+    static final long SCTLR_DZE = 1L << 14;
+    static final long SCTLR_UCT = 1L << 15;
+    static final long SCTLR_NTWI = 1L << 16;
+    static final long SCTLR_NTWE = 1L << 18;
+    static final long SCTLR_UCI = 1L << 26;
 
     final int index;
     final GuestMemory memory;
@@ -18,7 +25,11 @@ public final class A64Cpu {
     final long[] x = new long[31];
     long spEl0;
     long spEl1;
+    /** The exception level, 0 or 1; the vCPU starts at EL1, as a Gunyah guest does. */
+    int el = 1;
+    /** Whether SP is SP_EL1: PSTATE.SPSel at EL1, always false at EL0. */
     boolean spSel = true;
+
     long pc;
     boolean n;
     boolean z;
@@ -44,6 +55,20 @@ public final class A64Cpu {
 
     // The local exclusive monitor (LDXR/STXR, CLREX): see Exclusives.
     final Exclusives.Monitor monitor = new Exclusives.Monitor();
+
+    /** Whether FP and AdvSIMD instructions may run at the current EL (CPACR_EL1.FPEN). */
+    boolean fpEnabled = true;
+    /** The event register of WFE, set by SEV on any vCPU, SEVL, and exception return. */
+    private volatile boolean event;
+    /** What SEV does: sets the event register of every vCPU of the VM (the platform's to say). */
+    Runnable events = this::sendEvent;
+
+    // The last synchronous exception taken, for the crash report when the guest cannot take the next.
+    int lastSyndrome;
+    long lastFar;
+    boolean lastFarValid;
+    long lastPc;
+    int lastInstruction;
 
     private volatile boolean interruptPending;
     private Exit.Crash crash;
@@ -135,6 +160,38 @@ public final class A64Cpu {
         return instructions;
     }
 
+    /** The current exception level, 0 or 1. */
+    public int exceptionLevel() {
+        return el;
+    }
+
+    public long esr() {
+        return esr;
+    }
+
+    public long far() {
+        return far;
+    }
+
+    /** Sets this vCPU's event register (SEV from another vCPU); the caller wakes it if it waits. */
+    public void sendEvent() {
+        event = true;
+    }
+
+    /** Makes SEV reach the VM's other vCPUs: {@code broadcast} sets every event register and wakes. */
+    public void setEventBroadcast(Runnable broadcast) {
+        events = broadcast;
+    }
+
+    /** WFE: consumes the event register; false when it was clear and the vCPU may wait. */
+    boolean consumeEvent() {
+        if (event) {
+            event = false;
+            return true;
+        }
+        return false;
+    }
+
     public void setInterruptPending(boolean pending) {
         interruptPending = pending;
     }
@@ -153,44 +210,26 @@ public final class A64Cpu {
         }
         for (long i = 0; i < budget; i++) {
             if (interruptPending && (daif & DAIF_I) == 0) {
-                takeIrq();
+                Exceptions.takeIrq(this);
             }
-            int insn;
+            long at = pc;
             Exit e;
+            int insn = 0;
             try {
                 if ((sctlr & 1) == 0) {
                     GuestMemory.Region r = fetchRegion;
-                    if (r == null || !r.contains(pc, 4)) {
-                        r = memory.find(pc, 4);
-                        if (r == null || (pc & 3) != 0) {
-                            return crash(
-                                    0,
-                                    (pc & 3) != 0 ? "misaligned instruction fetch" : "instruction fetch outside RAM");
-                        }
-                        fetchRegion = r;
+                    if (r == null || (at & 3) != 0 || !r.contains(at, 4)) {
+                        r = fetchRegion(at);
                     }
-                    insn = (int) GuestMemory.load(r, pc, 4);
+                    insn = (int) GuestMemory.load(r, at, 4);
                 } else {
-                    if ((pc & 3) != 0) {
-                        return crash(0, "misaligned instruction fetch");
-                    }
-                    // An instruction abort throws; the page of the PC is never MMIO
-                    int entry = mmu.entry(pc, Access.EXECUTE, el());
-                    MemorySegment page = mmu.tlb.page(entry);
-                    if (page == null) {
-                        return crash(
-                                0,
-                                String.format(
-                                        "instruction fetch outside RAM (0x%x)", mmu.tlb.pagePa(entry) | (pc & 0xfff)));
-                    }
-                    insn = (int) GuestMemory.load(page, pc & 0xfff, 4);
+                    insn = fetchTranslated(at);
                 }
-            } catch (RuntimeException bug) {
-                return crash(0, "emulator fault: " + bug);
-            }
-            instructions++;
-            try {
+                instructions++;
                 e = Decoder.execute(this, insn);
+            } catch (GuestFault f) {
+                pc = at;
+                e = Exceptions.takeSynchronous(this, f.syndrome, f.far, f.farValid, at, f.instruction);
             } catch (RuntimeException bug) {
                 e = crash(insn, "emulator fault: " + bug);
             }
@@ -199,6 +238,33 @@ public final class A64Cpu {
             }
         }
         return Exit.BUDGET;
+    }
+
+    /** The RAM region the instruction at {@code at} is fetched from, or the fault. */
+    private GuestMemory.Region fetchRegion(long at) {
+        if ((at & 3) != 0) {
+            throw Exceptions.pcAlignment(at);
+        }
+        GuestMemory.Region r = memory.find(at, 4);
+        if (r == null) {
+            // Executing from outside RAM (MMIO or nothing): an external abort on the fetch.
+            throw Exceptions.instructionAbort(this, 0b010000, at);
+        }
+        fetchRegion = r;
+        return r;
+    }
+
+    /** The instruction at virtual address {@code at}, through the TLB, or the fault. */
+    private int fetchTranslated(long at) {
+        if ((at & 3) != 0) {
+            throw Exceptions.pcAlignment(at);
+        }
+        int entry = mmu.entry(at, Access.EXECUTE, el);
+        MemorySegment page = mmu.tlb.page(entry);
+        if (page == null) {
+            throw Exceptions.instructionAbort(this, 0b010000, at); // outside RAM: an external abort
+        }
+        return (int) GuestMemory.load(page, at & 0xfff, 4);
     }
 
     /** Completes a pending MMIO read with the low bytes of {@code value}. */
@@ -215,12 +281,30 @@ public final class A64Cpu {
     }
 
     Exit crash(int insn, String reason) {
-        crash = new Exit.Crash(pc, insn, reason);
+        return crashAt(pc, insn, reason);
+    }
+
+    Exit crashAt(long at, int insn, String reason) {
+        crash = new Exit.Crash(at, insn, reason);
         return crash;
     }
 
+    /** An Undefined Instruction exception, taken by the guest: never returns normally. */
     Exit undefined(int insn) {
-        return crash(insn, "undefined or unsupported instruction");
+        throw Exceptions.undefined(insn);
+    }
+
+    /**
+     * Changes the EL and the stack pointer selection (exception entry and return): what may be
+     * accessed and how addresses translate depend on both, so the one-entry region caches that
+     * skipped those checks go.
+     */
+    void setExceptionLevel(int level, boolean spx) {
+        el = level;
+        spSel = level == 1 && spx;
+        fpEnabled = el1.fpEnabledAt(level);
+        fetchRegion = null;
+        dataRegion = null;
     }
 
     // registers: 31 is XZR here, SP in the *Sp variants
@@ -279,30 +363,9 @@ public final class A64Cpu {
         v = (f & 1) != 0;
     }
 
+    /** PSTATE as SPSR_EL1 saves it: NZCV, DAIF and M[3:0] (EL0t, EL1t or EL1h). */
     long pstate() {
-        return ((long) nzcv() << 28) | daif | (spSel ? 0b0101 : 0b0100);
-    }
-
-    private void takeIrq() {
-        elr = pc;
-        spsr = pstate();
-        pc = vbar + (spSel ? 0x280 : 0x080);
-        daif = DAIF_ALL;
-        spSel = true;
-    }
-
-    void eret() {
-        Exclusives.clear(this); // AArch64.ExceptionReturn: ClearExclusiveLocal
-        long saved = spsr;
-        setNzcv((int) (saved >>> 28) & 0xf);
-        daif = (int) saved & DAIF_ALL;
-        spSel = (saved & 1) != 0;
-        pc = elr;
-    }
-
-    /** The current exception level. */
-    int el() {
-        return 1;
+        return ((long) nzcv() << 28) | daif | (el == 0 ? 0b0000 : spSel ? 0b0101 : 0b0100);
     }
 
     boolean mmuOn() {
@@ -382,7 +445,7 @@ public final class A64Cpu {
             }
             v = span.read(va, size);
         } else {
-            int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el());
+            int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
             MemorySegment page = mmu.tlb.page(entry);
             writeback(wbReg, wbValue);
             if (page == null) {
@@ -426,13 +489,13 @@ public final class A64Cpu {
      */
     GuestMemory.Region atomicRegion(long va, int size, boolean write) {
         if ((va & (size - 1)) != 0) {
-            throw Aborts.alignment(this, va, write);
+            throw Exceptions.dataAbort(this, Exceptions.FSC_ALIGNMENT, write, va);
         }
         if ((sctlr & 1) == 0) {
             atomicPa = va;
             return size < 4 ? memory.find(va & ~3L, 4) : memory.find(va, size);
         }
-        int entry = mmu.entry(va, write ? Access.WRITE : Access.READ, el());
+        int entry = mmu.entry(va, write ? Access.WRITE : Access.READ, el);
         atomicPa = mmu.tlb.pagePa(entry) | (va & 0xfff);
         MemorySegment page = mmu.tlb.page(entry);
         return page == null ? null : new GuestMemory.Region(mmu.tlb.pagePa(entry), page);
@@ -442,8 +505,8 @@ public final class A64Cpu {
 
     /** SCTLR_EL1.SA (SA0 at EL0): a load or store whose base register is SP needs SP 16-byte aligned. */
     void checkSpAlignment(int rn) {
-        if (rn == 31 && (sp() & 15) != 0 && (sctlr & (el() == 0 ? 1L << 4 : 1L << 3)) != 0) {
-            throw Aborts.spAlignment(this);
+        if (rn == 31 && (sp() & 15) != 0 && (sctlr & (el == 0 ? 1L << 4 : 1L << 3)) != 0) {
+            throw Exceptions.spAlignment(0);
         }
     }
 }

@@ -34,10 +34,6 @@ final class BranchSystem {
             return branchIf(cpu, insn, cpu.condition(bits(insn, 3, 0)), Bits.signExtend(bits(insn, 23, 5), 19) << 2);
         }
         if (bits(insn, 31, 24) == 0b11010100) {
-            if (bits(insn, 23, 21) == 0 && bits(insn, 4, 0) == 0b00010) {
-                cpu.pc += 4;
-                return new Exit.Hypercall(bits(insn, 20, 5));
-            }
             return exceptionGenerating(cpu, insn);
         }
         if (bits(insn, 31, 22) == 0b1101010100) {
@@ -50,22 +46,30 @@ final class BranchSystem {
     }
 
     /**
-     * SVC, SMC, BRK, HLT and DCPS: until the vCPU takes exceptions (the Linux platform), the VM
-     * stops with a reason naming the instruction; HVC is the guest's call to us (above).
+     * SVC and BRK are taken by the guest's EL1; HVC at EL1 is the guest's call to the hypervisor
+     * (a hypercall exit, the PC past it), UNDEFINED at EL0. SMC is UNDEFINED without EL3, HLT with
+     * halting debug off, DCPS1-3 outside debug state, as the rest of the group is unallocated.
      */
     private static Exit exceptionGenerating(A64Cpu cpu, int insn) {
         int imm16 = bits(insn, 20, 5);
-        String name = switch (bits(insn, 23, 21) << 5 | bits(insn, 4, 0)) {
-            case 0b000_00001 -> "SVC";
-            case 0b000_00011 -> "SMC";
-            case 0b001_00000 -> "BRK";
-            case 0b010_00000 -> "HLT";
-            default -> null;
-        };
-        if (name == null) {
-            return cpu.undefined(insn); // DCPS1-3 are debug state only, UNDEFINED outside it; the rest unallocated
+        switch (bits(insn, 23, 21) << 5 | bits(insn, 4, 0)) {
+            case 0b000_00001 -> {
+                cpu.pc += 4;
+                return Exceptions.takeSynchronous(
+                        cpu, Exceptions.syndrome(Exceptions.EC_SVC, imm16), 0, false, cpu.pc, insn);
+            }
+            case 0b000_00010 -> {
+                if (cpu.el == 0) {
+                    return cpu.undefined(insn);
+                }
+                cpu.pc += 4;
+                return new Exit.Hypercall(imm16);
+            }
+            case 0b001_00000 -> throw new GuestFault(Exceptions.syndrome(Exceptions.EC_BRK, imm16), 0, false, insn);
+            default -> {
+                return cpu.undefined(insn);
+            }
         }
-        return cpu.crash(insn, String.format("%s #0x%x: exceptions are not taken yet", name, imm16));
     }
 
     private static Exit branchIf(A64Cpu cpu, int insn, boolean taken, long offset) {
@@ -75,8 +79,12 @@ final class BranchSystem {
 
     private static Exit register(A64Cpu cpu, int insn) {
         if (insn == 0xd69f03e0) {
-            cpu.eret();
-            return null;
+            if (cpu.el == 0) {
+                return cpu.undefined(insn);
+            }
+            Exit e = Exceptions.exceptionReturn(cpu);
+            cpu.sendEvent(); // an exception return sets the event register
+            return e;
         }
         int opc = bits(insn, 24, 21);
         if (bits(insn, 20, 10) != 0b11111000000 || bits(insn, 4, 0) != 0 || opc > 2) {
@@ -90,6 +98,38 @@ final class BranchSystem {
         return null;
     }
 
+    /**
+     * The HINT space: WFI, WFE, SEV, SEVL; the rest (NOP, YIELD, ESB, CSDB, BTI, the PAC hints of
+     * a CPU without pointer authentication, ...) execute as NOP. WFI with nothing pending leaves
+     * the vCPU to wait; WFE consumes the event register or, without one, returns at once (a WFE
+     * may always end early; the kernel's WFE loops re-check their condition), which is correct
+     * though not frugal.
+     */
+    private static Exit hint(A64Cpu cpu, int insn, int op) {
+        switch (op) {
+            case 2 -> { // WFE
+                if (cpu.el == 0 && (cpu.sctlr & A64Cpu.SCTLR_NTWE) == 0) {
+                    throw Exceptions.waitTrapped(insn, true);
+                }
+                if (!cpu.consumeEvent()) {
+                    Thread.onSpinWait();
+                }
+            }
+            case 3 -> { // WFI
+                if (cpu.el == 0 && (cpu.sctlr & A64Cpu.SCTLR_NTWI) == 0) {
+                    throw Exceptions.waitTrapped(insn, false);
+                }
+                cpu.pc += 4;
+                return cpu.interruptPending() ? null : Exit.WFI;
+            }
+            case 4 -> cpu.events.run(); // SEV: every vCPU of the VM
+            case 5 -> cpu.sendEvent(); // SEVL
+            default -> {}
+        }
+        cpu.pc += 4;
+        return null;
+    }
+
     private static Exit system(A64Cpu cpu, int insn) {
         boolean read = bit(insn, 21);
         int op0 = bits(insn, 20, 19);
@@ -100,13 +140,7 @@ final class BranchSystem {
         int rt = bits(insn, 4, 0);
         if (op0 == 0 && !read) {
             if (crn == 2 && rt == 31) {
-                // Hints: NOP, YIELD, WFE, WFI, SEV, ... WFE behaves as NOP: no event stream here.
-                if (crm == 0 && op2 == 3) {
-                    cpu.pc += 4;
-                    return cpu.interruptPending() ? null : Exit.WFI;
-                }
-                cpu.pc += 4;
-                return null;
+                return hint(cpu, insn, crm << 3 | op2);
             }
             if (crn == 3 && rt == 31) {
                 if (op2 == 2) {
@@ -117,6 +151,9 @@ final class BranchSystem {
             }
             if (crn == 4 && rt == 31) {
                 int imm = crm;
+                if (cpu.el == 0) {
+                    El0Access.checkPstateWrite(cpu, insn, op1, op2);
+                }
                 if (op1 == 3 && op2 == 6) {
                     cpu.daif |= imm << 6;
                 } else if (op1 == 3 && op2 == 7) {
@@ -131,11 +168,17 @@ final class BranchSystem {
             }
             return cpu.undefined(insn);
         }
+        if (op0 == 0) {
+            return cpu.undefined(insn);
+        }
+        if (cpu.el == 0) {
+            El0Access.checkSystem(cpu, insn, op0, op1, crn, crm, op2, read);
+        }
         if (op0 == 1) {
             return read ? cpu.undefined(insn) : CacheAndTlb.execute(cpu, insn, op1, crn, crm, op2, rt);
         }
-        if (op0 == 0) {
-            return cpu.undefined(insn);
+        if (!cpu.fpEnabled && op0 == 3 && op1 == 3 && crn == 4 && crm == 4) {
+            throw Exceptions.fpAccess(insn); // FPCR, FPSR
         }
         if (read) {
             Long value = SystemRegisters.read(cpu, op0, op1, crn, crm, op2);

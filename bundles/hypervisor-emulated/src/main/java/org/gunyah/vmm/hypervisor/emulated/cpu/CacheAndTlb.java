@@ -108,7 +108,7 @@ final class CacheAndTlb {
         MemorySegment memory;
         long offset;
         if (cpu.mmuOn()) {
-            int entry = cpu.mmu.entry(block, Access.WRITE, cpu.el());
+            int entry = cpu.mmu.entry(block, Access.WRITE, cpu.el);
             memory = cpu.mmu.tlb.page(entry);
             offset = block & 0xfff;
             block = cpu.mmu.tlb.pagePa(entry) | offset;

@@ -14,12 +14,18 @@ final class Decoder {
             return BranchSystem.execute(cpu, insn);
         }
         if ((op0 & 0b0101) == 0b0100) {
+            if (bit(insn, 26) && !cpu.fpEnabled) {
+                throw Exceptions.fpAccess(insn); // SIMD&FP loads and stores
+            }
             return LoadStore.execute(cpu, insn);
         }
         if ((op0 & 0b0111) == 0b0101) {
             return DataRegister.execute(cpu, insn);
         }
         if ((op0 & 0b0111) == 0b0111) {
+            if (!cpu.fpEnabled) {
+                throw Exceptions.fpAccess(insn);
+            }
             return FpSimd.execute(cpu, insn);
         }
         return cpu.undefined(insn);

@@ -13,7 +13,12 @@ final class El1Registers {
     long ttbr0;
     long ttbr1;
     long contextidr;
-    long cpacr;
+    /**
+     * CPACR_EL1; FPEN (bits 21:20) resets to "no trap" here (its architectural reset value is
+     * UNKNOWN; Linux sets it), so guests that never write it can use FP and AdvSIMD.
+     */
+    long cpacr = 3L << 20;
+
     long par;
     long afsr0;
     long afsr1;
@@ -26,6 +31,12 @@ final class El1Registers {
     long osdlr;
     /** The OS lock is set out of reset, as on hardware. */
     boolean osLock = true;
+
+    /** CPACR_EL1.FPEN: 01 traps EL0 only, 11 nothing, 00 and 10 both ELs. */
+    boolean fpEnabledAt(int el) {
+        int fpen = (int) (cpacr >>> 20) & 3;
+        return fpen == 3 || (fpen == 1 && el == 1);
+    }
 
     final long[] dbgbcr = new long[IdRegisters.BREAKPOINTS];
     final long[] dbgbvr = new long[IdRegisters.BREAKPOINTS];

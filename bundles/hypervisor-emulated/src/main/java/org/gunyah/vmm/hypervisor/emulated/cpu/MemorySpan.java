@@ -36,7 +36,7 @@ final class MemorySpan {
             return true;
         }
         int access = write ? Access.WRITE : Access.READ;
-        int el = unprivileged ? 0 : cpu.el();
+        int el = unprivileged ? 0 : cpu.el;
         Mmu mmu = cpu.mmu;
         first = mmu.tlb.page(mmu.entry(va, access, el));
         firstBase = va & ~0xfffL;

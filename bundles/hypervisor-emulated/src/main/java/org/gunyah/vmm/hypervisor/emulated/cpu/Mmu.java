@@ -87,7 +87,9 @@ final class Mmu {
     }
 
     /** The abort for {@code fault} on an access of {@code va}: instruction or data, from the current EL. */
-    RuntimeException abort(Fault fault, long va, int access) {
-        return Aborts.of(cpu, fault, va, access);
+    private GuestFault abort(Fault fault, long va, int access) {
+        return access == Access.EXECUTE
+                ? Exceptions.instructionAbort(cpu, fault.statusCode(), va)
+                : Exceptions.dataAbort(cpu, fault.statusCode(), access == Access.WRITE, va);
     }
 }

@@ -85,7 +85,7 @@ final class SystemRegisters {
             case ISR_EL1 -> cpu.interruptPending() ? 1L << 7 : 0L;
             case CONTEXTIDR_EL1 -> r.contextidr;
             case CNTKCTL_EL1 -> r.cntkctl;
-            case CURRENT_EL -> 0b0100L;
+            case CURRENT_EL -> (long) cpu.el << 2;
             case DAIF -> (long) cpu.daif;
             case NZCV -> (long) cpu.nzcv() << 28;
             case SPSEL -> cpu.spSel ? 1L : 0L;
@@ -126,7 +126,10 @@ final class SystemRegisters {
                 cpu.mmu.registersWritten(true);
             }
             case ACTLR_EL1 -> r.actlr = value;
-            case CPACR_EL1 -> r.cpacr = value;
+            case CPACR_EL1 -> {
+                r.cpacr = value & (3L << 20); // FPEN; ZEN, SMEN and TTA belong to what is not implemented
+                cpu.fpEnabled = r.fpEnabledAt(cpu.el);
+            }
             case TTBR0_EL1 -> {
                 r.ttbr0 = value;
                 cpu.mmu.registersWritten(false);

@@ -360,9 +360,8 @@ class A64CpuTest {
     @Test
     void fetchingOutsideRamCrashes() {
         var r = Machine.run("ldr x0, =0x100000\nbr x0\n");
-        assertEquals(
-                "instruction fetch outside RAM",
-                assertInstanceOf(Exit.Crash.class, r.exit()).reason());
+        String reason = assertInstanceOf(Exit.Crash.class, r.exit()).reason();
+        assertTrue(reason.startsWith("instruction fetch outside RAM (ESR 0x86000010, FAR 0x100000)"), reason);
     }
 
     @Test

@@ -48,6 +48,8 @@ final class NotAdvertised {
             "stllr",
             "stllrb",
             "stllrh",
+            // SMC: there is no EL3 to call, so it is UNDEFINED (the kernel's SMCCC conduit is the DT's "hvc")
+            "smc",
             // MOPS
             "cpyp",
             "cpym",
