@@ -8,6 +8,8 @@
         .equ EXIT,     0x09001000              // the exit register: the guest's exit code
         .equ DOORBELL, 0x0a000000
         .equ ROUNDS,   8
+        .equ GICD,     0x08000000
+        .equ GICR,     0x080a0000
 
         .text
 _start:
@@ -18,6 +20,7 @@ _start:
         sub     sp, x1, x2                    // 1 KiB of stack each
         adr     x1, vectors
         msr     vbar_el1, x1
+        bl      gic_init
         cbnz    x19, second
 
         adr     x0, hello0
@@ -70,6 +73,33 @@ puts:
         strb    w2, [x1]
         b       8b
 9:      ret
+
+// The GICv3 as a guest sets it up, on every vCPU (the distributor's part is the same each time):
+// SPIs 32..127 in group 1 and enabled, left routed where the devicetree's doorbell nodes aim
+// them (the GIC's reset routing), group 1 enabled; this vCPU's redistributor awake; its CPU
+// interface through system registers, every priority unmasked, group 1 enabled.
+gic_init:
+        ldr     x1, =GICD
+        mov     w2, #0xffffffff
+        str     w2, [x1, #0x84]               // GICD_IGROUPR1..3
+        str     w2, [x1, #0x88]
+        str     w2, [x1, #0x8c]
+        str     w2, [x1, #0x104]              // GICD_ISENABLER1..3
+        str     w2, [x1, #0x108]
+        str     w2, [x1, #0x10c]
+        mov     w2, #0x12                     // GICD_CTLR: ARE, EnableGrp1
+        str     w2, [x1]
+        ldr     x1, =GICR
+        add     x1, x1, x19, lsl #17          // this vCPU's redistributor: 128 KiB each
+        str     wzr, [x1, #0x14]              // GICR_WAKER: ProcessorSleep = 0
+        mov     x2, #7
+        msr     icc_sre_el1, x2               // SRE, DFB, DIB
+        mov     x2, #0xff
+        msr     icc_pmr_el1, x2
+        mov     x2, #1
+        msr     icc_igrpen1_el1, x2
+        isb
+        ret
 
 // IRQ: acknowledge, count, end
 irq:

@@ -17,6 +17,8 @@
         .equ IRQS,        50
         .equ GUEST_EXIT,  0xc6000001
         .equ PSCI_CPU_OFF, 0x84000002
+        .equ GICD,     0x08000000
+        .equ GICR,     0x080a0000
 
         .text
         .global _start
@@ -29,6 +31,7 @@ _start:
         mov     sp, x1
         adr     x1, vectors
         msr     vbar_el1, x1
+        bl      gic_init
         cmp     x19, #0
         b.eq    cpu0
         cmp     x19, #3
@@ -110,6 +113,33 @@ puts:
         strb    w2, [x1]
         b       9b
 10:     ret
+
+// The GICv3 as a guest sets it up, on every vCPU (the distributor's part is the same each time):
+// SPIs 32..127 in group 1 and enabled, left routed where the devicetree's doorbell nodes aim
+// them (the GIC's reset routing), group 1 enabled; this vCPU's redistributor awake; its CPU
+// interface through system registers, every priority unmasked, group 1 enabled.
+gic_init:
+        ldr     x1, =GICD
+        mov     w2, #0xffffffff
+        str     w2, [x1, #0x84]               // GICD_IGROUPR1..3
+        str     w2, [x1, #0x88]
+        str     w2, [x1, #0x8c]
+        str     w2, [x1, #0x104]              // GICD_ISENABLER1..3
+        str     w2, [x1, #0x108]
+        str     w2, [x1, #0x10c]
+        mov     w2, #0x12                     // GICD_CTLR: ARE, EnableGrp1
+        str     w2, [x1]
+        ldr     x1, =GICR
+        add     x1, x1, x19, lsl #17          // this vCPU's redistributor: 128 KiB each
+        str     wzr, [x1, #0x14]              // GICR_WAKER: ProcessorSleep = 0
+        mov     x2, #7
+        msr     icc_sre_el1, x2               // SRE, DFB, DIB
+        mov     x2, #0xff
+        msr     icc_pmr_el1, x2
+        mov     x2, #1
+        msr     icc_igrpen1_el1, x2
+        isb
+        ret
 
 // ---- IRQ: count the interrupt for this vCPU -------------------------------------------
 irq:

@@ -169,6 +169,20 @@ start:
         mrs     x0, mpidr_el1
         mrs     x1, icc_iar1_el1
         msr     icc_eoir1_el1, x2
+        msr     icc_pmr_el1, x3
+        msr     icc_igrpen1_el1, x4
+        mrs     x5, icc_sre_el1
+        msr     icc_sgi1r_el1, x6
+        msr     icc_dir_el1, x7
+        mrs     x8, icc_rpr_el1
+        mrs     x9, icc_hppir1_el1
+        msr     icc_ctlr_el1, x10
+        msr     icc_bpr1_el1, x11
+        mrs     x12, icc_ap1r0_el1
+        mrs     x13, icc_iar0_el1
+        msr     icc_eoir0_el1, x14
+        msr     icc_igrpen0_el1, x15
+        msr     icc_sgi0r_el1, x16
         msr     vbar_el1, x3
         mrs     x4, elr_el1
         msr     spsr_el1, x5

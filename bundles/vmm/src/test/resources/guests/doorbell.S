@@ -4,6 +4,8 @@
         .equ EXIT,     0x09001000
         .equ DOORBELL, 0x0a000000
         .equ ROUNDS,   3
+        .equ GICD,     0x08000000
+        .equ GICR,     0x080a0000
 
         .text
 _start:
@@ -11,6 +13,7 @@ _start:
         mov     sp, x1
         adr     x1, vectors
         msr     vbar_el1, x1
+        bl      gic_init
         ldr     x21, =DOORBELL
         adr     x20, taken
         mov     x22, #0
@@ -36,6 +39,37 @@ _start:
         ldr     x1, =EXIT
         str     x2, [x1]
 4:      b       4b
+
+// The GICv3 as a guest sets it up: the distributor's SPIs 32..127 in group 1, enabled and
+// routed to this vCPU (0), then group 1 enabled; the redistributor awake; the CPU interface
+// through system registers, every priority unmasked, group 1 enabled.
+gic_init:
+        ldr     x1, =GICD
+        mov     w2, #0xffffffff
+        str     w2, [x1, #0x84]               // GICD_IGROUPR1..3
+        str     w2, [x1, #0x88]
+        str     w2, [x1, #0x8c]
+        str     w2, [x1, #0x104]              // GICD_ISENABLER1..3
+        str     w2, [x1, #0x108]
+        str     w2, [x1, #0x10c]
+        add     x3, x1, #0x6000               // GICD_IROUTER32..127 = Aff 0.0.0.0
+        add     x3, x3, #256                  // ... from INTID 32
+        mov     x4, #96
+6:      str     xzr, [x3], #8
+        subs    x4, x4, #1
+        b.ne    6b
+        mov     w2, #0x12                     // GICD_CTLR: ARE, EnableGrp1
+        str     w2, [x1]
+        ldr     x1, =GICR
+        str     wzr, [x1, #0x14]              // GICR_WAKER: ProcessorSleep = 0
+        mov     x2, #7
+        msr     icc_sre_el1, x2
+        mov     x2, #0xff
+        msr     icc_pmr_el1, x2
+        mov     x2, #1
+        msr     icc_igrpen1_el1, x2
+        isb
+        ret
 
 irq:
         stp     x0, x1, [sp, #-16]!

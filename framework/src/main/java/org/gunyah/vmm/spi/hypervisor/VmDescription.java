@@ -28,6 +28,11 @@ import org.gunyah.vmm.api.dt.DtProperty;
  *             gunyah,target-cpu = &lt;0&gt;;             optional, default 0: the vCPU the SPI goes to
  *         };
  *     };
+ *     intc@8000000 {                                optional: the GICv3 the VM's vCPUs have
+ *         compatible = "arm,gic-v3";
+ *         reg = &lt;0 0x08000000 0 0x10000&gt;,        GICD base and size (64 KiB at least)
+ *               &lt;0 0x080a0000 0 0xf60000&gt;;      GICR base and size (128 KiB per vCPU at least)
+ *     };
  * };
  * </pre>
  *
@@ -35,11 +40,23 @@ import org.gunyah.vmm.api.dt.DtProperty;
  * (the RM does not enforce uniqueness; tickets take the first). How an SPI reaches the guest is the
  * backend's: the emulated GIC raises INTID 32 + SPI, KVM a GSI of its in-kernel IOAPIC.
  */
-public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
+public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells, Gic gic) {
     public static final int MAX_CPUS = 64;
 
     /** A doorbell node: its label, SPI number and target vCPU index (an index into {@link #cpus}). */
     public record Doorbell(int label, int spi, int targetCpu) {}
+
+    /**
+     * Where the GICv3's distributor and redistributors are in guest physical memory: from the node
+     * compatible "arm,gic-v3" (reg cells as its parent's #address-cells and #size-cells say), else
+     * {@link #DEFAULT}, the platform's memory map.
+     */
+    public record Gic(long distributorBase, long distributorSize, long redistributorBase, long redistributorSize) {
+        public static final long DISTRIBUTOR_SIZE = 0x1_0000;
+        public static final long REDISTRIBUTOR_SIZE = 0x2_0000;
+        public static final Gic DEFAULT =
+                new Gic(0x0800_0000L, DISTRIBUTOR_SIZE, 0x080a_0000L, MAX_CPUS * REDISTRIBUTOR_SIZE);
+    }
 
     public static VmDescription from(DtNode root) throws GunyahException {
         DtNode cpusNode = root.child("cpus").orElseThrow(() -> invalid("no /cpus node"));
@@ -87,7 +104,75 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
                 bells.add(new Doorbell(label, irq[1], index));
             }
         }
-        return new VmDescription(List.copyOf(cpus), List.copyOf(bells));
+        return new VmDescription(List.copyOf(cpus), List.copyOf(bells), gic(root, cpus.size()));
+    }
+
+    private static Gic gic(DtNode root, int cpuCount) throws GunyahException {
+        long[] reg = findGicReg(root);
+        if (reg == null) {
+            return Gic.DEFAULT;
+        }
+        Gic gic = new Gic(reg[0], reg[1], reg[2], reg[3]);
+        if (gic.distributorSize() < Gic.DISTRIBUTOR_SIZE) {
+            throw invalid("the arm,gic-v3 node's GICD region is 0x%x bytes, less than 64 KiB", gic.distributorSize());
+        }
+        if (gic.redistributorSize() < cpuCount * Gic.REDISTRIBUTOR_SIZE) {
+            throw invalid(
+                    "the arm,gic-v3 node's GICR region is 0x%x bytes; %d vCPUs need 0x%x (128 KiB each)",
+                    gic.redistributorSize(), cpuCount, cpuCount * Gic.REDISTRIBUTOR_SIZE);
+        }
+        return gic;
+    }
+
+    /**
+     * GICD base, size, GICR base, size of the first node below {@code node} compatible
+     * "arm,gic-v3", or null; its reg is in the cells its parent declares (the spec's defaults: 2, 1).
+     */
+    private static long[] findGicReg(DtNode node) throws GunyahException {
+        int parentAddressCells = cellCount(node, "#address-cells", 2);
+        int parentSizeCells = cellCount(node, "#size-cells", 1);
+        for (DtNode child : node.children()) {
+            boolean gic = child.property("compatible")
+                    .map(DtProperty::asStrings)
+                    .orElse(List.of())
+                    .contains("arm,gic-v3");
+            if (gic) {
+                int[] cells = child.property("reg")
+                        .map(DtProperty::asU32Cells)
+                        .orElseThrow(() -> invalid("%s: the arm,gic-v3 node has no reg property", child.name()));
+                int pair = parentAddressCells + parentSizeCells;
+                if (parentAddressCells < 1
+                        || parentAddressCells > 2
+                        || parentSizeCells > 2
+                        || cells.length < 2 * pair) {
+                    throw invalid("%s: reg must give the GICD and GICR regions as <address size> pairs", child.name());
+                }
+                return new long[] {
+                    cells(cells, 0, parentAddressCells),
+                    cells(cells, parentAddressCells, parentSizeCells),
+                    cells(cells, pair, parentAddressCells),
+                    cells(cells, pair + parentAddressCells, parentSizeCells)
+                };
+            }
+            long[] found = findGicReg(child);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static int cellCount(DtNode node, String name, int otherwise) throws GunyahException {
+        return node.property(name).isPresent() ? u32(node, name) : otherwise;
+    }
+
+    /** {@code count} (1 or 2) big-endian cells from {@code at} as one number. */
+    private static long cells(int[] cells, int at, int count) {
+        long v = 0;
+        for (int i = 0; i < count; i++) {
+            v = v << 32 | (cells[at + i] & 0xffff_ffffL);
+        }
+        return v;
     }
 
     private static int u32(DtNode node, String name) throws GunyahException {

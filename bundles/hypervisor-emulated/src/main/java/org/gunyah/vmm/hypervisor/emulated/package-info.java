@@ -1,7 +1,8 @@
 /**
  * A pure-Java Gunyah hypervisor: a resource manager (VM ids, memory parcels, the VM state machine,
- * resources declared in the VM's devicetree; see {@code spi.hypervisor.VmDescription}), doorbells wired to a
- * small GIC, and vCPUs that interpret AArch64 guest code ({@code cpu}).
+ * resources declared in the VM's devicetree; see {@code spi.hypervisor.VmDescription}), doorbells wired to
+ * the SPIs of a GICv3 ({@code gic}, whose distributor and redistributors the vCPUs handle without
+ * MMIO exits), and vCPUs that interpret AArch64 guest code ({@code cpu}).
  *
  * <p>Boot: every vCPU starts at EL1h with interrupts masked, at the start of the memory parcel
  * that holds the devicetree (image offset 0), with x0 = the devicetree's guest address; a guest

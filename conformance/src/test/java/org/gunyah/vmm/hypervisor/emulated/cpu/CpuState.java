@@ -8,17 +8,9 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 public final class CpuState {
     private CpuState() {}
 
-    /** A vCPU with no interrupt controller behind it (ICC reads say none is pending). */
+    /** A vCPU with no interrupt controller behind it (its ICC registers are UNDEFINED). */
     public static A64Cpu newCpu(GuestMemory memory) {
-        return new A64Cpu(0, memory, new InterruptInterface() {
-            @Override
-            public long acknowledge() {
-                return 1023;
-            }
-
-            @Override
-            public void endOfInterrupt(long intid) {}
-        });
+        return new A64Cpu(0, memory, InterruptInterface.NONE);
     }
 
     public static void setSp(A64Cpu cpu, long sp) {

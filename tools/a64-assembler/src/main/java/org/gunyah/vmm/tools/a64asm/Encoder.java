@@ -57,8 +57,26 @@ final class Encoder {
             Map.entry("spsel", sys(3, 0, 4, 2, 0)),
             Map.entry("sp_el0", sys(3, 0, 4, 1, 0)),
             Map.entry("cntvct_el0", sys(3, 3, 14, 0, 2)),
+            Map.entry("icc_pmr_el1", sys(3, 0, 4, 6, 0)),
+            Map.entry("icc_iar0_el1", sys(3, 0, 12, 8, 0)),
+            Map.entry("icc_eoir0_el1", sys(3, 0, 12, 8, 1)),
+            Map.entry("icc_hppir0_el1", sys(3, 0, 12, 8, 2)),
+            Map.entry("icc_bpr0_el1", sys(3, 0, 12, 8, 3)),
+            Map.entry("icc_ap0r0_el1", sys(3, 0, 12, 8, 4)),
+            Map.entry("icc_ap1r0_el1", sys(3, 0, 12, 9, 0)),
+            Map.entry("icc_dir_el1", sys(3, 0, 12, 11, 1)),
+            Map.entry("icc_rpr_el1", sys(3, 0, 12, 11, 3)),
+            Map.entry("icc_sgi1r_el1", sys(3, 0, 12, 11, 5)),
+            Map.entry("icc_asgi1r_el1", sys(3, 0, 12, 11, 6)),
+            Map.entry("icc_sgi0r_el1", sys(3, 0, 12, 11, 7)),
             Map.entry("icc_iar1_el1", sys(3, 0, 12, 12, 0)),
-            Map.entry("icc_eoir1_el1", sys(3, 0, 12, 12, 1)));
+            Map.entry("icc_eoir1_el1", sys(3, 0, 12, 12, 1)),
+            Map.entry("icc_hppir1_el1", sys(3, 0, 12, 12, 2)),
+            Map.entry("icc_bpr1_el1", sys(3, 0, 12, 12, 3)),
+            Map.entry("icc_ctlr_el1", sys(3, 0, 12, 12, 4)),
+            Map.entry("icc_sre_el1", sys(3, 0, 12, 12, 5)),
+            Map.entry("icc_igrpen0_el1", sys(3, 0, 12, 12, 6)),
+            Map.entry("icc_igrpen1_el1", sys(3, 0, 12, 12, 7)));
 
     private Encoder() {}
 

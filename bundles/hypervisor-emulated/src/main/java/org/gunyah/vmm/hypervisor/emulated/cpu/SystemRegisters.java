@@ -60,6 +60,9 @@ final class SystemRegisters {
             long[] debug = debugRegisters(cpu, op2);
             return crm < debug.length ? debug[crm] : null;
         }
+        if (InterruptInterface.isIcc(op0, op1, crn, crm, op2)) {
+            return cpu.gic.read(key(op0, op1, crn, crm, op2));
+        }
         El1Registers r = cpu.el1;
         int key = key(op0, op1, crn, crm, op2);
         return switch (key) {
@@ -91,7 +94,6 @@ final class SystemRegisters {
             case SPSEL -> cpu.spSel ? 1L : 0L;
             case SP_EL0 -> cpu.spEl0;
             case CNTVCT_EL0 -> cpu.instructions;
-            case ICC_IAR1_EL1 -> cpu.gic.acknowledge();
             case MDCCINT_EL1 -> r.mdccint;
             case MDSCR_EL1 -> r.mdscr;
             case OSLSR_EL1 -> (1L << 3) | (r.osLock ? 1L << 1 : 0); // OS lock implemented, and its state
@@ -110,6 +112,9 @@ final class SystemRegisters {
             }
             debug[crm] = value;
             return true;
+        }
+        if (InterruptInterface.isIcc(op0, op1, crn, crm, op2)) {
+            return cpu.gic.write(key(op0, op1, crn, crm, op2), value);
         }
         El1Registers r = cpu.el1;
         switch (key(op0, op1, crn, crm, op2)) {
@@ -156,7 +161,6 @@ final class SystemRegisters {
             case NZCV -> cpu.setNzcv((int) (value >>> 28) & 0xf);
             case SPSEL -> cpu.spSel = (value & 1) != 0;
             case SP_EL0 -> cpu.spEl0 = value;
-            case ICC_EOIR1_EL1 -> cpu.gic.endOfInterrupt(value & 0xffffff);
             case MDCCINT_EL1 -> r.mdccint = value;
             case MDSCR_EL1 -> r.mdscr = value;
             case OSLAR_EL1 -> r.osLock = (value & 1) != 0;

@@ -2,6 +2,7 @@ package org.gunyah.vmm.hypervisor.emulated.platform;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
 
@@ -16,7 +17,7 @@ public final class EmulatedDoorbell implements HypervisorDoorbell {
     private final int label;
     private final long capId;
     private final int intid;
-    private final Gic gic;
+    private final Gicv3 gic;
     private final VmRunState runState;
 
     private boolean level;
@@ -24,7 +25,7 @@ public final class EmulatedDoorbell implements HypervisorDoorbell {
     private long enableMask = -1L;
     private long ackMask = -1L;
 
-    public EmulatedDoorbell(int label, long capId, int intid, Gic gic, VmRunState runState) {
+    public EmulatedDoorbell(int label, long capId, int intid, Gicv3 gic, VmRunState runState) {
         this.label = label;
         this.capId = capId;
         this.intid = intid;

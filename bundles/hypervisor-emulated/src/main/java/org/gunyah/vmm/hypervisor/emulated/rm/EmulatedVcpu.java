@@ -1,5 +1,6 @@
 package org.gunyah.vmm.hypervisor.emulated.rm;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
@@ -7,8 +8,9 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.emulated.cpu.A64Cpu;
 import org.gunyah.vmm.hypervisor.emulated.cpu.Exit;
 import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
-import org.gunyah.vmm.hypervisor.emulated.cpu.InterruptInterface;
-import org.gunyah.vmm.hypervisor.emulated.platform.Gic;
+import org.gunyah.vmm.hypervisor.emulated.gic.CpuPort;
+import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
+import org.gunyah.vmm.hypervisor.emulated.platform.InternalMmio;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
@@ -18,7 +20,7 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
  * runs in slices so that a kick or a stop is seen within one slice, reports MMIO and WFI as
  * Gunyah does, and handles the guest's hypercalls ({@link GuestCalls}) itself.
  */
-final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
+final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
     /** Instructions per slice: small enough that a kick is seen in well under a millisecond. */
     static final long SLICE = 20_000;
     /** Slices per run call before it reports READY anyway. */
@@ -29,7 +31,10 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
     private final int label;
     private final long capId;
     private final A64Cpu cpu;
-    private final Gic gic;
+    private final Gicv3 gic;
+    /** The hypervisor's own MMIO devices (the GIC): their accesses never leave as exits. */
+    private final List<InternalMmio> devices;
+
     private final AtomicBoolean kicked = new AtomicBoolean();
     private volatile Runnable wakeup;
     private volatile boolean poweredOff;
@@ -37,23 +42,22 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
     private boolean readPending;
 
     EmulatedVcpu(
-            EmulatedVm vm, int index, int label, long capId, GuestMemory memory, Gic gic, long entry, long dtbAddress) {
+            EmulatedVm vm,
+            int index,
+            int label,
+            long capId,
+            GuestMemory memory,
+            Gicv3 gic,
+            List<InternalMmio> devices,
+            long entry,
+            long dtbAddress) {
         this.vm = vm;
         this.index = index;
         this.label = label;
         this.capId = capId;
         this.gic = gic;
-        this.cpu = new A64Cpu(index, memory, new InterruptInterface() {
-            @Override
-            public long acknowledge() {
-                return gic.acknowledge(index);
-            }
-
-            @Override
-            public void endOfInterrupt(long intid) {
-                gic.endOfInterrupt(index, intid);
-            }
-        });
+        this.devices = devices;
+        this.cpu = new A64Cpu(index, memory, gic.cpuInterface(index));
         cpu.setPc(entry);
         cpu.setX(0, dtbAddress);
         gic.attach(index, this);
@@ -109,6 +113,12 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
                         return vm.isRunning() ? VcpuRunResult.READY : VcpuRunResult.POWERED_OFF;
                     }
                 }
+                case Exit.MmioRead r
+                when InternalMmio.find(devices, r.address(), r.size()) instanceof InternalMmio d ->
+                    cpu.completeMmioRead(d.read(index, r.address(), r.size()));
+                case Exit.MmioWrite w
+                when InternalMmio.find(devices, w.address(), w.size()) instanceof InternalMmio d ->
+                    d.write(index, w.address(), w.size(), w.value());
                 case Exit.MmioRead r -> {
                     readPending = true;
                     return new VcpuRunResult.MmioRead(r.address(), r.size());
@@ -184,7 +194,7 @@ final class EmulatedVcpu implements HypervisorVcpu, Gic.CpuPort {
         wake();
     }
 
-    // Gic.CpuPort
+    // CpuPort
 
     @Override
     public void setInterruptPending(boolean pending) {

@@ -243,12 +243,14 @@ class DecoderCoverageTest {
         private final GuestMemory memory = new GuestMemory(List.of(new GuestMemory.Region(RAM, ram)));
         private final InterruptInterface gic = new InterruptInterface() {
             @Override
-            public long acknowledge() {
-                return 1023;
+            public Long read(int key) {
+                return key == SystemRegisters.ICC_IAR1_EL1 ? 1023L : null;
             }
 
             @Override
-            public void endOfInterrupt(long intid) {}
+            public boolean write(int key, long value) {
+                return key == SystemRegisters.ICC_EOIR1_EL1;
+            }
         };
 
         boolean decodes(int word) {

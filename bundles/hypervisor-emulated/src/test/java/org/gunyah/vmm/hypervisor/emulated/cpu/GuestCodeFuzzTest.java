@@ -58,12 +58,14 @@ class GuestCodeFuzzTest {
         long intid = data.consumeBoolean() ? 32 + data.consumeInt(0, 64) : 1023;
         return new InterruptInterface() {
             @Override
-            public long acknowledge() {
-                return intid;
+            public Long read(int key) {
+                return key == SystemRegisters.ICC_IAR1_EL1 ? intid : null;
             }
 
             @Override
-            public void endOfInterrupt(long id) {}
+            public boolean write(int key, long value) {
+                return key == SystemRegisters.ICC_EOIR1_EL1;
+            }
         };
     }
 

@@ -25,17 +25,25 @@ final class Machine {
     }
 
     A64Cpu cpu(int index) {
+        // A scripted CPU interface: ICC_IAR1_EL1 gives nextIntid once, ICC_EOIR1_EL1 is recorded.
         A64Cpu cpu = new A64Cpu(index, memory, new InterruptInterface() {
             @Override
-            public long acknowledge() {
+            public Long read(int key) {
+                if (key != SystemRegisters.ICC_IAR1_EL1) {
+                    return null;
+                }
                 long id = nextIntid;
                 nextIntid = 1023;
                 return id;
             }
 
             @Override
-            public void endOfInterrupt(long intid) {
-                eois.add(intid);
+            public boolean write(int key, long value) {
+                if (key != SystemRegisters.ICC_EOIR1_EL1) {
+                    return false;
+                }
+                eois.add(value & 0xff_ffff);
+                return true;
             }
         });
         cpu.setPc(program.entry());

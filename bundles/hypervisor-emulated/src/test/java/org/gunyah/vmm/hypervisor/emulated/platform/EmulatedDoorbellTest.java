@@ -5,50 +5,51 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.hypervisor.emulated.gic.GicDriver;
+import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class EmulatedDoorbellTest {
-    private final Gic gic = new Gic(1);
-    private final GicTest.Port cpu = new GicTest.Port();
+    private final GicDriver gic = new GicDriver(1);
     private boolean running = true;
-    private final EmulatedDoorbell bell = new EmulatedDoorbell(5, 0x1000, 36, gic, () -> running);
+    private final EmulatedDoorbell bell = new EmulatedDoorbell(5, 0x1000, 36, gic.gic, () -> running);
 
     @BeforeEach
     void wire() {
-        gic.attach(0, cpu);
-        gic.declare(36, 0);
+        gic.gic.declare(36, 0);
+        gic.enableAll().enable(0, 36);
     }
 
     @Test
     void anEdgeDoorbellRaisesOneInterruptPerSendOutsideHandling() throws GunyahException {
         bell.send(1);
-        assertEquals(36, gic.acknowledge(0));
+        assertEquals(36, gic.ack(0));
         bell.send(1);
-        gic.endOfInterrupt(0, 36);
-        assertEquals(36, gic.acknowledge(0), "the send during handling is delivered after EOI");
+        gic.eoi(0, 36);
+        assertEquals(36, gic.ack(0), "the send during handling is delivered after EOI");
     }
 
     @Test
     void aLevelDoorbellAbsorbsSendsUntilTheGuestEndsTheInterrupt() throws GunyahException {
         bell.setMask(1, 1);
         bell.send(1);
-        assertEquals(36, gic.acknowledge(0));
+        assertEquals(36, gic.ack(0));
         bell.send(1);
         assertEquals(1, bell.flags());
-        gic.endOfInterrupt(0, 36);
+        gic.eoi(0, 36);
         assertEquals(0, bell.flags(), "EOI acknowledges: the ack mask clears the flags");
-        assertEquals(Gic.SPURIOUS, gic.acknowledge(0), "the line dropped: no second interrupt");
+        assertEquals(Gicv3.SPURIOUS, gic.ack(0), "the line dropped: no second interrupt");
     }
 
     @Test
     void aLevelDoorbellWithFlagsOutsideTheAckMaskStaysAsserted() throws GunyahException {
         bell.setMask(3, 1);
         bell.send(3);
-        assertEquals(36, gic.acknowledge(0));
-        gic.endOfInterrupt(0, 36);
+        assertEquals(36, gic.ack(0));
+        gic.eoi(0, 36);
         assertEquals(2, bell.flags());
-        assertEquals(36, gic.acknowledge(0), "bit 1 is enabled and not acknowledged");
+        assertEquals(36, gic.ack(0), "bit 1 is enabled and not acknowledged");
     }
 
     @Test
@@ -56,6 +57,6 @@ class EmulatedDoorbellTest {
         running = false;
         GunyahException e = assertThrows(GunyahException.class, () -> bell.send(1));
         assertEquals(Errno.ENODEV, e.errno());
-        assertEquals(Gic.SPURIOUS, gic.acknowledge(0));
+        assertEquals(Gicv3.SPURIOUS, gic.ack(0));
     }
 }

@@ -9,6 +9,8 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.GunyahException;
@@ -169,6 +171,41 @@ class GuestRunTest {
                 42,
                 ByteBuffer.wrap(info.reason()).order(ByteOrder.LITTLE_ENDIAN).getLong());
         assertInstanceOf(VcpuRunResult.PoweredOff.class, vcpu.run(), "an exited guest never runs again");
+    }
+
+    @Test
+    void theGuestsGicAccessesAreHandledInsideTheHypervisor() throws Exception {
+        Vm vm = manager.createVm("emulated");
+        GuestImage.load(vm, arena, """
+            ldr     x1, =0x0800ffe8
+            ldr     w2, [x1]                  // GICD_PIDR2
+            ldr     x1, =0x080a0008
+            ldr     x3, [x1]                  // GICR_TYPER of vCPU 0, 64 bits
+            ldr     x1, =0x09000000
+            str     w2, [x1]
+            ubfx    x3, x3, #4, #1            // Last
+            str     w3, [x1]
+            ldr     x0, =0xc6000001
+            mov     x1, #0
+            hvc     #0
+            """, GuestImage.devicetree(1));
+        vm.addFunction(new FunctionDesc(PROBE, new byte[] {0}));
+        vm.start();
+        VcpuResource vcpu = probe.vcpu;
+        List<Long> written = new ArrayList<>();
+        VcpuRunResult result;
+        do {
+            result = vcpu.run();
+            switch (result) {
+                case VcpuRunResult.MmioWrite w -> {
+                    assertEquals(CONSOLE, w.address(), "only the console's write leaves the hypervisor");
+                    written.add(w.value());
+                }
+                case VcpuRunResult.MmioRead r -> throw new AssertionError("a read left the hypervisor: " + r);
+                default -> {}
+            }
+        } while (!(result instanceof VcpuRunResult.PoweredOff));
+        assertEquals(List.of(0x3bL, 1L), written, "PIDR2 says GICv3; the only redistributor is the last");
     }
 
     @Test
