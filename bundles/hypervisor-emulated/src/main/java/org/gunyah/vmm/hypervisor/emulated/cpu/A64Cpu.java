@@ -1,5 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
+import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
+
 /**
  * One AArch64 vCPU at EL1, interpreting the subset documented in {@code package-info}. Not thread
  * safe: one thread runs it; only {@link #setInterruptPending} may be called from others.
@@ -11,6 +13,7 @@ public final class A64Cpu {
     final int index;
     final GuestMemory memory;
     final InterruptInterface gic;
+    final GenericTimer timer;
 
     final long[] x = new long[31];
     long spEl0;
@@ -55,9 +58,14 @@ public final class A64Cpu {
     private boolean readTo64;
 
     public A64Cpu(int index, GuestMemory memory, InterruptInterface gic) {
+        this(index, memory, gic, GenericTimer.unwired());
+    }
+
+    public A64Cpu(int index, GuestMemory memory, InterruptInterface gic, GenericTimer timer) {
         this.index = index;
         this.memory = memory;
         this.gic = gic;
+        this.timer = timer;
     }
 
     public long x(int reg) {
