@@ -6,6 +6,10 @@ import java.util.List;
 import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
 import org.gunyah.vmm.hypervisor.emulated.platform.EmulatedDoorbell;
 import org.gunyah.vmm.hypervisor.emulated.platform.Gic;
+import org.gunyah.vmm.hypervisor.emulated.timer.DeadlineScheduler;
+import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
+import org.gunyah.vmm.hypervisor.emulated.timer.TimeBase;
+import org.gunyah.vmm.hypervisor.emulated.timer.TimerLine;
 import org.gunyah.vmm.spi.hypervisor.HypervisorResource;
 import org.gunyah.vmm.spi.hypervisor.MemoryParcel;
 import org.gunyah.vmm.spi.hypervisor.ResourceIds;
@@ -14,10 +18,18 @@ import org.gunyah.vmm.spi.hypervisor.VmDescription;
 
 /**
  * One VM at the emulated resource manager: the parcels are the guest's RAM as the interpreter
- * reads it, INIT makes a GIC, an interpreted vCPU per cpu node and a doorbell per doorbell node.
+ * reads it, INIT makes a GIC, the counter and the timers' deadline thread, an interpreted vCPU per
+ * cpu node (those PSCI starts powered off) and a doorbell per doorbell node.
  */
 public final class EmulatedVm extends ResourceManagerVm {
+    /** The generic timer's INTIDs: the EL1 physical timer's PPI and the virtual timer's. */
+    static final int PHYSICAL_TIMER_INTID = 30;
+
+    static final int VIRTUAL_TIMER_INTID = 27;
+
     private final ResourceIds ids;
+    // Made at INIT, closed when the resources go (teardown takes the deadline thread with them).
+    private volatile DeadlineScheduler deadlines;
 
     EmulatedVm(int vmid, ResourceIds ids) {
         super(vmid, ids);
@@ -31,10 +43,30 @@ public final class EmulatedVm extends ResourceManagerVm {
         ram.forEach(p -> regions.add(new GuestMemory.Region(p.guestPhysAddr(), p.memory())));
         GuestMemory memory = new GuestMemory(regions);
         Gic gic = new Gic(d.cpus().size());
+        TimeBase time = new TimeBase();
+        deadlines = new DeadlineScheduler("gunyah-vm" + vmid() + "-timers");
+        Psci psci = new Psci(this, memory);
         List<HypervisorResource> out = new ArrayList<>();
+        List<EmulatedVcpu> vcpus = new ArrayList<>();
         for (int i = 0; i < d.cpus().size(); i++) {
-            out.add(new EmulatedVcpu(this, i, d.cpus().get(i), ids.newCapId(), memory, gic, entry, dtbAddress));
+            GenericTimer timer = new GenericTimer(
+                    time, deadlines, timerLine(gic, i, PHYSICAL_TIMER_INTID), timerLine(gic, i, VIRTUAL_TIMER_INTID));
+            EmulatedVcpu v = new EmulatedVcpu(
+                    this,
+                    i,
+                    d.cpus().get(i),
+                    ids.newCapId(),
+                    memory,
+                    gic,
+                    timer,
+                    psci,
+                    d.startsPoweredOff(i),
+                    entry,
+                    dtbAddress);
+            vcpus.add(v);
+            out.add(v);
         }
+        psci.attach(vcpus);
         for (VmDescription.Doorbell b : d.doorbells()) {
             int intid = Gic.FIRST_SPI + b.spi();
             gic.declare(intid, b.targetCpu());
@@ -55,5 +87,23 @@ public final class EmulatedVm extends ResourceManagerVm {
     @Override
     protected void releaseResources(List<HypervisorResource> resources) {
         powerOff(resources);
+        DeadlineScheduler d = deadlines;
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /**
+     * Where a timer's output line meets the interrupt controller: the PPI {@code intid} of vCPU
+     * {@code cpu}, level-sensitive. The GIC here takes SPIs only; the GICv3 joins them here, as
+     * {@code asserted -> gic.setPpiLevel(cpu, intid, asserted)}.
+     */
+    private static TimerLine timerLine(Gic gic, int cpu, int intid) {
+        return TimerLine.NONE;
+    }
+
+    /** The timers' deadline thread, for tests: null before INIT. */
+    DeadlineScheduler deadlines() {
+        return deadlines;
     }
 }

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.hypervisor.emulated.timer;
 
+import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,12 +12,13 @@ import java.util.concurrent.TimeUnit;
  * bounded; nothing is scheduled after that.
  */
 public final class DeadlineScheduler implements AutoCloseable {
-    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final String threadName;
     private final boolean inert;
     // Guarded by this.
     private ScheduledThreadPoolExecutor executor;
+    private Thread thread;
     private boolean closed;
 
     /** A VM's scheduler, whose thread (once started) is named {@code threadName}. */
@@ -43,8 +45,11 @@ public final class DeadlineScheduler implements AutoCloseable {
             return null;
         }
         if (executor == null) {
-            executor = new ScheduledThreadPoolExecutor(
-                    1, Thread.ofPlatform().name(threadName).daemon().factory());
+            // The factory runs here, under this monitor: the pool starts its thread on this first schedule.
+            executor = new ScheduledThreadPoolExecutor(1, worker -> {
+                thread = Thread.ofPlatform().name(threadName).daemon().unstarted(worker);
+                return thread;
+            });
             executor.setRemoveOnCancelPolicy(true); // re-arming cancels often: no dead entries in the queue
         }
         return executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
@@ -59,19 +64,23 @@ public final class DeadlineScheduler implements AutoCloseable {
     @Override
     public void close() {
         ScheduledThreadPoolExecutor going;
+        Thread itsThread;
         synchronized (this) {
             closed = true;
             going = executor;
+            itsThread = thread;
             executor = null;
         }
         if (going == null) {
             return;
         }
         going.shutdownNow();
-        try {
-            going.awaitTermination(CLOSE_WAIT_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (itsThread != null && itsThread != Thread.currentThread()) {
+            try {
+                itsThread.join(CLOSE_WAIT); // the thread itself, not only the pool's state: nothing is left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
