@@ -17,6 +17,7 @@ import org.gunyah.vmm.api.dt.DtProperty;
  * / {
  *     cpus {
  *         cpu@0 { device_type = "cpu"; reg = &lt;0&gt;; };     one VCPU resource per cpu, label = reg
+ *         cpu@1 { ...; enable-method = "psci"; };        optional: waits for PSCI CPU_ON
  *         ...
  *     };
  *     hypervisor {
@@ -39,9 +40,25 @@ import org.gunyah.vmm.api.dt.DtProperty;
  * cpu reg values are 0..63 and distinct; SPIs are 0..987 and distinct. Doorbell labels may repeat
  * (the RM does not enforce uniqueness; tickets take the first). How an SPI reaches the guest is the
  * backend's: the emulated GIC raises INTID 32 + SPI, KVM a GSI of its in-kernel IOAPIC.
+ *
+ * <p>A cpu whose {@code enable-method} is {@code "psci"} is started by the guest: the boot cpu (the
+ * first one) starts at the entry point, the others powered off until the guest's PSCI CPU_ON
+ * ({@link #startsPoweredOff}), as a Linux guest expects. Without it every cpu starts at the entry.
+ *
+ * @param psciCpus the reg values of the cpus whose enable-method is "psci"
  */
-public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells, Gic gic) {
+public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells, Gic gic, Set<Integer> psciCpus) {
     public static final int MAX_CPUS = 64;
+
+    /** A VM none of whose cpus is started by PSCI. */
+    public VmDescription(List<Integer> cpus, List<Doorbell> doorbells) {
+        this(cpus, doorbells, Gic.DEFAULT, Set.of());
+    }
+
+    /** Whether the cpu at {@code index} of {@link #cpus} waits, powered off, for PSCI CPU_ON. */
+    public boolean startsPoweredOff(int index) {
+        return index > 0 && psciCpus.contains(cpus.get(index));
+    }
 
     /** A doorbell node: its label, SPI number and target vCPU index (an index into {@link #cpus}). */
     public record Doorbell(int label, int spi, int targetCpu) {}
@@ -61,6 +78,7 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells, Gic gi
     public static VmDescription from(DtNode root) throws GunyahException {
         DtNode cpusNode = root.child("cpus").orElseThrow(() -> invalid("no /cpus node"));
         List<Integer> cpus = new ArrayList<>();
+        Set<Integer> psci = new HashSet<>();
         for (DtNode cpu : cpusNode.children()) {
             if (!cpu.name().startsWith("cpu")) {
                 continue;
@@ -70,6 +88,12 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells, Gic gi
                 throw invalid("/cpus/%s: reg %d is out of range 0..%d or repeated", cpu.name(), reg, MAX_CPUS - 1);
             }
             cpus.add(reg);
+            if (cpu.property("enable-method")
+                    .map(DtProperty::asStrings)
+                    .orElse(List.of())
+                    .contains("psci")) {
+                psci.add(reg);
+            }
         }
         if (cpus.isEmpty()) {
             throw invalid("/cpus declares no cpu");
@@ -104,7 +128,7 @@ public record VmDescription(List<Integer> cpus, List<Doorbell> doorbells, Gic gi
                 bells.add(new Doorbell(label, irq[1], index));
             }
         }
-        return new VmDescription(List.copyOf(cpus), List.copyOf(bells), gic(root, cpus.size()));
+        return new VmDescription(List.copyOf(cpus), List.copyOf(bells), gic(root, cpus.size()), Set.copyOf(psci));
     }
 
     private static Gic gic(DtNode root, int cpuCount) throws GunyahException {

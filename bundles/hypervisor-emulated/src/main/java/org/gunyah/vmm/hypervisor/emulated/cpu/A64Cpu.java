@@ -2,6 +2,7 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import java.lang.foreign.MemorySegment;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
+import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
 
 /**
  * One AArch64 vCPU at EL0 and EL1, interpreting the instruction set documented in {@code
@@ -21,6 +22,7 @@ public final class A64Cpu {
     final int index;
     final GuestMemory memory;
     final InterruptInterface gic;
+    final GenericTimer timer;
 
     final long[] x = new long[31];
     long spEl0;
@@ -88,11 +90,16 @@ public final class A64Cpu {
     private boolean readTo64;
 
     public A64Cpu(int index, GuestMemory memory, InterruptInterface gic) {
+        this(index, memory, gic, GenericTimer.unwired());
+    }
+
+    public A64Cpu(int index, GuestMemory memory, InterruptInterface gic, GenericTimer timer) {
         this.index = index;
         this.memory = memory;
         this.gic = gic;
         this.mmu = new Mmu(this);
         this.span = new MemorySpan(this);
+        this.timer = timer;
     }
 
     public long x(int reg) {

@@ -16,15 +16,6 @@ final class El0Access {
     private static final int TPIDRRO_EL0 = SystemRegisters.TPIDRRO_EL0;
     private static final int CTR_EL0 = SystemRegisters.key(3, 3, 0, 0, 1);
     private static final int DCZID_EL0 = SystemRegisters.key(3, 3, 0, 0, 7);
-    private static final int CNTFRQ_EL0 = SystemRegisters.key(3, 3, 14, 0, 0);
-    private static final int CNTPCT_EL0 = SystemRegisters.key(3, 3, 14, 0, 1);
-    private static final int CNTVCT_EL0 = SystemRegisters.key(3, 3, 14, 0, 2);
-
-    // CNTKCTL_EL1 bits.
-    private static final long EL0PCTEN = 1;
-    private static final long EL0VCTEN = 1 << 1;
-    private static final long EL0VTEN = 1 << 8;
-    private static final long EL0PTEN = 1 << 9;
 
     /** MSR DAIFSet/DAIFClr (SCTLR_EL1.UMA) and the other PSTATE fields (SPSel: UNDEFINED) at EL0. */
     static void checkPstateWrite(A64Cpu cpu, int insn, int op1, int op2) {
@@ -59,31 +50,10 @@ final class El0Access {
         } else if (key == CTR_EL0 && read) {
             allowedIf(insn, (cpu.sctlr & A64Cpu.SCTLR_UCT) != 0);
         } else if (op0 == 3 && crn == 14) {
-            allowedIf(insn, timerAllowed(cpu.el1.cntkctl, key));
+            allowedIf(insn, cpu.timer.el0MayAccess(key));
         } else {
             throw Exceptions.undefined(insn);
         }
-    }
-
-    /** The generic timer's EL0 registers, by CNTKCTL_EL1. */
-    private static boolean timerAllowed(long cntkctl, int key) {
-        if (key == CNTFRQ_EL0) {
-            return (cntkctl & (EL0PCTEN | EL0VCTEN)) != 0;
-        }
-        if (key == CNTPCT_EL0) {
-            return (cntkctl & EL0PCTEN) != 0;
-        }
-        if (key == CNTVCT_EL0) {
-            return (cntkctl & EL0VCTEN) != 0;
-        }
-        int crm = (key >>> 3) & 0xf;
-        if (crm == 2) {
-            return (cntkctl & EL0PTEN) != 0; // CNTP_TVAL, CTL, CVAL
-        }
-        if (crm == 3) {
-            return (cntkctl & EL0VTEN) != 0; // CNTV_TVAL, CTL, CVAL
-        }
-        return false;
     }
 
     /** DC ZVA (SCTLR_EL1.DZE), DC CVAU/CVAC/CIVAC and IC IVAU (SCTLR_EL1.UCI); the rest UNDEFINED. */

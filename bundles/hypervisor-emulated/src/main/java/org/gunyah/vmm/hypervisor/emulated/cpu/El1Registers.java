@@ -25,7 +25,6 @@ final class El1Registers {
     long actlr;
     long csselr;
     long tpidrro;
-    long cntkctl;
     long mdscr;
     long mdccint;
     long osdlr;

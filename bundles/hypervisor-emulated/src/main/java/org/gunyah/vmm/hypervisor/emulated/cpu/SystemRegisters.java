@@ -1,10 +1,12 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
+import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
+
 /**
  * MRS/MSR: the system registers the vCPU has at EL1, by their op0:op1:CRn:CRm:op2 key. A register
  * not here, or a write to a read-only one, is UNDEFINED: EL2 and EL3 registers, and those of
- * features the ID registers do not advertise (PMU, SVE, MTE, ...). The generic timer's and most of
- * the GIC CPU interface's registers come with the Linux platform.
+ * features the ID registers do not advertise (PMU, SVE, MTE, ...). The generic timer's (CRn 14)
+ * are its own ({@link GenericTimer}); most of the GIC CPU interface's come with the Linux platform.
  */
 final class SystemRegisters {
     /** op0:op1:CRn:CRm:op2 as one number, as the constants below are written (constant expressions, for the switches). */
@@ -33,13 +35,11 @@ final class SystemRegisters {
     static final int AMAIR_EL1 = 3 << 14 | 0 << 11 | 10 << 7 | 3 << 3 | 0;
     static final int ISR_EL1 = 3 << 14 | 0 << 11 | 12 << 7 | 1 << 3 | 0;
     static final int CONTEXTIDR_EL1 = 3 << 14 | 0 << 11 | 13 << 7 | 0 << 3 | 1;
-    static final int CNTKCTL_EL1 = 3 << 14 | 0 << 11 | 14 << 7 | 1 << 3 | 0;
     static final int CURRENT_EL = 3 << 14 | 0 << 11 | 4 << 7 | 2 << 3 | 2;
     static final int DAIF = 3 << 14 | 3 << 11 | 4 << 7 | 2 << 3 | 1;
     static final int NZCV = 3 << 14 | 3 << 11 | 4 << 7 | 2 << 3 | 0;
     static final int SPSEL = 3 << 14 | 0 << 11 | 4 << 7 | 2 << 3 | 0;
     static final int SP_EL0 = 3 << 14 | 0 << 11 | 4 << 7 | 1 << 3 | 0;
-    static final int CNTVCT_EL0 = 3 << 14 | 3 << 11 | 14 << 7 | 0 << 3 | 2;
     static final int ICC_IAR1_EL1 = 3 << 14 | 0 << 11 | 12 << 7 | 12 << 3 | 0;
     static final int ICC_EOIR1_EL1 = 3 << 14 | 0 << 11 | 12 << 7 | 12 << 3 | 1;
     static final int MDCCINT_EL1 = 2 << 14 | 0 << 11 | 0 << 7 | 2 << 3 | 0;
@@ -65,6 +65,9 @@ final class SystemRegisters {
         }
         El1Registers r = cpu.el1;
         int key = key(op0, op1, crn, crm, op2);
+        if (GenericTimer.isTimerRegister(key)) {
+            return cpu.timer.read(key);
+        }
         return switch (key) {
             case VBAR_EL1 -> cpu.vbar;
             case ELR_EL1 -> cpu.elr;
@@ -87,13 +90,11 @@ final class SystemRegisters {
             case AMAIR_EL1 -> r.amair;
             case ISR_EL1 -> cpu.interruptPending() ? 1L << 7 : 0L;
             case CONTEXTIDR_EL1 -> r.contextidr;
-            case CNTKCTL_EL1 -> r.cntkctl;
             case CURRENT_EL -> (long) cpu.el << 2;
             case DAIF -> (long) cpu.daif;
             case NZCV -> (long) cpu.nzcv() << 28;
             case SPSEL -> cpu.spSel ? 1L : 0L;
             case SP_EL0 -> cpu.spEl0;
-            case CNTVCT_EL0 -> cpu.instructions;
             case MDCCINT_EL1 -> r.mdccint;
             case MDSCR_EL1 -> r.mdscr;
             case OSLSR_EL1 -> (1L << 3) | (r.osLock ? 1L << 1 : 0); // OS lock implemented, and its state
@@ -117,6 +118,9 @@ final class SystemRegisters {
             return cpu.gic.write(key(op0, op1, crn, crm, op2), value);
         }
         El1Registers r = cpu.el1;
+        if (GenericTimer.isTimerRegister(key(op0, op1, crn, crm, op2))) {
+            return cpu.timer.write(key(op0, op1, crn, crm, op2), value);
+        }
         switch (key(op0, op1, crn, crm, op2)) {
             case VBAR_EL1 -> cpu.vbar = value & ~0x7ffL;
             case ELR_EL1 -> cpu.elr = value;
@@ -156,7 +160,6 @@ final class SystemRegisters {
             }
             case AMAIR_EL1 -> r.amair = value;
             case CONTEXTIDR_EL1 -> r.contextidr = value & 0xffff_ffffL;
-            case CNTKCTL_EL1 -> r.cntkctl = value;
             case DAIF -> cpu.daif = (int) value & A64Cpu.DAIF_ALL;
             case NZCV -> cpu.setNzcv((int) (value >>> 28) & 0xf);
             case SPSEL -> cpu.spSel = (value & 1) != 0;

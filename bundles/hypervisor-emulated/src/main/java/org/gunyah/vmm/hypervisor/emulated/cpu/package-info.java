@@ -14,7 +14,8 @@
  * registers, the ID registers, cache geometry, FPCR/FPSR, the OS lock and two breakpoints and
  * watchpoints (which store but never fire); DC/IC/TLBI of EL1 (no-ops), DC ZVA, AT. SVC, SMC, BRK
  * and HLT stop the VM naming themselves until exceptions are taken (the Linux platform); the
- * generic timer's and most of the GIC CPU interface's registers are still missing.
+ * generic timer's registers (CRn 14) are the timer package's; most of the GIC CPU interface's are
+ * still missing.
  *
  * <p>Data processing, immediate ({@link DataImmediate}) and register ({@link DataRegister},
  * {@link DataSources}): all of ARMv8.0-A's, plus CRC32: ADR/ADRP; ADD/SUB(S) immediate; AND/ORR/

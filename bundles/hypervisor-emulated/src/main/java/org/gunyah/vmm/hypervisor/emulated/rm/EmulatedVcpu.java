@@ -2,6 +2,7 @@ package org.gunyah.vmm.hypervisor.emulated.rm;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
@@ -11,6 +12,7 @@ import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
 import org.gunyah.vmm.hypervisor.emulated.gic.CpuPort;
 import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
 import org.gunyah.vmm.hypervisor.emulated.platform.InternalMmio;
+import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
@@ -18,7 +20,9 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
 /**
  * A vCPU of the emulated hypervisor: the {@code vcpu_run} hypercall over the A64 interpreter. It
  * runs in slices so that a kick or a stop is seen within one slice, reports MMIO and WFI as
- * Gunyah does, and handles the guest's hypercalls ({@link GuestCalls}) itself.
+ * Gunyah does, and handles the guest's hypercalls ({@link GuestCalls}, PSCI in {@link Psci}) itself.
+ * A vCPU powered off by PSCI (from the start, or by CPU_OFF) waits for a wakeup until another's
+ * CPU_ON; it then starts afresh, every register at its reset value.
  */
 final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
     /** Instructions per slice: small enough that a kick is seen in well under a millisecond. */
@@ -30,17 +34,42 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
     private final int index;
     private final int label;
     private final long capId;
-    private final A64Cpu cpu;
+    private final GuestMemory memory;
     private final Gicv3 gic;
     /** The hypervisor's own MMIO devices (the GIC): their accesses never leave as exits. */
     private final List<InternalMmio> devices;
 
+    private final GenericTimer timer;
+    private final Psci psci;
     private final AtomicBoolean kicked = new AtomicBoolean();
+    /** PSCI's state of this vCPU; CPU_ON comes from other vCPUs' threads, hence a CAS. */
+    private final AtomicReference<Power> power;
+    /** Replaced at each PSCI power-on (a fresh core); volatile for the GIC's pending updates. */
+    private volatile A64Cpu cpu;
+    /** The GIC's last word on a pending interrupt, for the core a power-on makes. */
+    private volatile boolean irqPending;
+
     private volatile Runnable wakeup;
-    private volatile boolean poweredOff;
+    private volatile boolean stopped;
     private boolean waiting;
     private boolean readPending;
 
+    /** PSCI's view of a vCPU: on, off, or on pending (a CPU_ON made, the vCPU not started yet). */
+    private sealed interface Power {
+        record On() implements Power {}
+
+        record Off() implements Power {}
+
+        record Starting(long entry, long contextId) implements Power {}
+    }
+
+    private static final Power ON = new Power.On();
+    private static final Power OFF = new Power.Off();
+
+    /**
+     * vCPU {@code index}, at {@code entry} with x0 = {@code dtbAddress}, or powered off until a
+     * PSCI CPU_ON when {@code startsOff}.
+     */
     EmulatedVcpu(
             EmulatedVm vm,
             int index,
@@ -49,18 +78,33 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
             GuestMemory memory,
             Gicv3 gic,
             List<InternalMmio> devices,
+            GenericTimer timer,
+            Psci psci,
+            boolean startsOff,
             long entry,
             long dtbAddress) {
         this.vm = vm;
         this.index = index;
         this.label = label;
         this.capId = capId;
+        this.memory = memory;
         this.gic = gic;
         this.devices = devices;
-        this.cpu = new A64Cpu(index, memory, gic.cpuInterface(index));
-        cpu.setPc(entry);
-        cpu.setX(0, dtbAddress);
+        this.timer = timer;
+        this.psci = psci;
+        this.power = new AtomicReference<>(startsOff ? OFF : ON);
+        this.cpu = newCore(entry, dtbAddress);
         gic.attach(index, this);
+    }
+
+    /** A core out of reset (EL1, MMU off, interrupts masked) at {@code entry} with x0 = {@code x0}. */
+    private A64Cpu newCore(long entry, long x0) {
+        A64Cpu core = new A64Cpu(index, memory, gic.cpuInterface(index), timer);
+        core.setEventBroadcast(vm::sendEvent);
+        core.setPc(entry);
+        core.setX(0, x0);
+        core.setInterruptPending(irqPending);
+        return core;
     }
 
     @Override
@@ -89,7 +133,7 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
 
     @Override
     public VcpuRunResult run() throws GunyahException {
-        if (poweredOff || !vm.isRunning()) {
+        if (stopped || !vm.isRunning()) {
             return VcpuRunResult.POWERED_OFF;
         }
         if (readPending) {
@@ -99,7 +143,15 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
         if (kicked.getAndSet(false)) {
             return VcpuRunResult.READY;
         }
+        Power p = power.get();
+        if (p == OFF) {
+            return VcpuRunResult.EXPECTS_WAKEUP;
+        } else if (p instanceof Power.Starting s) {
+            start(s);
+        }
+        A64Cpu cpu = this.cpu;
         if (waiting) {
+            timer.poll();
             if (!gic.hasPending(index)) {
                 return VcpuRunResult.EXPECTS_WAKEUP;
             }
@@ -109,6 +161,7 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
             Exit exit = cpu.run(SLICE);
             switch (exit) {
                 case Exit.Budget b -> {
+                    timer.poll(); // the deadline thread raises due lines too; this only saves it a wakeup
                     if (kicked.getAndSet(false) || !vm.isRunning()) {
                         return vm.isRunning() ? VcpuRunResult.READY : VcpuRunResult.POWERED_OFF;
                     }
@@ -127,14 +180,16 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
                     return new VcpuRunResult.MmioWrite(w.address(), w.size(), w.value());
                 }
                 case Exit.WaitForInterrupt w -> {
+                    timer.poll();
                     if (!gic.hasPending(index)) {
                         waiting = true;
                         return VcpuRunResult.EXPECTS_WAKEUP;
                     }
                 }
                 case Exit.Hypercall h -> {
-                    if (!hypercall()) {
-                        return VcpuRunResult.POWERED_OFF;
+                    VcpuRunResult stop = hypercall(cpu);
+                    if (stop != null) {
+                        return stop;
                     }
                 }
                 case Exit.Crash c -> {
@@ -147,27 +202,54 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
         return VcpuRunResult.READY;
     }
 
-    /** Handles the guest's {@code hvc}; false when this vCPU no longer runs. */
-    private boolean hypercall() {
-        long fn = cpu.x(0);
-        if (fn == GuestCalls.GUEST_EXIT) {
+    /** Handles the guest's {@code hvc}; what run reports when this vCPU does not go on, else null. */
+    private VcpuRunResult hypercall(A64Cpu cpu) {
+        if (cpu.x(0) == GuestCalls.GUEST_EXIT) {
             vm.guestExited(ExitInfo.withCode(ExitInfo.VM_EXIT, cpu.x(1)));
-            return false;
-        } else if (fn == GuestCalls.PSCI_SYSTEM_OFF) {
-            vm.guestExited(new ExitInfo(ExitInfo.PSCI_POWER_OFF, new byte[0]));
-            return false;
-        } else if (fn == GuestCalls.PSCI_SYSTEM_RESET) {
-            vm.guestExited(new ExitInfo(ExitInfo.PSCI_SYSTEM_RESET, new byte[0]));
-            return false;
-        } else if (fn == GuestCalls.PSCI_CPU_OFF) {
-            powerOff();
-            return false;
-        } else if (fn == GuestCalls.PSCI_VERSION) {
-            cpu.setX(0, 0x10000);
-        } else {
-            cpu.setX(0, GuestCalls.NOT_SUPPORTED);
+            return VcpuRunResult.POWERED_OFF;
         }
-        return true;
+        return switch (psci.call(this, cpu)) {
+            case RESUME -> null;
+            case SUSPEND -> {
+                timer.poll();
+                if (gic.hasPending(index)) {
+                    yield null;
+                }
+                waiting = true;
+                yield VcpuRunResult.EXPECTS_WAKEUP;
+            }
+            case CPU_OFF -> {
+                timer.reset(); // a core that is off asserts nothing
+                waiting = false;
+                power.set(OFF);
+                yield VcpuRunResult.EXPECTS_WAKEUP;
+            }
+            case VM_DOWN -> VcpuRunResult.POWERED_OFF;
+        };
+    }
+
+    /** PSCI CPU_ON on this vCPU, from any vCPU's thread: SUCCESS, ALREADY_ON or ON_PENDING. */
+    long powerOn(long entry, long contextId) {
+        Power p = power.get();
+        if (p == OFF && power.compareAndSet(OFF, new Power.Starting(entry, contextId))) {
+            wake();
+            return GuestCalls.SUCCESS;
+        }
+        return power.get() == ON ? GuestCalls.ALREADY_ON : GuestCalls.ON_PENDING;
+    }
+
+    /** PSCI AFFINITY_INFO at level 0: ON, OFF or ON_PENDING. */
+    long affinityInfo() {
+        Power p = power.get();
+        return p == ON ? GuestCalls.AFFINITY_ON : p == OFF ? GuestCalls.AFFINITY_OFF : GuestCalls.AFFINITY_ON_PENDING;
+    }
+
+    /** On this vCPU's thread: the core CPU_ON asked for, from reset, with the context id in x0. */
+    private void start(Power.Starting s) {
+        timer.reset();
+        waiting = false;
+        cpu = newCore(s.entry(), s.contextId());
+        power.set(ON);
     }
 
     @Override
@@ -189,8 +271,9 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
         kicked.set(true);
     }
 
+    /** The VM is going down: this vCPU stops for good, its runner is woken to see it. */
     void powerOff() {
-        poweredOff = true;
+        stopped = true;
         wake();
     }
 
@@ -198,7 +281,14 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
 
     @Override
     public void setInterruptPending(boolean pending) {
+        irqPending = pending;
         cpu.setInterruptPending(pending);
+    }
+
+    /** SEV from another vCPU: this one's event register, and a wakeup should it wait. */
+    void sendEvent() {
+        cpu.sendEvent();
+        wake();
     }
 
     @Override

@@ -7,6 +7,10 @@ import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
 import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
 import org.gunyah.vmm.hypervisor.emulated.platform.EmulatedDoorbell;
 import org.gunyah.vmm.hypervisor.emulated.platform.InternalMmio;
+import org.gunyah.vmm.hypervisor.emulated.timer.DeadlineScheduler;
+import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
+import org.gunyah.vmm.hypervisor.emulated.timer.TimeBase;
+import org.gunyah.vmm.hypervisor.emulated.timer.TimerLine;
 import org.gunyah.vmm.spi.hypervisor.HypervisorResource;
 import org.gunyah.vmm.spi.hypervisor.MemoryParcel;
 import org.gunyah.vmm.spi.hypervisor.ResourceIds;
@@ -15,10 +19,19 @@ import org.gunyah.vmm.spi.hypervisor.VmDescription;
 
 /**
  * One VM at the emulated resource manager: the parcels are the guest's RAM as the interpreter
- * reads it, INIT makes a GICv3 (at the devicetree's addresses), an interpreted vCPU per cpu node and a doorbell per doorbell node.
+ * reads it, INIT makes a GICv3 (at the devicetree's addresses), the counter and the timers' deadline thread, an interpreted vCPU per
+ * cpu node (those PSCI starts powered off) and a doorbell per doorbell node.
  */
 public final class EmulatedVm extends ResourceManagerVm {
+    /** The generic timer's INTIDs: the EL1 physical timer's PPI and the virtual timer's. */
+    static final int PHYSICAL_TIMER_INTID = 30;
+
+    static final int VIRTUAL_TIMER_INTID = 27;
+
     private final ResourceIds ids;
+    // Made at INIT, closed when the resources go (teardown takes the deadline thread with them).
+    private volatile DeadlineScheduler deadlines;
+    private volatile List<EmulatedVcpu> vcpus = List.of();
 
     EmulatedVm(int vmid, ResourceIds ids) {
         super(vmid, ids);
@@ -41,11 +54,32 @@ public final class EmulatedVm extends ResourceManagerVm {
                 d.gic().distributorBase(),
                 d.gic().redistributorBase());
         List<InternalMmio> devices = List.of(gic);
+        TimeBase time = new TimeBase();
+        deadlines = new DeadlineScheduler("gunyah-vm" + vmid() + "-timers");
+        Psci psci = new Psci(this, memory);
         List<HypervisorResource> out = new ArrayList<>();
+        List<EmulatedVcpu> vcpus = new ArrayList<>();
         for (int i = 0; i < d.cpus().size(); i++) {
-            out.add(new EmulatedVcpu(
-                    this, i, d.cpus().get(i), ids.newCapId(), memory, gic, devices, entry, dtbAddress));
+            GenericTimer timer = new GenericTimer(
+                    time, deadlines, timerLine(gic, i, PHYSICAL_TIMER_INTID), timerLine(gic, i, VIRTUAL_TIMER_INTID));
+            EmulatedVcpu v = new EmulatedVcpu(
+                    this,
+                    i,
+                    d.cpus().get(i),
+                    ids.newCapId(),
+                    memory,
+                    gic,
+                    devices,
+                    timer,
+                    psci,
+                    d.startsPoweredOff(i),
+                    entry,
+                    dtbAddress);
+            vcpus.add(v);
+            out.add(v);
         }
+        psci.attach(vcpus);
+        this.vcpus = List.copyOf(vcpus);
         for (VmDescription.Doorbell b : d.doorbells()) {
             int intid = Gicv3.FIRST_SPI + b.spi();
             gic.declare(intid, b.targetCpu());
@@ -66,5 +100,26 @@ public final class EmulatedVm extends ResourceManagerVm {
     @Override
     protected void releaseResources(List<HypervisorResource> resources) {
         powerOff(resources);
+        DeadlineScheduler d = deadlines;
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /** Where a timer's output line meets the GIC: the level-sensitive PPI {@code intid} of vCPU {@code cpu}. */
+    private static TimerLine timerLine(Gicv3 gic, int cpu, int intid) {
+        return asserted -> gic.setPpiLevel(cpu, intid, asserted);
+    }
+
+    /** SEV: sets every vCPU's event register and wakes those that wait. */
+    void sendEvent() {
+        for (EmulatedVcpu v : vcpus) {
+            v.sendEvent();
+        }
+    }
+
+    /** The timers' deadline thread, for tests: null before INIT. */
+    DeadlineScheduler deadlines() {
+        return deadlines;
     }
 }
