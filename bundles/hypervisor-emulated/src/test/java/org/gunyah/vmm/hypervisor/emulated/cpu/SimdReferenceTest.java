@@ -481,6 +481,10 @@ class SimdReferenceTest {
                 p("scalar two-register misc", "01 x 11110 xx 10000 xxxxx 10 xxxxx xxxxx"),
                 p("scalar shift by immediate", "01 x 111110 xxxx xxx xxxxx 1 xxxxx xxxxx"),
                 p("scalar copy", "01 x 11110000 xxxxx 0 xxxx 1 xxxxx xxxxx"),
-                p("copy", "0x x 01110000 xxxxx 0 xxxx 1 xxxxx xxxxx"));
+                // r: a register the harness sets (X28-X30 are its own), for the forms that read a general one
+                p("copy", "0x x 01110000 xxxxx 0 xxxx 1 rrrrr rrrrr"),
+                p("scalar floating point", "x 0 x 11110 xx 1 xxxxx xxxxxx rrrrr rrrrr"),
+                p("floating point and fixed point", "x 0 x 11110 xx 0 xxxxx xxxxxx rrrrr rrrrr"),
+                p("floating point 3 source", "x 0 x 11111 xx x xxxxx x xxxxx xxxxx xxxxx"));
     }
 }
