@@ -31,6 +31,10 @@
 #   benchmarks/run.sh dispatch     MMIO dispatch among 10, 1,000 and 100,000 IO handlers (JMH)
 #   benchmarks/run.sh scale        1,000 VMs x 3 functions created, started, torn down; heap per VM
 #   benchmarks/run.sh emulated.mips  guest instructions per second on the emulated vCPU
+#   benchmarks/run.sh emulated.corpus  the conformance C corpus (every program at -O0, -O2, -O3) on
+#                                  the emulated vCPU against the same static programs under
+#                                  qemu-aarch64: wall time of the whole corpus, median of 5 rounds,
+#                                  ratio = vCPU / qemu (needs gcc-aarch64-linux-gnu, qemu-user)
 #   benchmarks/run.sh report       the report from the lines measured so far
 # Each prints one line per measure, <name>: key=value ..., and keeps it in
 # benchmarks/target/results.txt for the report.
@@ -40,7 +44,7 @@ top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -204,6 +208,41 @@ emulated_mips() {
     record "$(perf_java org.gunyah.vmm.benchmarks.perf.EmulatedMips)"
 }
 
+# The corpus built as conformance/CorpusTest builds it: one object per program and level, linked
+# as a freestanding guest image (runtime/guest.S, guest.ld) and as a static Linux program.
+emulated_corpus() {
+    local gcc=aarch64-linux-gnu-gcc
+    if ! command -v "$gcc" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+        echo "run.sh: emulated.corpus needs $gcc and qemu-aarch64 (Debian gcc-aarch64-linux-gnu, qemu-user)" >&2
+        exit 1
+    fi
+    perf_build
+    local src="$top/conformance/src/test/c" out="$target/corpus"
+    local rt="$src/runtime"
+    rm -rf "$out"
+    mkdir -p "$out"
+    local cflags=(-ffreestanding -nostdlib -fno-pic -fno-stack-protector)
+    local lflags=(-nostdlib -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
+    "$gcc" "${cflags[@]}" -O2 -mgeneral-regs-only -fno-builtin -fno-tree-loop-distribute-patterns -c "$rt/rt.c" -o "$out/rt.o"
+    "$gcc" "${cflags[@]}" -O2 -mgeneral-regs-only -c "$rt/linux.c" -o "$out/linux-c.o"
+    "$gcc" "${cflags[@]}" -c "$rt/linux.S" -o "$out/linux-s.o"
+    "$gcc" "${cflags[@]}" -c "$rt/guest.S" -o "$out/guest.o"
+    local program kind level extra
+    while read -r program kind _; do
+        case "$program" in ''|'#'*) continue ;; esac
+        extra=()
+        [ "$kind" = int ] && extra=(-mgeneral-regs-only)
+        for level in O0 O2 O3; do
+            local base="$out/$program.$level"
+            "$gcc" "${cflags[@]}" -static "-$level" "${extra[@]}" -c "$src/corpus/$program.c" -o "$base.o"
+            "$gcc" "${lflags[@]}" -T "$rt/guest.ld" "$out/guest.o" "$out/rt.o" "$base.o" -lgcc -o "$base.guest.elf"
+            aarch64-linux-gnu-objcopy -O binary "$base.guest.elf" "$base.guest.bin"
+            "$gcc" "${lflags[@]}" "$out/linux-s.o" "$out/linux-c.o" "$out/rt.o" "$base.o" -lgcc -o "$base.linux"
+        done
+    done < "$src/corpus.list"
+    record "$(perf_java org.gunyah.vmm.benchmarks.perf.EmulatedCorpus "$out" 5)"
+}
+
 # A JDK that runs Karaf 4.4.8: it sets -Djava.security.manager=allow, which JDK 24 and newer refuse.
 java_for_karaf() {
     local candidate
@@ -257,6 +296,7 @@ all() {
     dispatch
     scale
     emulated_mips
+    emulated_corpus
     kvm
     report
 }
@@ -286,6 +326,7 @@ case "$measure" in
     dispatch) dispatch ;;
     scale) scale ;;
     emulated.mips) emulated_mips ;;
+    emulated.corpus) emulated_corpus ;;
     report) report ;;
     all) all ;;
     *) usage ;;

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>System properties: {@code risu.instructions} (total over all classes, default 40000; the long
  * mode is e.g. 1000000), {@code risu.seed} (default 1), {@code risu.class} (a substring of the
  * class names to run), {@code risu.case} (only that case), {@code risu.cpu} (qemu's -cpu,
- * default cortex-a76: ARMv8.2 with LSE, no SVE/MTE/PAC, as close to our ARMv8.0+LSE as QEMU has).
+ * default: each class's own, {@link InstructionClasses#V82} or {@link InstructionClasses#V80}).
  */
 class RisuTest {
     static final long CODE = 0x0100_0000L;
@@ -57,14 +57,16 @@ class RisuTest {
     static final long SEED = Long.getLong("risu.seed", 1);
     static final String ONLY_CLASS = System.getProperty("risu.class", "");
     static final int ONLY_CASE = Integer.getInteger("risu.case", -1);
-    static final String CPU = System.getProperty("risu.cpu", "cortex-a76");
+    static final String CPU = System.getProperty("risu.cpu", "");
 
     private static Path harness;
     private static long compared;
     private static long nanos;
+    /** The instructions of each class compared (the MOVZ/MOVK and CLREX prefixes not counted). */
+    private static final java.util.Map<String, Long> PER_CLASS = new java.util.LinkedHashMap<>();
 
     /** One test case: the initial state and the instruction words (prefixes included). */
-    record Case(int index, long memSeed, long[] x, long sp, int nzcv, int fpsr, long[] v, int[] insns) {}
+    record Case(int index, long memSeed, long[] x, long sp, int nzcv, int fpsr, int fpcr, long[] v, int[] insns) {}
 
     /** A final state, from either side. */
     record State(
@@ -105,6 +107,7 @@ class RisuTest {
             System.out.printf(
                     "risu: %d instructions compared in %.1f s (%.0f per second)%n",
                     compared, nanos / 1e9, compared / (nanos / 1e9));
+            PER_CLASS.forEach((name, n) -> System.out.printf("risu: %,d of %s%n", n, name));
         }
     }
 
@@ -119,7 +122,7 @@ class RisuTest {
                 cases.add(generate(insnClass, i));
             }
         }
-        Process qemu = new ProcessBuilder(Tools.QEMU, "-cpu", CPU, harness.toString())
+        Process qemu = new ProcessBuilder(Tools.QEMU, "-cpu", CPU.isEmpty() ? insnClass.cpu() : CPU, harness.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Thread writer = Thread.ofVirtual().start(() -> send(qemu.getOutputStream(), cases));
@@ -148,6 +151,7 @@ class RisuTest {
         synchronized (RisuTest.class) {
             compared += instructions;
             nanos += System.nanoTime() - start;
+            PER_CLASS.merge(insnClass.name(), (long) cases.size() * SEQUENCE, Long::sum);
         }
         if (!failures.isEmpty()) {
             fail(String.join("\n\n", failures));
@@ -164,16 +168,22 @@ class RisuTest {
         }
         long[] v = new long[64];
         for (int i = 0; i < 64; i++) {
-            v[i] = interesting(r);
+            v[i] = interestingV(r);
         }
+        // FPCR: RMode, FZ, DN, AHP at random (in three cases of four)
+        int fpcr = r.nextInt(4) == 0 ? 0 : r.nextInt(32) << 22;
         List<Integer> insns = new ArrayList<>();
+        long exclusiveTarget = MEM + 16L * (1 + r.nextInt(MEM_SIZE / 16 - 2));
+        if (insnClass.memory() == Memory.EXCLUSIVE) {
+            insns.add(CLREX); // the reference's monitor may still hold the previous case's address
+        }
         for (int k = 0; k < SEQUENCE; k++) {
             int insn;
             do {
                 insn = insnClass.value() | (r.nextInt() & ~insnClass.mask());
             } while (!insnClass.valid().test(insn)
                     || (insnClass.memory() != Memory.NONE && InstructionClasses.bits(insn, 9, 5) == 31));
-            addressing(insnClass.memory(), insn, r, insns);
+            addressing(insnClass.memory(), insn, r, exclusiveTarget, insns);
             insns.add(insn);
         }
         return new Case(
@@ -183,6 +193,7 @@ class RisuTest {
                 MEM + 16L * r.nextInt(MEM_SIZE / 16),
                 r.nextInt(16),
                 r.nextInt() & FPSR_BITS,
+                fpcr,
                 v,
                 insns.stream().mapToInt(Integer::intValue).toArray());
     }
@@ -209,16 +220,66 @@ class RisuTest {
         };
     }
 
+    static final int CLREX = 0xd503_305f;
+
+    /** The FP/SIMD register values: the integer edges, and floating-point ones (zeros, infinities, NaNs, denormals). */
+    static long interestingV(Random r) {
+        return switch (r.nextInt(8)) {
+            case 0, 1 -> (special32(r) & 0xffff_ffffL) | (long) special32(r) << 32;
+            case 2, 3 -> special64(r);
+            default -> interesting(r);
+        };
+    }
+
+    private static int special32(Random r) {
+        return switch (r.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> 0x8000_0000;
+            case 2 -> 0x7f80_0000 | (r.nextBoolean() ? 0x8000_0000 : 0); // infinities
+            case 3 -> 0x7fc0_0000 | r.nextInt(0x40_0000); // quiet NaN
+            case 4 -> 0x7f80_0001 + r.nextInt(0x3f_ffff); // signalling NaN
+            case 5 -> r.nextInt(0x80_0000) | (r.nextBoolean() ? 0x8000_0000 : 0); // denormal
+            case 6 -> Float.floatToRawIntBits((r.nextInt(2001) - 1000) / 4f);
+            case 7 -> 0x7f7f_ffff | (r.nextBoolean() ? 0x8000_0000 : 0); // the largest
+            default -> r.nextInt();
+        };
+    }
+
+    private static long special64(Random r) {
+        return switch (r.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> Long.MIN_VALUE;
+            case 2 -> 0x7ff0_0000_0000_0000L | (r.nextBoolean() ? Long.MIN_VALUE : 0);
+            case 3 -> 0x7ff8_0000_0000_0000L | r.nextLong() >>> 13;
+            case 4 -> 0x7ff0_0000_0000_0001L + (r.nextLong() >>> 14);
+            case 5 -> (r.nextLong() >>> 12) | (r.nextBoolean() ? Long.MIN_VALUE : 0);
+            case 6 -> Double.doubleToRawLongBits((r.nextInt(2001) - 1000) / 4d);
+            case 7 -> 0x7fef_ffff_ffff_ffffL | (r.nextBoolean() ? Long.MIN_VALUE : 0);
+            case 8 -> Double.doubleToRawLongBits(Float.intBitsToFloat(special32(r))); // exact as a single
+            default -> r.nextLong();
+        };
+    }
+
+    /** The bytes a load or store of one register moves: SIMD&FP (bit 26) opc<1> with size 00 is a Q. */
+    private static int accessSize(int insn) {
+        boolean simd = InstructionClasses.bits(insn, 26, 26) == 1;
+        int size = InstructionClasses.bits(insn, 31, 30);
+        return simd && size == 0 && InstructionClasses.bits(insn, 23, 23) == 1 ? 16 : 1 << size;
+    }
+
     /** Prefixes that point the instruction's base (and index) register into the memory block. */
-    static void addressing(Memory memory, int insn, Random r, List<Integer> out) {
+    static void addressing(Memory memory, int insn, Random r, long exclusiveTarget, List<Integer> out) {
         if (memory == Memory.NONE) {
             return;
         }
         int rn = InstructionClasses.bits(insn, 9, 5);
-        int size = 1 << InstructionClasses.bits(insn, 31, 30);
+        int size = accessSize(insn);
         long target = MEM + 16 + r.nextInt(MEM_SIZE - 48);
         long base;
         switch (memory) {
+            case STRUCTURES -> base = MEM + 16 + r.nextInt(MEM_SIZE - 128);
+            case EXCLUSIVE -> base = exclusiveTarget;
+            case ALIGNED -> base = MEM + 16L * (1 + r.nextInt(MEM_SIZE / 16 - 2));
             case UNSIGNED_OFFSET -> base = target - ((long) InstructionClasses.bits(insn, 21, 10) * size);
             case IMM9 -> {
                 long imm9 = (InstructionClasses.bits(insn, 20, 12) << 23) >> 23;
@@ -239,7 +300,8 @@ class RisuTest {
                 base = target - (index << shift);
             }
             case PAIR -> {
-                int scale = 2 + (InstructionClasses.bits(insn, 31, 31));
+                boolean simd = InstructionClasses.bits(insn, 26, 26) == 1;
+                int scale = 2 + (simd ? InstructionClasses.bits(insn, 31, 30) : InstructionClasses.bits(insn, 31, 31));
                 long imm7 = (InstructionClasses.bits(insn, 21, 15) << 25) >> 25;
                 base = InstructionClasses.bits(insn, 24, 23) == 1 ? target : target - (imm7 << scale);
             }
@@ -270,7 +332,7 @@ class RisuTest {
                 b.putLong(c.sp())
                         .putLong((long) c.nzcv() << 28)
                         .putLong(c.fpsr())
-                        .putLong(0)
+                        .putLong(c.fpcr())
                         .putLong(0);
                 for (long v : c.v()) {
                     b.putLong(v);
@@ -342,7 +404,7 @@ class RisuTest {
         CpuState.setSp(cpu, c.sp());
         CpuState.setNzcv(cpu, c.nzcv());
         CpuState.setFpsr(cpu, c.fpsr());
-        CpuState.setFpcr(cpu, 0);
+        CpuState.setFpcr(cpu, c.fpcr());
         for (int i = 0; i < 32; i++) {
             cpu.setV(i, c.v()[2 * i], c.v()[2 * i + 1]);
         }
@@ -434,11 +496,12 @@ class RisuTest {
 
     private static String report(InsnClass insnClass, Case c, String difference) {
         return String.format(
-                "risu: %s, seed %d, case %d differs:%n%s%nsequence (at 0x%x):%n%s%nreplay: mvn -o verify -pl"
-                        + " conformance -Dtest=RisuTest -Drisu.seed=%d -Drisu.class='%s' -Drisu.case=%d",
+                "risu: %s, seed %d, case %d (FPCR %08x) differs:%n%s%nsequence (at 0x%x):%n%s%nreplay: mvn -o verify"
+                        + " -pl conformance -Dtest=RisuTest -Drisu.seed=%d -Drisu.class='%s' -Drisu.case=%d",
                 insnClass.name(),
                 SEED,
                 c.index(),
+                c.fpcr(),
                 difference,
                 CODE,
                 disassemble(c.insns()),

@@ -9,7 +9,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * FCMEQ, FCMGE, FCMGT, FACGE, FACGT, and the pairwise FADDP, FMAXP, FMINP, FMAXNMP, FMINNMP),
  * two-register misc (FABS, FNEG, FSQRT, FRINT*, FCVT[NMAPZ][SU], SCVTF/UCVTF, FCVTN/FCVTL and
  * their 2 forms, the compares with zero) and across lanes (FMAXV, FMINV, FMAXNMV, FMINNMV).
- * Not yet: FMULX, FRECPS, FRSQRTS, FRECPE, FRSQRTE, URECPE, URSQRTE, FCVTXN (undefined).
+ * On {@link FpEstimates}: FMULX, FRECPS, FRSQRTS (three same), FRECPE, FRSQRTE, URECPE, URSQRTE,
+ * FRECPX (scalar), FCVTXN and FCVTXN2 (two-register misc). The scalar forms compute one lane.
  */
 final class SimdFloat {
     private SimdFloat() {}
@@ -23,11 +24,14 @@ final class SimdFloat {
         int log2 = bit(insn, 22) ? 3 : 2;
         int key = (bit(insn, 29) ? 16 : 0) | (bit(insn, 23) ? 8 : 0) | bits(insn, 13, 11);
         boolean known = switch (key) {
-            case 0, 1, 2, 4, 6, 8, 9, 10, 14, 16, 18, 19, 20, 21, 22, 23, 24, 26, 28, 29, 30 -> true;
+            case 0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24, 26, 28, 29, 30 -> true;
             default -> false;
         };
         if (scalar) {
-            known = key == 4 || key == 20 || key == 21 || key == 26 || key == 28 || key == 29;
+            known = switch (key) {
+                case 3, 4, 7, 15, 20, 21, 26, 28, 29 -> true;
+                default -> false;
+            };
         }
         if (!known || log2 == 3 && !q && !scalar) {
             return cpu.undefined(insn);
@@ -68,6 +72,9 @@ final class SimdFloat {
                 case 2, 18 -> FpArith.arith(cpu, 0, a, b, log2);
                 case 10 -> FpArith.arith(cpu, 1, a, b, log2);
                 case 19 -> FpArith.arith(cpu, 2, a, b, log2);
+                case 3 -> FpEstimates.mulX(cpu, a, b, log2);
+                case 7 -> FpEstimates.recipStep(cpu, a, b, log2);
+                case 15 -> FpEstimates.rsqrtStep(cpu, a, b, log2);
                 case 23 -> FpArith.arith(cpu, 3, a, b, log2);
                 case 26 -> FpArith.arith(cpu, 1, a, b, log2) & ~sign; // FABD
                 case 6, 22 -> FpArith.maxMin(cpu, a, b, log2, true, false);
@@ -117,6 +124,9 @@ final class SimdFloat {
         int opcode = bits(insn, 16, 12);
         int rn = bits(insn, 9, 5);
         int rd = bits(insn, 4, 0);
+        if (!a && u && opcode == 0b10110) {
+            return sz == 1 ? roundToOddNarrow(cpu, q, scalar, rn, rd) : cpu.undefined(insn);
+        }
         if (!a && (opcode == 0b10110 || opcode == 0b10111) && !scalar) {
             return u ? cpu.undefined(insn) : narrowOrLengthen(cpu, q, sz, opcode == 0b10111, rn, rd);
         }
@@ -131,7 +141,9 @@ final class SimdFloat {
         boolean known = switch (key) {
             case 0x18, 0x118, 0x19, 0x119, 0x98, 0x99, 0x199 -> true; // FRINT*
             case 0x1a, 0x11a, 0x1b, 0x11b, 0x1c, 0x11c, 0x1d, 0x11d, 0x9a, 0x19a, 0x9b, 0x19b -> true;
-            case 0x8c, 0x18c, 0x8d, 0x18d, 0x8e, 0x8f, 0x18f, 0x19f -> true;
+            case 0x8c, 0x18c, 0x8d, 0x18d, 0x8e, 0x8f, 0x18f, 0x19f, 0x9d, 0x19d -> true;
+            case 0x9c, 0x19c -> log2 == 2; // URECPE, URSQRTE: words only
+            case 0x9f -> scalar; // FRECPX
             default -> false;
         };
         if (!known) {
@@ -168,6 +180,11 @@ final class SimdFloat {
                 case 0x8e -> compare(cpu, 0, e, log2, 2) ? ones : 0; // FCMLT #0
                 case 0x8f -> e & ~sign;
                 case 0x18f -> e ^ sign;
+                case 0x9c -> FpEstimates.unsignedRecipEstimate(e);
+                case 0x19c -> FpEstimates.unsignedRsqrtEstimate(e);
+                case 0x9d -> FpEstimates.recipEstimate(cpu, e, log2);
+                case 0x19d -> FpEstimates.rsqrtEstimate(cpu, e, log2);
+                case 0x9f -> FpEstimates.reciprocalExponent(cpu, e, log2);
                 default -> FpArith.sqrt(cpu, e, log2);
             };
             int bit = i << (3 + log2);
@@ -185,9 +202,28 @@ final class SimdFloat {
     private static boolean scalarTwoReg(int key) {
         return switch (key) {
             case 0x1a, 0x11a, 0x1b, 0x11b, 0x1c, 0x11c, 0x1d, 0x11d, 0x9a, 0x19a, 0x9b, 0x19b -> true;
-            case 0x8c, 0x18c, 0x8d, 0x18d, 0x8e -> true;
+            case 0x8c, 0x18c, 0x8d, 0x18d, 0x8e, 0x9d, 0x19d, 0x9f -> true;
             default -> false;
         };
+    }
+
+    /** FCVTXN (to the low half, the high half for FCVTXN2, or a scalar single): round to odd. */
+    private static Exit roundToOddNarrow(A64Cpu cpu, boolean q, boolean scalar, int rn, int rd) {
+        long nlo = cpu.vlo[rn];
+        long nhi = cpu.vhi[rn];
+        long r = FpEstimates.toSingleRoundOdd(cpu, nlo) & Bits.W;
+        if (scalar) {
+            Vregs.setScalar(cpu, rd, 2, r);
+        } else {
+            r |= FpEstimates.toSingleRoundOdd(cpu, nhi) << 32;
+            if (q) {
+                cpu.vhi[rd] = r;
+            } else {
+                Vregs.setVector(cpu, rd, r, 0, false);
+            }
+        }
+        cpu.pc += 4;
+        return null;
     }
 
     /** FCVTN (to the low half, or the high half for FCVTN2) and FCVTL (from the low or high half). */

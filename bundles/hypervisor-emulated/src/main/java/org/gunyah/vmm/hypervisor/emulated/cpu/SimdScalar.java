@@ -6,15 +6,18 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 /**
  * Advanced SIMD scalar (01 U 11110 ... and 01 U 11111 ...): copy (DUP, the MOV of one element),
  * pairwise (ADDP, FADDP, FMAXP, FMINP, FMAXNMP, FMINNMP), and the one-lane forms of three same,
- * two-register misc and shift by immediate, which the vector classes compute with one lane.
- * Three different and by element are not yet implemented (undefined).
+ * three different, two-register misc, shift by immediate and by element, which the vector classes
+ * compute with one lane.
  */
 final class SimdScalar {
     private SimdScalar() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
         if (bit(insn, 24)) {
-            if (!bit(insn, 10) || bit(insn, 23) || bits(insn, 22, 19) == 0) {
+            if (!bit(insn, 10)) {
+                return SimdByElement.execute(cpu, insn, true);
+            }
+            if (bit(insn, 23) || bits(insn, 22, 19) == 0) {
                 return cpu.undefined(insn);
             }
             return SimdShiftImmediate.execute(cpu, insn, true);
@@ -28,6 +31,9 @@ final class SimdScalar {
             }
             if (bits(insn, 11, 10) == 0b10 && bits(insn, 20, 17) == 0b1000) {
                 return pairwise(cpu, insn);
+            }
+            if (bits(insn, 11, 10) == 0b00) {
+                return SimdThreeDifferent.execute(cpu, insn, true);
             }
             return cpu.undefined(insn);
         }

@@ -6,9 +6,9 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 /**
  * Advanced SIMD shift by immediate: SSHR/USHR, SSRA/USRA, SRSHR/URSHR, SRSRA/URSRA, SRI, SHL, SLI,
  * SHRN/RSHRN (and 2), SSHLL/USHLL (and 2; UXTL/SXTL), the fixed-point SCVTF/UCVTF and
- * FCVTZS/FCVTZU. The element size is the highest set bit of immh; a right shift (and the number of
- * fraction bits) is 2 * esize - immh:immb, a left shift immh:immb - esize. The saturating shifts
- * are not yet implemented (undefined).
+ * FCVTZS/FCVTZU, and the saturating SQSHL/UQSHL/SQSHLU and SQSHRN/UQSHRN/SQRSHRN/UQRSHRN/SQSHRUN/
+ * SQRSHRUN (and 2). The element size is the highest set bit of immh; a right shift (and the number
+ * of fraction bits) is 2 * esize - immh:immb, a left shift immh:immb - esize.
  */
 final class SimdShiftImmediate {
     private SimdShiftImmediate() {}
@@ -30,6 +30,11 @@ final class SimdShiftImmediate {
         int rd = bits(insn, 4, 0);
         if (opcode == 0b11100 || opcode == 0b11111) {
             return fixedPoint(cpu, insn, scalar, q, u, size, 2 * esize - immhb, opcode == 0b11100, rn, rd);
+        }
+        if (opcode == 0b01100
+                || opcode == 0b01110
+                || opcode >= 0b10000 && opcode <= 0b10011 && (u || opcode >= 0b10010)) {
+            return saturating(cpu, insn, scalar, q, u, size, opcode, rn, rd);
         }
         if (scalar && size != 3) {
             return cpu.undefined(insn);
@@ -88,6 +93,66 @@ final class SimdShiftImmediate {
             }
         }
         Vregs.setVector(cpu, rd, rlo, rhi, q);
+        cpu.pc += 4;
+        return null;
+    }
+
+    /**
+     * The saturating shifts, on {@link SimdSaturating}: SQSHLU, SQSHL/UQSHL (left, any element size
+     * scalar, doublewords only with Q in a vector), and the narrows SQSHRUN, SQRSHRUN, SQSHRN,
+     * UQSHRN, SQRSHRN, UQRSHRN (to the low half, the high half for the 2 forms, or a scalar).
+     */
+    private static Exit saturating(
+            A64Cpu cpu, int insn, boolean scalar, boolean q, boolean u, int size, int opcode, int rn, int rd) {
+        int immhb = bits(insn, 22, 16);
+        int esize = 8 << size;
+        long nlo = cpu.vlo[rn];
+        long nhi = cpu.vhi[rn];
+        if (opcode == 0b01100 || opcode == 0b01110) {
+            if (opcode == 0b01100 && !u || size == 3 && !q && !scalar) {
+                return cpu.undefined(insn);
+            }
+            boolean unsignedIn = opcode == 0b01110 && u;
+            boolean unsignedOut = u;
+            int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
+            long rlo = 0;
+            long rhi = 0;
+            for (int i = 0; i < lanes; i++) {
+                long a = Vregs.lane(nlo, nhi, i, size);
+                long r = SimdSaturating.shift(cpu, a, size, immhb - esize, false, unsignedIn, unsignedOut)
+                        & Bits.ones(esize);
+                int bit = i << (3 + size);
+                if (bit < 64) {
+                    rlo |= r << bit;
+                } else {
+                    rhi |= r << (bit - 64);
+                }
+            }
+            Vregs.setVector(cpu, rd, rlo, rhi, q);
+            cpu.pc += 4;
+            return null;
+        }
+        if (size == 3) {
+            return cpu.undefined(insn);
+        }
+        boolean round = (opcode & 1) != 0;
+        boolean unsignedIn = u && opcode >= 0b10010;
+        boolean unsignedOut = u;
+        int right = 2 * esize - immhb;
+        int lanes = scalar ? 1 : 8 >> size;
+        long r = 0;
+        for (int i = 0; i < lanes; i++) {
+            long a = Vregs.lane(nlo, nhi, i, size + 1);
+            long e = SimdSaturating.shiftRightNarrow(cpu, a, size, right, round, unsignedIn, unsignedOut);
+            r |= (e & Bits.ones(esize)) << (i * esize);
+        }
+        if (scalar) {
+            Vregs.setScalar(cpu, rd, size, r);
+        } else if (q) {
+            cpu.vhi[rd] = r;
+        } else {
+            Vregs.setVector(cpu, rd, r, 0, false);
+        }
         cpu.pc += 4;
         return null;
     }

@@ -7,7 +7,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * Advanced SIMD three same, integer: the logical operations (AND, BIC, ORR, ORN, EOR, BSL, BIT,
  * BIF), ADD/SUB, the compares (CMEQ, CMTST, CMGT, CMGE, CMHI, CMHS), SHADD/UHADD, SRHADD/URHADD,
  * SHSUB/UHSUB, SQADD/UQADD/SQSUB/UQSUB (setting FPSR.QC), SSHL/USHL/SRSHL/URSHL, SMAX/UMAX, SMIN/
- * UMIN, SABD/UABD, SABA/UABA, MLA/MLS, MUL, PMUL, the pairwise ADDP, SMAXP/UMAXP, SMINP/UMINP.
+ * UMIN, SABD/UABD, SABA/UABA, MLA/MLS, MUL, PMUL, the pairwise ADDP, SMAXP/UMAXP, SMINP/UMINP,
+ * and on {@link SimdSaturating} SQSHL/UQSHL, SQRSHL/UQRSHL, SQDMULH/SQRDMULH.
  * The floating-point half (opcode 11xxx) is {@link SimdFloat}.
  */
 final class SimdThreeSame {
@@ -47,7 +48,7 @@ final class SimdThreeSame {
         if (!scalar && !allowed(opcode, u, size, q)) {
             return cpu.undefined(insn);
         }
-        boolean pairwise = opcode >= 0b10100;
+        boolean pairwise = opcode >= 0b10100 && opcode != 0b10110;
         int lanes = scalar ? 1 : (q ? 16 : 8) >> size;
         long dlo = cpu.vlo[rd];
         long dhi = cpu.vhi[rd];
@@ -82,7 +83,8 @@ final class SimdThreeSame {
 
     private static boolean scalarAllowed(int opcode, int size) {
         return switch (opcode) {
-            case 0b00001, 0b00101 -> true;
+            case 0b00001, 0b00101, 0b01001, 0b01011 -> true;
+            case 0b10110 -> size == 1 || size == 2;
             case 0b00110, 0b00111, 0b01000, 0b01010, 0b10000, 0b10001 -> size == 3;
             default -> false;
         };
@@ -90,10 +92,11 @@ final class SimdThreeSame {
 
     private static boolean allowed(int opcode, boolean u, int size, boolean q) {
         return switch (opcode) {
-            case 0b00001, 0b00101, 0b00110, 0b00111, 0b01000, 0b01010, 0b10000, 0b10001 -> size != 3 || q;
+            case 0b00001, 0b00101, 0b00110, 0b00111, 0b01000, 0b01001, 0b01010, 0b01011, 0b10000, 0b10001 ->
+                size != 3 || q;
             case 0b10111 -> !u && (size != 3 || q);
             case 0b10011 -> u ? size == 0 : size != 3; // PMUL: bytes only
-            case 0b10110, 0b01001, 0b01011 -> false; // SQDMULH, SQSHL, SQRSHL: not yet
+            case 0b10110 -> size == 1 || size == 2; // SQDMULH, SQRDMULH
             default -> size != 3;
         };
     }
@@ -126,6 +129,9 @@ final class SimdThreeSame {
             case 0b00111 -> (u ? Long.compareUnsigned(a, b) >= 0 : sa >= sb) ? ones : 0;
             case 0b01000 -> shift(u, size, a, (byte) b, false);
             case 0b01010 -> shift(u, size, a, (byte) b, true);
+            case 0b01001 -> SimdSaturating.shift(cpu, a, size, (byte) b, false, u, u);
+            case 0b01011 -> SimdSaturating.shift(cpu, a, size, (byte) b, true, u, u);
+            case 0b10110 -> SimdSaturating.doublingMultiplyHigh(cpu, a, b, size, u);
             case 0b01100 -> u ? (Long.compareUnsigned(a, b) >= 0 ? a : b) : (sa >= sb ? a : b);
             case 0b01101 -> u ? (Long.compareUnsigned(a, b) <= 0 ? a : b) : (sa <= sb ? a : b);
             case 0b01110 -> u ? Math.abs(a - b) : Math.abs(sa - sb);

@@ -6,7 +6,7 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 /**
  * Advanced SIMD two-register miscellaneous, integer: REV64/REV32/REV16, SADDLP/UADDLP,
  * SADALP/UADALP, CLS, CLZ, CNT, NOT, RBIT, the compares with zero (CMGT, CMGE, CMEQ, CMLE, CMLT),
- * ABS, NEG, SQABS/SQNEG, SUQADD/USQADD, XTN/XTN2, SQXTN/UQXTN/SQXTUN (and their 2 forms), SHLL/SHLL2. The
+ * ABS, NEG, SQABS/SQNEG, SUQADD/USQADD, XTN/XTN2, SQXTN/UQXTN/SQXTUN (and their 2 forms and scalars), SHLL/SHLL2. The
  * floating-point ones are {@link SimdFloat}.
  */
 final class SimdTwoReg {
@@ -30,6 +30,7 @@ final class SimdTwoReg {
             boolean ok = switch (k) {
                 case 0x03, 0x23, 0x07, 0x27 -> true;
                 case 0x08, 0x28, 0x09, 0x29, 0x0a, 0x0b, 0x2b -> size == 3;
+                case 0x14, 0x34, 0x32 -> true; // SQXTN, UQXTN, SQXTUN
                 default -> false;
             };
             if (!ok) {
@@ -41,7 +42,7 @@ final class SimdTwoReg {
         long nlo = cpu.vlo[rn];
         long nhi = cpu.vhi[rn];
         if (opcode == 0b10010 || opcode == 0b10100 || opcode == 0b10011) {
-            return narrowOrWiden(cpu, insn, opcode, u, q, size, nlo, nhi, rd);
+            return narrowOrWiden(cpu, insn, opcode, u, q, scalar, size, nlo, nhi, rd);
         }
         int key = (u ? 0x20 : 0) | opcode;
         boolean ok = switch (key) {
@@ -172,7 +173,16 @@ final class SimdTwoReg {
 
     /** XTN, SQXTN, UQXTN, SQXTUN (to the low half, or the high half for the 2 forms) and SHLL. */
     private static Exit narrowOrWiden(
-            A64Cpu cpu, int insn, int opcode, boolean u, boolean q, int size, long nlo, long nhi, int rd) {
+            A64Cpu cpu,
+            int insn,
+            int opcode,
+            boolean u,
+            boolean q,
+            boolean scalar,
+            int size,
+            long nlo,
+            long nhi,
+            int rd) {
         if (size == 3 || opcode == 0b10011 && !u) {
             return cpu.undefined(insn);
         }
@@ -195,7 +205,7 @@ final class SimdTwoReg {
             cpu.pc += 4;
             return null;
         }
-        int lanes = 8 >> size;
+        int lanes = scalar ? 1 : 8 >> size;
         int wide = size + 1;
         int narrowBits = 8 << size;
         long r = 0;
@@ -219,7 +229,9 @@ final class SimdTwoReg {
             }
             r |= (v & Bits.ones(narrowBits)) << (i * narrowBits);
         }
-        if (q) {
+        if (scalar) {
+            Vregs.setScalar(cpu, rd, size, r);
+        } else if (q) {
             cpu.vhi[rd] = r; // the 2 form: the low half stays
         } else {
             Vregs.setVector(cpu, rd, r, 0, false);

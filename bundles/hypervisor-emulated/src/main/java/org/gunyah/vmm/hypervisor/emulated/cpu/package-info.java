@@ -66,12 +66,18 @@
  * integer operations) as qemu-aarch64's Cortex-A57 computes them; the vector floating-point
  * forms (SimdFloat: arithmetic, FMLA/FMLS, compares, pairwise, FRINT*, conversions, FCVTN/FCVTL,
  * FABS/FNEG/FSQRT, FMAXV & co); the Advanced SIMD scalar forms (SimdScalar: DUP, ADDP and the FP
- * pairwise, the one-lane three same, two-register misc and shifts); three different (the long,
- * wide and narrowing-high forms, SMULL/UMULL, SMLAL/UMLAL, PMULL of bytes); by element
- * (SimdByElement: MUL, MLA, MLS, xMULL, xMLAL, xMLSL, FMUL, FMLA, FMLS). Not yet (undefined):
- * SQDMULL/SQDMLAL/SQDMLSL (also by element), the scalar by-element forms, the saturating shifts
- * (SQSHL, SQSHRN & co), the saturating narrows in scalar form, SQDMULH/SQRDMULH, FMULX, the
- * reciprocal estimates and steps (FRECPE, FRSQRTE, FRECPS, FRSQRTS, FRECPX, URECPE, URSQRTE),
- * FCVTXN; crypto and FP16 (v8.2) are not advertised and stay undefined.
+ * pairwise, the one-lane three same, three different, two-register misc, shifts and by element);
+ * three different (the long, wide and narrowing-high forms, SMULL/UMULL, SMLAL/UMLAL, PMULL of
+ * bytes, SQDMULL/SQDMLAL/SQDMLSL); by element (SimdByElement: MUL, MLA, MLS, xMULL, xMLAL, xMLSL,
+ * SQDMULL, SQDMLAL, SQDMLSL, SQDMULH, SQRDMULH, FMUL, FMULX, FMLA, FMLS, vector and scalar). The
+ * saturating integer operations (SimdSaturating, setting FPSR.QC): SQDMULH/SQRDMULH, SQDMULL &amp;
+ * co, SQSHL/UQSHL/SQRSHL/UQRSHL by register, SQSHL/UQSHL/SQSHLU by immediate, the narrows
+ * SQSHRN/UQSHRN/SQRSHRN/UQRSHRN/SQSHRUN/SQRSHRUN and SQXTN/UQXTN/SQXTUN, vector and scalar. The
+ * Newton-Raphson family (FpEstimates): FRECPE, FRSQRTE, URECPE, URSQRTE with the Arm ARM's
+ * estimate tables bit for bit, the fused steps FRECPS and FRSQRTS, FRECPX, FMULX, and FCVTXN
+ * (round to odd). SimdReferenceTest compares every class, and random encodings of the whole
+ * Advanced SIMD space, with qemu-aarch64's Cortex-A57. Crypto (AES, SHA, PMULL of doublewords),
+ * FP16 and the v8.1 rounding doubling multiply-accumulates (SQRDMLAH/SQRDMLSH) are not advertised
+ * and stay undefined.
  */
 package org.gunyah.vmm.hypervisor.emulated.cpu;

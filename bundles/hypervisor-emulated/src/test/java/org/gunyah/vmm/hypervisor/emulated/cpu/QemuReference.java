@@ -96,13 +96,15 @@ final class QemuReference {
     private long next;
     private long nextOut;
     private final int dataStart;
+    private final int illBytes;
 
     QemuReference(int capacity) {
         // qemu refuses a writable and executable segment: code and input blocks are read/execute,
         // from BASE; output blocks (with the scratch memory) and the SIGILL records read/write,
         // from BASE + dataStart.
         dataStart = (CODE + 0x2000 + capacity * (CODE_WORDS * 4 + IN_SIZE) + 0xfff) & ~0xfff; // + the exit code
-        int size = dataStart + 0x10000 + capacity * OUT_SIZE + 4096;
+        illBytes = (8 + 8 * capacity + 0xfff) & ~0xfff; // room for every case to be undefined
+        int size = dataStart + illBytes + capacity * OUT_SIZE + 4096;
         image = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         // The SIGILL handler's records: a count then the PCs.
         long ill = BASE + dataStart;
@@ -132,7 +134,7 @@ final class QemuReference {
         image.putLong(CODE + 1024, BASE + handler);
         image.putLong(CODE + 1032, 0x4000_0004L);
         next = BASE + CODE + 0x1000;
-        nextOut = BASE + dataStart + 0x10000;
+        nextOut = BASE + dataStart + illBytes;
         int cases = (int) (next - BASE);
         image.putInt(branchToCases, 0x14000000 | ((cases - branchToCases) / 4 & 0x3ffffff));
     }
