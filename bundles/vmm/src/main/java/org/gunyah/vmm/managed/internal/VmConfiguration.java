@@ -31,6 +31,17 @@ public @interface VmConfiguration {
             description = "raw image at the start of RAM, relative to the runtime's folder")
     String image() default "";
 
+    @AttributeDefinition(
+            required = false,
+            description = "arm64 Linux kernel Image, relative to the runtime's folder (instead of image)")
+    String kernel() default "";
+
+    @AttributeDefinition(required = false, description = "initramfs for the kernel, relative to the runtime's folder")
+    String initrd() default "";
+
+    @AttributeDefinition(required = false, description = "the kernel's command line, such as console=ttyAMA0")
+    String bootargs() default "";
+
     @AttributeDefinition(description = "number of vCPUs, 1 to 64")
     String vcpus() default "1";
 
