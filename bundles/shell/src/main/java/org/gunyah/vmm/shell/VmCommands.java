@@ -18,6 +18,7 @@ import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.managed.Boot;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.FunctionFields;
 import org.gunyah.vmm.managed.ManagedVm;
@@ -51,9 +52,11 @@ public final class VmCommands {
     static final List<CommandLine.Usage> USAGES = List.of(
             new CommandLine.Usage(
                     "vm-create",
-                    "<name> [--hypervisor <name>] [--memory <size>] [--image <file>]",
-                    "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start",
-                    List.of("hypervisor", "memory", "image"),
+                    "<name> [--hypervisor <name>] [--memory <size>] [--image <file> | --kernel <Image> [--initrd"
+                            + " <file>] [--bootargs <args>]]",
+                    "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start, or an arm64"
+                            + " Linux kernel (with its initrd and command line) booted by the Linux boot protocol",
+                    List.of("hypervisor", "memory", "image", "kernel", "initrd", "bootargs"),
                     1,
                     1),
             new CommandLine.Usage(
@@ -162,19 +165,8 @@ public final class VmCommands {
             spec = spec.withMemory(
                     Numbers.parseSize("--memory", line.option("memory").get()));
         }
-        if (line.option("image").isPresent()) {
-            Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
-            try {
-                spec = spec.withImage(
-                        dir.resolve(line.option("image").get()).toAbsolutePath().normalize());
-            } catch (java.nio.file.InvalidPathException e) {
-                throw GunyahException.of(
-                        Errno.EINVAL,
-                        "--image '%s' is not a path: %s",
-                        line.option("image").get(),
-                        e.getReason());
-            }
-        }
+        Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
+        spec = spec.withBoot(boot(line, dir));
         ManagedVm vm = managed.create(spec);
         return String.format(
                 "created VM %s (id %d) on %s: %s of RAM at 0x%x%s",
@@ -183,7 +175,48 @@ public final class VmCommands {
                 vm.vm().hypervisor(),
                 size(spec.memorySize()),
                 spec.ramBase(),
-                spec.image().map(i -> ", image " + i.getFileName()).orElse(""));
+                switch (spec.boot()) {
+                    case Boot.RawImage raw ->
+                        raw.image().map(i -> ", image " + i.getFileName()).orElse("");
+                    case Boot.Linux linux ->
+                        ", kernel " + linux.kernel().getFileName()
+                                + linux.initrd()
+                                        .map(i -> ", initrd " + i.getFileName())
+                                        .orElse("");
+                });
+    }
+
+    /** {@code --image}, or {@code --kernel} with {@code --initrd} and {@code --bootargs}: EINVAL for both, or Linux options without a kernel. */
+    static Boot boot(CommandLine line, Path dir) throws GunyahException {
+        if (line.option("image").isPresent() && line.option("kernel").isPresent()) {
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "--image %s and --kernel %s are exclusive: a VM boots a raw image or a Linux kernel",
+                    line.option("image").get(),
+                    line.option("kernel").get());
+        }
+        if (line.option("kernel").isEmpty()) {
+            for (String linuxOnly : List.of("initrd", "bootargs")) {
+                if (line.option(linuxOnly).isPresent()) {
+                    throw GunyahException.of(Errno.EINVAL, "--%s is for a Linux VM: it needs --kernel", linuxOnly);
+                }
+            }
+            return new Boot.RawImage(
+                    line.option("image").isPresent() ? Optional.of(path(line, "image", dir)) : Optional.empty());
+        }
+        return new Boot.Linux(
+                path(line, "kernel", dir),
+                line.option("initrd").isPresent() ? Optional.of(path(line, "initrd", dir)) : Optional.empty(),
+                line.option("bootargs").orElse(""));
+    }
+
+    private static Path path(CommandLine line, String option, Path dir) throws GunyahException {
+        String text = line.option(option).orElseThrow();
+        try {
+            return dir.resolve(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw GunyahException.of(Errno.EINVAL, "--%s '%s' is not a path: %s", option, text, e.getReason());
+        }
     }
 
     private static String size(long bytes) {

@@ -19,6 +19,9 @@ import org.gunyah.vmm.api.GunyahException;
  * hypervisor  = kvm                        optional: the preferred backend otherwise
  * memory      = 16M                        optional, default 16M (K, M, G suffixes)
  * image       = guests/demo.bin            raw image, relative to the runtime's home folder
+ * kernel      = linux/Image                or an arm64 Linux kernel Image (not with image)
+ * initrd      = linux/initrd.gz            optional, with kernel: the initramfs
+ * bootargs    = console=ttyAMA0            optional, with kernel: the kernel's command line
  * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
  * irqfds      = ["label=1", "label=2 level=true cpu=1"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
@@ -26,6 +29,9 @@ import org.gunyah.vmm.api.GunyahException;
  * functions   = ["counter arg=00000a0900000000", "ioeventfd addr=0x0a000010 len=4"]
  * </pre>
  *
+ * A VM boots either the raw {@code image} or the {@code kernel} ({@link Boot.Linux}); paths are
+ * relative to the runtime's home folder. A Linux VM's RAM should be large enough for its kernel
+ * (Debian's takes some 30 MiB before it runs: {@code memory = 512M} is a good start).
  * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An irqfd's
  * {@code cpu=<vcpu id>} aims its interrupt at that vCPU in the devicetree (default: the first). An
  * ioeventfd with {@code irq=<label>} is answered by the VMM: each ring signals that irqfd, and a
@@ -99,8 +105,19 @@ public record VmDeclaration(
         this(spec, vcpus, irqfds, ioeventfds, List.of());
     }
 
-    private static final List<String> KNOWN =
-            List.of("name", "hypervisor", "memory", "image", "vcpus", "irqfds", "ioeventfds", "devices", "functions");
+    private static final List<String> KNOWN = List.of(
+            "name",
+            "hypervisor",
+            "memory",
+            "image",
+            "kernel",
+            "initrd",
+            "bootargs",
+            "vcpus",
+            "irqfds",
+            "ioeventfds",
+            "devices",
+            "functions");
 
     /**
      * A declaration as text, before it is read: what a configuration says, property by property.
@@ -116,7 +133,10 @@ public record VmDeclaration(
             List<String> irqfds,
             List<String> ioeventfds,
             Optional<List<String>> devices,
-            List<String> functions) {
+            List<String> functions,
+            Optional<String> kernel,
+            Optional<String> initrd,
+            Optional<String> bootargs) {
         public Source {
             name = text(name);
             hypervisor = text(hypervisor);
@@ -127,6 +147,35 @@ public record VmDeclaration(
             ioeventfds = entries(ioeventfds);
             devices = devices == null ? Optional.empty() : devices.map(Source::entries);
             functions = entries(functions);
+            kernel = text(kernel);
+            initrd = text(initrd);
+            bootargs = text(bootargs);
+        }
+
+        /** A source of a raw-image VM (no {@code kernel}, {@code initrd}, {@code bootargs}). */
+        public Source(
+                Optional<String> name,
+                Optional<String> hypervisor,
+                Optional<String> memory,
+                Optional<String> image,
+                Optional<String> vcpus,
+                List<String> irqfds,
+                List<String> ioeventfds,
+                Optional<List<String>> devices,
+                List<String> functions) {
+            this(
+                    name,
+                    hypervisor,
+                    memory,
+                    image,
+                    vcpus,
+                    irqfds,
+                    ioeventfds,
+                    devices,
+                    functions,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
         }
 
         /** A source without {@code functions}. */
@@ -174,7 +223,10 @@ public record VmDeclaration(
                         list(properties, "irqfds"),
                         list(properties, "ioeventfds"),
                         properties.containsKey("devices") ? Optional.of(list(properties, "devices")) : Optional.empty(),
-                        list(properties, "functions")),
+                        list(properties, "functions"),
+                        string(properties, "kernel"),
+                        string(properties, "initrd"),
+                        string(properties, "bootargs")),
                 home);
     }
 
@@ -198,18 +250,7 @@ public record VmDeclaration(
         if (source.memory().isPresent()) {
             spec = spec.withMemory(Numbers.parseSize("memory", source.memory().get()));
         }
-        if (source.image().isPresent()) {
-            try {
-                spec = spec.withImage(
-                        home.resolve(source.image().get()).toAbsolutePath().normalize());
-            } catch (java.nio.file.InvalidPathException e) {
-                throw GunyahException.of(
-                        Errno.EINVAL,
-                        "image '%s' is not a path: %s",
-                        source.image().get(),
-                        e.getReason());
-            }
-        }
+        spec = spec.withBoot(boot(source, home));
         if (source.devices().isPresent()) {
             java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
             for (String label : source.devices().get()) {
@@ -288,6 +329,46 @@ public record VmDeclaration(
             functions.add(named);
         }
         return new VmDeclaration(spec, vcpus, irqfds, doorbells, functions);
+    }
+
+    /**
+     * The raw image or Linux kernel {@code source} declares: EINVAL for both at once, for an
+     * initrd or bootargs without a kernel, or for a path that is not one.
+     */
+    private static Boot boot(Source source, Path home) throws GunyahException {
+        if (source.image().isPresent() && source.kernel().isPresent()) {
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "image '%s' and kernel '%s' are exclusive: a VM boots a raw image or a Linux kernel",
+                    source.image().get(),
+                    source.kernel().get());
+        }
+        if (source.kernel().isEmpty()) {
+            for (String linuxOnly : List.of("initrd", "bootargs")) {
+                if ((linuxOnly.equals("initrd") ? source.initrd() : source.bootargs()).isPresent()) {
+                    throw GunyahException.of(Errno.EINVAL, "%s is for a Linux VM: it needs kernel", linuxOnly);
+                }
+            }
+            return new Boot.RawImage(
+                    source.image().isPresent()
+                            ? Optional.of(path("image", source.image().get(), home))
+                            : Optional.empty());
+        }
+        return new Boot.Linux(
+                path("kernel", source.kernel().get(), home),
+                source.initrd().isPresent()
+                        ? Optional.of(path("initrd", source.initrd().get(), home))
+                        : Optional.empty(),
+                source.bootargs().orElse(""));
+    }
+
+    /** {@code text} resolved against {@code home}; EINVAL naming {@code property} when it is not a path. */
+    private static Path path(String property, String text, Path home) throws GunyahException {
+        try {
+            return home.resolve(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw GunyahException.of(Errno.EINVAL, "%s '%s' is not a path: %s", property, text, e.getReason());
+        }
     }
 
     private static boolean parsesTo(String text, int label) {

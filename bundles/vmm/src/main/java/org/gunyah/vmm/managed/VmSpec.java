@@ -11,16 +11,16 @@ import org.gunyah.vmm.api.MemoryRegion;
 
 /**
  * What a managed VM is made of: a unique name, the backend (empty for the preferred one), guest
- * RAM of {@code memorySize} bytes at guest physical {@code ramBase}, and the raw image copied to
- * the start of RAM, where every vCPU begins; {@code devices} are the device models it has (see
- * {@link Devices}).
+ * RAM of {@code memorySize} bytes at guest physical {@code ramBase}, how it boots ({@link Boot}: a
+ * raw image copied to the start of RAM, where every vCPU begins, or an arm64 Linux kernel); {@code
+ * devices} are the device models it has (see {@link Devices}).
  */
 public record VmSpec(
         String name,
         Optional<String> hypervisor,
         long memorySize,
         long ramBase,
-        Optional<Path> image,
+        Boot boot,
         Set<Devices.Model> devices) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final long DEFAULT_RAM_BASE = 0x4000_0000L;
@@ -33,7 +33,7 @@ public record VmSpec(
 
     public VmSpec {
         hypervisor = hypervisor == null ? Optional.empty() : hypervisor.filter(h -> !h.isBlank());
-        image = image == null ? Optional.empty() : image;
+        boot = boot == null ? Boot.RawImage.NONE : boot;
         devices = devices == null || devices.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(devices));
     }
 
@@ -43,24 +43,35 @@ public record VmSpec(
                 Optional.empty(),
                 DEFAULT_MEMORY,
                 DEFAULT_RAM_BASE,
-                Optional.empty(),
+                Boot.RawImage.NONE,
                 EnumSet.allOf(Devices.Model.class));
     }
 
     public VmSpec withHypervisor(String name) {
-        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, image, devices);
+        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, boot, devices);
     }
 
     public VmSpec withMemory(long size) {
-        return new VmSpec(name, hypervisor, size, ramBase, image, devices);
+        return new VmSpec(name, hypervisor, size, ramBase, boot, devices);
     }
 
+    /** Boots the raw image {@code file} (none when null). */
     public VmSpec withImage(Path file) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, Optional.ofNullable(file), devices);
+        return withBoot(new Boot.RawImage(Optional.ofNullable(file)));
+    }
+
+    /** Boots as {@code how} says: a raw image or a Linux kernel. */
+    public VmSpec withBoot(Boot how) {
+        return new VmSpec(name, hypervisor, memorySize, ramBase, how, devices);
     }
 
     public VmSpec withDevices(Set<Devices.Model> models) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, image, models);
+        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, models);
+    }
+
+    /** The raw image, when the VM boots one; empty for none and for a Linux boot. */
+    public Optional<Path> image() {
+        return boot instanceof Boot.RawImage raw ? raw.image() : Optional.empty();
     }
 
     /**

@@ -160,4 +160,56 @@ class VmDeclarationTest {
         assertEquals(Errno.EINVAL, errno(Map.of("name", "f", "functions", "counter arg=zz")));
         assertEquals(Errno.EINVAL, errno(Map.of("name", "f", "functions", "ioeventfd addr=1")));
     }
+
+    @Test
+    void aLinuxVmDeclaresItsKernelInitrdAndBootargs() throws GunyahException {
+        VmDeclaration d = VmDeclaration.parse(
+                Map.of(
+                        "name",
+                        "linux",
+                        "memory",
+                        "512M",
+                        "kernel",
+                        "linux/Image",
+                        "initrd",
+                        "linux/initrd.gz",
+                        "bootargs",
+                        "console=ttyAMA0 panic=-1"),
+                HOME);
+
+        assertEquals(
+                new Boot.Linux(
+                        Path.of("/opt/gunyah/linux/Image"),
+                        Optional.of(Path.of("/opt/gunyah/linux/initrd.gz")),
+                        "console=ttyAMA0 panic=-1"),
+                d.spec().boot());
+        assertTrue(d.spec().image().isEmpty());
+    }
+
+    @Test
+    void imageAndKernelAreExclusiveAndTheRefusalNamesBoth() {
+        GunyahException e = assertThrows(
+                GunyahException.class,
+                () -> VmDeclaration.parse(
+                        Map.of("name", "both", "image", "guests/demo.bin", "kernel", "linux/Image"), HOME));
+
+        assertEquals(Errno.EINVAL, e.errno());
+        assertTrue(e.getMessage().contains("image 'guests/demo.bin'"), e.getMessage());
+        assertTrue(e.getMessage().contains("kernel 'linux/Image'"), e.getMessage());
+    }
+
+    @Test
+    void anInitrdOrBootargsWithoutAKernelIsRefused() {
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "initrd", "initrd.gz")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "b", "image", "x.bin", "bootargs", "quiet")));
+    }
+
+    @Test
+    void aVmWithoutKernelBootsItsRawImage() throws GunyahException {
+        VmDeclaration d = VmDeclaration.parse(Map.of("name", "raw", "image", "guests/demo.bin"), HOME);
+
+        assertEquals(
+                new Boot.RawImage(Optional.of(Path.of("/opt/gunyah/guests/demo.bin"))),
+                d.spec().boot());
+    }
 }

@@ -91,7 +91,10 @@ public final class DeclaredVm {
                 entries(config.irqfds()),
                 entries(config.ioeventfds()),
                 Optional.of(entries(config.devices())),
-                entries(config.functions()));
+                entries(config.functions()),
+                Optional.of(config.kernel()),
+                Optional.of(config.initrd()),
+                Optional.of(config.bootargs()));
     }
 
     private static List<String> entries(String[] values) {

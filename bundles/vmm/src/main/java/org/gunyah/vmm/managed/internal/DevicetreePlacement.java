@@ -12,16 +12,24 @@ import org.gunyah.vmm.api.dt.Fdt;
 import org.gunyah.vmm.managed.VmSpec;
 
 /**
- * Where the devicetree goes at start: written from the VM's functions (see {@link GuestDevicetree})
- * into the last pages of RAM, after the image, and told to the VM. Guarded by its VM's lock.
+ * Where the devicetree goes at start: written by the VM's {@link BootPlan} from its functions and
+ * devices ({@link DevicetreeSources}) into the last page(s) of RAM, above what the boot protocol
+ * loaded, and told to the VM. It is at most 2 MiB, page-aligned, and never crosses a 2 MiB boundary
+ * (booting.rst: the kernel maps it with blocks of up to 2 MiB). Guarded by its VM's lock.
  */
 final class DevicetreePlacement {
+    static final long MAX_SIZE = 2L << 20;
+
     private final VmSpec spec;
+    private final BootPlan boot;
     /** irqfd label to the vCPU its interrupt is aimed at. */
     private final Map<Integer, Integer> interruptTargets = new HashMap<>();
+    /** irqfd label to the SPI a device model raises through it. */
+    private final Map<Integer, Integer> wired = new HashMap<>();
 
-    DevicetreePlacement(VmSpec spec) {
+    DevicetreePlacement(VmSpec spec, BootPlan boot) {
         this.spec = spec;
+        this.boot = boot;
     }
 
     /** Aims irqfd {@code label}'s interrupt at vCPU {@code cpu}. */
@@ -29,18 +37,38 @@ final class DevicetreePlacement {
         interruptTargets.put(label, cpu);
     }
 
-    /** Writes the devicetree of {@code functions} page-aligned at the end of RAM; EINVAL when it would overlap the image. */
+    /** Gives irqfd {@code label}'s doorbell SPI {@code spi}: the interrupt line of a device model the devicetree names. */
+    void wire(int label, int spi) {
+        wired.put(label, spi);
+    }
+
+    /** Writes the devicetree of {@code functions} at the end of RAM; EINVAL when it is too big or would overlap what was loaded. */
     void place(List<FunctionDesc> functions, GuestMemory memory, Vm vm) throws GunyahException {
-        byte[] dtb = Fdt.encode(GuestDevicetree.of(functions, interruptTargets, spec.ramBase(), spec.memorySize()));
-        long offset = (spec.memorySize() - dtb.length) & -MemoryRegion.PAGE_SIZE;
-        if (offset < memory.imageSize()) {
+        byte[] dtb = Fdt.encode(boot.devicetree(new DevicetreeSources(spec, functions, interruptTargets, wired)));
+        long offset = offset(spec.ramBase(), spec.memorySize(), dtb.length);
+        if (dtb.length > MAX_SIZE || offset < boot.reserved()) {
             throw GunyahException.of(
                     Errno.EINVAL,
-                    "devicetree of %d bytes does not fit after the %d-byte image",
+                    "devicetree of %d bytes does not fit in RAM after the %d bytes the guest takes (at most %d)",
                     dtb.length,
-                    memory.imageSize());
+                    boot.reserved(),
+                    MAX_SIZE);
         }
         memory.write(spec.ramBase() + offset, dtb);
         vm.setDtbConfig(spec.ramBase() + offset, dtb.length);
+    }
+
+    /**
+     * The offset in RAM of a {@code length}-byte devicetree: the last page-aligned place, moved
+     * down to just below a 2 MiB boundary it would cross (8-byte aligned there); negative when RAM is too small.
+     */
+    static long offset(long ramBase, long ramSize, long length) {
+        long offset = (ramSize - length) & -MemoryRegion.PAGE_SIZE;
+        long start = ramBase + offset;
+        long boundary = (start + length - 1) & -MAX_SIZE;
+        if (length > 0 && boundary > start) {
+            offset = ((boundary - length) & -8L) - ramBase;
+        }
+        return offset;
     }
 }

@@ -2,67 +2,77 @@ package org.gunyah.vmm.managed.internal;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 import org.gunyah.vmm.api.FunctionDesc;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.api.IrqfdArg;
-import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.dt.DtNode;
 import org.gunyah.vmm.managed.Devices;
+import org.gunyah.vmm.managed.VmSpec;
 
 /**
- * The devicetree a managed VM starts with, written from its functions as a userspace VMM does:
- * a cpu node per vcpu function, a doorbell per distinct irqfd label (SPIs given out in label order
- * from 0, each aimed at the cpu {@code targets} names for its label, else the first), memory, and
- * the console.
+ * The devicetree a raw-image VM starts with, written from its functions as a userspace VMM does:
+ * the cpus and doorbells of its {@link VmTopology}, memory, and the console.
  */
 final class GuestDevicetree {
     private GuestDevicetree() {}
 
     static DtNode of(List<FunctionDesc> functions, Map<Integer, Integer> targets, long ramBase, long ramSize)
             throws GunyahException {
-        TreeSet<Integer> cpus = new TreeSet<>();
-        TreeSet<Integer> labels = new TreeSet<>();
-        for (FunctionDesc f : functions) {
-            if (f.type() == FunctionType.VCPU) {
-                cpus.add(VcpuArg.decode(f.arg()).id());
-            } else if (f.type() == FunctionType.IRQFD) {
-                labels.add(IrqfdArg.decode(f.arg()).label());
-            }
-        }
+        VmSpec spec = new VmSpec("devicetree", null, ramSize, ramBase, null, Set.of());
+        return of(new DevicetreeSources(spec, functions, targets, Map.of()));
+    }
+
+    static DtNode of(DevicetreeSources sources) throws GunyahException {
+        VmTopology topology = VmTopology.of(sources, Set.of());
         DtNode.Builder cpusNode =
                 DtNode.builder("cpus").property("#address-cells", 1).property("#size-cells", 0);
-        for (int id : cpus) {
+        for (int id : topology.cpus()) {
             cpusNode.child(DtNode.builder("cpu@" + Integer.toHexString(id))
                     .property("device_type", "cpu")
                     .property("reg", id)
                     .build());
         }
-        DtNode.Builder hyp =
-                DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
-        int spi = 0;
-        for (int label : labels) {
-            hyp.child(DtNode.builder("doorbell@" + Integer.toHexString(label))
-                    .property("compatible", "gunyah-doorbell")
-                    .property("gunyah,label", label)
-                    .property("interrupts", 0, spi++, 1)
-                    .property("gunyah,target-cpu", targets.getOrDefault(label, cpus.isEmpty() ? 0 : cpus.first()))
-                    .build());
+        DtNode.Builder hyp = hypervisor();
+        for (VmTopology.Doorbell bell : topology.doorbells()) {
+            hyp.child(doorbell("doorbell@" + Integer.toHexString(bell.label()), bell, 1));
         }
+        VmSpec spec = sources.spec();
         return DtNode.builder("")
                 .property("#address-cells", 2)
                 .property("#size-cells", 2)
-                .child(DtNode.builder("memory@" + Long.toHexString(ramBase))
-                        .property("device_type", "memory")
-                        .propertyU64("reg", ramBase, ramSize)
-                        .build())
+                .child(memory(spec))
                 .child(cpusNode.build())
                 .child(hyp.build())
-                .child(DtNode.builder("console@" + Long.toHexString(Devices.CONSOLE_BASE))
-                        .property("compatible", "gunyah-vmm,console")
-                        .propertyU64("reg", Devices.CONSOLE_BASE, Devices.CONSOLE_SIZE)
-                        .build())
+                .child(console())
+                .build();
+    }
+
+    /** The /hypervisor node the resource manager reads the doorbells from (VmDescription). */
+    static DtNode.Builder hypervisor() {
+        return DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
+    }
+
+    /** A doorbell node as VmDescription reads it; {@code flags} is the interrupts property's informational third cell. */
+    static DtNode doorbell(String name, VmTopology.Doorbell bell, int flags) {
+        return DtNode.builder(name)
+                .property("compatible", "gunyah-doorbell")
+                .property("gunyah,label", bell.label())
+                .property("interrupts", 0, bell.spi(), flags)
+                .property("gunyah,target-cpu", bell.targetCpu())
+                .build();
+    }
+
+    static DtNode memory(VmSpec spec) {
+        return DtNode.builder("memory@" + Long.toHexString(spec.ramBase()))
+                .property("device_type", "memory")
+                .propertyU64("reg", spec.ramBase(), spec.memorySize())
+                .build();
+    }
+
+    static DtNode console() {
+        return DtNode.builder("console@" + Long.toHexString(Devices.CONSOLE_BASE))
+                .property("compatible", "gunyah-vmm,console")
+                .propertyU64("reg", Devices.CONSOLE_BASE, Devices.CONSOLE_SIZE)
                 .build();
     }
 }

@@ -51,6 +51,7 @@ final class ManagedVmImpl implements ManagedVm {
             VmSpec spec,
             Vm vm,
             GuestMemory memory,
+            BootPlan boot,
             Consumer<String> consoleSink,
             Timeouts timeouts,
             Runnable onClose,
@@ -68,13 +69,13 @@ final class ManagedVmImpl implements ManagedVm {
         this.counters = new VmCounters(spec.name());
         this.vcpus = new VcpuThreads(spec.name(), router, () -> lifecycle.get().runs(), counters, changes);
         this.kept = new KeptFunctions(vm, spec.name(), counters);
-        this.devicetree = new DevicetreePlacement(spec);
+        this.devicetree = new DevicetreePlacement(spec, boot);
         this.responders = new DoorbellResponders(router, counters);
         // The VM manager changes the VM's state on its own (an exit, a crash): awaitDown must hear it.
         this.stateChanges = vm.onStateChange(changes::signal);
     }
 
-    /** Creates the VM, its RAM and image; on failure nothing is left. */
+    /** Creates the VM and its RAM with the guest its boot protocol loads; on failure nothing is left. */
     static ManagedVmImpl create(
             VmManager manager,
             VmSpec spec,
@@ -84,14 +85,14 @@ final class ManagedVmImpl implements ManagedVm {
             Runnable onStart)
             throws GunyahException {
         spec.validate();
-        byte[] image = GuestMemory.readImage(spec);
+        BootPlan boot = BootPlan.read(spec); // the files are checked before anything is created
         Vm vm = spec.hypervisor().isPresent()
                 ? manager.createVm(spec.hypervisor().get())
                 : manager.createVm();
         GuestMemory memory = null;
         try {
-            memory = GuestMemory.load(spec, image, vm);
-            return new ManagedVmImpl(spec, vm, memory, consoleSink, timeouts, onClose, onStart);
+            memory = GuestMemory.load(spec, boot, vm);
+            return new ManagedVmImpl(spec, vm, memory, boot, consoleSink, timeouts, onClose, onStart);
         } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
             vm.close();
             if (memory != null) {
@@ -190,6 +191,17 @@ final class ManagedVmImpl implements ManagedVm {
     void aim(int label, int cpu) {
         synchronized (lock) {
             devicetree.aim(label, cpu);
+        }
+    }
+
+    /**
+     * Gives irqfd {@code label}'s doorbell SPI {@code spi} in the devicetree written at start: how a
+     * device model that raises its interrupt through an irqfd gets the line its devicetree node
+     * names (the PL011: {@link Devices#PL011_SPI}). Call it before {@link #start}.
+     */
+    void wire(int label, int spi) {
+        synchronized (lock) {
+            devicetree.wire(label, spi);
         }
     }
 

@@ -31,6 +31,17 @@ public @interface VmConfiguration {
             description = "raw image at the start of RAM, relative to the runtime's folder")
     String image() default "";
 
+    @AttributeDefinition(
+            required = false,
+            description = "arm64 Linux kernel Image, relative to the runtime's folder (instead of image)")
+    String kernel() default "";
+
+    @AttributeDefinition(required = false, description = "initramfs for the kernel, relative to the runtime's folder")
+    String initrd() default "";
+
+    @AttributeDefinition(required = false, description = "the kernel's command line, such as console=ttyAMA0")
+    String bootargs() default "";
+
     @AttributeDefinition(description = "number of vCPUs, 1 to 64")
     String vcpus() default "1";
 
@@ -45,6 +56,6 @@ public @interface VmConfiguration {
             description = "functions of any type by its name: NAME arg=HEX, or a built-in's fields (see VmDeclaration)")
     String[] functions() default {};
 
-    @AttributeDefinition(required = false, description = "device models: console, exit-register")
-    String[] devices() default {"console", "exit-register"};
+    @AttributeDefinition(required = false, description = "device models: console, exit-register, pl011")
+    String[] devices() default {"console", "exit-register", "pl011"};
 }

@@ -20,6 +20,7 @@ import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
 import org.gunyah.vmm.function.irqfd.IrqfdFunction;
 import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.managed.Boot;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.VmSpec;
@@ -81,7 +82,7 @@ class GuestImageFuzzTest {
                 Optional.empty(),
                 memory,
                 base,
-                Optional.of(image),
+                new Boot.RawImage(Optional.of(image)),
                 Set.of(Devices.Model.values()));
 
         try (ManagedVm vm = vms.create(spec)) {

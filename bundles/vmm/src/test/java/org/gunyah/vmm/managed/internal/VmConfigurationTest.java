@@ -2,6 +2,7 @@ package org.gunyah.vmm.managed.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -42,6 +43,27 @@ class VmConfigurationTest {
         assertEquals(Optional.empty(), d.spec().image());
         assertEquals(Optional.empty(), d.spec().hypervisor());
         assertEquals(Set.of(Devices.Model.values()), d.spec().devices());
+    }
+
+    @Test
+    void aConfiguredKernelMakesALinuxVmWithItsInitrdAndBootargs() throws GunyahException {
+        VmDeclaration d = read(Map.of(
+                "name",
+                "linux",
+                "memory",
+                "512M",
+                "kernel",
+                "Image",
+                "initrd",
+                "initrd.gz",
+                "bootargs",
+                "console=ttyAMA0"));
+
+        assertEquals(
+                new org.gunyah.vmm.managed.Boot.Linux(
+                        HOME.resolve("Image"), Optional.of(HOME.resolve("initrd.gz")), "console=ttyAMA0"),
+                d.spec().boot());
+        assertTrue(d.spec().devices().contains(Devices.Model.PL011), "the PL011 is a default device model");
     }
 
     @Test

@@ -1,0 +1,63 @@
+package org.gunyah.vmm.shell;
+
+import static org.gunyah.vmm.testing.Errnos.assertErrno;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.managed.Boot;
+import org.junit.jupiter.api.Test;
+
+/** How {@code gunyah:vm-create}'s options choose the boot protocol. */
+class VmCreateBootTest {
+    private static final Path DIR = Path.of("/home/user");
+
+    private static Boot boot(String... args) throws GunyahException {
+        CommandLine.Usage usage = VmCommands.USAGES.stream()
+                .filter(u -> u.name().equals("vm-create"))
+                .findFirst()
+                .orElseThrow();
+        return VmCommands.boot(CommandLine.parse(usage, List.of(args)), DIR);
+    }
+
+    @Test
+    void kernelInitrdAndBootargsMakeALinuxBootWithPathsFromTheSessionsFolder() throws GunyahException {
+        assertEquals(
+                new Boot.Linux(
+                        Path.of("/home/user/Image"),
+                        Optional.of(Path.of("/tmp/initrd.gz")),
+                        "console=ttyAMA0 panic=-1"),
+                boot(
+                        "vm",
+                        "--kernel",
+                        "Image",
+                        "--initrd",
+                        "/tmp/initrd.gz",
+                        "--bootargs",
+                        "console=ttyAMA0 panic=-1"));
+    }
+
+    @Test
+    void anImageAloneIsARawImageBoot() throws GunyahException {
+        assertEquals(
+                new Boot.RawImage(Optional.of(Path.of("/home/user/guest.bin"))), boot("vm", "--image", "guest.bin"));
+    }
+
+    @Test
+    void imageAndKernelTogetherAreEinvalNamingBoth() {
+        GunyahException e = assertErrno(Errno.EINVAL, () -> boot("vm", "--image", "guest.bin", "--kernel", "Image"));
+
+        assertTrue(
+                e.getMessage().contains("--image guest.bin") && e.getMessage().contains("--kernel Image"),
+                e.getMessage());
+    }
+
+    @Test
+    void anInitrdWithoutAKernelIsEinval() {
+        assertErrno(Errno.EINVAL, () -> boot("vm", "--initrd", "initrd.gz"));
+    }
+}

@@ -1,0 +1,20 @@
+package org.gunyah.vmm.managed.internal;
+
+import java.util.List;
+import java.util.Map;
+import org.gunyah.vmm.api.FunctionDesc;
+import org.gunyah.vmm.managed.VmSpec;
+
+/**
+ * What a VM's devicetree is written from at start: its spec (RAM, device models), its bound
+ * functions, the vCPU each irqfd label's interrupt is aimed at ({@code targets}) and the SPI a
+ * device model's irqfd label must raise ({@code wired}; every other label gets a free SPI).
+ */
+record DevicetreeSources(
+        VmSpec spec, List<FunctionDesc> functions, Map<Integer, Integer> targets, Map<Integer, Integer> wired) {
+    DevicetreeSources {
+        functions = List.copyOf(functions);
+        targets = Map.copyOf(targets);
+        wired = Map.copyOf(wired);
+    }
+}
