@@ -8,7 +8,10 @@
  * <p>What it is: affinity routing always on, one security state (GICD_CTLR.DS = 1, so
  * GICD_IGRPMODR reads as zero), no LPIs, ITS or extended ranges, five priority bits, SGI target
  * lists with the range selector (RSS) and IRM. Group 1 interrupts are IRQs; group 0 ones are FIQs,
- * which the vCPU does not take (ICC_IAR0_EL1 still acknowledges them). GICR_WAKER has its
+ * which the vCPU does not take (ICC_IAR0_EL1 still acknowledges them); every interrupt starts in
+ * group 1, as with KVM. Out of reset priorities are 0, everything is disabled, SPIs are
+ * level-sensitive and routed to vCPU 0, or to the vCPU a doorbell's devicetree node targets.
+ * GICR_WAKER has its
  * ProcessorSleep/ChildrenAsleep handshake, but delivery does not wait for it, as with KVM's and
  * QEMU's GICv3. Inputs: the doorbells' SPIs (edge, or level with a resample at deactivation) and
  * the PPIs of the generic timer ({@code setPpiLevel}).

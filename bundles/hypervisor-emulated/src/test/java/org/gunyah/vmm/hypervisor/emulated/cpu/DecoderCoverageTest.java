@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -241,17 +242,9 @@ class DecoderCoverageTest {
     private static final class Probe {
         private final MemorySegment ram = Arena.ofAuto().allocate(0x10_000, 4096);
         private final GuestMemory memory = new GuestMemory(List.of(new GuestMemory.Region(RAM, ram)));
-        private final InterruptInterface gic = new InterruptInterface() {
-            @Override
-            public Long read(int key) {
-                return key == SystemRegisters.ICC_IAR1_EL1 ? 1023L : null;
-            }
-
-            @Override
-            public boolean write(int key, long value) {
-                return key == SystemRegisters.ICC_EOIR1_EL1;
-            }
-        };
+        /** A real GIC's CPU interface: every ICC register it implements decodes. */
+        private final InterruptInterface gic =
+                new Gicv3(1, Gicv3.linesFor(-1), 0x0800_0000L, 0x080a_0000L).cpuInterface(0);
 
         boolean decodes(int word) {
             A64Cpu cpu = new A64Cpu(0, memory, gic);
