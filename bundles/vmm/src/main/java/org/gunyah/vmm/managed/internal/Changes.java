@@ -18,9 +18,15 @@ import java.util.function.BooleanSupplier;
 final class Changes {
     private final Phaser phaser = new Phaser(1);
 
-    /** Wakes every waiter; never blocks. */
+    /**
+     * Wakes every waiter; never waits for anything but another signal. The monitor is only for
+     * signallers: a one-party phaser's arrive is two steps (count the arrival, then advance), and
+     * a second arrive between them throws "arrival of unregistered party".
+     */
     void signal() {
-        phaser.arrive();
+        synchronized (phaser) {
+            phaser.arrive();
+        }
     }
 
     /** Waits, bounded, until {@code condition} holds; it is checked after every signal. */
