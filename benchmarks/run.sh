@@ -35,6 +35,14 @@
 #                                  the emulated vCPU against the same static programs under
 #                                  qemu-aarch64: wall time of the whole corpus, median of 5 rounds,
 #                                  ratio = vCPU / qemu (needs gcc-aarch64-linux-gnu, qemu-user)
+#   benchmarks/run.sh linux [--vcpus <n>] [--runs <n>]
+#                                  Debian's arm64 kernel with a busybox initramfs, process start to
+#                                  the first line /init prints, on the emulated backend (bin/gunyah
+#                                  linux) against qemu-system-aarch64 -M virt,gic-version=3 -cpu
+#                                  cortex-a57 (TCG), same kernel, initramfs, vCPUs (1) and 256 MiB,
+#                                  alternating, medians of <runs> (3); rss_extra_mib is our resident
+#                                  memory beyond the guest's RAM (needs qemu-system-arm and
+#                                  tools/debian-arm64/fetch.sh's cache)
 #   benchmarks/run.sh report       the report from the lines measured so far
 # Each prints one line per measure, <name>: key=value ..., and keeps it in
 # benchmarks/target/results.txt for the report.
@@ -44,7 +52,7 @@ top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -288,6 +296,45 @@ report() {
     perf_java org.gunyah.vmm.benchmarks.perf.Report "$target/results.txt" "$target" "$machine"
 }
 
+# The initramfs the linux measure boots: the static busybox as /bin/busybox and an /init that
+# prints the marker line with the processor count and powers off.
+linux_initramfs() {
+    local root="$target/linux/root"
+    rm -rf "$root"
+    mkdir -p "$root/bin" "$root/proc"
+    cp "$1/busybox/busybox" "$root/bin/busybox"
+    cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox echo "GUNYAH-INIT-OK cpus=$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+/bin/busybox poweroff -f
+INIT
+    chmod +x "$root/init"
+    (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1 >"$target/linux/initrd.gz")
+}
+
+linux() {
+    local vcpus=1 runs=3
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --vcpus) vcpus=$2; shift 2 ;;
+            --runs) runs=$2; shift 2 ;;
+            *) usage ;;
+        esac
+    done
+    command -v qemu-system-aarch64 >/dev/null || { echo "run.sh: linux needs qemu-system-aarch64 (Debian qemu-system-arm)" >&2; exit 1; }
+    local cache=${GUNYAH_DEBIAN_CACHE:-$HOME/.cache/gunyah-vmm/debian-arm64}
+    "$top/tools/debian-arm64/fetch.sh" "$cache"
+    perf_build
+    mvn -B -q install -DskipTests -pl runtime-distribution -am
+    mkdir -p "$target/linux"
+    linux_initramfs "$cache"
+    local runtime
+    runtime=$(runtime_copy linux-runtime)
+    record "$(perf_java org.gunyah.vmm.benchmarks.perf.LinuxBootRace "$runtime" "$cache/kernel/Image" \
+        "$target/linux/initrd.gz" "$vcpus" 256 "$runs" GUNYAH-INIT-OK)"
+}
+
 all() {
     rm -f "$target/results.txt"
     boot
@@ -297,6 +344,7 @@ all() {
     scale
     emulated_mips
     emulated_corpus
+    linux
     kvm
     report
 }
@@ -327,6 +375,7 @@ case "$measure" in
     scale) scale ;;
     emulated.mips) emulated_mips ;;
     emulated.corpus) emulated_corpus ;;
+    linux) linux "$@" ;;
     report) report ;;
     all) all ;;
     *) usage ;;
