@@ -103,8 +103,14 @@ class VmDeclarationTest {
                         .spec()
                         .devices());
         assertEquals(
-                java.util.Set.of(Devices.Model.values()),
+                java.util.Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
                 VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
+        assertEquals(
+                java.util.Set.of(Devices.Model.values()),
+                VmDeclaration.parse(Map.of("name", "a", "kernel", "Image"), HOME)
+                        .spec()
+                        .devices(),
+                "a Linux VM has the PL011 too");
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
     }
 
