@@ -18,9 +18,16 @@ import java.util.function.BooleanSupplier;
 final class Changes {
     private final Phaser phaser = new Phaser(1);
 
-    /** Wakes every waiter; never blocks. */
+    /**
+     * Wakes every waiter; never blocks. Arrivals are serialised: two threads arriving at once at a
+     * one-party phaser can find the phase mid-advance, and the second arrival then fails with
+     * IllegalStateException ("unregistered party"). The lock is a leaf (arrive only unparks
+     * waiters), so holding other locks while signalling stays safe.
+     */
     void signal() {
-        phaser.arrive();
+        synchronized (phaser) {
+            phaser.arrive();
+        }
     }
 
     /** Waits, bounded, until {@code condition} holds; it is checked after every signal. */
