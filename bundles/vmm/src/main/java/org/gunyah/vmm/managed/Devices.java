@@ -46,13 +46,6 @@ public final class Devices {
 
     private Devices() {}
 
-    /** The device models a VM booted by {@code boot} has unless told otherwise: the console and the exit register, and a Linux VM's PL011. */
-    public static java.util.Set<Model> defaults(Boot boot) {
-        return boot instanceof Boot.Linux
-                ? java.util.EnumSet.allOf(Model.class)
-                : java.util.EnumSet.of(Model.CONSOLE, Model.EXIT_REGISTER);
-    }
-
     /**
      * The device models a VM may have (a declaration's {@code devices}); every VM has the console
      * and the exit register by default, a Linux VM the PL011 as well.
@@ -87,5 +80,12 @@ public final class Devices {
                             ", ",
                             java.util.Arrays.stream(values()).map(Model::label).toList()));
         }
+    }
+
+    /** The device models a VM booted by {@code boot} has unless told otherwise: the console and the exit register, and a Linux VM's PL011. */
+    public static java.util.Set<Model> defaults(Boot boot) {
+        return boot instanceof Boot.Linux
+                ? java.util.EnumSet.allOf(Model.class)
+                : java.util.EnumSet.of(Model.CONSOLE, Model.EXIT_REGISTER);
     }
 }
