@@ -106,11 +106,10 @@ class VmDeclarationTest {
                 java.util.Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
                 VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
         assertEquals(
-                java.util.Set.of(Devices.Model.values()),
-                VmDeclaration.parse(Map.of("name", "a", "kernel", "Image"), HOME)
+                java.util.Set.of(Devices.Model.PL011),
+                VmDeclaration.parse(Map.of("name", "a", "devices", "pl011"), HOME)
                         .spec()
-                        .devices(),
-                "a Linux VM has the PL011 too");
+                        .devices());
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
     }
 
@@ -190,6 +189,15 @@ class VmDeclarationTest {
                         "console=ttyAMA0 panic=-1"),
                 d.spec().boot());
         assertTrue(d.spec().image().isEmpty());
+    }
+
+    @Test
+    void aLinuxVmHasThePl011AmongItsDefaultDevices() throws GunyahException {
+        assertEquals(
+                java.util.Set.of(Devices.Model.values()),
+                VmDeclaration.parse(Map.of("name", "a", "kernel", "Image"), HOME)
+                        .spec()
+                        .devices());
     }
 
     @Test
