@@ -157,16 +157,8 @@ public final class VmCommands {
     }
 
     private String create(CommandSession session, CommandLine line) throws GunyahException {
-        VmSpec spec = VmSpec.of(line.positional().getFirst());
-        if (line.option("hypervisor").isPresent()) {
-            spec = spec.withHypervisor(line.option("hypervisor").get());
-        }
-        if (line.option("memory").isPresent()) {
-            spec = spec.withMemory(
-                    Numbers.parseSize("--memory", line.option("memory").get()));
-        }
         Path dir = session == null || session.currentDir() == null ? Path.of("") : session.currentDir();
-        spec = spec.withBoot(boot(line, dir));
+        VmSpec spec = spec(line, dir);
         ManagedVm vm = managed.create(spec);
         return String.format(
                 "created VM %s (id %d) on %s: %s of RAM at 0x%x%s",
@@ -184,6 +176,20 @@ public final class VmCommands {
                                         .map(i -> ", initrd " + i.getFileName())
                                         .orElse("");
                 });
+    }
+
+    /** The VM {@code vm-create}'s options describe; paths are relative to {@code dir}. A Linux VM has the PL011 as well as the default devices. */
+    static VmSpec spec(CommandLine line, Path dir) throws GunyahException {
+        VmSpec spec = VmSpec.of(line.positional().getFirst());
+        if (line.option("hypervisor").isPresent()) {
+            spec = spec.withHypervisor(line.option("hypervisor").get());
+        }
+        if (line.option("memory").isPresent()) {
+            spec = spec.withMemory(
+                    Numbers.parseSize("--memory", line.option("memory").get()));
+        }
+        spec = spec.withBoot(boot(line, dir));
+        return spec.withDevices(Devices.defaults(spec.boot()));
     }
 
     /** {@code --image}, or {@code --kernel} with {@code --initrd} and {@code --bootargs}: EINVAL for both, or Linux options without a kernel. */

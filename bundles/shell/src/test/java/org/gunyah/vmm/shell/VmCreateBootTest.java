@@ -7,21 +7,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.managed.Boot;
+import org.gunyah.vmm.managed.Devices;
 import org.junit.jupiter.api.Test;
 
 /** How {@code gunyah:vm-create}'s options choose the boot protocol. */
 class VmCreateBootTest {
     private static final Path DIR = Path.of("/home/user");
 
-    private static Boot boot(String... args) throws GunyahException {
+    private static CommandLine line(String... args) throws GunyahException {
         CommandLine.Usage usage = VmCommands.USAGES.stream()
                 .filter(u -> u.name().equals("vm-create"))
                 .findFirst()
                 .orElseThrow();
-        return VmCommands.boot(CommandLine.parse(usage, List.of(args)), DIR);
+        return CommandLine.parse(usage, List.of(args));
+    }
+
+    private static Boot boot(String... args) throws GunyahException {
+        return VmCommands.boot(line(args), DIR);
+    }
+
+    @Test
+    void aLinuxVmHasThePl011AndARawOneTheConsoleAndExitRegister() throws GunyahException {
+        assertEquals(
+                Set.of(Devices.Model.values()),
+                VmCommands.spec(line("vm", "--kernel", "Image", "--memory", "512M"), DIR)
+                        .devices());
+        assertEquals(
+                Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
+                VmCommands.spec(line("vm", "--image", "guest.bin"), DIR).devices());
     }
 
     @Test

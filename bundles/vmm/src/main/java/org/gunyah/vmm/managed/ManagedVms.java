@@ -7,9 +7,12 @@ import org.gunyah.vmm.api.GunyahException;
 /** The VMM's named VMs. Deactivating the service closes every VM it made. */
 public interface ManagedVms {
     /**
-     * Creates a VM with its RAM and image in place, not started. EINVAL for a bad spec or an image
-     * that does not fit in RAM before the devicetree's page; EEXIST for a name in use; ENODEV when
-     * the backend is missing; ENOENT when the image cannot be read. Nothing is left on failure.
+     * Creates a VM with its RAM and guest in place ({@link VmSpec#boot}: a raw image, or a Linux
+     * kernel and initrd), not started; the devicetree is written at start. EINVAL for a bad spec,
+     * an image that does not fit in RAM before the devicetree's page, a kernel that is not an arm64
+     * Image this VMM boots (naming the file and what is wrong) or that does not fit with its
+     * initrd; EEXIST for a name in use; ENODEV when the backend is missing; ENOENT when a file
+     * cannot be read. The files are checked before anything is made: nothing is left on failure.
      */
     ManagedVm create(VmSpec spec) throws GunyahException;
 

@@ -25,12 +25,14 @@ import org.gunyah.vmm.api.GunyahException;
  * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
  * irqfds      = ["label=1", "label=2 level=true cpu=1"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
- * devices     = console, exit-register     optional: the device models (default: both)
+ * devices     = console, exit-register     optional: the device models (console, exit-register, pl011;
+ *                                          default: console and exit-register)
  * functions   = ["counter arg=00000a0900000000", "ioeventfd addr=0x0a000010 len=4"]
  * </pre>
  *
  * A VM boots either the raw {@code image} or the {@code kernel} ({@link Boot.Linux}); paths are
- * relative to the runtime's home folder. A Linux VM's RAM should be large enough for its kernel
+ * relative to the runtime's home folder. A VM with a kernel has the PL011 among its default device
+ * models ({@link Devices#defaults}). A Linux VM's RAM should be large enough for its kernel
  * (Debian's takes some 30 MiB before it runs: {@code memory = 512M} is a good start).
  * Every irqfd and ioeventfd gets an eventfd made for it and closed with the VM. An irqfd's
  * {@code cpu=<vcpu id>} aims its interrupt at that vCPU in the devicetree (default: the first). An
@@ -122,7 +124,8 @@ public record VmDeclaration(
     /**
      * A declaration as text, before it is read: what a configuration says, property by property.
      * Blank values count as absent; list entries are stripped and blank ones dropped. An absent
-     * {@code devices} means every device model, an empty one none.
+     * {@code devices} means the default device models (console and exit register), an empty one none.
+     * (A Linux VM's defaults add the PL011: {@link Devices#defaults}.)
      */
     public record Source(
             Optional<String> name,
@@ -251,6 +254,7 @@ public record VmDeclaration(
             spec = spec.withMemory(Numbers.parseSize("memory", source.memory().get()));
         }
         spec = spec.withBoot(boot(source, home));
+        spec = spec.withDevices(Devices.defaults(spec.boot()));
         if (source.devices().isPresent()) {
             java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
             for (String label : source.devices().get()) {

@@ -44,7 +44,7 @@ public record VmSpec(
                 DEFAULT_MEMORY,
                 DEFAULT_RAM_BASE,
                 Boot.RawImage.NONE,
-                EnumSet.allOf(Devices.Model.class));
+                EnumSet.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER));
     }
 
     public VmSpec withHypervisor(String name) {
@@ -60,7 +60,7 @@ public record VmSpec(
         return withBoot(new Boot.RawImage(Optional.ofNullable(file)));
     }
 
-    /** Boots as {@code how} says: a raw image or a Linux kernel. */
+    /** Boots as {@code how} says: a raw image or a Linux kernel. The device models stay as they are (see {@link Devices#defaults}). */
     public VmSpec withBoot(Boot how) {
         return new VmSpec(name, hypervisor, memorySize, ramBase, how, devices);
     }

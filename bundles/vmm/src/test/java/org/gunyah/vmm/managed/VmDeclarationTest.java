@@ -103,8 +103,13 @@ class VmDeclarationTest {
                         .spec()
                         .devices());
         assertEquals(
-                java.util.Set.of(Devices.Model.values()),
+                java.util.Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
                 VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
+        assertEquals(
+                java.util.Set.of(Devices.Model.PL011),
+                VmDeclaration.parse(Map.of("name", "a", "devices", "pl011"), HOME)
+                        .spec()
+                        .devices());
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
     }
 
@@ -184,6 +189,15 @@ class VmDeclarationTest {
                         "console=ttyAMA0 panic=-1"),
                 d.spec().boot());
         assertTrue(d.spec().image().isEmpty());
+    }
+
+    @Test
+    void aLinuxVmHasThePl011AmongItsDefaultDevices() throws GunyahException {
+        assertEquals(
+                java.util.Set.of(Devices.Model.values()),
+                VmDeclaration.parse(Map.of("name", "a", "kernel", "Image"), HOME)
+                        .spec()
+                        .devices());
     }
 
     @Test

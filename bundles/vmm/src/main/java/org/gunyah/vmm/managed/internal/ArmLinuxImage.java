@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.managed.VmSpec;
 
 /**
  * The 64-byte header of an arm64 Linux kernel {@code Image} ({@code Documentation/arch/arm64/booting.rst}),
@@ -69,6 +70,9 @@ record ArmLinuxImage(Path file, long fileSize, long textOffset, long imageSize, 
         }
         if (imageSize == 0) {
             throw notAnImage(file, "image_size is 0 (a kernel before Linux 3.17), so its memory footprint is unknown");
+        }
+        if (Long.compareUnsigned(imageSize, VmSpec.MAX_MEMORY) > 0) {
+            throw notAnImage(file, "image_size 0x%x is larger than any VM's RAM", imageSize);
         }
         if (Long.compareUnsigned(imageSize, size) < 0) {
             throw notAnImage(file, "image_size 0x%x is smaller than the file (%d bytes)", imageSize, size);

@@ -19,9 +19,10 @@ final class Changes {
     private final Phaser phaser = new Phaser(1);
 
     /**
-     * Wakes every waiter; never waits for anything but another signal. The monitor is only for
-     * signallers: a one-party phaser's arrive is two steps (count the arrival, then advance), and
-     * a second arrive between them throws "arrival of unregistered party".
+     * Wakes every waiter; never blocks. Arrivals are serialised: two threads arriving at once at a
+     * one-party phaser can find the phase mid-advance, and the second arrival then fails with
+     * IllegalStateException ("unregistered party"). The lock is a leaf (arrive only unparks
+     * waiters), so holding other locks while signalling stays safe.
      */
     void signal() {
         synchronized (phaser) {

@@ -57,7 +57,7 @@ public final class DeclaredVm {
     private void run(ManagedVms vms, VmConfiguration config, Iterable<String> names, Path base, Object pid) {
         try {
             VmDeclaration.requireKnown(names);
-            VmDeclaration declaration = VmDeclaration.read(source(config), base);
+            VmDeclaration declaration = VmDeclaration.read(source(config, names), base);
             ConsoleSink console = ConsoleSink.logger(declaration.spec().name());
             ManagedVm launched = vms.launch(declaration, console::line);
             vm = launched;
@@ -80,8 +80,17 @@ public final class DeclaredVm {
         }
     }
 
-    /** What {@code config} declares. A .cfg file's list is one string with commas, which DS hands over as a one-element array. */
-    static VmDeclaration.Source source(VmConfiguration config) {
+    /**
+     * What {@code config} declares, {@code names} being the properties the configuration has: a
+     * {@code devices} it does not have is absent (the defaults for its boot, see
+     * {@link org.gunyah.vmm.managed.Devices#defaults}), not the annotation's default. A .cfg file's
+     * list is one string with commas, which DS hands over as a one-element array.
+     */
+    static VmDeclaration.Source source(VmConfiguration config, Iterable<String> names) {
+        boolean devices = false;
+        for (String name : names) {
+            devices |= name.equals("devices");
+        }
         return new VmDeclaration.Source(
                 Optional.ofNullable(config.name()),
                 Optional.of(config.hypervisor()),
@@ -90,7 +99,7 @@ public final class DeclaredVm {
                 Optional.of(config.vcpus()),
                 entries(config.irqfds()),
                 entries(config.ioeventfds()),
-                Optional.of(entries(config.devices())),
+                devices ? Optional.of(entries(config.devices())) : Optional.empty(),
                 entries(config.functions()),
                 Optional.of(config.kernel()),
                 Optional.of(config.initrd()),

@@ -24,8 +24,6 @@ final class DevicetreePlacement {
     private final BootPlan boot;
     /** irqfd label to the vCPU its interrupt is aimed at. */
     private final Map<Integer, Integer> interruptTargets = new HashMap<>();
-    /** irqfd label to the SPI a device model raises through it. */
-    private final Map<Integer, Integer> wired = new HashMap<>();
 
     DevicetreePlacement(VmSpec spec, BootPlan boot) {
         this.spec = spec;
@@ -37,14 +35,9 @@ final class DevicetreePlacement {
         interruptTargets.put(label, cpu);
     }
 
-    /** Gives irqfd {@code label}'s doorbell SPI {@code spi}: the interrupt line of a device model the devicetree names. */
-    void wire(int label, int spi) {
-        wired.put(label, spi);
-    }
-
     /** Writes the devicetree of {@code functions} at the end of RAM; EINVAL when it is too big or would overlap what was loaded. */
     void place(List<FunctionDesc> functions, GuestMemory memory, Vm vm) throws GunyahException {
-        byte[] dtb = Fdt.encode(boot.devicetree(new DevicetreeSources(spec, functions, interruptTargets, wired)));
+        byte[] dtb = Fdt.encode(boot.devicetree(new DevicetreeSources(spec, functions, interruptTargets)));
         long offset = offset(spec.ramBase(), spec.memorySize(), dtb.length);
         if (dtb.length > MAX_SIZE || offset < boot.reserved()) {
             throw GunyahException.of(

@@ -7,14 +7,11 @@ import org.gunyah.vmm.managed.VmSpec;
 
 /**
  * What a VM's devicetree is written from at start: its spec (RAM, device models), its bound
- * functions, the vCPU each irqfd label's interrupt is aimed at ({@code targets}) and the SPI a
- * device model's irqfd label must raise ({@code wired}; every other label gets a free SPI).
+ * functions and the vCPU each irqfd label's interrupt is aimed at ({@code targets}).
  */
-record DevicetreeSources(
-        VmSpec spec, List<FunctionDesc> functions, Map<Integer, Integer> targets, Map<Integer, Integer> wired) {
+record DevicetreeSources(VmSpec spec, List<FunctionDesc> functions, Map<Integer, Integer> targets) {
     DevicetreeSources {
         functions = List.copyOf(functions);
         targets = Map.copyOf(targets);
-        wired = Map.copyOf(wired);
     }
 }

@@ -19,7 +19,7 @@ final class GuestDevicetree {
     static DtNode of(List<FunctionDesc> functions, Map<Integer, Integer> targets, long ramBase, long ramSize)
             throws GunyahException {
         VmSpec spec = new VmSpec("devicetree", null, ramSize, ramBase, null, Set.of());
-        return of(new DevicetreeSources(spec, functions, targets, Map.of()));
+        return of(new DevicetreeSources(spec, functions, targets));
     }
 
     static DtNode of(DevicetreeSources sources) throws GunyahException {
@@ -34,7 +34,7 @@ final class GuestDevicetree {
         }
         DtNode.Builder hyp = hypervisor();
         for (VmTopology.Doorbell bell : topology.doorbells()) {
-            hyp.child(doorbell("doorbell@" + Integer.toHexString(bell.label()), bell, 1));
+            hyp.child(doorbell("doorbell@" + Integer.toHexString(bell.label()), bell, bell.level() ? 4 : 1));
         }
         VmSpec spec = sources.spec();
         return DtNode.builder("")
@@ -52,7 +52,7 @@ final class GuestDevicetree {
         return DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
     }
 
-    /** A doorbell node as VmDescription reads it; {@code flags} is the interrupts property's informational third cell. */
+    /** A doorbell node as VmDescription reads it; {@code flags} is the interrupts property's informational third cell (1 edge, 4 level). */
     static DtNode doorbell(String name, VmTopology.Doorbell bell, int flags) {
         return DtNode.builder(name)
                 .property("compatible", "gunyah-doorbell")

@@ -194,17 +194,6 @@ final class ManagedVmImpl implements ManagedVm {
         }
     }
 
-    /**
-     * Gives irqfd {@code label}'s doorbell SPI {@code spi} in the devicetree written at start: how a
-     * device model that raises its interrupt through an irqfd gets the line its devicetree node
-     * names (the PL011: {@link Devices#PL011_SPI}). Call it before {@link #start}.
-     */
-    void wire(int label, int spi) {
-        synchronized (lock) {
-            devicetree.wire(label, spi);
-        }
-    }
-
     @Override
     public void removeFunction(FunctionDesc desc) throws GunyahException {
         synchronized (lock) {

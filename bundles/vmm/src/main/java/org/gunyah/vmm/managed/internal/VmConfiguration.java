@@ -57,5 +57,5 @@ public @interface VmConfiguration {
     String[] functions() default {};
 
     @AttributeDefinition(required = false, description = "device models: console, exit-register, pl011")
-    String[] devices() default {"console", "exit-register", "pl011"};
+    String[] devices() default {"console", "exit-register"};
 }

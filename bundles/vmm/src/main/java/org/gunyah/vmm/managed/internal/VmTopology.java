@@ -3,6 +3,7 @@ package org.gunyah.vmm.managed.internal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -12,17 +13,22 @@ import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
+import org.gunyah.vmm.managed.Devices;
 
 /**
  * The cpus and doorbells a VM's functions declare, as every devicetree of the VMM writes them: a
- * cpu per vcpu function (by id), a doorbell per distinct irqfd label in label order. A label a
- * device model wired keeps its SPI; the others get the free SPIs from 0 up, skipping the wired ones
- * and those the devicetree's own devices use. A doorbell is aimed at the cpu its label's target
- * names, else the first; it is level-triggered when its label's first irqfd is.
+ * cpu per vcpu function (by id), a doorbell per distinct irqfd label in label order. A device
+ * model's irqfd label keeps its device's SPI ({@link #FIXED_SPIS}: the PL011's); the other labels
+ * get the free SPIs from 0 up, passing over those of the device labels present and those the
+ * devicetree's own device nodes name (so a VM without a device model keeps its numbering). A doorbell is aimed at the cpu its label's target names, else the first; it is
+ * level-triggered when its label's first irqfd is.
  */
 record VmTopology(List<Integer> cpus, List<Doorbell> doorbells) {
     /** The highest SPI a doorbell may have (VmDescription's limit). */
     static final int MAX_SPI = 987;
+
+    /** The SPIs of the device models' irqfd labels: a guest's driver finds the interrupt there. */
+    static final Map<Integer, Integer> FIXED_SPIS = Map.of(Devices.PL011_LABEL, Devices.PL011_SPI);
 
     record Doorbell(int label, int spi, int targetCpu, boolean level) {}
 
@@ -31,7 +37,7 @@ record VmTopology(List<Integer> cpus, List<Doorbell> doorbells) {
         doorbells = List.copyOf(doorbells);
     }
 
-    /** EINVAL when the SPIs run out or a wired SPI is out of range or taken twice. */
+    /** {@code deviceSpis}: SPIs the devicetree's device nodes name, which no other label may take. EINVAL when the SPIs run out. */
     static VmTopology of(DevicetreeSources sources, Set<Integer> deviceSpis) throws GunyahException {
         TreeSet<Integer> cpus = new TreeSet<>();
         TreeMap<Integer, Boolean> labels = new TreeMap<>();
@@ -43,26 +49,13 @@ record VmTopology(List<Integer> cpus, List<Doorbell> doorbells) {
                 labels.putIfAbsent(irqfd.label(), irqfd.level());
             }
         }
-        // A device's own label is wired to the device's SPI: only two wired labels clash.
-        Set<Integer> wiredSpis = new HashSet<>();
-        for (var wire : sources.wired().entrySet()) {
-            int spi = wire.getValue();
-            if (spi < 0 || spi > MAX_SPI || !wiredSpis.add(spi)) {
-                throw GunyahException.of(
-                        Errno.EINVAL,
-                        "irqfd label %d is wired to SPI %d, which is out of 0..%d or already used",
-                        wire.getKey(),
-                        spi,
-                        MAX_SPI);
-            }
-        }
         Set<Integer> taken = new HashSet<>(deviceSpis);
-        taken.addAll(wiredSpis);
+        labels.keySet().stream().filter(FIXED_SPIS::containsKey).forEach(l -> taken.add(FIXED_SPIS.get(l)));
         int first = cpus.isEmpty() ? 0 : cpus.first();
         List<Doorbell> bells = new ArrayList<>();
         int next = 0;
         for (var label : labels.entrySet()) {
-            Integer spi = sources.wired().get(label.getKey());
+            Integer spi = FIXED_SPIS.get(label.getKey());
             if (spi == null) {
                 while (taken.contains(next)) {
                     next++;

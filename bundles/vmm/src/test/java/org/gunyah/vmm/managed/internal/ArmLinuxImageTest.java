@@ -112,6 +112,13 @@ class ArmLinuxImageTest {
     }
 
     @Test
+    void anImageSizeBeyondAnyVmsRamIsRefused() throws Exception {
+        assertTrue(refused(file("huge", header(0, -4096, 2, ArmLinuxImage.MAGIC, 0)))
+                .getMessage()
+                .contains("larger than any VM's RAM"));
+    }
+
+    @Test
     void aTextOffsetOf2MibOrMoreIsRefused() throws Exception {
         assertTrue(refused(file("far", header(2 << 20, 4096, 2, ArmLinuxImage.MAGIC, 0)))
                 .getMessage()

@@ -36,6 +36,24 @@ class ChangesTest {
     }
 
     @Test
+    void signalsFromManyThreadsAtOnceNeverFail() throws Exception {
+        java.util.List<CompletableFuture<Void>> signallers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            signallers.add(CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = 0; i < 50_000; i++) {
+                            changes.signal();
+                        }
+                    },
+                    r -> Thread.ofPlatform().start(r)));
+        }
+
+        for (CompletableFuture<Void> s : signallers) {
+            s.get(30, TimeUnit.SECONDS); // an arrival at a phase mid-advance would throw here
+        }
+    }
+
+    @Test
     void aConditionAlreadyTrueReturnsAtOnce() throws InterruptedException {
         assertTrue(changes.await(() -> true, Duration.ZERO));
     }

@@ -22,6 +22,7 @@ import org.gunyah.vmm.function.vcpu.VcpuFunction;
 import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.managed.Boot;
 import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.VmDeclaration;
 import org.gunyah.vmm.managed.VmSpec;
 import org.gunyah.vmm.testing.DebianArm64;
 import org.gunyah.vmm.testing.Errnos;
@@ -77,6 +78,10 @@ class LinuxBootTest {
     private static long entered(ManagedVm vm) throws Exception {
         vm.addFunction(new VcpuArg(0).desc());
         vm.start();
+        return exitCode(vm);
+    }
+
+    private static long exitCode(ManagedVm vm) throws Exception {
         assertTrue(vm.awaitDown(TIMEOUT), vm.status());
         String status = vm.status();
         assertTrue(status.startsWith("EXITED("), status);
@@ -131,6 +136,21 @@ class LinuxBootTest {
 
         assertEquals(0, x0 & 7, "x0 is the devicetree and x1-x3 were 0");
         assertTrue(x0 >= RAM + 0x80000 + IMAGE_SIZE, "above text_offset + image_size");
+    }
+
+    @Test
+    void aDeclaredLinuxVmBootsWithThePl011AsItsStdout() throws Exception {
+        VmDeclaration declaration = VmDeclaration.parse(
+                java.util.Map.of(
+                        "name", "declared", "memory", "8M", "kernel", kernel(0).toString(), "bootargs", "quiet"),
+                dir);
+
+        ManagedVm vm = vms.launch(declaration);
+
+        DtNode chosen = devicetree(vm, exitCode(vm)).find("/chosen").orElseThrow();
+        assertEquals(
+                "/pl011@9002000", chosen.property("stdout-path").orElseThrow().asString());
+        assertEquals("quiet", chosen.property("bootargs").orElseThrow().asString());
     }
 
     @Test

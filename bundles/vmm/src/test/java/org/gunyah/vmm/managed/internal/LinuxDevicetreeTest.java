@@ -33,7 +33,7 @@ class LinuxDevicetreeTest {
     private static final long RAM_SIZE = 512L << 20;
     private static final long INITRD = 0x4200_0000L;
     private static final long INITRD_END = INITRD + 12345;
-    private static final int PL011_LABEL = 0x1011;
+    private static final int PL011_LABEL = Devices.PL011_LABEL;
 
     @TempDir
     Path dir;
@@ -66,13 +66,12 @@ class LinuxDevicetreeTest {
         return out;
     }
 
-    /** The DTB of a 2-vCPU VM with every device, an initrd, a user's irqfd and the PL011's wired one, decoded. */
+    /** The DTB of a 2-vCPU VM with every device, an initrd, a user's irqfd and the PL011's, decoded. */
     private static DtNode full() throws Exception {
         DevicetreeSources sources = new DevicetreeSources(
                 spec(Devices.Model.PL011, Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
                 functions(2, new IrqfdArg(5, 0, 0), new IrqfdArg(6, PL011_LABEL, IrqfdArg.LEVEL)),
-                Map.of(),
-                Map.of(PL011_LABEL, Devices.PL011_SPI));
+                Map.of());
         return Fdt.decode(Fdt.encode(LinuxDevicetree.of(sources, boot(Optional.of(Path.of("initrd"))))));
     }
 
@@ -191,8 +190,7 @@ class LinuxDevicetreeTest {
     @Test
     void withoutAnInitrdOrAPl011ChosenNamesNeither() throws Exception {
         DtNode root = LinuxDevicetree.of(
-                new DevicetreeSources(spec(Devices.Model.CONSOLE), functions(1), Map.of(), Map.of()),
-                boot(Optional.empty()));
+                new DevicetreeSources(spec(Devices.Model.CONSOLE), functions(1), Map.of()), boot(Optional.empty()));
 
         DtNode chosen = root.find("/chosen").orElseThrow();
         assertTrue(chosen.property("linux,initrd-start").isEmpty());
@@ -215,12 +213,11 @@ class LinuxDevicetreeTest {
     }
 
     @Test
-    void aUsersIrqfdNeverGetsThePl011sSpiEvenBeforeItsModelIsWired() throws Exception {
+    void aUsersIrqfdNeverGetsThePl011sSpiEvenWithoutThePl011sIrqfd() throws Exception {
         DtNode root = LinuxDevicetree.of(
                 new DevicetreeSources(
                         spec(Devices.Model.PL011),
                         functions(1, new IrqfdArg(5, 0, 0), new IrqfdArg(6, 1, 0), new IrqfdArg(7, 2, 0)),
-                        Map.of(),
                         Map.of()),
                 boot(Optional.empty()));
 

@@ -2,7 +2,6 @@ package org.gunyah.vmm.managed.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -31,18 +30,20 @@ class VmConfigurationTest {
     }
 
     private static VmDeclaration read(Map<String, Object> values) throws GunyahException {
-        return VmDeclaration.read(DeclaredVm.source(config(values)), HOME);
+        return VmDeclaration.read(DeclaredVm.source(config(values), values.keySet()), HOME);
     }
 
     @Test
-    void theDefaultsAreOneVcpuSixteenMebibytesAndEveryDeviceModel() throws GunyahException {
+    void theDefaultsAreOneVcpuSixteenMebibytesTheConsoleAndTheExitRegister() throws GunyahException {
         VmDeclaration d = read(Map.of("name", "demo"));
 
         assertEquals(1, d.vcpus());
         assertEquals(VmSpec.DEFAULT_MEMORY, d.spec().memorySize());
         assertEquals(Optional.empty(), d.spec().image());
         assertEquals(Optional.empty(), d.spec().hypervisor());
-        assertEquals(Set.of(Devices.Model.values()), d.spec().devices());
+        assertEquals(
+                Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
+                d.spec().devices());
     }
 
     @Test
@@ -63,7 +64,14 @@ class VmConfigurationTest {
                 new org.gunyah.vmm.managed.Boot.Linux(
                         HOME.resolve("Image"), Optional.of(HOME.resolve("initrd.gz")), "console=ttyAMA0"),
                 d.spec().boot());
-        assertTrue(d.spec().devices().contains(Devices.Model.PL011), "the PL011 is a default device model");
+        assertEquals(Set.of(Devices.Model.values()), d.spec().devices(), "a Linux VM has the PL011 by default");
+    }
+
+    @Test
+    void aLinuxVmsConfiguredDevicesAreTheOnesItHas() throws GunyahException {
+        VmDeclaration d = read(Map.of("name", "linux", "kernel", "Image", "devices", new String[] {"pl011"}));
+
+        assertEquals(Set.of(Devices.Model.PL011), d.spec().devices());
     }
 
     @Test
