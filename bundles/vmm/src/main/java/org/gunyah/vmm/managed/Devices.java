@@ -10,6 +10,13 @@ package org.gunyah.vmm.managed;
  * <li>Exit register: a write of 1 to 8 bytes at {@link #EXIT_REGISTER} ends the guest with the
  * value as its exit code: every vCPU stops and the VM's status is {@code EXITED(code)}, as after
  * the hypervisor's own exit call. Reads return 0.
+ * <li>PL011 UART ({@code pl011}; not in the default set, a Linux VM has it): ARM's PrimeCell UART at
+ * {@link #PL011_BASE}, {@link #PL011_SIZE} bytes, as Linux's amba-pl011 driver uses it. What the
+ * guest transmits goes to the console's output (lines, as the console register's) and to the
+ * streams attached to {@link ManagedVm#serial()}; what the host sends there the guest receives
+ * through the receive FIFO. Its interrupt is level-triggered, SPI {@link #PL011_SPI} (INTID 32 +
+ * SPI): the VMM adds a level irqfd of label {@link #PL011_LABEL} when the VM starts, and the
+ * devicetree's doorbell for that label names that SPI.
  * <li>Doorbell responders (declared VMs): an ioeventfd declared with {@code irq=<label>} has the VMM
  * signal that irqfd each time the guest rings it, as a device answering a kick would. While that
  * ioeventfd is not bound (its function bundle is being replaced), the same write reaches the VMM
@@ -23,15 +30,30 @@ public final class Devices {
     public static final long CONSOLE_BASE = 0x0900_0000L;
     public static final long CONSOLE_SIZE = 0x1000;
     public static final long EXIT_REGISTER = 0x0900_1000L;
+    public static final long PL011_BASE = 0x0900_2000L;
+    public static final long PL011_SIZE = 0x1000;
+    /** The PL011's interrupt: SPI 1, INTID 33, level-triggered (a devicetree's {@code interrupts = <0 1 4>}). */
+    public static final int PL011_SPI = 1;
+    /**
+     * The label of the PL011's irqfd and doorbell: its base address, which no other label of the
+     * VMM's takes (a declaration's own irqfds must not use it).
+     */
+    public static final int PL011_LABEL = (int) PL011_BASE;
+    /** Received bytes the PL011 holds for the guest at most: its FIFO and the host-side buffer behind it. */
+    public static final int PL011_INPUT_LIMIT = 64 * 1024;
     /** Characters of console output each VM keeps for {@link ManagedVm#console()}. */
     public static final int CONSOLE_KEEP = 64 * 1024;
 
     private Devices() {}
 
-    /** The device models a VM may have (a declaration's {@code devices}); every VM has both by default. */
+    /**
+     * The device models a VM may have (a declaration's {@code devices}); every VM has the console
+     * and the exit register by default, a Linux VM the PL011 as well.
+     */
     public enum Model {
         CONSOLE("console"),
-        EXIT_REGISTER("exit-register");
+        EXIT_REGISTER("exit-register"),
+        PL011("pl011");
 
         private final String label;
 
@@ -52,8 +74,11 @@ public final class Devices {
             }
             throw org.gunyah.vmm.api.GunyahException.of(
                     org.gunyah.vmm.api.Errno.EINVAL,
-                    "no device model '%s' (known: console, exit-register)",
-                    label.strip());
+                    "no device model '%s' (known: %s)",
+                    label.strip(),
+                    String.join(
+                            ", ",
+                            java.util.Arrays.stream(values()).map(Model::label).toList()));
         }
     }
 }

@@ -22,7 +22,8 @@ import org.gunyah.vmm.api.GunyahException;
  * vcpus       = 2                          optional, default 1: vcpu functions id=0..n-1
  * irqfds      = ["label=1", "label=2 level=true cpu=1"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
- * devices     = console, exit-register     optional: the device models (default: both)
+ * devices     = console, exit-register     optional: the device models (console, exit-register, pl011;
+ *                                          default: console and exit-register)
  * functions   = ["counter arg=00000a0900000000", "ioeventfd addr=0x0a000010 len=4"]
  * </pre>
  *
@@ -105,7 +106,7 @@ public record VmDeclaration(
     /**
      * A declaration as text, before it is read: what a configuration says, property by property.
      * Blank values count as absent; list entries are stripped and blank ones dropped. An absent
-     * {@code devices} means every device model, an empty one none.
+     * {@code devices} means the default device models (console and exit register), an empty one none.
      */
     public record Source(
             Optional<String> name,

@@ -44,7 +44,7 @@ public record VmSpec(
                 DEFAULT_MEMORY,
                 DEFAULT_RAM_BASE,
                 Optional.empty(),
-                EnumSet.allOf(Devices.Model.class));
+                EnumSet.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER));
     }
 
     public VmSpec withHypervisor(String name) {

@@ -103,8 +103,13 @@ class VmDeclarationTest {
                         .spec()
                         .devices());
         assertEquals(
-                java.util.Set.of(Devices.Model.values()),
+                java.util.Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
                 VmDeclaration.parse(Map.of("name", "a"), HOME).spec().devices());
+        assertEquals(
+                java.util.Set.of(Devices.Model.PL011),
+                VmDeclaration.parse(Map.of("name", "a", "devices", "pl011"), HOME)
+                        .spec()
+                        .devices());
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
     }
 

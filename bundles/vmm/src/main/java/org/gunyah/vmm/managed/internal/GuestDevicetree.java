@@ -15,9 +15,13 @@ import org.gunyah.vmm.managed.Devices;
  * The devicetree a managed VM starts with, written from its functions as a userspace VMM does:
  * a cpu node per vcpu function, a doorbell per distinct irqfd label (SPIs given out in label order
  * from 0, each aimed at the cpu {@code targets} names for its label, else the first), memory, and
- * the console.
+ * the console. A device model's irqfd has its SPI fixed ({@link #FIXED_SPIS}: the PL011's label,
+ * {@link Devices#PL011_LABEL}, gets {@link Devices#PL011_SPI}); the other labels' SPIs pass over it.
  */
 final class GuestDevicetree {
+    /** The SPIs of the device models' irqfd labels: a guest's driver finds them at these. */
+    static final Map<Integer, Integer> FIXED_SPIS = Map.of(Devices.PL011_LABEL, Devices.PL011_SPI);
+
     private GuestDevicetree() {}
 
     static DtNode of(List<FunctionDesc> functions, Map<Integer, Integer> targets, long ramBase, long ramSize)
@@ -41,12 +45,23 @@ final class GuestDevicetree {
         }
         DtNode.Builder hyp =
                 DtNode.builder("hypervisor").property("compatible", "gunyah-hypervisor-1.0", "gunyah-hypervisor");
-        int spi = 0;
+        TreeSet<Integer> fixed = new TreeSet<>();
+        labels.stream().filter(FIXED_SPIS::containsKey).forEach(l -> fixed.add(FIXED_SPIS.get(l)));
+        int next = 0;
         for (int label : labels) {
+            int spi;
+            if (FIXED_SPIS.containsKey(label)) {
+                spi = FIXED_SPIS.get(label);
+            } else {
+                while (fixed.contains(next)) {
+                    next++;
+                }
+                spi = next++;
+            }
             hyp.child(DtNode.builder("doorbell@" + Integer.toHexString(label))
                     .property("compatible", "gunyah-doorbell")
                     .property("gunyah,label", label)
-                    .property("interrupts", 0, spi++, 1)
+                    .property("interrupts", 0, spi, FIXED_SPIS.containsKey(label) ? 4 : 1)
                     .property("gunyah,target-cpu", targets.getOrDefault(label, cpus.isEmpty() ? 0 : cpus.first()))
                     .build());
         }

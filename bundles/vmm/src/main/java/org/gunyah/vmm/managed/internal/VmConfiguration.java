@@ -45,6 +45,6 @@ public @interface VmConfiguration {
             description = "functions of any type by its name: NAME arg=HEX, or a built-in's fields (see VmDeclaration)")
     String[] functions() default {};
 
-    @AttributeDefinition(required = false, description = "device models: console, exit-register")
+    @AttributeDefinition(required = false, description = "device models: console, exit-register, pl011")
     String[] devices() default {"console", "exit-register"};
 }

@@ -34,14 +34,16 @@ class VmConfigurationTest {
     }
 
     @Test
-    void theDefaultsAreOneVcpuSixteenMebibytesAndEveryDeviceModel() throws GunyahException {
+    void theDefaultsAreOneVcpuSixteenMebibytesTheConsoleAndTheExitRegister() throws GunyahException {
         VmDeclaration d = read(Map.of("name", "demo"));
 
         assertEquals(1, d.vcpus());
         assertEquals(VmSpec.DEFAULT_MEMORY, d.spec().memorySize());
         assertEquals(Optional.empty(), d.spec().image());
         assertEquals(Optional.empty(), d.spec().hypervisor());
-        assertEquals(Set.of(Devices.Model.values()), d.spec().devices());
+        assertEquals(
+                Set.of(Devices.Model.CONSOLE, Devices.Model.EXIT_REGISTER),
+                d.spec().devices());
     }
 
     @Test
