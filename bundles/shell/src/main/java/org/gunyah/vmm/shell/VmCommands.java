@@ -44,6 +44,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.command.function=vm-destroy",
             "osgi.command.function=vm-console",
             "osgi.command.function=vm-wait",
+            "osgi.command.function=vm-input",
             "osgi.command.function=fn-add",
             "osgi.command.function=fn-remove"
         })
@@ -80,6 +81,15 @@ public final class VmCommands {
                     1,
                     1),
             new CommandLine.Usage(
+                    "vm-input",
+                    "<vm> <text> ...",
+                    "type text into the VM's PL011, as on its serial line: the words joined by spaces, where \\n,"
+                            + " \\r, \\t, \\e (escape), \\\\ and \\xHH stand for their bytes (so 'ls\\n' runs ls in a"
+                            + " shell); EAGAIN when the UART's input buffer stays full",
+                    List.of(),
+                    2,
+                    Integer.MAX_VALUE),
+            new CommandLine.Usage(
                     "fn-add",
                     "<vm> <type|name> [key=value ...]",
                     "add a function: vcpu id=N | irqfd label=N [level=true] [fd=N] | ioeventfd addr=A len=N"
@@ -112,9 +122,8 @@ public final class VmCommands {
         eventFds.closeAll();
     }
 
-    @Descriptor(
-            "the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, fn-add, fn-remove (each takes"
-                    + " --help)")
+    @Descriptor("the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, vm-input, fn-add, fn-remove"
+            + " (each takes --help)")
     public Object _main(CommandSession session, String command, String... args) throws GunyahException {
         if (command.equals("gunyah")) {
             return overview();
@@ -134,6 +143,12 @@ public final class VmCommands {
             case "vm-destroy" -> destroy(line.positional().getFirst());
             case "vm-console" -> console(line.positional().getFirst());
             case "vm-wait" -> await(line.positional().getFirst(), line.option("timeout"));
+            case "vm-input" ->
+                input(
+                        line.positional().getFirst(),
+                        String.join(
+                                " ",
+                                line.positional().subList(1, line.positional().size())));
             case "fn-add" -> addFunction(line.positional());
             case "fn-remove" -> removeFunction(line.positional());
             default -> throw GunyahException.of(Errno.ENOENT, "no command gunyah:%s", command);
@@ -278,6 +293,38 @@ public final class VmCommands {
             throw GunyahException.of(
                     Errno.EINVAL, "--timeout '%s' is not a duration (such as 500ms, 30s, 5m or 1h)", text);
         }
+    }
+
+    /** How long {@code vm-input} waits for the guest to make room in the PL011's input buffer. */
+    private static final Duration INPUT_WAIT = Duration.ofSeconds(5);
+
+    private String input(String name, String text) throws GunyahException {
+        ManagedVm vm = managed(name);
+        org.gunyah.vmm.managed.Serial serial = vm.serial()
+                .orElseThrow(() -> GunyahException.of(
+                        Errno.EINVAL,
+                        "VM %s has no PL011 (its devices: %s)",
+                        name,
+                        vm.spec().devices()));
+        byte[] bytes = TypedText.bytes(text);
+        int sent;
+        try {
+            sent = serial.send(bytes, INPUT_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "vm-input %s was interrupted", name);
+        }
+        if (sent < bytes.length) {
+            throw GunyahException.of(
+                    Errno.EAGAIN,
+                    "VM %s took %d of %d bytes: the PL011's input buffer stayed full for %d s (the guest is not"
+                            + " reading)",
+                    name,
+                    sent,
+                    bytes.length,
+                    INPUT_WAIT.toSeconds());
+        }
+        return "sent " + sent + " byte" + (sent == 1 ? "" : "s") + " to VM " + name;
     }
 
     private String destroy(String name) throws GunyahException {
