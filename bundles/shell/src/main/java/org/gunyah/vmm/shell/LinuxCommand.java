@@ -1,15 +1,10 @@
 package org.gunyah.vmm.shell;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.IntConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -17,37 +12,22 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
-import org.gunyah.vmm.managed.Serial;
 import org.gunyah.vmm.managed.VmDeclaration;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code gunyah:linux}, what {@code bin/gunyah linux} runs: boots a Linux kernel in a VM made as a
- * declared VM is ({@link #declaration}), puts the process's terminal in raw mode
- * ({@link RawTerminal}) and attaches it to the VM's PL011: typed keys go to the guest (but for the
- * {@link EscapeKeys}: Ctrl-A X stops the VM), the guest's output comes out as it is written. It
- * returns when the guest is down: EXITED(0), or a stop by Ctrl-A X, is success; EXITED(n) hands n
- * to the launcher as the process's exit status; anything else (CRASHED(reason), ...) fails (EIO)
- * with the status, which {@code bin/gunyah} prints on standard error and exits 1 for.
- *
- * <p>It reads the process's standard input until the guest is down, so it belongs to a runtime
- * started for it ({@code bin/gunyah linux}, {@code bin/gunyah -c}), not to the interactive console.
+ * declared VM is ({@link #declaration}) and attaches the process's terminal to the VM's PL011
+ * until the guest is down ({@link TerminalAttach}: Ctrl-A X stops it; the guest's end is the
+ * run's exit status). The VM is torn down when the run ends.
  */
 @Component(
         service = LinuxCommand.class,
         property = {"osgi.command.scope=gunyah", "osgi.command.function=linux"})
 public final class LinuxCommand {
-    /** How long typed bytes wait for room in the PL011's input buffer before the wait starts over. */
-    private static final Duration TYPING_WAIT = Duration.ofMinutes(1);
-
-    private static final Duration WATCH = Duration.ofSeconds(1);
-    private static final Pattern EXITED = Pattern.compile("EXITED\\((-?\\d+)\\)");
-
     private final ManagedVms vms;
     private final BundleContext context;
 
@@ -95,12 +75,12 @@ public final class LinuxCommand {
             // the lines are in vm-console; the terminal shows the bytes as they come
         });
         String status;
-        try (RawTerminal raw = RawTerminal.enter()) {
-            status = attach(vm, keys, out) ? "stopped" : vm.status();
+        try {
+            status = TerminalAttach.attach(vm, keys, out);
         } finally {
             vm.close();
         }
-        end(vm.name(), status);
+        TerminalAttach.finish(context, vm.name(), status);
     }
 
     /**
@@ -136,106 +116,5 @@ public final class LinuxCommand {
             p.put("bootargs", bootargs);
         }
         return p;
-    }
-
-    /**
-     * The terminal on the VM's serial line until the guest is down, or the user stops it (true).
-     * The keys are read on a daemon thread of their own, which a read blocked at the VM's end
-     * leaves behind: the process ends after this.
-     */
-    static boolean attach(ManagedVm vm, InputStream keys, PrintStream out)
-            throws GunyahException, InterruptedException {
-        Serial serial = vm.serial()
-                .orElseThrow(() -> GunyahException.of(Errno.EINVAL, "VM %s has no PL011 to attach to", vm.name()));
-        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-        try (Serial.Attachment a = serial.attach(out)) {
-            Thread.ofPlatform()
-                    .daemon()
-                    .name("gunyah-terminal-" + vm.name())
-                    .start(() -> type(vm, serial, keys, out, stopped));
-            while (!vm.awaitDown(WATCH)) {
-                // the guest runs on
-            }
-        }
-        return stopped.get();
-    }
-
-    /** Typed keys to the guest until the user stops the VM, the input ends, or the VM is gone. */
-    private static void type(
-            ManagedVm vm,
-            Serial serial,
-            InputStream keys,
-            PrintStream out,
-            java.util.concurrent.atomic.AtomicBoolean stopped) {
-        EscapeKeys escapes = new EscapeKeys();
-        byte[] buffer = new byte[256];
-        try {
-            int n;
-            while ((n = keys.read(buffer)) > 0) {
-                EscapeKeys.Typed typed = escapes.feed(buffer, n);
-                int sent = 0;
-                while (sent < typed.toGuest().length) {
-                    byte[] rest = java.util.Arrays.copyOfRange(typed.toGuest(), sent, typed.toGuest().length);
-                    sent += serial.send(rest, TYPING_WAIT);
-                }
-                if (typed.help()) {
-                    out.print("\r\n" + EscapeKeys.HELP);
-                    out.flush();
-                }
-                if (typed.stop()) {
-                    stopped.set(true);
-                    vm.close();
-                    return;
-                }
-            }
-            // End of input (a pipe that ran dry): the guest runs on, as with QEMU's -serial stdio.
-        } catch (IOException e) {
-            // the terminal went away: the guest runs on until it ends or the runtime stops
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** How the run ends: see the class comment. */
-    private void end(String vm, String status) throws GunyahException {
-        if (status.equals("stopped") || status.equals("EXITED(0)")) {
-            return;
-        }
-        Matcher m = EXITED.matcher(status);
-        if (m.matches() && exitCode(m.group(1)) > 0 && tellLauncher(exitCode(m.group(1)))) {
-            return;
-        }
-        throw GunyahException.of(Errno.EIO, "VM %s ended %s", vm, status);
-    }
-
-    /** The guest's exit code as a process's exit status (0..255), or -1 when it is none. */
-    static int exitCode(String code) {
-        try {
-            long n = Long.parseLong(code);
-            return n >= 0 && n <= 255 ? (int) n : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** Hands the status to bin/gunyah's launcher, which exits with it; false when there is none. */
-    private boolean tellLauncher(int status) {
-        try {
-            for (ServiceReference<IntConsumer> ref : context.getServiceReferences(
-                    IntConsumer.class, "(" + ScriptRunner.EXIT_PROPERTY + "=exit-status)")) {
-                IntConsumer launcher = context.getService(ref);
-                if (launcher != null) {
-                    try {
-                        launcher.accept(status);
-                        return true;
-                    } finally {
-                        context.ungetService(ref);
-                    }
-                }
-            }
-        } catch (InvalidSyntaxException | IllegalStateException e) {
-            // the framework is going down
-        }
-        return false;
     }
 }

@@ -45,6 +45,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.command.function=vm-console",
             "osgi.command.function=vm-wait",
             "osgi.command.function=vm-input",
+            "osgi.command.function=vm-attach",
             "osgi.command.function=fn-add",
             "osgi.command.function=fn-remove"
         })
@@ -90,6 +91,16 @@ public final class VmCommands {
                     2,
                     Integer.MAX_VALUE),
             new CommandLine.Usage(
+                    "vm-attach",
+                    "<vm> [--wait <duration>]",
+                    "this process's terminal on the VM's PL011 until the guest is down (Ctrl-A X stops the VM, Ctrl-A"
+                        + " H lists the keys), waiting up to --wait (default 30s) for a declared VM to start;"
+                        + " EXITED(n) becomes bin/gunyah's exit status, another end fails with EIO. For bin/gunyah -c,"
+                        + " not the console",
+                    List.of("wait"),
+                    1,
+                    1),
+            new CommandLine.Usage(
                     "fn-add",
                     "<vm> <type|name> [key=value ...]",
                     "add a function: vcpu id=N | irqfd label=N [level=true] [fd=N] | ioeventfd addr=A len=N"
@@ -109,12 +120,18 @@ public final class VmCommands {
     private final FunctionAdmin admin;
     private final ManagedVms managed;
     private final CreatedEventFds eventFds = new CreatedEventFds();
+    private final org.osgi.framework.BundleContext context;
 
     @Activate
-    public VmCommands(@Reference VmManager manager, @Reference FunctionAdmin admin, @Reference ManagedVms managed) {
+    public VmCommands(
+            @Reference VmManager manager,
+            @Reference FunctionAdmin admin,
+            @Reference ManagedVms managed,
+            org.osgi.framework.BundleContext context) {
         this.manager = manager;
         this.admin = admin;
         this.managed = managed;
+        this.context = context;
     }
 
     @Deactivate
@@ -122,8 +139,9 @@ public final class VmCommands {
         eventFds.closeAll();
     }
 
-    @Descriptor("the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, vm-input, fn-add, fn-remove"
-            + " (each takes --help)")
+    @Descriptor(
+            "the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, vm-input, vm-attach, fn-add,"
+                    + " fn-remove (each takes --help)")
     public Object _main(CommandSession session, String command, String... args) throws GunyahException {
         if (command.equals("gunyah")) {
             return overview();
@@ -143,6 +161,7 @@ public final class VmCommands {
             case "vm-destroy" -> destroy(line.positional().getFirst());
             case "vm-console" -> console(line.positional().getFirst());
             case "vm-wait" -> await(line.positional().getFirst(), line.option("timeout"));
+            case "vm-attach" -> attach(session, line.positional().getFirst(), line.option("wait"));
             case "vm-input" ->
                 input(
                         line.positional().getFirst(),
@@ -292,6 +311,28 @@ public final class VmCommands {
         } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
             throw GunyahException.of(
                     Errno.EINVAL, "--timeout '%s' is not a duration (such as 500ms, 30s, 5m or 1h)", text);
+        }
+    }
+
+    /** How long {@code vm-attach} waits for a VM of the name to start, unless told. */
+    private static final Duration ATTACH_WAIT = Duration.ofSeconds(30);
+
+    /** {@code vm-attach}: see {@link TerminalAttach}; returns nothing, as the terminal showed it all. */
+    private Object attach(CommandSession session, String name, Optional<String> wait) throws GunyahException {
+        Duration bound = wait.isPresent() ? parseDuration(wait.get()) : ATTACH_WAIT;
+        try {
+            ManagedVm vm = managed.await(name, bound)
+                    .orElseThrow(() -> GunyahException.of(
+                            Errno.ENOENT, "no VM %s started within %s (gunyah:vms lists them)", name, bound));
+            String status = TerminalAttach.attach(
+                    vm,
+                    session == null ? System.in : session.getKeyboard(),
+                    session == null ? System.out : session.getConsole());
+            TerminalAttach.finish(context, name, status);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "vm-attach %s was interrupted", name);
         }
     }
 

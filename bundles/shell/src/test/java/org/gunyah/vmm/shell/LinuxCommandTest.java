@@ -34,10 +34,10 @@ class LinuxCommandTest {
 
     @Test
     void aGuestsExitCodeIsTheExitStatusWhenOneCanBe() {
-        assertEquals(0, LinuxCommand.exitCode("0"));
-        assertEquals(3, LinuxCommand.exitCode("3"));
-        assertEquals(255, LinuxCommand.exitCode("255"));
-        assertEquals(-1, LinuxCommand.exitCode("256"));
-        assertEquals(-1, LinuxCommand.exitCode("-1"));
+        assertEquals(0, TerminalAttach.exitCode("0"));
+        assertEquals(3, TerminalAttach.exitCode("3"));
+        assertEquals(255, TerminalAttach.exitCode("255"));
+        assertEquals(-1, TerminalAttach.exitCode("256"));
+        assertEquals(-1, TerminalAttach.exitCode("-1"));
     }
 }
