@@ -73,7 +73,7 @@ final class TerminalAttach {
             while ((n = keys.read(buffer)) > 0) {
                 EscapeKeys.Typed typed = escapes.feed(buffer, n);
                 byte[] rest = typed.toGuest();
-                while (rest.length > 0) {
+                while (rest.length > 0 && !vm.awaitDown(Duration.ZERO)) {
                     rest = Arrays.copyOfRange(rest, serial.send(rest, TYPING_WAIT), rest.length);
                 }
                 if (typed.help()) {
