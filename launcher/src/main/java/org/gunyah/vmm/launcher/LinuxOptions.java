@@ -34,6 +34,7 @@ record LinuxOptions(
           what you type goes to the guest, Ctrl-C included; what it prints comes out as it does.
           Ctrl-A X   stop the VM and exit        Ctrl-A H   list these keys
           Ctrl-A Ctrl-A   type a Ctrl-A
+          --hypervisor defaults to emulated, the backend that runs arm64 guests on any host.
           The exit status is the guest's: 0 after poweroff (or Ctrl-A X), n when it exits with n,
           1 when it crashes (the reason on standard error), 2 for a bad command line.\
         """;

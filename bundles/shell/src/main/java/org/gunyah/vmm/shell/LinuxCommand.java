@@ -28,6 +28,13 @@ import org.osgi.service.component.annotations.Reference;
         service = LinuxCommand.class,
         property = {"osgi.command.scope=gunyah", "osgi.command.function=linux"})
 public final class LinuxCommand {
+    /**
+     * The backend a Linux VM runs on unless told: the emulated one, the backend that executes
+     * AArch64 on every host (the preferred backend may be KVM on x86, which cannot run an arm64
+     * kernel).
+     */
+    static final String DEFAULT_HYPERVISOR = "emulated";
+
     private final ManagedVms vms;
     private final BundleContext context;
 
@@ -45,7 +52,8 @@ public final class LinuxCommand {
             @Descriptor("the kernel's command line") @Parameter(names = "--append", absentValue = "") String append,
             @Descriptor("vCPUs, 1 to 64") @Parameter(names = "--vcpus", absentValue = "1") String vcpus,
             @Descriptor("guest RAM, with K, M or G") @Parameter(names = "--memory", absentValue = "512M") String memory,
-            @Descriptor("backend (default: the preferred one)") @Parameter(names = "--hypervisor", absentValue = "")
+            @Descriptor("backend (default: emulated, where arm64 guests run here; KVM runs x86 ones)")
+                    @Parameter(names = "--hypervisor", absentValue = DEFAULT_HYPERVISOR)
                     String hypervisor,
             @Descriptor("the VM's name") @Parameter(names = "--name", absentValue = "linux") String name)
             throws GunyahException, InterruptedException {
