@@ -129,26 +129,38 @@ class SerialIT {
         assertTrue(run.output().contains("Ctrl-A X   stop the VM and exit"), run.output());
     }
 
-    @Test
-    void typedBytesReachADeclaredVmsPl011AndItsEchoComesOutAndItsExitIsTheStatus() throws Exception {
-        Path home = RuntimeIT.unpack(); // this one declares a VM in conf/
-        Path image = home.resolve("guests/uart-echo.bin");
+    /** A runtime of its own whose conf/ declares the VM echo: the echoing guest with a PL011. */
+    private static Path echoHome() throws IOException {
+        Path home = RuntimeIT.unpack();
         Files.write(
-                image,
+                home.resolve("guests/uart-echo.bin"),
                 org.gunyah.vmm.tools.a64asm.A64Assembler.assemble(ECHO_GUEST, 0x40000000L)
                         .image());
         Files.writeString(home.resolve("conf/org.gunyah.vmm.vm-echo.cfg"), """
             name = echo
-                hypervisor = emulated
+            hypervisor = emulated
             memory = 1M
             image = guests/uart-echo.bin
             devices = console, exit-register, pl011
             """);
+        return home;
+    }
 
-        Run run = gunyah(home, "hello\n.", "-c", "gunyah:vm-attach echo");
+    @Test
+    void typedBytesReachADeclaredVmsPl011AndItsEchoComesOutAndItsExitIsTheStatus() throws Exception {
+        Run run = gunyah(echoHome(), "hello\n.", "-c", "gunyah:vm-attach echo");
 
         assertTrue(run.output().contains("hello\n"), run.output());
         assertEquals(6, run.status(), run.output());
+    }
+
+    @Test
+    void vmInputTypesIntoADeclaredVmsPl011BeforeWhatTheTerminalTypes() throws Exception {
+        // vm-input's three bytes reach the guest before the terminal's '.', which ends it with their count
+        Run run = gunyah(echoHome(), ".", "-c", "gunyah:vm-input echo --wait 30s 'hi\\n'; gunyah:vm-attach echo");
+
+        assertTrue(run.output().contains("sent 3 bytes to VM echo"), run.output());
+        assertEquals(3, run.status(), run.output());
     }
 
     @Test
@@ -158,7 +170,7 @@ class SerialIT {
         Files.write(image, new byte[] {0, 0, 0, 0x14}); // b .
         Files.writeString(home.resolve("conf/org.gunyah.vmm.vm-mute.cfg"), """
             name = mute
-                hypervisor = emulated
+            hypervisor = emulated
             memory = 1M
             image = guests/spin.bin
             """);

@@ -83,11 +83,12 @@ public final class VmCommands {
                     1),
             new CommandLine.Usage(
                     "vm-input",
-                    "<vm> <text> ...",
+                    "<vm> [--wait <duration>] <text> ...",
                     "type text into the VM's PL011, as on its serial line: the words joined by spaces, where \\n,"
                             + " \\r, \\t, \\e (escape), \\\\ and \\xHH stand for their bytes (so 'ls\\n' runs ls in a"
-                            + " shell); EAGAIN when the UART's input buffer stays full",
-                    List.of(),
+                            + " shell); --wait waits that long for a declared VM to start; EAGAIN when the UART's input"
+                            + " buffer stays full",
+                    List.of("wait"),
                     2,
                     Integer.MAX_VALUE),
             new CommandLine.Usage(
@@ -165,6 +166,7 @@ public final class VmCommands {
             case "vm-input" ->
                 input(
                         line.positional().getFirst(),
+                        line.option("wait"),
                         String.join(
                                 " ",
                                 line.positional().subList(1, line.positional().size())));
@@ -317,13 +319,22 @@ public final class VmCommands {
     /** How long {@code vm-attach} waits for a VM of the name to start, unless told. */
     private static final Duration ATTACH_WAIT = Duration.ofSeconds(30);
 
-    /** {@code vm-attach}: see {@link TerminalAttach}; returns nothing, as the terminal showed it all. */
-    private Object attach(CommandSession session, String name, Optional<String> wait) throws GunyahException {
-        Duration bound = wait.isPresent() ? parseDuration(wait.get()) : ATTACH_WAIT;
+    /** The VM of that name once started, waiting up to {@code bound} (a declared VM starts on its own); ENOENT after. */
+    private ManagedVm started(String name, Duration bound) throws GunyahException {
         try {
-            ManagedVm vm = managed.await(name, bound)
+            return managed.await(name, bound)
                     .orElseThrow(() -> GunyahException.of(
                             Errno.ENOENT, "no VM %s started within %s (gunyah:vms lists them)", name, bound));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "waiting for VM %s was interrupted", name);
+        }
+    }
+
+    /** {@code vm-attach}: see {@link TerminalAttach}; returns nothing, as the terminal showed it all. */
+    private Object attach(CommandSession session, String name, Optional<String> wait) throws GunyahException {
+        ManagedVm vm = started(name, wait.isPresent() ? parseDuration(wait.get()) : ATTACH_WAIT);
+        try {
             String status = TerminalAttach.attach(
                     vm,
                     session == null ? System.in : session.getKeyboard(),
@@ -339,8 +350,8 @@ public final class VmCommands {
     /** How long {@code vm-input} waits for the guest to make room in the PL011's input buffer. */
     private static final Duration INPUT_WAIT = Duration.ofSeconds(5);
 
-    private String input(String name, String text) throws GunyahException {
-        ManagedVm vm = managed(name);
+    private String input(String name, Optional<String> wait, String text) throws GunyahException {
+        ManagedVm vm = wait.isPresent() ? started(name, parseDuration(wait.get())) : managed(name);
         org.gunyah.vmm.managed.Serial serial = vm.serial()
                 .orElseThrow(() -> GunyahException.of(
                         Errno.EINVAL,
