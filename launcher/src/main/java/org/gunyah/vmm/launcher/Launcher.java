@@ -40,7 +40,7 @@ public final class Launcher {
             if (usage.problem() != null) {
                 System.err.println("gunyah: " + usage.problem());
             }
-            (usage.problem() == null ? System.out : System.err).println(Mode.USAGE);
+            (usage.problem() == null ? System.out : System.err).println(usage.usage());
             System.exit(usage.problem() == null ? 0 : 2);
         }
         Path home = Path.of(System.getProperty(HOME, ".")).toAbsolutePath().normalize();

@@ -1,5 +1,6 @@
 package org.gunyah.vmm.launcher;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,14 +25,21 @@ sealed interface Mode {
      */
     record Client(String statements) implements Mode {}
 
-    /** Prints how to call it. */
-    record Usage(String problem) implements Mode {}
+    /** Prints how to call it ({@code usage}); with a {@code problem}, on standard error, and exits 2. */
+    record Usage(String problem, String usage) implements Mode {
+        Usage(String problem) {
+            this(problem, USAGE);
+        }
+    }
 
     String USAGE = """
         usage: gunyah                          the Gogo console (type gunyah:gunyah for the commands)
                gunyah -c "<commands>"          run Gogo commands (';' or newline between them) and exit;
                                                the exit status is non-zero when one fails
                gunyah demo [--hypervisor <name>]  run the demo VM
+               gunyah linux --kernel <Image> [--initrd <file>] [--append "<args>"] [--vcpus N]
+                            [--memory <size>]  boot Linux with this terminal on its serial port
+                                               (Ctrl-A X stops it; gunyah linux --help says more)
                gunyah start | stop | status       the runtime in the background (PID file data/gunyah.pid,
                                                logs in log/); status exits 0 while it runs
                gunyah run                      the runtime in the foreground without a console (systemd,
@@ -49,6 +57,7 @@ sealed interface Mode {
             case "-c", "--command" ->
                 a.size() == 2 ? new Script(a.get(1)) : new Usage("-c takes exactly one argument (quote the commands)");
             case "demo" -> demo(a.subList(1, a.size()));
+            case "linux" -> LinuxOptions.parse(a.subList(1, a.size()), Path.of(""));
             case "run" -> a.size() == 1 ? new Run() : new Usage("run takes no arguments");
             case "client" -> client(a.subList(1, a.size()));
             case "-h", "--help", "help" -> new Usage(null);
@@ -80,7 +89,7 @@ sealed interface Mode {
     }
 
     /** Gogo-quotes a value typed on the command line, so that it stays one word. */
-    private static String quote(String value) {
+    static String quote(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

@@ -45,6 +45,8 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.command.function=vm-destroy",
             "osgi.command.function=vm-console",
             "osgi.command.function=vm-wait",
+            "osgi.command.function=vm-input",
+            "osgi.command.function=vm-attach",
             "osgi.command.function=fn-add",
             "osgi.command.function=fn-remove"
         })
@@ -83,6 +85,26 @@ public final class VmCommands {
                     1,
                     1),
             new CommandLine.Usage(
+                    "vm-input",
+                    "<vm> [--wait <duration>] <text> ...",
+                    "type text into the VM's PL011, as on its serial line: the words joined by spaces, where \\n,"
+                            + " \\r, \\t, \\e (escape), \\\\ and \\xHH stand for their bytes (so 'ls\\n' runs ls in a"
+                            + " shell); --wait waits that long for a declared VM to start; EAGAIN when the UART's input"
+                            + " buffer stays full",
+                    List.of("wait"),
+                    2,
+                    Integer.MAX_VALUE),
+            new CommandLine.Usage(
+                    "vm-attach",
+                    "<vm> [--wait <duration>]",
+                    "this process's terminal on the VM's PL011 until the guest is down (Ctrl-A X stops the VM, Ctrl-A"
+                        + " H lists the keys), waiting up to --wait (default 30s) for a declared VM to start;"
+                        + " EXITED(n) becomes bin/gunyah's exit status, another end fails with EIO. For bin/gunyah -c,"
+                        + " not the console",
+                    List.of("wait"),
+                    1,
+                    1),
+            new CommandLine.Usage(
                     "fn-add",
                     "<vm> <type|name> [key=value ...]",
                     "add a function: vcpu id=N | irqfd label=N [level=true] [fd=N] | ioeventfd addr=A len=N"
@@ -102,12 +124,18 @@ public final class VmCommands {
     private final FunctionAdmin admin;
     private final ManagedVms managed;
     private final CreatedEventFds eventFds = new CreatedEventFds();
+    private final org.osgi.framework.BundleContext context;
 
     @Activate
-    public VmCommands(@Reference VmManager manager, @Reference FunctionAdmin admin, @Reference ManagedVms managed) {
+    public VmCommands(
+            @Reference VmManager manager,
+            @Reference FunctionAdmin admin,
+            @Reference ManagedVms managed,
+            org.osgi.framework.BundleContext context) {
         this.manager = manager;
         this.admin = admin;
         this.managed = managed;
+        this.context = context;
     }
 
     @Deactivate
@@ -116,8 +144,8 @@ public final class VmCommands {
     }
 
     @Descriptor(
-            "the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, fn-add, fn-remove (each takes"
-                    + " --help)")
+            "the gunyah commands: vm-create, vm-start, vm-wait, vm-destroy, vm-console, vm-input, vm-attach, fn-add,"
+                    + " fn-remove (each takes --help)")
     public Object _main(CommandSession session, String command, String... args) throws GunyahException {
         if (command.equals("gunyah")) {
             return overview();
@@ -137,6 +165,14 @@ public final class VmCommands {
             case "vm-destroy" -> destroy(line.positional().getFirst());
             case "vm-console" -> console(line.positional().getFirst());
             case "vm-wait" -> await(line.positional().getFirst(), line.option("timeout"));
+            case "vm-attach" -> attach(session, line.positional().getFirst(), line.option("wait"));
+            case "vm-input" ->
+                input(
+                        line.positional().getFirst(),
+                        line.option("wait"),
+                        String.join(
+                                " ",
+                                line.positional().subList(1, line.positional().size())));
             case "fn-add" -> addFunction(line.positional());
             case "fn-remove" -> removeFunction(line.positional());
             default -> throw GunyahException.of(Errno.ENOENT, "no command gunyah:%s", command);
@@ -317,6 +353,69 @@ public final class VmCommands {
             throw GunyahException.of(
                     Errno.EINVAL, "--timeout '%s' is not a duration (such as 500ms, 30s, 5m or 1h)", text);
         }
+    }
+
+    /** How long {@code vm-attach} waits for a VM of the name to start, unless told. */
+    private static final Duration ATTACH_WAIT = Duration.ofSeconds(30);
+
+    /** The VM of that name once started, waiting up to {@code bound} (a declared VM starts on its own); ENOENT after. */
+    private ManagedVm started(String name, Duration bound) throws GunyahException {
+        try {
+            return managed.await(name, bound)
+                    .orElseThrow(() -> GunyahException.of(
+                            Errno.ENOENT, "no VM %s started within %s (gunyah:vms lists them)", name, bound));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "waiting for VM %s was interrupted", name);
+        }
+    }
+
+    /** {@code vm-attach}: see {@link TerminalAttach}; returns nothing, as the terminal showed it all. */
+    private Object attach(CommandSession session, String name, Optional<String> wait) throws GunyahException {
+        ManagedVm vm = started(name, wait.isPresent() ? parseDuration(wait.get()) : ATTACH_WAIT);
+        try {
+            String status = TerminalAttach.attach(
+                    vm,
+                    session == null ? System.in : session.getKeyboard(),
+                    session == null ? System.out : session.getConsole());
+            TerminalAttach.finish(context, name, status);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "vm-attach %s was interrupted", name);
+        }
+    }
+
+    /** How long {@code vm-input} waits for the guest to make room in the PL011's input buffer. */
+    private static final Duration INPUT_WAIT = Duration.ofSeconds(5);
+
+    private String input(String name, Optional<String> wait, String text) throws GunyahException {
+        ManagedVm vm = wait.isPresent() ? started(name, parseDuration(wait.get())) : managed(name);
+        org.gunyah.vmm.managed.Serial serial = vm.serial()
+                .orElseThrow(() -> GunyahException.of(
+                        Errno.EINVAL,
+                        "VM %s has no PL011 (its devices: %s)",
+                        name,
+                        vm.spec().devices()));
+        byte[] bytes = TypedText.bytes(text);
+        int sent;
+        try {
+            sent = serial.send(bytes, INPUT_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GunyahException.of(Errno.EINTR, "vm-input %s was interrupted", name);
+        }
+        if (sent < bytes.length) {
+            throw GunyahException.of(
+                    Errno.EAGAIN,
+                    "VM %s took %d of %d bytes: the PL011's input buffer stayed full for %d s (the guest is not"
+                            + " reading)",
+                    name,
+                    sent,
+                    bytes.length,
+                    INPUT_WAIT.toSeconds());
+        }
+        return "sent " + sent + " byte" + (sent == 1 ? "" : "s") + " to VM " + name;
     }
 
     private String destroy(String name) throws GunyahException {

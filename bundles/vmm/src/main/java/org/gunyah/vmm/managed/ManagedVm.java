@@ -76,6 +76,12 @@ public interface ManagedVm extends AutoCloseable {
     /** What the guest wrote to its console so far (the last {@link Devices#CONSOLE_KEEP} characters). */
     String console();
 
+    /**
+     * The VM's PL011 UART as the host's end of its serial line, when the VM has one
+     * ({@link Devices.Model#PL011}): what to send the guest, where its output goes.
+     */
+    java.util.Optional<Serial> serial();
+
     /** Counts of what the vCPU threads saw. */
     Stats stats();
 

@@ -6,10 +6,13 @@ import java.util.function.Consumer;
 import org.gunyah.vmm.managed.Devices;
 
 /**
- * The console device model: bytes per transmit register, gathered into lines per vCPU and kept in
- * a bounded tail. Complete lines also go to {@code sink} (the log, or the demo's output).
+ * The console device model: bytes per transmit register (and the PL011's), gathered into lines
+ * per vCPU (and one for the PL011) and kept in a bounded tail. Complete lines also go to {@code sink} (the log, or the demo's output).
  */
 final class Console {
+    /** The PL011's key among the registers' (0, 1, ...). */
+    private static final int SERIAL = -1;
+
     private final Consumer<String> sink;
     private final Map<Integer, StringBuilder> partial = new HashMap<>();
     private final StringBuilder tail = new StringBuilder();
@@ -24,8 +27,15 @@ final class Console {
     }
 
     void write(long physAddr, long data) {
-        int register = (int) ((physAddr - Devices.CONSOLE_BASE) / 8);
-        char c = (char) (data & 0xff);
+        put((int) ((physAddr - Devices.CONSOLE_BASE) / 8), (char) (data & 0xff));
+    }
+
+    /** A byte the PL011 transmitted: its lines are gathered apart from every console register's. */
+    void serial(int b) {
+        put(SERIAL, (char) (b & 0xff));
+    }
+
+    private void put(int register, char c) {
         String line = null;
         synchronized (this) {
             writes++;

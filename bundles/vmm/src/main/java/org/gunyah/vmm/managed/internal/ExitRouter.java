@@ -16,6 +16,7 @@ import org.gunyah.vmm.managed.Devices;
 final class ExitRouter {
     private final Console console;
     private final LongConsumer exitRegister;
+    private final List<MmioDevice> devices;
     private final LongAdder mmio = new LongAdder();
     private final LongAdder unhandled = new LongAdder();
     private final List<Doorbell> doorbells = new CopyOnWriteArrayList<>();
@@ -31,8 +32,14 @@ final class ExitRouter {
     }
 
     ExitRouter(Console console, LongConsumer exitRegister) {
+        this(console, exitRegister, List.of());
+    }
+
+    /** With {@code devices}, the device models that answer the exits in their own ranges. */
+    ExitRouter(Console console, LongConsumer exitRegister, List<MmioDevice> devices) {
         this.console = console;
         this.exitRegister = exitRegister;
+        this.devices = List.copyOf(devices);
     }
 
     /** Answers guest writes matching an ioeventfd that did not take them (see {@link org.gunyah.vmm.managed.Devices}). */
@@ -47,6 +54,17 @@ final class ExitRouter {
                 for (Doorbell d : doorbells) {
                     if (d.matches(m)) {
                         d.ring().run();
+                        return;
+                    }
+                }
+                for (MmioDevice d : devices) {
+                    if (d.covers(m.physAddr())) {
+                        long offset = m.physAddr() - d.base();
+                        if (m.isWrite()) {
+                            d.write(offset, m.len(), m.data());
+                        } else {
+                            vcpu.setMmioData(d.read(offset, m.len()));
+                        }
                         return;
                     }
                 }

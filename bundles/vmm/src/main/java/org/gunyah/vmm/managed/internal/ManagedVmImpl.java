@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -13,11 +14,13 @@ import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionHandle;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.IoeventfdArg;
+import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.Serial;
 import org.gunyah.vmm.managed.VmSpec;
 
 /**
@@ -45,6 +48,10 @@ final class ManagedVmImpl implements ManagedVm {
     private final KeptFunctions kept;
     private final DevicetreePlacement devicetree;
     private final DoorbellResponders responders;
+    /** The PL011, when the VM has one, and the eventfd of its level irqfd. */
+    private final Uart uart;
+
+    private final EventFd uartIrq;
     private final Object lock = new Object();
 
     private ManagedVmImpl(
@@ -53,6 +60,7 @@ final class ManagedVmImpl implements ManagedVm {
             GuestMemory memory,
             BootPlan boot,
             Consumer<String> consoleSink,
+            EventFd uartIrq,
             Timeouts timeouts,
             Runnable onClose,
             Runnable onStart) {
@@ -63,14 +71,20 @@ final class ManagedVmImpl implements ManagedVm {
         this.onClose = onClose;
         this.onStart = onStart;
         this.console = new Console(consoleSink);
+        this.uartIrq = uartIrq;
+        this.uart = uartIrq == null ? null : new Uart(spec.name(), console::serial, () -> uartIrq.signal(1));
         this.router = new ExitRouter(
                 spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
-                spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null);
+                spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null,
+                uart == null ? List.of() : List.of(uart));
         this.counters = new VmCounters(spec.name());
         this.vcpus = new VcpuThreads(spec.name(), router, () -> lifecycle.get().runs(), counters, changes);
         this.kept = new KeptFunctions(vm, spec.name(), counters);
         this.devicetree = new DevicetreePlacement(spec, boot);
         this.responders = new DoorbellResponders(router, counters);
+        if (uartIrq != null) {
+            responders.adopt(uartIrq);
+        }
         // The VM manager changes the VM's state on its own (an exit, a crash): awaitDown must hear it.
         this.stateChanges = vm.onStateChange(changes::signal);
     }
@@ -90,11 +104,18 @@ final class ManagedVmImpl implements ManagedVm {
                 ? manager.createVm(spec.hypervisor().get())
                 : manager.createVm();
         GuestMemory memory = null;
+        EventFd uartIrq = null;
         try {
             memory = GuestMemory.load(spec, boot, vm);
-            return new ManagedVmImpl(spec, vm, memory, boot, consoleSink, timeouts, onClose, onStart);
+            if (spec.devices().contains(Devices.Model.PL011)) {
+                uartIrq = manager.createEventFd(0, EventFd.NONBLOCK);
+            }
+            return new ManagedVmImpl(spec, vm, memory, boot, consoleSink, uartIrq, timeouts, onClose, onStart);
         } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
             vm.close();
+            if (uartIrq != null) {
+                uartIrq.close();
+            }
             if (memory != null) {
                 memory.close();
             }
@@ -213,6 +234,11 @@ final class ManagedVmImpl implements ManagedVm {
             if (vcpus.none()) {
                 throw GunyahException.of(Errno.EINVAL, "VM %s has no vcpu function to run", name());
             }
+            if (uart != null) {
+                // The PL011's interrupt: a level irqfd, kept (re-added after its bundle is replaced)
+                // like the VM's own functions, whose doorbell the devicetree gives SPI 1.
+                addFunction(new IrqfdArg(uartIrq.fd(), Devices.PL011_LABEL, IrqfdArg.LEVEL).desc());
+            }
             devicetree.place(kept.all(), memory, vm);
             vm.start();
             move(l -> started); // lock held: neither close nor an exit can have moved it meanwhile
@@ -253,6 +279,11 @@ final class ManagedVmImpl implements ManagedVm {
     }
 
     @Override
+    public Optional<Serial> serial() {
+        return Optional.ofNullable(uart);
+    }
+
+    @Override
     public Stats stats() {
         return counters.snapshot(router, console);
     }
@@ -281,6 +312,9 @@ final class ManagedVmImpl implements ManagedVm {
             move(Lifecycle::close);
         }
         boolean stopped = vcpus.stop(timeouts.vcpuJoin());
+        if (uart != null) {
+            uart.close();
+        }
         responders.unsubscribe();
         vm.close();
         responders.closeEventFds();

@@ -54,4 +54,24 @@ class GuestDevicetreeTest {
         assertEquals(0, bells.get(0).property("gunyah,target-cpu").orElseThrow().asU32());
         assertEquals(1, bells.get(1).property("gunyah,target-cpu").orElseThrow().asU32());
     }
+
+    @Test
+    void thePl011sDoorbellHasSpi1AndTheOtherLabelsPassOverIt() throws Exception {
+        DtNode root = GuestDevicetree.of(
+                List.of(
+                        new VcpuArg(0).desc(),
+                        new IrqfdArg(5, 1, 0).desc(),
+                        new IrqfdArg(6, 2, 0).desc(),
+                        new IrqfdArg(7, org.gunyah.vmm.managed.Devices.PL011_LABEL, IrqfdArg.LEVEL).desc()),
+                java.util.Map.of(),
+                0x4000_0000L,
+                1 << 20);
+
+        List<int[]> interrupts = root.child("hypervisor").orElseThrow().children().stream()
+                .map(n -> n.property("interrupts").map(DtProperty::asU32Cells).orElseThrow())
+                .toList();
+        assertArrayEquals(new int[] {0, 0, 1}, interrupts.get(0));
+        assertArrayEquals(new int[] {0, 2, 1}, interrupts.get(1));
+        assertArrayEquals(new int[] {0, 1, 4}, interrupts.get(2));
+    }
 }

@@ -1,0 +1,183 @@
+package org.gunyah.vmm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A VM's serial line from the command line: bin/gunyah linux's refusals, and the terminal
+ * attached to a declared VM's PL011 (gunyah:vm-attach, what bin/gunyah linux does after booting)
+ * with a guest that echoes what it receives.
+ */
+class SerialIT {
+    private static final long TIMEOUT_S = 120;
+    private static Path home;
+
+    /** Echoes what its PL011 receives (taking its level interrupt, SPI 1); a '.' exits with the count echoed. */
+    private static final String ECHO_GUEST = """
+                .equ UART, 0x09002000
+                adr     x1, stack_top
+                mov     sp, x1
+                adr     x1, vectors
+                msr     vbar_el1, x1
+                ldr     x19, =UART
+                mov     w2, #0x70
+                str     w2, [x19, #0x2c]
+                mov     w2, #0x50
+                str     w2, [x19, #0x38]
+                mov     w2, #0x301
+                str     w2, [x19, #0x30]
+                mov     x20, #0
+        1:      msr     daifclr, #2
+                wfi
+                b       1b
+        irq:
+                mrs     x0, icc_iar1_el1
+        2:      ldr     w1, [x19, #0x18]
+                tbnz    w1, #4, 3f
+                ldr     w1, [x19]
+                and     w1, w1, #0xff
+                cmp     w1, #'.'
+                b.eq    5f
+                str     w1, [x19]
+                add     x20, x20, #1
+                b       2b
+        3:      msr     icc_eoir1_el1, x0
+                eret
+        5:      ldr     x1, =0x09001000
+                str     x20, [x1]
+        6:      b       6b
+                .ltorg
+                .balign 2048
+        vectors:
+                .space  0x280
+                b       irq
+                .space  0x800 - 0x284
+                .balign 16
+                .space  1024
+        stack_top:
+        """;
+
+    record Run(int status, String output) {}
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        home = RuntimeIT.unpack();
+    }
+
+    private static Run gunyah(Path home, String input, String... args) throws Exception {
+        List<String> command =
+                new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + RuntimeIT.freePort());
+        Process p = builder.start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try (OutputStream stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(
+                    "bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
+        }
+        return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void linuxWithoutAKernelIsOneLineAndStatusTwo() throws Exception {
+        Run run = gunyah(home, "", "linux", "--initrd", "x");
+
+        assertEquals(2, run.status(), run.output());
+        assertTrue(run.output().startsWith("gunyah: linux needs --kernel <Image>\n"), run.output());
+    }
+
+    @Test
+    void linuxWithAMemorySizeThatIsNoneIsStatusTwo() throws Exception {
+        Path kernel = Files.createTempFile("Image", "");
+        Run run = gunyah(home, "", "linux", "--kernel", kernel.toString(), "--memory", "half");
+
+        assertEquals(2, run.status(), run.output());
+        assertTrue(run.output().contains("--memory 'half' is not a size"), run.output());
+    }
+
+    @Test
+    void linuxHelpDocumentsTheEscapeKeys() throws Exception {
+        Run run = gunyah(home, "", "linux", "--help");
+
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("Ctrl-A X   stop the VM and exit"), run.output());
+    }
+
+    /** A runtime of its own whose conf/ declares the VM echo: the echoing guest with a PL011. */
+    private static Path echoHome() throws IOException {
+        Path home = RuntimeIT.unpack();
+        Files.write(
+                home.resolve("guests/uart-echo.bin"),
+                org.gunyah.vmm.tools.a64asm.A64Assembler.assemble(ECHO_GUEST, 0x40000000L)
+                        .image());
+        Files.writeString(home.resolve("conf/org.gunyah.vmm.vm-echo.cfg"), """
+            name = echo
+            hypervisor = emulated
+            memory = 1M
+            image = guests/uart-echo.bin
+            devices = console, exit-register, pl011
+            """);
+        return home;
+    }
+
+    @Test
+    void typedBytesReachADeclaredVmsPl011AndItsEchoComesOutAndItsExitIsTheStatus() throws Exception {
+        Run run = gunyah(echoHome(), "hello\n.", "-c", "gunyah:vm-attach echo");
+
+        assertTrue(run.output().contains("hello\n"), run.output());
+        assertEquals(6, run.status(), run.output());
+    }
+
+    @Test
+    void vmInputTypesIntoADeclaredVmsPl011BeforeWhatTheTerminalTypes() throws Exception {
+        // vm-input's three bytes reach the guest before the terminal's '.', which ends it with their count
+        Run run = gunyah(echoHome(), ".", "-c", "gunyah:vm-input echo --wait 30s 'hi\\n'; gunyah:vm-attach echo");
+
+        assertTrue(run.output().contains("sent 3 bytes to VM echo"), run.output());
+        assertEquals(3, run.status(), run.output());
+    }
+
+    @Test
+    void attachingToAVmWithoutAPl011IsEinval() throws Exception {
+        Path home = RuntimeIT.unpack();
+        Path image = home.resolve("guests/spin.bin");
+        Files.write(image, new byte[] {0, 0, 0, 0x14}); // b .
+        Files.writeString(home.resolve("conf/org.gunyah.vmm.vm-mute.cfg"), """
+            name = mute
+            hypervisor = emulated
+            memory = 1M
+            image = guests/spin.bin
+            """);
+
+        Run run = gunyah(home, "", "-c", "gunyah:vm-attach mute");
+
+        assertEquals(1, run.status(), run.output());
+        assertTrue(run.output().contains("EINVAL: VM mute has no PL011 to attach to"), run.output());
+    }
+}
