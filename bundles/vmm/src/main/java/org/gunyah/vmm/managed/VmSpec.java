@@ -60,9 +60,14 @@ public record VmSpec(
         return withBoot(new Boot.RawImage(Optional.ofNullable(file)));
     }
 
-    /** Boots as {@code how} says: a raw image or a Linux kernel. The device models stay as they are (see {@link Devices#defaults}). */
+    /**
+     * Boots as {@code how} says: a raw image or a Linux kernel. Device models still at the former
+     * boot's defaults become the new one's (a Linux VM gets its PL011, {@link Devices#defaults});
+     * models chosen with {@link #withDevices} stay.
+     */
     public VmSpec withBoot(Boot how) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, how, devices);
+        Set<Devices.Model> models = devices.equals(Devices.defaults(boot)) ? Devices.defaults(how) : devices;
+        return new VmSpec(name, hypervisor, memorySize, ramBase, how, models);
     }
 
     public VmSpec withDevices(Set<Devices.Model> models) {
