@@ -69,6 +69,25 @@ class MmuTest {
     }
 
     @Test
+    void withTbi0ATaggedPointerReachesItsUntaggedPage() {
+        long tagged = 0x5a00_0000_0000_0000L | V;
+        var m = new MmuMachine("        ldr x2, =" + tagged + "\n        ldr x1, [x2]\n", "", null, 1L << 37);
+        m.map(ROOT0, V, DATA, NORMAL);
+        m.write(DATA, 31);
+        assertEquals(31, runToStop(m).x(1));
+    }
+
+    @Test
+    void withoutTbiATaggedPointerIsATranslationFaultAtLevelZero() {
+        long tagged = 0x5a00_0000_0000_0000L | V;
+        var m = new MmuMachine("        ldr x2, =" + tagged + "\n        ldr x1, [x2]\n");
+        m.map(ROOT0, V, DATA, NORMAL);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0b000100, fsc(cpu));
+        assertEquals(tagged, cpu.far());
+    }
+
+    @Test
     void aStoreThroughATwoMegabyteBlockWritesItsPhysicalAddress() {
         long va = BASE + 0x20_0000; // a block mapping all 64 KiB of RAM again, 2 MiB higher
         var m = new MmuMachine("        ldr x2, =" + (va + 0x4010) + "\n        mov x1, #77\n        str x1, [x2]\n");
