@@ -402,6 +402,33 @@ public final class A64Cpu {
             boolean unprivileged,
             int wbReg,
             long wbValue) {
+        GuestMemory.Region r = dataRegion;
+        if ((sctlr & 1) == 0 && r != null && r.contains(va, size)) {
+            // The fast path: MMU off, the RAM region of the last access.
+            if (load) {
+                writeback(wbReg, wbValue);
+                long v = GuestMemory.load(r, va, size);
+                setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
+            } else {
+                long value = reg(rt);
+                writeback(wbReg, wbValue);
+                GuestMemory.store(r, va, size, value);
+            }
+            return null;
+        }
+        return slowAccess(load, va, size, rt, signed, to64, unprivileged, wbReg, wbValue);
+    }
+
+    private Exit slowAccess(
+            boolean load,
+            long va,
+            int size,
+            int rt,
+            boolean signed,
+            boolean to64,
+            boolean unprivileged,
+            int wbReg,
+            long wbValue) {
         if ((sctlr & 1) != 0) {
             return translatedAccess(load, va, size, rt, signed, to64, unprivileged, wbReg, wbValue);
         }

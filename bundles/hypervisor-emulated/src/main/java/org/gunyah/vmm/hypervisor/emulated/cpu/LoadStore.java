@@ -21,6 +21,15 @@ final class LoadStore {
     private LoadStore() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
+        // The hot class (LDR/STR of a register) first, and the rest apart, so that this stays
+        // small enough for the JIT to inline into the decoder.
+        if (bits(insn, 29, 26) == 0b1110) {
+            return register(cpu, insn);
+        }
+        return others(cpu, insn);
+    }
+
+    private static Exit others(A64Cpu cpu, int insn) {
         if (bit(insn, 26)) {
             return SimdLoadStore.execute(cpu, insn);
         }
@@ -111,12 +120,10 @@ final class LoadStore {
         }
         cpu.checkSpAlignment(rn);
         int rt = bits(insn, 4, 0);
-        return switch (kind) {
-            case STORE -> cpu.access(false, address, size, rt, false, true, unprivileged, wbReg, wbValue);
-            case LOAD -> cpu.access(true, address, size, rt, false, size == 8, unprivileged, wbReg, wbValue);
-            case LOAD_SIGNED_X -> cpu.access(true, address, size, rt, true, true, unprivileged, wbReg, wbValue);
-            default -> cpu.access(true, address, size, rt, true, false, unprivileged, wbReg, wbValue);
-        };
+        // One call site, so that the JIT inlines the access once.
+        boolean signed = kind == LOAD_SIGNED_X || kind == LOAD_SIGNED_W;
+        boolean to64 = kind == STORE || kind == LOAD_SIGNED_X || kind == LOAD && size == 8;
+        return cpu.access(kind != STORE, address, size, rt, signed, to64, unprivileged, wbReg, wbValue);
     }
 
     private static Exit next(A64Cpu cpu) {
