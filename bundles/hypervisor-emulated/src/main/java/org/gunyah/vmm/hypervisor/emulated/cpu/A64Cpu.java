@@ -419,6 +419,28 @@ public final class A64Cpu {
         return slowAccess(load, va, size, rt, signed, to64, unprivileged, wbReg, wbValue);
     }
 
+    /**
+     * The MMU-off form of {@link #access} for callers that have applied the writeback and moved
+     * the PC themselves (nothing can fault with the MMU off): the physical address, RAM or MMIO.
+     */
+    Exit physicalAccess(boolean load, long address, int size, int rt, boolean signed, boolean to64) {
+        GuestMemory.Region r = dataRegion;
+        if (r == null || !r.contains(address, size)) {
+            r = memory.find(address, size);
+            if (r == null) {
+                return mmio(load, address, size, rt, signed, to64, reg(rt));
+            }
+            dataRegion = r;
+        }
+        if (load) {
+            long v = GuestMemory.load(r, address, size);
+            setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
+        } else {
+            GuestMemory.store(r, address, size, reg(rt));
+        }
+        return null;
+    }
+
     private Exit slowAccess(
             boolean load,
             long va,

@@ -21,15 +21,6 @@ final class LoadStore {
     private LoadStore() {}
 
     static Exit execute(A64Cpu cpu, int insn) {
-        // The hot class (LDR/STR of a register) first, and the rest apart, so that this stays
-        // small enough for the JIT to inline into the decoder.
-        if (bits(insn, 29, 26) == 0b1110) {
-            return register(cpu, insn);
-        }
-        return others(cpu, insn);
-    }
-
-    private static Exit others(A64Cpu cpu, int insn) {
         if (bit(insn, 26)) {
             return SimdLoadStore.execute(cpu, insn);
         }
@@ -120,7 +111,21 @@ final class LoadStore {
         }
         cpu.checkSpAlignment(rn);
         int rt = bits(insn, 4, 0);
-        // One call site, so that the JIT inlines the access once.
+        if (!cpu.mmuOn()) {
+            // Nothing faults with the MMU off: the writeback and the PC go first, as the MMIO exit
+            // needs, and the stored value is the register's after the writeback (CONSTRAINED
+            // UNPREDICTABLE when they are the same register).
+            if (wbReg >= 0) {
+                cpu.setRegSp(wbReg, wbValue, true);
+            }
+            cpu.pc += 4;
+            return switch (kind) {
+                case STORE -> cpu.physicalAccess(false, address, size, rt, false, true);
+                case LOAD -> cpu.physicalAccess(true, address, size, rt, false, size == 8);
+                case LOAD_SIGNED_X -> cpu.physicalAccess(true, address, size, rt, true, true);
+                default -> cpu.physicalAccess(true, address, size, rt, true, false);
+            };
+        }
         boolean signed = kind == LOAD_SIGNED_X || kind == LOAD_SIGNED_W;
         boolean to64 = kind == STORE || kind == LOAD_SIGNED_X || kind == LOAD && size == 8;
         return cpu.access(kind != STORE, address, size, rt, signed, to64, unprivileged, wbReg, wbValue);
