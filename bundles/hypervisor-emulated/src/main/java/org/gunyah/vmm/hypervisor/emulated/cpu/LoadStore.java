@@ -15,7 +15,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * (a fault changes nothing: the instruction re-executes after the guest's handler), then writes
  * back and moves the PC, then accesses, so that an MMIO exit leaves the vCPU ready to resume (a
  * writeback into the transfer register is CONSTRAINED UNPREDICTABLE on hardware: the load wins
- * here, and a store stores the register's value from before the writeback).
+ * here, and a store stores the register's value from before the writeback, or with the MMU off,
+ * where nothing can fault and the register class keeps its older and faster order, from after).
  */
 final class LoadStore {
     private LoadStore() {}
