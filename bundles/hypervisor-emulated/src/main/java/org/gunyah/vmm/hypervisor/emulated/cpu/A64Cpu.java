@@ -409,6 +409,55 @@ public final class A64Cpu {
             boolean unprivileged,
             int wbReg,
             long wbValue) {
+        GuestMemory.Region r = dataRegion;
+        if ((sctlr & 1) == 0 && r != null && r.contains(va, size)) {
+            // The fast path: MMU off, the RAM region of the last access.
+            if (load) {
+                writeback(wbReg, wbValue);
+                long v = GuestMemory.load(r, va, size);
+                setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
+            } else {
+                long value = reg(rt);
+                writeback(wbReg, wbValue);
+                GuestMemory.store(r, va, size, value);
+            }
+            return null;
+        }
+        return slowAccess(load, va, size, rt, signed, to64, unprivileged, wbReg, wbValue);
+    }
+
+    /**
+     * The MMU-off form of {@link #access} for callers that have applied the writeback and moved
+     * the PC themselves (nothing can fault with the MMU off): the physical address, RAM or MMIO.
+     */
+    Exit physicalAccess(boolean load, long address, int size, int rt, boolean signed, boolean to64) {
+        GuestMemory.Region r = dataRegion;
+        if (r == null || !r.contains(address, size)) {
+            r = memory.find(address, size);
+            if (r == null) {
+                return mmio(load, address, size, rt, signed, to64, reg(rt));
+            }
+            dataRegion = r;
+        }
+        if (load) {
+            long v = GuestMemory.load(r, address, size);
+            setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
+        } else {
+            GuestMemory.store(r, address, size, reg(rt));
+        }
+        return null;
+    }
+
+    private Exit slowAccess(
+            boolean load,
+            long va,
+            int size,
+            int rt,
+            boolean signed,
+            boolean to64,
+            boolean unprivileged,
+            int wbReg,
+            long wbValue) {
         if ((sctlr & 1) != 0) {
             return translatedAccess(load, va, size, rt, signed, to64, unprivileged, wbReg, wbValue);
         }

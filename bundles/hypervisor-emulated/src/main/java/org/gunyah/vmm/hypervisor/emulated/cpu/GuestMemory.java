@@ -64,11 +64,25 @@ public final class GuestMemory implements PhysicalMemory {
     }
 
     static long load(Region r, long address, int size) {
-        return load(r.segment(), address - r.base(), size);
+        long off = address - r.base();
+        MemorySegment s = r.segment();
+        return switch (size) {
+            case 1 -> s.get(U8, off) & 0xffL;
+            case 2 -> s.get(U16, off) & 0xffffL;
+            case 4 -> s.get(U32, off) & 0xffff_ffffL;
+            default -> s.get(U64, off);
+        };
     }
 
     static void store(Region r, long address, int size, long value) {
-        store(r.segment(), address - r.base(), size, value);
+        long off = address - r.base();
+        MemorySegment s = r.segment();
+        switch (size) {
+            case 1 -> s.set(U8, off, (byte) value);
+            case 2 -> s.set(U16, off, (short) value);
+            case 4 -> s.set(U32, off, (int) value);
+            default -> s.set(U64, off, value);
+        }
     }
 
     /** The {@code size} bytes (1, 2, 4, 8) at {@code off} in {@code s}, zero-extended. */

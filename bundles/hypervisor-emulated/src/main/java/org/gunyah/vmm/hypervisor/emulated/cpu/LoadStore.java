@@ -15,7 +15,8 @@ import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
  * (a fault changes nothing: the instruction re-executes after the guest's handler), then writes
  * back and moves the PC, then accesses, so that an MMIO exit leaves the vCPU ready to resume (a
  * writeback into the transfer register is CONSTRAINED UNPREDICTABLE on hardware: the load wins
- * here, and a store stores the register's value from before the writeback).
+ * here, and a store stores the register's value from before the writeback, or with the MMU off,
+ * where nothing can fault and the register class keeps its older and faster order, from after).
  */
 final class LoadStore {
     private LoadStore() {}
@@ -111,12 +112,24 @@ final class LoadStore {
         }
         cpu.checkSpAlignment(rn);
         int rt = bits(insn, 4, 0);
-        return switch (kind) {
-            case STORE -> cpu.access(false, address, size, rt, false, true, unprivileged, wbReg, wbValue);
-            case LOAD -> cpu.access(true, address, size, rt, false, size == 8, unprivileged, wbReg, wbValue);
-            case LOAD_SIGNED_X -> cpu.access(true, address, size, rt, true, true, unprivileged, wbReg, wbValue);
-            default -> cpu.access(true, address, size, rt, true, false, unprivileged, wbReg, wbValue);
-        };
+        if (!cpu.mmuOn()) {
+            // Nothing faults with the MMU off: the writeback and the PC go first, as the MMIO exit
+            // needs, and the stored value is the register's after the writeback (CONSTRAINED
+            // UNPREDICTABLE when they are the same register).
+            if (wbReg >= 0) {
+                cpu.setRegSp(wbReg, wbValue, true);
+            }
+            cpu.pc += 4;
+            return switch (kind) {
+                case STORE -> cpu.physicalAccess(false, address, size, rt, false, true);
+                case LOAD -> cpu.physicalAccess(true, address, size, rt, false, size == 8);
+                case LOAD_SIGNED_X -> cpu.physicalAccess(true, address, size, rt, true, true);
+                default -> cpu.physicalAccess(true, address, size, rt, true, false);
+            };
+        }
+        boolean signed = kind == LOAD_SIGNED_X || kind == LOAD_SIGNED_W;
+        boolean to64 = kind == STORE || kind == LOAD_SIGNED_X || kind == LOAD && size == 8;
+        return cpu.access(kind != STORE, address, size, rt, signed, to64, unprivileged, wbReg, wbValue);
     }
 
     private static Exit next(A64Cpu cpu) {

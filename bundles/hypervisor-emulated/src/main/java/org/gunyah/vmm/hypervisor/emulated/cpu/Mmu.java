@@ -66,6 +66,11 @@ final class Mmu {
         if (e >= 0) {
             return e;
         }
+        if (!tlb.allocated()) {
+            // Joins the VM's domain before its first walk: until it caches something no TLBI has
+            // anything to remove, and joining first means no broadcast can miss what it caches.
+            cpu.memory.tlbs().register(tlb);
+        }
         Stage1.Result result = regime.walk(va, cpu.memory);
         if (result instanceof Fault f) {
             throw abort(f, va, access);
@@ -73,10 +78,6 @@ final class Mmu {
         Translation t = (Translation) result;
         if (!t.allows(access, permissionEl)) {
             throw abort(new Fault(Fault.Kind.PERMISSION, t.level()), va, access);
-        }
-        if (!tlb.allocated()) {
-            // Joins the VM's domain with its first entry: until then no TLBI has anything to remove.
-            cpu.memory.tlbs().register(tlb);
         }
         return tlb.fill(key, asid, t, cpu.memory.ramPage(t.pagePa()));
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The software TLB of one vCPU: direct-mapped by VA page, each entry a 4 KiB page of a successful
+ * The software TLB of one vCPU: direct-mapped (by VA page, and ASID for non-global pages), each entry a 4 KiB page of a successful
  * walk with its ASID (or global), the six permission bits of {@link Access}, its output page and
  * the host memory of that page (null when it is not RAM), so that a hit is a compare of the tag,
  * the ASID and one permission bit, and the host address is an add.
@@ -48,11 +48,13 @@ public final class Tlb {
 
     public Tlb() {
         tags[0] = INVALID; // one slot, never hit, until the first fill
+        asids = new int[1];
+        permissions = new int[1];
     }
 
     /** Whether anything was ever cached (the owner registers with its domain then). */
     public boolean allocated() {
-        return asids != null;
+        return pages != null;
     }
 
     /**
@@ -62,16 +64,30 @@ public final class Tlb {
     public int lookup(long va, int asid, int permissionBit) {
         long page = va >>> 12;
         long[] t = tags;
-        int i = (int) page & (t.length - 1);
-        if (t[i] == page && (asids[i] == asid || asids[i] == GLOBAL) && (permissions[i] & permissionBit) != 0) {
+        int mask = t.length - 1;
+        int i = (int) page & mask;
+        if (t[i] == page && asids[i] == GLOBAL && (permissions[i] & permissionBit) != 0) {
             return i;
+        }
+        int j = slot(page, asid) & mask;
+        if (t[j] == page && asids[j] == asid && (permissions[j] & permissionBit) != 0) {
+            return j;
         }
         return -1;
     }
 
+    /**
+     * The slot of a page: global entries by the page alone, an ASID's entries by the page mixed
+     * with the ASID, so that processes mapping the same addresses (all of them) keep their entries
+     * side by side across context switches.
+     */
+    private static int slot(long page, int asid) {
+        return (int) page ^ (asid == GLOBAL ? 0 : asid * 0x2f5);
+    }
+
     /** Caches the walk {@code t} of the page of {@code va} in {@code asid}, with its host memory; returns the entry. */
     public int fill(long va, int asid, Translation t, MemorySegment page) {
-        if (asids == null) {
+        if (pages == null) {
             tags = new long[ENTRIES];
             asids = new int[ENTRIES];
             permissions = new int[ENTRIES];
@@ -84,7 +100,7 @@ public final class Tlb {
         if (t.level() < 3) {
             rememberBlock(tag, t.level(), owner);
         }
-        int i = (int) tag & MASK;
+        int i = slot(tag, owner) & MASK;
         tags[i] = tag;
         asids[i] = owner;
         permissions[i] = t.permissions();
@@ -122,7 +138,7 @@ public final class Tlb {
 
     /** Applies {@code op} to this TLB. Owner thread only. */
     public void invalidate(Invalidation op) {
-        if (asids == null) {
+        if (pages == null) {
             return;
         }
         switch (op.kind()) {
@@ -143,9 +159,21 @@ public final class Tlb {
                         return;
                     }
                 }
-                int i = (int) op.page() & MASK;
-                if (tags[i] == op.page() && (anyAsid || asids[i] == GLOBAL || asids[i] == op.asid())) {
-                    tags[i] = INVALID;
+                int global = slot(op.page(), GLOBAL) & MASK;
+                if (tags[global] == op.page()) {
+                    tags[global] = INVALID; // global, or an ASID's entry that hashed here
+                }
+                if (anyAsid) {
+                    for (int i = 0; i < ENTRIES; i++) {
+                        if (tags[i] == op.page()) {
+                            tags[i] = INVALID;
+                        }
+                    }
+                } else {
+                    int own = slot(op.page(), op.asid()) & MASK;
+                    if (tags[own] == op.page() && asids[own] == op.asid()) {
+                        tags[own] = INVALID;
+                    }
                 }
             }
         }

@@ -9,8 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TlbDomain {
     private final CopyOnWriteArrayList<Tlb> tlbs = new CopyOnWriteArrayList<>();
 
+    /** Adds {@code tlb} to the domain; again is harmless. */
     public void register(Tlb tlb) {
-        tlbs.add(tlb);
+        tlbs.addIfAbsent(tlb);
     }
 
     /** Applies {@code op} to {@code issuer}'s TLB at once and posts it to every other one. */

@@ -40,6 +40,23 @@ class TlbTest {
     }
 
     @Test
+    void twoAsidsKeepTheirEntriesForTheSameAddressSideBySide() {
+        tlb.fill(0x1000, 1, page(0x4000_1000L, false), PAGE);
+        tlb.fill(0x1000, 2, page(0x4000_2000L, false), PAGE);
+        assertEquals(0x4000_1000L, tlb.pagePa(tlb.lookup(0x1000, 1, R1)));
+        assertEquals(0x4000_2000L, tlb.pagePa(tlb.lookup(0x1000, 2, R1)));
+    }
+
+    @Test
+    void pageInvalidationForEveryAsidRemovesEachAsidsEntry() {
+        tlb.fill(0x1000, 1, page(0x4000_1000L, false), PAGE);
+        tlb.fill(0x1000, 2, page(0x4000_2000L, false), PAGE);
+        tlb.invalidate(new Invalidation(Invalidation.Kind.PAGE, 0x1, 0));
+        assertEquals(-1, tlb.lookup(0x1000, 1, R1));
+        assertEquals(-1, tlb.lookup(0x1000, 2, R1));
+    }
+
+    @Test
     void aGlobalEntryHitsInEveryAsid() {
         tlb.fill(0x1000, 1, page(0x4000_1000L, true), PAGE);
         assertTrue(tlb.lookup(0x1000, 7, R1) >= 0);
@@ -74,9 +91,9 @@ class TlbTest {
         tlb.fill(0x1000, 1, page(0x4000_1000L, false), PAGE);
         tlb.invalidate(new Invalidation(Invalidation.Kind.PAGE_ASID, 0x1, 2));
         assertTrue(tlb.lookup(0x1000, 1, R1) >= 0);
-        tlb.fill(0x1000, 1, page(0x4000_1000L, true), PAGE);
-        tlb.invalidate(new Invalidation(Invalidation.Kind.PAGE_ASID, 0x1, 2));
-        assertEquals(-1, tlb.lookup(0x1000, 1, R1));
+        tlb.fill(0x5000, 1, page(0x4000_5000L, true), PAGE);
+        tlb.invalidate(new Invalidation(Invalidation.Kind.PAGE_ASID, 0x5, 2));
+        assertEquals(-1, tlb.lookup(0x5000, 1, R1));
     }
 
     @Test
