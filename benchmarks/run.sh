@@ -33,7 +33,7 @@
 #   benchmarks/run.sh emulated.mips  guest instructions per second on the emulated vCPU
 #   benchmarks/run.sh emulated.corpus  the conformance C corpus (every program at -O0, -O2, -O3) on
 #                                  the emulated vCPU against the same static programs under
-#                                  qemu-aarch64: wall time of the whole corpus, median of 5 rounds,
+#                                  qemu-aarch64: wall time of the whole corpus, median of 7 rounds,
 #                                  ratio = vCPU / qemu (needs gcc-aarch64-linux-gnu, qemu-user)
 #   benchmarks/run.sh linux [--vcpus <n>] [--runs <n>]
 #                                  Debian's arm64 kernel with a busybox initramfs, process start to
@@ -248,7 +248,7 @@ emulated_corpus() {
             "$gcc" "${lflags[@]}" "$out/linux-s.o" "$out/linux-c.o" "$out/rt.o" "$base.o" -lgcc -o "$base.linux"
         done
     done < "$src/corpus.list"
-    record "$(perf_java org.gunyah.vmm.benchmarks.perf.EmulatedCorpus "$out" 5)"
+    record "$(perf_java org.gunyah.vmm.benchmarks.perf.EmulatedCorpus "$out" 7)"
 }
 
 # A JDK that runs Karaf 4.4.8: it sets -Djava.security.manager=allow, which JDK 24 and newer refuse.

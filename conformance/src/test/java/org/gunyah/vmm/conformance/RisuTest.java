@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (disassembled), and the command that replays just that case.
  *
  * <p>System properties: {@code risu.instructions} (total over all classes, default 40000; the long
- * mode is e.g. 1000000), {@code risu.seed} (default 1), {@code risu.class} (a substring of the
+ * mode, 64100000, is a million of every class), {@code risu.seed} (default 1), {@code risu.class} (a substring of the
  * class names to run), {@code risu.case} (only that case), {@code risu.cpu} (qemu's -cpu,
  * default: each class's own, {@link InstructionClasses#V82} or {@link InstructionClasses#V80}).
  */

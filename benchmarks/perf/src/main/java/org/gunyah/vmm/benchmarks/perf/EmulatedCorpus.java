@@ -20,8 +20,9 @@ import org.gunyah.vmm.hypervisor.emulated.cpu.InterruptInterface;
 /**
  * {@code emulated.corpus}: the conformance module's C corpus (every program at every level, built
  * by run.sh as the conformance tests build it) run on one emulated vCPU as a freestanding guest
- * and under qemu-aarch64 as the same static Linux program; the wall time of the whole corpus on
- * each, the median of {@code rounds} after one round of warm-up (the JIT's and the page cache's),
+ * and under qemu-aarch64 as the same static Linux program, alternating program by program; the
+ * wall time of the whole corpus on each, the median of {@code rounds} after one round of warm-up
+ * (the JIT's and the page cache's),
  * and their ratio (vCPU / qemu: above 1 is slower than QEMU). A qemu run is a process, its start
  * included, as a user runs a program; a vCPU run is a fresh vCPU and RAM in this JVM, as the
  * platform starts a VM. Both outputs must be equal, or the measure is refused.
@@ -67,17 +68,15 @@ public final class EmulatedCorpus {
         long[] count = new long[1];
         for (int r = 0; r < rounds; r++) {
             count[0] = 0;
-            long start = System.nanoTime();
-            for (Program p : programs) {
+            for (Program p : programs) { // alternating, program by program: a busy machine weighs on both alike
+                long start = System.nanoTime();
                 runVcpu(p.image(), count);
-            }
-            vcpu[r] = System.nanoTime() - start;
-            instructions = count[0];
-            start = System.nanoTime();
-            for (Program p : programs) {
+                long middle = System.nanoTime();
                 runQemu(p.linux());
+                vcpu[r] += middle - start;
+                qemu[r] += System.nanoTime() - middle;
             }
-            qemu[r] = System.nanoTime() - start;
+            instructions = count[0];
         }
         double v = median(vcpu) / 1e6;
         double q = median(qemu) / 1e6;

@@ -142,7 +142,13 @@ final class FpArith {
                 r = x + y;
                 double bv = r - x;
                 double e = (x - (r - bv)) + (y - bv); // TwoSum
-                err = Double.isInfinite(r) ? 0 : (int) Math.signum(e);
+                if (Double.isInfinite(r)) {
+                    err = 0;
+                } else if (Double.isNaN(e)) { // an intermediate overflowed (operands near the largest double)
+                    err = new BigDecimal(x).add(new BigDecimal(y)).compareTo(new BigDecimal(r));
+                } else {
+                    err = (int) Math.signum(e);
+                }
                 if (r == 0 && err == 0) { // an exact zero: +0 but in RM, unless both are zeros of one sign
                     boolean sameZeros = x == 0 && y == 0 && isNegZero(x) == isNegZero(y);
                     r = sameZeros ? x : FpControl.roundingMode(cpu) == RM ? -0.0 : 0.0;

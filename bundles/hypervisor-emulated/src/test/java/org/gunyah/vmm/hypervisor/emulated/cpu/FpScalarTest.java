@@ -47,6 +47,20 @@ class FpScalarTest {
     }
 
     @Test
+    void aSumOfOperandsInTheTopBinadeRoundsTowardsPlusInfinityInRp() {
+        // x + y is a tie about -1.5 * 2^1023 that rounds to the larger magnitude: TwoSum's r - x then
+        // overflows, yet the exact sum must decide the rounding
+        double x = 0x1.0000000000003p1022;
+        double y = -Double.MAX_VALUE;
+        A64Cpu cpu = run(RP, x, y, 0, 0x1e612802); // fadd d2, d0, d1
+        java.math.BigDecimal exact = new java.math.BigDecimal(x).add(new java.math.BigDecimal(y));
+        double nearest = exact.doubleValue();
+        double up = new java.math.BigDecimal(nearest).compareTo(exact) < 0 ? Math.nextUp(nearest) : nearest;
+        assertEquals(bits(up), cpu.vLow(2));
+        assertEquals(FpControl.IXC, cpu.fpsr());
+    }
+
+    @Test
     void minOfMinusZeroAndPlusZeroIsMinusZeroAndMaxIsPlusZero() {
         A64Cpu cpu = run(0, -0.0, 0.0, 0, 0x1e615802, 0x1e614803); // fmin d2, d0, d1; fmax d3, d0, d1
         assertEquals(bits(-0.0), cpu.vLow(2));
