@@ -1,6 +1,7 @@
 // Echoes what its PL011 receives, taking the UART's receive interrupts (SPI 1, INTID 33, level);
 // a '.' ends the guest with the number of bytes it echoed before it as its exit code.
         .equ UART,    0x09002000
+        .equ GICD,    0x08000000
         .equ EXIT,    0x09001000
         .equ DR,      0x000
         .equ FR,      0x018
@@ -15,6 +16,18 @@ _start:
         mov     sp, x1
         adr     x1, vectors
         msr     vbar_el1, x1
+        ldr     x1, =GICD                     // the GIC: SPI 1 (INTID 33) in group 1, enabled
+        mov     w2, #0x2
+        str     w2, [x1, #0x84]               // GICD_IGROUPR1
+        str     w2, [x1, #0x104]              // GICD_ISENABLER1
+        mov     w2, #0x12                     // GICD_CTLR: ARE, EnableGrp1
+        str     w2, [x1]
+        mov     x2, #7
+        msr     icc_sre_el1, x2
+        mov     x2, #0xff
+        msr     icc_pmr_el1, x2
+        mov     x2, #1
+        msr     icc_igrpen1_el1, x2
         ldr     x19, =UART
         mov     w2, #0x70                     // 8 bits, FIFOs on
         str     w2, [x19, #LCR_H]

@@ -348,7 +348,6 @@ public class ShellIT extends GunyahTestSupport {
         assertTrue(
                 run("gunyah:vm-console broken"),
                 run("gunyah:vm-console broken")
-                        .endsWith("(the guest is down: CRASHED(vCPU 0: undefined or unsupported instruction"
-                                + " at pc 0x40000000 (instruction 0x00000000)))"));
+                        .endsWith("(VBAR_EL1 0x0) at pc 0x40000000 (instruction 0x00000000)))"));
     }
 }

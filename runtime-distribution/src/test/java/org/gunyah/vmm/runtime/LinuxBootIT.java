@@ -11,29 +11,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.gunyah.vmm.testing.DebianArm64;
+import org.gunyah.vmm.testing.Initramfs;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * bin/gunyah linux as a user runs it: an arm64 kernel Image and an initramfs whose /init starts a
- * shell on the console, a command typed into the PL011 answering, and {@code poweroff -f} ending
- * the run with status 0. It needs the finished platform and the files, so it is tagged
- * {@code linux-boot}, which the module's build leaves out unless asked:
- *
- * <pre>
- * mvn -o -pl runtime-distribution -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -DexcludedGroups= -Dit.test=LinuxBootIT -Dfailsafe.failIfNoSpecifiedTests=false \
- *     -Dgunyah.linux.kernel=/path/to/Image -Dgunyah.linux.initrd=/path/to/initrd.gz
- * </pre>
- *
- * (or the environment's GUNYAH_LINUX_KERNEL and GUNYAH_LINUX_INITRD); without them it is skipped,
- * saying so. Input typed before the guest's tty is open would be drained by the driver, as on a
- * real UART, so each command waits for the shell's prompt.
+ * bin/gunyah linux as a user runs it: Debian's arm64 kernel Image and an initramfs written here
+ * (busybox, and an /init that mounts /proc and starts a shell on the console), a command typed into
+ * the PL011 answering, and {@code poweroff -f} ending the run with status 0. The kernel and busybox
+ * come from the shared cache ({@link DebianArm64}, filled by tools/debian-arm64/fetch.sh); without
+ * them the test is skipped, saying why. Input typed before the guest's tty is open would be
+ * drained by the driver, as on a real UART, so each command waits for the shell's prompt.
  */
-@Tag("linux-boot")
 class LinuxBootIT {
     private static final long BOOT_TIMEOUT_S = 300;
     private static final long COMMAND_TIMEOUT_S = 60;
@@ -44,12 +36,25 @@ class LinuxBootIT {
         home = RuntimeIT.unpack();
     }
 
-    private static Path file(String property, String variable) {
-        String value = System.getProperty(property, System.getenv(variable));
-        Assumptions.assumeTrue(
-                value != null && !value.isBlank() && Files.isRegularFile(Path.of(value)),
-                "no " + property + " (or " + variable + "): a Linux kernel Image and an initramfs are needed");
-        return Path.of(value);
+    /** busybox as /bin/busybox and an /init that mounts /proc and runs a shell on the console. */
+    private static Path initramfs(Path dir) throws IOException, InterruptedException {
+        String init = String.join(
+                "\n",
+                "#!/bin/busybox sh",
+                "/bin/busybox mount -t proc proc /proc",
+                "export PS1='# '",
+                "exec /bin/busybox sh",
+                "");
+        byte[] image = new Initramfs()
+                .directory("bin", 0755)
+                .file("bin/busybox", 0755, DebianArm64.busybox())
+                .symlink("bin/sh", "busybox")
+                .directory("dev", 0755)
+                .characterDevice("dev/console", 0600, 5, 1)
+                .directory("proc", 0555)
+                .file("init", 0755, init.getBytes(StandardCharsets.US_ASCII))
+                .gzip();
+        return Files.write(dir.resolve("initrd.gz"), image);
     }
 
     /** The output so far, and a wait for a text to appear in it after a given point. */
@@ -85,9 +90,10 @@ class LinuxBootIT {
 
     @ParameterizedTest(name = "{0} vCPUs")
     @ValueSource(ints = {1, 4})
-    void bootsToAShellThatAnswersThroughThePl011AndPowersOffWithStatusZero(int vcpus) throws Exception {
-        Path kernel = file("gunyah.linux.kernel", "GUNYAH_LINUX_KERNEL");
-        Path initrd = file("gunyah.linux.initrd", "GUNYAH_LINUX_INITRD");
+    void bootsToAShellThatAnswersThroughThePl011AndPowersOffWithStatusZero(int vcpus, @TempDir Path dir)
+            throws Exception {
+        Path kernel = DebianArm64.kernel();
+        Path initrd = initramfs(dir);
         ProcessBuilder builder = new ProcessBuilder(
                         home.resolve("bin/gunyah").toString(),
                         "linux",

@@ -342,7 +342,9 @@ class RuntimeIT {
     }
 
     private static final String CRASH =
-            "CRASHED(vCPU 0: undefined or unsupported instruction at pc 0x40000000" + " (instruction 0x00000000))";
+            "CRASHED(vCPU 0: undefined instruction (ESR 0x02000000), and then instruction fetch outside RAM"
+                    + " (ESR 0x86000010, FAR 0x200) at 0x200 in the exception vectors (VBAR_EL1 0x0) at pc 0x40000000"
+                    + " (instruction 0x00000000))";
 
     /** Runs the console with {@code input}, its input left open until the runtime ends by itself. */
     private static Run console(String input) throws Exception {
