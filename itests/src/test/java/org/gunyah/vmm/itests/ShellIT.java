@@ -347,7 +347,6 @@ public class ShellIT extends GunyahTestSupport {
 
         assertTrue(
                 run("gunyah:vm-console broken"),
-                run("gunyah:vm-console broken")
-                        .endsWith("(VBAR_EL1 0x0) at pc 0x40000000 (instruction 0x00000000)))"));
+                run("gunyah:vm-console broken").endsWith("(VBAR_EL1 0x0) at pc 0x40000000 (instruction 0x00000000)))"));
     }
 }

@@ -1,7 +1,8 @@
 package org.gunyah.vmm.managed.internal;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 import org.gunyah.vmm.api.Errno;
+import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmState;
@@ -12,8 +13,14 @@ import org.gunyah.vmm.api.VmState;
  *
  * <pre>
  * Created --start--> Started --exit register--> Exited(code)
- *    \                  |                          |
- *     `-----close-------+-----------close----------+--> Closing(code?) --everything returned--> Closed(code?)
+ *    \                  |  \--guest panic-------> Failed(reason)
+ *     \                 |                          |
+ *     `-----close-------+-----------close----------+--> Closing(end?) --everything returned--> Closed(end?)
+ * </pre>
+ *
+ * Closing and Closed keep how the guest ended, when it had (its status then), so that a close
+ * after an exit or a crash does not lose it.
+ * <pre>
  * </pre>
  */
 sealed interface Lifecycle {
@@ -26,11 +33,14 @@ sealed interface Lifecycle {
     /** The guest wrote the exit register: its vCPU threads end, the VM is not closed yet. */
     record Exited(long code) implements Lifecycle {}
 
+    /** The VMM saw the guest fail (a kernel panic on its console): its vCPU threads end. */
+    record Failed(String reason) implements Lifecycle {}
+
     /** Close has begun: nothing new runs, RAM is about to go. */
-    record Closing(OptionalLong exitCode) implements Lifecycle {}
+    record Closing(Optional<String> ended) implements Lifecycle {}
 
     /** Close has returned everything. */
-    record Closed(OptionalLong exitCode) implements Lifecycle {}
+    record Closed(Optional<String> ended) implements Lifecycle {}
 
     Lifecycle CREATED = new Created();
 
@@ -40,6 +50,7 @@ sealed interface Lifecycle {
             case Created c -> new Started();
             case Started s -> throw GunyahException.of(Errno.EBUSY, "VM %s is already started", name);
             case Exited e -> throw GunyahException.of(Errno.EBUSY, "VM %s is already started", name);
+            case Failed f -> throw GunyahException.of(Errno.EBUSY, "VM %s is already started", name);
             case Closing c -> throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name);
             case Closed c -> throw GunyahException.of(Errno.ENODEV, "VM %s is closed", name);
         };
@@ -50,18 +61,29 @@ sealed interface Lifecycle {
         return this instanceof Started ? new Exited(code) : this;
     }
 
+    /** The guest failing as the VMM sees it: the first failure of a running guest wins. */
+    default Lifecycle fail(String reason) {
+        return this instanceof Started ? new Failed(reason) : this;
+    }
+
     default Lifecycle close() {
+        return close(null);
+    }
+
+    /** Close, keeping how the guest ended: by the VMM's hand, or by the VM manager's (from {@code vm}, when given). */
+    default Lifecycle close(Vm vm) {
         return switch (this) {
-            case Created c -> new Closing(OptionalLong.empty());
-            case Started s -> new Closing(OptionalLong.empty());
-            case Exited e -> new Closing(OptionalLong.of(e.code()));
+            case Created c -> new Closing(managerEnd(vm));
+            case Started s -> new Closing(managerEnd(vm));
+            case Exited e -> new Closing(Optional.of(status(vm)));
+            case Failed f -> new Closing(Optional.of(status(vm)));
             case Closing c -> this;
             case Closed c -> this;
         };
     }
 
     default Lifecycle closed() {
-        return this instanceof Closing c ? new Closed(c.exitCode()) : this;
+        return this instanceof Closing c ? new Closed(c.ended()) : this;
     }
 
     /** True while vCPU threads may run: started, no exit written, not closing. */
@@ -79,6 +101,7 @@ sealed interface Lifecycle {
             case Created c -> state.isDown();
             case Started s -> state.isDown();
             case Exited e -> true;
+            case Failed f -> true;
             case Closing c -> false;
             case Closed c -> true;
         };
@@ -88,20 +111,33 @@ sealed interface Lifecycle {
     default String status(Vm vm) {
         return switch (this) {
             case Exited e -> "EXITED(" + e.code() + ")";
-            case Closing c ->
-                c.exitCode().isPresent() ? "EXITED(" + c.exitCode().getAsLong() + ")" : VmState.CLOSED.name();
-            case Closed c ->
-                c.exitCode().isPresent() ? "EXITED(" + c.exitCode().getAsLong() + ")" : VmState.CLOSED.name();
+            case Failed f -> "CRASHED(" + f.reason() + ")";
+            case Closing c -> c.ended().orElse(VmState.CLOSED.name());
+            case Closed c -> c.ended().orElse(VmState.CLOSED.name());
             case Created c -> managerStatus(vm);
             case Started s -> managerStatus(vm);
         };
     }
 
-    /** {@code EXITED(code)}; {@code CRASHED(reason)} with the backend's reason (the vCPU, what it met, pc and instruction word). */
+    /** The guest's end as the VM manager saw it, when it has ended. */
+    private static Optional<String> managerEnd(Vm vm) {
+        return vm != null && vm.state().isDown() && vm.state() != VmState.CLOSED
+                ? Optional.of(managerStatus(vm))
+                : Optional.empty();
+    }
+
+    /**
+     * {@code EXITED(code)}; {@code RESET} for a guest that asked to be reset (PSCI SYSTEM_RESET: the
+     * VMM stops it); {@code CRASHED(reason)} with the backend's reason (the vCPU, what it met, pc
+     * and instruction word).
+     */
     private static String managerStatus(Vm vm) {
         VmState state = vm.state();
         return switch (state) {
-            case EXITED -> "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")";
+            case EXITED ->
+                vm.exitInfo().map(ExitInfo::type).orElse(-1) == ExitInfo.PSCI_SYSTEM_RESET
+                        ? "RESET"
+                        : "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")";
             case CRASHED -> vm.crashReason().map(r -> "CRASHED(" + r + ")").orElse(state.name());
             default -> state.name();
         };

@@ -70,7 +70,10 @@ final class ManagedVmImpl implements ManagedVm {
         this.timeouts = timeouts;
         this.onClose = onClose;
         this.onStart = onStart;
-        this.console = new Console(consoleSink);
+        this.console = new Console(line -> {
+            watchForPanic(line);
+            consoleSink.accept(line);
+        });
         this.uartIrq = uartIrq;
         this.uart = uartIrq == null ? null : new Uart(spec.name(), console::serial, () -> uartIrq.signal(1));
         this.router = new ExitRouter(
@@ -252,6 +255,20 @@ final class ManagedVmImpl implements ManagedVm {
         return !(lifecycle.get() instanceof Lifecycle.Created) || vm.state().isDown();
     }
 
+    /**
+     * Linux's panic line: the guest has stopped for good (it spins, or resets with panic=N), so the
+     * VM ends CRASHED saying so, whichever comes first of this and a reset.
+     */
+    static final String PANIC = "Kernel panic - not syncing";
+
+    private void watchForPanic(String line) {
+        int at = line.indexOf(PANIC);
+        if (at >= 0) {
+            move(l -> l.fail("guest kernel panic: " + line.substring(at).strip()));
+            vcpus.kickAll();
+        }
+    }
+
     /** The exit register: the first write wins; every vCPU thread then ends. */
     private void guestExit(long code) {
         move(l -> l.exit(code));
@@ -309,7 +326,7 @@ final class ManagedVmImpl implements ManagedVm {
             if (lifecycle.get().closing()) {
                 return;
             }
-            move(Lifecycle::close);
+            move(l -> l.close(vm));
         }
         boolean stopped = vcpus.stop(timeouts.vcpuJoin());
         if (uart != null) {

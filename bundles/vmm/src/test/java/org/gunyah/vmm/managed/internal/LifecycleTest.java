@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmState;
@@ -59,9 +59,22 @@ class LifecycleTest {
     void closingKeepsTheExitCodeUntilClosed() {
         Lifecycle closed = STARTED.exit(4).close().closed();
 
-        assertEquals(new Lifecycle.Closed(OptionalLong.of(4)), closed);
+        assertEquals(new Lifecycle.Closed(Optional.of("EXITED(4)")), closed);
         assertEquals("EXITED(4)", closed.status(null));
         assertEquals("CLOSED", STARTED.close().closed().status(null));
+    }
+
+    @Test
+    void aGuestPanicEndsARunningGuestCrashedAndCloseKeepsWhy() {
+        Lifecycle failed = STARTED.fail("guest kernel panic: Kernel panic - not syncing: Attempted to kill init!");
+
+        assertFalse(failed.runs());
+        assertTrue(failed.guestDown(VmState.RUNNING));
+        assertEquals(failed, failed.exit(0), "the first end wins");
+        assertEquals(
+                "CRASHED(guest kernel panic: Kernel panic - not syncing: Attempted to kill init!)",
+                failed.close().closed().status(null));
+        assertEquals(Lifecycle.CREATED, Lifecycle.CREATED.fail("too early"));
     }
 
     @Test
