@@ -97,15 +97,7 @@ public final class EmulatedCorpus {
             MemorySegment ram = arena.allocate(RAM_SIZE, 4096);
             MemorySegment.copy(image, 0, ram, ValueLayout.JAVA_BYTE, 0, image.length);
             A64Cpu cpu =
-                    new A64Cpu(0, new GuestMemory(List.of(new GuestMemory.Region(RAM, ram))), new InterruptInterface() {
-                        @Override
-                        public long acknowledge() {
-                            return 1023;
-                        }
-
-                        @Override
-                        public void endOfInterrupt(long intid) {}
-                    });
+                    new A64Cpu(0, new GuestMemory(List.of(new GuestMemory.Region(RAM, ram))), InterruptInterface.NONE);
             cpu.setPc(RAM);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             while (true) {
