@@ -106,10 +106,13 @@ final class NotAdvertised {
      * aliases under VHE (_el12, _el02), AArch32 EL2 state, and those of features we do not implement
      * or advertise: PMU, AMU, SPE, trace, RAS, SVE, SME, MTE, pointer authentication, LOR, RNG,
      * enhanced counter virtualisation, fine-grained traps, and IMPLEMENTATION DEFINED registers;
-     * and the breakpoint and watchpoint registers beyond the two of each ID_AA64DFR0_EL1 declares.
+     * the breakpoint and watchpoint registers beyond the two of each ID_AA64DFR0_EL1 declares; and
+     * the GIC's active-priority registers ICC_AP0R1-3/AP1R1-3, which exist only with 6 or more
+     * priority bits (ours has 5, as ICC_CTLR_EL1.PRIbits says; Linux reads that before it uses them).
      */
     private static boolean register(String name) {
         return name.matches("dbg[bw][cv]r([2-9]|1[0-5])_el1")
+                || name.matches("icc_ap[01]r[1-3]_el1")
                 || name.matches(
                         ".*_el[23]|.*_el[01]2|ich_.*|(dacr|ifsr|fpexc|dbgvcr)32_el2|spsr_(abt|fiq|irq|und)|sp_el1")
                 || name.matches(
