@@ -1,11 +1,11 @@
 // The end-to-end guest of the function bundles, on 4 vCPUs (told apart by MPIDR_EL1):
 //   vCPU 0  prints "boot\n", rings the ioeventfd doorbells (RINGS times at DB_ANY, RINGS times
 //           the matching value at DB_MATCH, MISSES times a value nobody matches), waits until
-//           vCPUs 1 and 2 are done, then exits with status count1 * 1000 + count2.
+//           vCPUs 1, 2 and 3 are done, then exits with status count1 * 1000 + count2.
 //   vCPU 1  takes IRQS edge interrupts, one at a time: it asks for each through READY (an MMIO
 //   vCPU 2  exit the host answers by signalling that vCPU's irqfd), then sleeps in WFI until its
 //           handler has counted it. vCPU 1's doorbell is edge, vCPU 2's is level.
-//   vCPU 3  prints "3\n" and powers itself off (PSCI CPU_OFF).
+//   vCPU 3  prints "3\n", says it is done and powers itself off (PSCI CPU_OFF).
         .equ CONSOLE,     0x09000000
         .equ READY,       0x09000100        // + 8 * cpu: "ready for interrupt k" (k written)
         .equ DB_ANY,      0x09002000
@@ -59,8 +59,8 @@ cpu0:
         subs    x2, x2, #1
         b.ne    3b
         adr     x4, done
-4:      ldr     x5, [x4]                      // wait for vCPUs 1 and 2
-        cmp     x5, #2
+4:      ldr     x5, [x4]                      // wait for vCPUs 1, 2 and 3
+        cmp     x5, #3
         b.ne    4b
         adr     x4, counts
         ldr     x5, [x4, #8]
@@ -101,6 +101,9 @@ counter:
 cpu3:
         adr     x0, three_msg
         bl      puts
+        adr     x4, done                      // vCPU 0 exits the guest only after this line
+        mov     x5, #1
+        ldadd   x5, x5, [x4]
         ldr     x0, =PSCI_CPU_OFF
         hvc     #0
 13:     b       13b
