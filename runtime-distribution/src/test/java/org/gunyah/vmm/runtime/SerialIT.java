@@ -33,6 +33,18 @@ class SerialIT {
                 mov     sp, x1
                 adr     x1, vectors
                 msr     vbar_el1, x1
+                ldr     x1, =0x08000000         // the GICv3: SPI 1 (INTID 33) in group 1, enabled
+                mov     w2, #0x2
+                str     w2, [x1, #0x84]
+                str     w2, [x1, #0x104]
+                mov     w2, #0x12               // GICD_CTLR: ARE, EnableGrp1
+                str     w2, [x1]
+                mov     x2, #7
+                msr     icc_sre_el1, x2
+                mov     x2, #0xff
+                msr     icc_pmr_el1, x2
+                mov     x2, #1
+                msr     icc_igrpen1_el1, x2
                 ldr     x19, =UART
                 mov     w2, #0x70
                 str     w2, [x19, #0x2c]
