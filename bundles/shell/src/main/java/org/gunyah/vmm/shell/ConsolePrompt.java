@@ -17,6 +17,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * the prompt is printed again after it) instead of following {@code g! }.
  */
 @Component(
+        // Immediate: the console asks for its prompt as the framework stops after `exit`, and a
+        // delayed component activated then is interrupted (InterruptedException on the console).
+        immediate = true,
         service = {ConsolePrompt.class, CommandSessionListener.class},
         property = {"osgi.command.scope=gunyah", "osgi.command.function=prompt"})
 public final class ConsolePrompt implements CommandSessionListener {
