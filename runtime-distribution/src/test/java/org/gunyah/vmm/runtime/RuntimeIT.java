@@ -78,7 +78,8 @@ class RuntimeIT {
         return gunyah(home, input, args);
     }
 
-    private static Run gunyah(Path home, String input, String... args) throws Exception {
+    /** Runs bin/gunyah of {@code home} with {@code args}, {@code input} on its standard input, to its end. */
+    static Run gunyah(Path home, String input, String... args) throws Exception {
         return gunyah(home, freePort(), input, args);
     }
 

@@ -4,16 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +15,6 @@ import org.junit.jupiter.api.Test;
  * with a guest that echoes what it receives.
  */
 class SerialIT {
-    private static final long TIMEOUT_S = 120;
     private static Path home;
 
     /** Echoes what its PL011 receives (taking its level interrupt, SPI 1); a '.' exits with the count echoed. */
@@ -83,42 +74,18 @@ class SerialIT {
         stack_top:
         """;
 
-    record Run(int status, String output) {}
-
     @BeforeAll
     static void unpack() throws IOException {
         home = RuntimeIT.unpack();
     }
 
-    private static Run gunyah(Path home, String input, String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + RuntimeIT.freePort());
-        Process p = builder.start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = p.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try (OutputStream stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(
-                    "bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
-        }
-        return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+    private static RuntimeIT.Run gunyah(Path home, String input, String... args) throws Exception {
+        return RuntimeIT.gunyah(home, input, args);
     }
 
     @Test
     void linuxWithoutAKernelIsOneLineAndStatusTwo() throws Exception {
-        Run run = gunyah(home, "", "linux", "--initrd", "x");
+        RuntimeIT.Run run = gunyah(home, "", "linux", "--initrd", "x");
 
         assertEquals(2, run.status(), run.output());
         assertTrue(run.output().startsWith("gunyah: linux needs --kernel <Image>\n"), run.output());
@@ -127,7 +94,7 @@ class SerialIT {
     @Test
     void linuxWithAMemorySizeThatIsNoneIsStatusTwo() throws Exception {
         Path kernel = Files.createTempFile("Image", "");
-        Run run = gunyah(home, "", "linux", "--kernel", kernel.toString(), "--memory", "half");
+        RuntimeIT.Run run = gunyah(home, "", "linux", "--kernel", kernel.toString(), "--memory", "half");
 
         assertEquals(2, run.status(), run.output());
         assertTrue(run.output().contains("--memory 'half' is not a size"), run.output());
@@ -135,7 +102,7 @@ class SerialIT {
 
     @Test
     void linuxHelpDocumentsTheEscapeKeys() throws Exception {
-        Run run = gunyah(home, "", "linux", "--help");
+        RuntimeIT.Run run = gunyah(home, "", "linux", "--help");
 
         assertEquals(0, run.status(), run.output());
         assertTrue(run.output().contains("Ctrl-A X   stop the VM and exit"), run.output());
@@ -160,7 +127,7 @@ class SerialIT {
 
     @Test
     void typedBytesReachADeclaredVmsPl011AndItsEchoComesOutAndItsExitIsTheStatus() throws Exception {
-        Run run = gunyah(echoHome(), "hello\n.", "-c", "gunyah:vm-attach echo");
+        RuntimeIT.Run run = gunyah(echoHome(), "hello\n.", "-c", "gunyah:vm-attach echo");
 
         assertTrue(run.output().contains("hello\n"), run.output());
         assertEquals(6, run.status(), run.output());
@@ -169,7 +136,8 @@ class SerialIT {
     @Test
     void vmInputTypesIntoADeclaredVmsPl011BeforeWhatTheTerminalTypes() throws Exception {
         // vm-input's three bytes reach the guest before the terminal's '.', which ends it with their count
-        Run run = gunyah(echoHome(), ".", "-c", "gunyah:vm-input echo --wait 30s 'hi\\n'; gunyah:vm-attach echo");
+        RuntimeIT.Run run =
+                gunyah(echoHome(), ".", "-c", "gunyah:vm-input echo --wait 30s 'hi\\n'; gunyah:vm-attach echo");
 
         assertTrue(run.output().contains("sent 3 bytes to VM echo"), run.output());
         assertEquals(3, run.status(), run.output());
@@ -187,7 +155,7 @@ class SerialIT {
             image = guests/spin.bin
             """);
 
-        Run run = gunyah(home, "", "-c", "gunyah:vm-attach mute");
+        RuntimeIT.Run run = gunyah(home, "", "-c", "gunyah:vm-attach mute");
 
         assertEquals(1, run.status(), run.output());
         assertTrue(run.output().contains("EINVAL: VM mute has no PL011 to attach to"), run.output());
