@@ -185,6 +185,11 @@ public final class A64Cpu {
         event = true;
     }
 
+    /** This core is replaced by a fresh one (PSCI CPU_ON): what it shares with the VM lets it go. */
+    public void retire() {
+        mmu.retire();
+    }
+
     /** Makes SEV reach the VM's other vCPUs: {@code broadcast} sets every event register and wakes. */
     public void setEventBroadcast(Runnable broadcast) {
         events = broadcast;

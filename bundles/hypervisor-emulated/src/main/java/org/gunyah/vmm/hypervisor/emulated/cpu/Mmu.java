@@ -82,6 +82,11 @@ final class Mmu {
         return tlb.fill(key, asid, t, cpu.memory.ramPage(t.pagePa()));
     }
 
+    /** The core is replaced (PSCI CPU_ON makes a fresh one): its TLB leaves the VM's domain. */
+    void retire() {
+        cpu.memory.tlbs().leave(tlb);
+    }
+
     /** The physical address of {@code va} for {@code access}; faults as {@link #entry} does. */
     long physical(long va, int access, int permissionEl) {
         return tlb.pagePa(entry(va, access, permissionEl)) | (va & 0xfff);

@@ -248,7 +248,9 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
     private void start(Power.Starting s) {
         timer.reset();
         waiting = false;
+        A64Cpu former = cpu;
         cpu = newCore(s.entry(), s.contextId());
+        former.retire();
         power.set(ON);
     }
 

@@ -127,4 +127,20 @@ class TlbTest {
         tlb.applyPosted();
         assertEquals(-1, tlb.lookup(0x1000, 1, R1));
     }
+
+    @Test
+    void aTlbThatLeftTheDomainIsNoLongerSentItsBroadcasts() {
+        TlbDomain domain = new TlbDomain();
+        Tlb other = new Tlb();
+        domain.register(tlb);
+        domain.register(other);
+        tlb.fill(0x1000, 1, page(0x4000_1000L, true), PAGE);
+
+        domain.leave(tlb);
+        domain.broadcast(other, new Invalidation(Invalidation.Kind.PAGE, 1, 0));
+        tlb.applyPosted();
+
+        assertEquals(1, domain.size());
+        assertTrue(tlb.lookup(0x1000, 1, R1) >= 0, "nothing was posted to the TLB that left");
+    }
 }
