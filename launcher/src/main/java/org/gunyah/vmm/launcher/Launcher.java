@@ -28,6 +28,9 @@ import org.osgi.framework.launch.Framework;
  * are the runtime's state.
  */
 public final class Launcher {
+    /** The interactive console's prompt, as etc/gosh_profile sets it. */
+    static final String CONSOLE_PROMPT = "g! ";
+
     static final String HOME = "gunyah.home";
     /** Set by {@code bin/gunyah start}: no terminal, so the log goes to {@code log/} only. */
     static final String BACKGROUND = "GUNYAH_BACKGROUND";
@@ -123,11 +126,15 @@ public final class Launcher {
                         }
                     },
                     props);
-            // The console's prompt, for guest console lines to start a line of their own (GuestConsoleHandler).
-            context.registerService(
-                    java.util.function.Consumer.class,
-                    (java.util.function.Consumer<String>) GuestConsoleHandler::prompt,
-                    new Hashtable<>(Map.of("gunyah.launcher", "prompt")));
+            if (mode instanceof Mode.Interactive) {
+                // The console's prompt, for guest console lines to start a line of their own
+                // (GuestConsoleHandler); scripts and headless runs print no prompt.
+                context.registerService(
+                        java.util.function.Consumer.class,
+                        (java.util.function.Consumer<String>) GuestConsoleHandler::prompt,
+                        new Hashtable<>(Map.of("gunyah.launcher", "prompt")));
+                GuestConsoleHandler.prompt(CONSOLE_PROMPT); // the console shows it first thing
+            }
             AutoProcessor.process(config, context);
             framework.start();
             if (mode instanceof Mode.Interactive) {

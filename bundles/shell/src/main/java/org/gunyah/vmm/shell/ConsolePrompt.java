@@ -10,11 +10,14 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The console's prompt ({@code etc/gosh_profile} sets {@code prompt = { gunyah:prompt }}), and
- * whether it shows: the launcher's guest console output ({@value #PROPERTY}{@code =prompt}) learns
- * that the prompt is on the screen when it is printed, and that it is gone when the line typed
- * after it runs, so that a guest's console line printed meanwhile starts a line of its own (and
- * the prompt is printed again after it) instead of following {@code g! }.
+ * Whether the console's prompt ({@value #PROMPT}, set as a plain string in {@code etc/gosh_profile})
+ * shows, for the launcher's guest console output ({@value #PROPERTY}{@code =prompt}, registered
+ * only for the interactive console): the prompt is printed after each line the console runs, and
+ * gone while the next runs, so that a guest's console line printed meanwhile starts a line of its
+ * own (and the prompt is printed again after it) instead of following {@code g! }. It is not a
+ * command in the prompt: the console evaluates its prompt once more after {@code exit}, while the
+ * framework stops, and a command then failed on the console (an InterruptedException, a rejected
+ * job).
  */
 @Component(
         // Immediate: the console asks for its prompt as the framework stops after `exit`, and a
@@ -34,23 +37,26 @@ public final class ConsolePrompt implements CommandSessionListener {
 
     @Descriptor("the console's prompt (g! ), which the console prints before each command")
     public String prompt() {
-        tell(PROMPT);
         return PROMPT;
     }
 
     /** A line typed after the prompt runs: the cursor is at the start of a line again. */
     @Override
     public void beforeExecute(CommandSession session, CharSequence command) {
-        if (!command.toString().strip().equals("gunyah:prompt")) {
-            tell(null);
-        }
+        tell(null);
     }
 
+    /** The line has run, and failed: the console prints its error, then the prompt. */
     @Override
-    public void afterExecute(CommandSession session, CharSequence command, Exception exception) {}
+    public void afterExecute(CommandSession session, CharSequence command, Exception exception) {
+        tell(PROMPT);
+    }
 
+    /** The line has run: the console prints its result, then the prompt. */
     @Override
-    public void afterExecute(CommandSession session, CharSequence command, Object result) {}
+    public void afterExecute(CommandSession session, CharSequence command, Object result) {
+        tell(PROMPT);
+    }
 
     private void tell(String prompt) {
         Consumer<String> l = launcher;
