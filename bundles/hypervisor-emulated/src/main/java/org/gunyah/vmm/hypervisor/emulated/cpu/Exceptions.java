@@ -24,6 +24,9 @@ final class Exceptions {
     static final int EC_SP_ALIGNMENT = 0x26;
     static final int EC_BRK = 0x3c;
 
+    /** PSTATE.IL, as SPSR_ELx holds it: an illegal exception return was made. */
+    static final long PSTATE_IL = 1L << 20;
+
     /** ESR_ELx.IL: every exception here comes from a 32-bit instruction (or is an abort, where IL is 1 too). */
     static final int IL = 1 << 25;
 
@@ -143,8 +146,9 @@ final class Exceptions {
 
     /**
      * ERET from EL1: PSTATE from SPSR_EL1 and the PC from ELR_EL1. A return to EL2 or EL3 (not
-     * implemented) or to AArch32 (not supported) is an illegal exception return: PSTATE.IL is set,
-     * the EL stays, and the next instruction takes an Illegal Execution State exception.
+     * implemented) or to AArch32 (not supported) is an illegal exception return: the EL stays and
+     * PSTATE.IL is set, so the instruction at ELR takes an Illegal Execution State exception, which
+     * is taken here at once (SPSR_EL1.IL shows it).
      */
     static Exit exceptionReturn(A64Cpu cpu) {
         Exclusives.clear(cpu); // AArch64.ExceptionReturn: ClearExclusiveLocal
@@ -152,8 +156,9 @@ final class Exceptions {
         int mode = (int) saved & 0x1f;
         long target = cpu.elr;
         if (mode != 0b00000 && mode != 0b00100 && mode != 0b00101) {
-            cpu.spsr = saved | (1L << 20); // what SPSR would show of PSTATE.IL
-            return takeSynchronous(cpu, syndrome(EC_ILLEGAL_STATE, 0), 0, false, target, 0);
+            Exit e = takeSynchronous(cpu, syndrome(EC_ILLEGAL_STATE, 0), 0, false, target, 0);
+            cpu.spsr |= PSTATE_IL;
+            return e;
         }
         cpu.setNzcv((int) (saved >>> 28) & 0xf);
         cpu.daif = (int) saved & A64Cpu.DAIF_ALL;

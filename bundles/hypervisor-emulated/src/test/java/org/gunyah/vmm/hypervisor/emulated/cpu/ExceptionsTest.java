@@ -189,6 +189,7 @@ class ExceptionsTest {
         assertEquals(0x200, r.x(20));
         assertEquals(0x0e, ec(r));
         assertEquals(r.machine().symbol("there"), r.cpu().elr());
+        assertEquals(1L << 20, r.cpu().spsr() & (1L << 20), "SPSR.IL: the return was illegal");
     }
 
     @Test
