@@ -1,5 +1,7 @@
 package org.gunyah.vmm.api;
 
+import java.util.Optional;
+
 /**
  * The handle the vcpu function returns from {@link Vm#addFunction}: the vCPU fd with its run page.
  */
@@ -26,4 +28,13 @@ public interface Vcpu {
      * does. Safe from any thread.
      */
     void kick();
+
+    /**
+     * Where the guest on this vCPU is now, sampled from another thread, where the backend can tell
+     * (the emulated one can; KVM's registers are only read between runs): empty otherwise, and
+     * before the VM runs.
+     */
+    default Optional<VcpuPosition> position() {
+        return Optional.empty();
+    }
 }

@@ -1,6 +1,8 @@
 package org.gunyah.vmm.spi;
 
+import java.util.Optional;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuPosition;
 
 /** A VCPU resource: the {@code gh_hypercall_vcpu_run} of one vCPU. */
 public non-sealed interface VcpuResource extends Resource {
@@ -21,4 +23,9 @@ public non-sealed interface VcpuResource extends Resource {
 
     /** Makes a {@link #run()} in progress on another thread return soon. */
     void kick();
+
+    /** See {@link org.gunyah.vmm.api.Vcpu#position()}; empty where the platform cannot tell. */
+    default Optional<VcpuPosition> position() {
+        return Optional.empty();
+    }
 }

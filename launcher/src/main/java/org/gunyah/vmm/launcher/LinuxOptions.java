@@ -22,26 +22,32 @@ record LinuxOptions(
         Optional<String> append,
         int vcpus,
         String memory,
-        Optional<String> hypervisor) {
+        Optional<String> hypervisor,
+        Optional<String> watchdog,
+        Optional<String> reset) {
     static final String DEFAULT_MEMORY = "512M";
     static final int MAX_VCPUS = 64;
 
     static final String USAGE = """
         usage: gunyah linux --kernel <Image> [--initrd <file>] [--append "<args>"] [--vcpus N]
-                            [--memory <size>] [--hypervisor <name>]
+                            [--memory <size>] [--hypervisor <name>] [--watchdog <time>]
+                            [--reset stop|restart]
           boots an arm64 Linux kernel Image in a VM (vCPUs default 1, memory default 512M, with K, M
           or G) and attaches this terminal to the VM's serial port (a PL011, the kernel's ttyAMA0):
           what you type goes to the guest, Ctrl-C included; what it prints comes out as it does.
           Ctrl-A X   stop the VM and exit        Ctrl-A H   list these keys
           Ctrl-A Ctrl-A   type a Ctrl-A
           --hypervisor defaults to emulated, the backend that runs arm64 guests on any host.
+          --watchdog 60s ends the VM as crashed when the guest prints nothing for 60 s (ms, s, m, h).
+          --reset restart boots the kernel again when the guest reboots (default: stop, status 1).
           The exit status is the guest's: 0 after poweroff (or Ctrl-A X), n when it exits with n,
           1 when it crashes (the reason on standard error), 2 for a bad command line.\
         """;
 
     private static final Pattern SIZE = Pattern.compile("[0-9]{1,10}[KMGkmg]?");
+    private static final Pattern DURATION = Pattern.compile("[0-9]{1,9}(ms|s|m|h)");
     private static final List<String> OPTIONS =
-            List.of("--kernel", "--initrd", "--append", "--vcpus", "--memory", "--hypervisor");
+            List.of("--kernel", "--initrd", "--append", "--vcpus", "--memory", "--hypervisor", "--watchdog", "--reset");
 
     /** The run's script, or the usage with what is wrong. */
     static Mode parse(List<String> args, Path cwd) {
@@ -96,13 +102,23 @@ record LinuxOptions(
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             return problem("--vcpus '" + given.get("--vcpus") + "' is not a number of vCPUs from 1 to " + MAX_VCPUS);
         }
+        Optional<String> watchdog = Optional.ofNullable(given.get("--watchdog"));
+        if (watchdog.isPresent() && !DURATION.matcher(watchdog.get()).matches()) {
+            return problem("--watchdog '" + watchdog.get() + "' is not a time such as 500ms, 30s or 2m");
+        }
+        Optional<String> reset = Optional.ofNullable(given.get("--reset"));
+        if (reset.isPresent() && !reset.get().equals("stop") && !reset.get().equals("restart")) {
+            return problem("--reset '" + reset.get() + "' is neither stop nor restart");
+        }
         return new LinuxOptions(
                         kernel,
                         initrd,
                         Optional.ofNullable(given.get("--append")),
                         vcpus,
                         memory,
-                        Optional.ofNullable(given.get("--hypervisor")))
+                        Optional.ofNullable(given.get("--hypervisor")),
+                        watchdog,
+                        reset)
                 .script();
     }
 
@@ -114,6 +130,8 @@ record LinuxOptions(
         s.append(" --vcpus ").append(vcpus);
         s.append(" --memory ").append(Mode.quote(memory));
         hypervisor.ifPresent(h -> s.append(" --hypervisor ").append(Mode.quote(h)));
+        watchdog.ifPresent(w -> s.append(" --watchdog ").append(Mode.quote(w)));
+        reset.ifPresent(r -> s.append(" --reset ").append(r));
         return new Mode.Script(s.toString());
     }
 

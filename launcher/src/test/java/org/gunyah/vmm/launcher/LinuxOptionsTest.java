@@ -60,6 +60,26 @@ class LinuxOptionsTest {
     }
 
     @Test
+    void aWatchdogAndARestartOnResetReachTheShellCommand() {
+        assertEquals(
+                new Mode.Script("gunyah:linux --kernel '" + kernel
+                        + "' --vcpus 1 --memory '512M' --watchdog '90s' --reset restart"),
+                parse("--kernel", "Image", "--watchdog", "90s", "--reset", "restart"));
+    }
+
+    @Test
+    void aWatchdogThatIsNoTimeIsRefused() {
+        assertEquals(
+                "--watchdog '90' is not a time such as 500ms, 30s or 2m",
+                problem("--kernel", "Image", "--watchdog", "90"));
+    }
+
+    @Test
+    void aResetOtherThanStopOrRestartIsRefused() {
+        assertEquals("--reset 'reboot' is neither stop nor restart", problem("--kernel", "Image", "--reset", "reboot"));
+    }
+
+    @Test
     void aQuoteInTheCommandLineStaysInsideItsWord() {
         assertEquals(
                 new Mode.Script(

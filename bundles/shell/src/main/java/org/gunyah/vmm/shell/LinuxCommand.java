@@ -5,6 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -12,6 +15,7 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.Supervision;
 import org.gunyah.vmm.managed.VmDeclaration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -55,7 +59,13 @@ public final class LinuxCommand {
             @Descriptor("backend (default: emulated, where arm64 guests run here; KVM runs x86 ones)")
                     @Parameter(names = "--hypervisor", absentValue = DEFAULT_HYPERVISOR)
                     String hypervisor,
-            @Descriptor("the VM's name") @Parameter(names = "--name", absentValue = "linux") String name)
+            @Descriptor("the VM's name") @Parameter(names = "--name", absentValue = "linux") String name,
+            @Descriptor("end the VM CRASHED after this long without console output (500ms, 30s, 2m)")
+                    @Parameter(names = "--watchdog", absentValue = "")
+                    String watchdog,
+            @Descriptor("what the guest's reset (reboot) does: stop or restart")
+                    @Parameter(names = "--reset", absentValue = "stop")
+                    String reset)
             throws GunyahException, InterruptedException {
         if (kernel.isEmpty()) {
             throw GunyahException.of(Errno.EINVAL, "gunyah:linux needs --kernel <Image>");
@@ -75,20 +85,30 @@ public final class LinuxCommand {
                                         .toAbsolutePath()
                                         .normalize()
                                         .toString(),
-                        append),
+                        append,
+                        watchdog,
+                        reset),
                 home);
         InputStream keys = session == null ? System.in : session.getKeyboard();
         PrintStream out = session == null ? System.out : session.getConsole();
-        ManagedVm vm = vms.launch(declaration, line -> {
+        Consumer<String> lines = line -> {
             // the lines are in vm-console; the terminal shows the bytes as they come
-        });
+        };
+        AtomicReference<ManagedVm> vm = new AtomicReference<>(vms.launch(declaration, lines));
+        TerminalAttach.Relaunch relaunch = declaration.spec().supervision().onReset() == Supervision.OnReset.RESTART
+                ? ended -> {
+                    ended.close();
+                    vm.set(vms.launch(declaration, lines));
+                    return Optional.of(vm.get());
+                }
+                : TerminalAttach.Relaunch.NEVER;
         String status;
         try {
-            status = TerminalAttach.attach(vm, keys, out);
+            status = TerminalAttach.attach(vm.get(), keys, out, relaunch);
         } finally {
-            vm.close();
+            vm.get().close();
         }
-        TerminalAttach.finish(context, vm.name(), status);
+        TerminalAttach.finish(context, vm.get().name(), status);
     }
 
     /**
@@ -107,7 +127,9 @@ public final class LinuxCommand {
             String vcpus,
             String kernel,
             String initrd,
-            String bootargs) {
+            String bootargs,
+            String watchdog,
+            String reset) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("name", name);
         if (!hypervisor.isEmpty()) {
@@ -123,6 +145,10 @@ public final class LinuxCommand {
         if (!bootargs.isEmpty()) {
             p.put("bootargs", bootargs);
         }
+        if (!watchdog.isEmpty()) {
+            p.put("watchdog", watchdog);
+        }
+        p.put("reset", reset);
         return p;
     }
 }

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,30 +44,69 @@ final class TerminalAttach {
 
     private TerminalAttach() {}
 
+    /**
+     * What follows a guest's reset: the VM launched again (the reset one closed), or empty to end
+     * the attachment with the reset's status.
+     */
+    interface Relaunch {
+        Optional<ManagedVm> after(ManagedVm reset) throws GunyahException;
+
+        Relaunch NEVER = reset -> Optional.empty();
+    }
+
     /** Attached until the guest is down: its status then, or {@link #STOPPED}. */
     static String attach(ManagedVm vm, InputStream keys, PrintStream out) throws GunyahException, InterruptedException {
-        Serial serial = vm.serial()
-                .orElseThrow(() -> GunyahException.of(
-                        Errno.EINVAL,
-                        "VM %s has no PL011 to attach to (its devices: %s)",
-                        vm.name(),
-                        vm.spec().devices()));
+        return attach(vm, keys, out, Relaunch.NEVER);
+    }
+
+    /**
+     * Attached until the guest is down and not relaunched after a reset: its status then, or
+     * {@link #STOPPED}. The keys go to whichever VM runs now.
+     */
+    static String attach(ManagedVm first, InputStream keys, PrintStream out, Relaunch relaunch)
+            throws GunyahException, InterruptedException {
+        AtomicReference<ManagedVm> current = new AtomicReference<>(first);
         AtomicBoolean stopped = new AtomicBoolean();
-        try (RawTerminal raw = RawTerminal.enter();
-                Serial.Attachment a = serial.attach(out)) {
+        ManagedVm vm = first;
+        Serial serial = serial(vm);
+        try (RawTerminal raw = RawTerminal.enter()) {
             Thread.ofPlatform()
                     .daemon()
                     .name("gunyah-terminal-" + vm.name())
-                    .start(() -> type(vm, serial, keys, out, stopped));
-            while (!vm.awaitDown(WATCH)) {
-                // the guest runs on
+                    .start(() -> type(current, keys, out, stopped));
+            while (true) {
+                try (Serial.Attachment a = serial.attach(out)) {
+                    while (!vm.awaitDown(WATCH)) {
+                        // the guest runs on
+                    }
+                }
+                if (stopped.get() || !vm.resetRequested()) {
+                    break;
+                }
+                Optional<ManagedVm> next = relaunch.after(vm);
+                if (next.isEmpty()) {
+                    break;
+                }
+                vm = next.get();
+                serial = serial(vm);
+                current.set(vm);
             }
         }
         return stopped.get() ? STOPPED : vm.status();
     }
 
-    /** Typed keys to the guest until the user stops the VM, the input ends, or the VM is gone. */
-    private static void type(ManagedVm vm, Serial serial, InputStream keys, PrintStream out, AtomicBoolean stopped) {
+    private static Serial serial(ManagedVm vm) throws GunyahException {
+        return vm.serial()
+                .orElseThrow(() -> GunyahException.of(
+                        Errno.EINVAL,
+                        "VM %s has no PL011 to attach to (its devices: %s)",
+                        vm.name(),
+                        vm.spec().devices()));
+    }
+
+    /** Typed keys to the current guest until the user stops the VM, the input ends, or the VM is gone. */
+    private static void type(
+            AtomicReference<ManagedVm> current, InputStream keys, PrintStream out, AtomicBoolean stopped) {
         EscapeKeys escapes = new EscapeKeys();
         byte[] buffer = new byte[256];
         try {
@@ -73,8 +114,10 @@ final class TerminalAttach {
             while ((n = keys.read(buffer)) > 0) {
                 EscapeKeys.Typed typed = escapes.feed(buffer, n);
                 byte[] rest = typed.toGuest();
-                while (rest.length > 0 && !vm.awaitDown(Duration.ZERO)) {
-                    rest = Arrays.copyOfRange(rest, serial.send(rest, TYPING_WAIT), rest.length);
+                ManagedVm vm = current.get();
+                Optional<Serial> serial = vm.serial();
+                while (rest.length > 0 && serial.isPresent() && !vm.awaitDown(Duration.ZERO)) {
+                    rest = Arrays.copyOfRange(rest, serial.get().send(rest, TYPING_WAIT), rest.length);
                 }
                 if (typed.help()) {
                     out.print("\r\n" + EscapeKeys.HELP);
@@ -82,7 +125,7 @@ final class TerminalAttach {
                 }
                 if (typed.stop()) {
                     stopped.set(true);
-                    vm.close();
+                    current.get().close();
                     return;
                 }
             }

@@ -55,10 +55,11 @@ public final class VmCommands {
             new CommandLine.Usage(
                     "vm-create",
                     "<name> [--hypervisor <name>] [--memory <size>] [--image <file> | --kernel <Image> [--initrd"
-                            + " <file>] [--bootargs <args>]]",
+                            + " <file>] [--bootargs <args>]] [--watchdog <time>]",
                     "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start, or an arm64"
-                            + " Linux kernel (with its initrd and command line) booted by the Linux boot protocol",
-                    List.of("hypervisor", "memory", "image", "kernel", "initrd", "bootargs"),
+                            + " Linux kernel (with its initrd and command line) booted by the Linux boot protocol; with"
+                            + " --watchdog (500ms, 30s, 2m) it ends CRASHED when its console stays silent that long",
+                    List.of("hypervisor", "memory", "image", "kernel", "initrd", "bootargs", "watchdog"),
                     1,
                     1),
             new CommandLine.Usage(
@@ -225,6 +226,11 @@ public final class VmCommands {
                     Numbers.parseSize("--memory", line.option("memory").get()));
         }
         spec = spec.withBoot(boot(line, dir));
+        if (line.option("watchdog").isPresent()) {
+            spec = spec.withSupervision(spec.supervision()
+                    .withWatchdog(Numbers.parseDuration(
+                            "--watchdog", line.option("watchdog").get())));
+        }
         return spec.withDevices(Devices.defaults(spec.boot()));
     }
 

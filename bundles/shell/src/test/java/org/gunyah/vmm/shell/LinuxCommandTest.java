@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class LinuxCommandTest {
     @Test
     void theVmIsDeclaredWithThePl011AndTheKernelItsInitrdAndCommandLine() {
-        Map<String, Object> d =
-                LinuxCommand.declaration("linux", "", "512M", "2", "/k/Image", "/k/initrd.gz", "console=ttyAMA0");
+        Map<String, Object> d = LinuxCommand.declaration(
+                "linux", "", "512M", "2", "/k/Image", "/k/initrd.gz", "console=ttyAMA0", "30s", "restart");
 
         assertEquals("linux", d.get("name"));
         assertEquals("512M", d.get("memory"));
@@ -20,16 +20,20 @@ class LinuxCommandTest {
         assertEquals("/k/Image", d.get("kernel"));
         assertEquals("/k/initrd.gz", d.get("initrd"));
         assertEquals("console=ttyAMA0", d.get("bootargs"));
+        assertEquals("30s", d.get("watchdog"));
+        assertEquals("restart", d.get("reset"));
         assertFalse(d.containsKey("hypervisor"));
     }
 
     @Test
     void absentOptionsAreLeftOut() {
-        Map<String, Object> d = LinuxCommand.declaration("linux", "emulated", "512M", "1", "/k/Image", "", "");
+        Map<String, Object> d =
+                LinuxCommand.declaration("linux", "emulated", "512M", "1", "/k/Image", "", "", "", "stop");
 
         assertEquals("emulated", d.get("hypervisor"));
         assertFalse(d.containsKey("initrd"));
         assertFalse(d.containsKey("bootargs"));
+        assertFalse(d.containsKey("watchdog"));
     }
 
     @Test

@@ -69,9 +69,20 @@ public interface ManagedVm extends AutoCloseable {
      * RUNNING, CREATED, ... as the VM's state, except that a guest that is down shows how:
      * {@code EXITED(code)} (through the exit register or the hypervisor's exit call),
      * {@code CRASHED(reason)} (the backend's words: the vCPU, what it met, the pc and instruction
-     * word where it knows them), LOAD_FAILED; CLOSED once closed.
+     * word where it knows them), LOAD_FAILED, {@link #RESET}; CLOSED once closed.
      */
     String status();
+
+    /** {@link #status()} of a guest stopped because it asked to be reset (PSCI SYSTEM_RESET). */
+    String RESET = "RESET";
+
+    /**
+     * True when the guest is down because it asked to be reset. Whoever launched it restarts it
+     * (a new VM from the same declaration) when its {@link Supervision} says so.
+     */
+    default boolean resetRequested() {
+        return RESET.equals(status());
+    }
 
     /** What the guest wrote to its console so far (the last {@link Devices#CONSOLE_KEEP} characters). */
     String console();

@@ -1,6 +1,9 @@
 package org.gunyah.vmm.managed;
 
+import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
@@ -41,6 +44,36 @@ public final class Numbers {
                     field,
                     text);
         }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+
+    /** A duration: a whole number of milliseconds, seconds, minutes or hours ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}). */
+    public static Duration parseDuration(String field, String text) throws GunyahException {
+        Matcher m = DURATION.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw GunyahException.of(
+                    Errno.EINVAL, "%s: '%s' is not a duration (a number with ms, s, m or h, such as 30s)", field, text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    /** A duration as {@link #parseDuration} reads it: the largest whole unit ({@code 30s}, {@code 1500ms}). */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /** A value that must fit in 32 bits unsigned. */

@@ -28,6 +28,8 @@ import org.gunyah.vmm.api.GunyahException;
  * devices     = console, exit-register     optional: the device models (console, exit-register, pl011;
  *                                          default: console and exit-register)
  * functions   = ["counter arg=00000a0900000000", "ioeventfd addr=0x0a000010 len=4"]
+ * watchdog    = 60s                        optional: CRASHED after that long without console output
+ * reset       = restart                    optional, default stop: what the guest's reset does
  * </pre>
  *
  * A VM boots either the raw {@code image} or the {@code kernel} ({@link Boot.Linux}); paths are
@@ -45,6 +47,8 @@ import org.gunyah.vmm.api.GunyahException;
  * the fields of {@link FunctionFields} for the three it does. The name is resolved when the VM is
  * launched, among the types the framework knows (installed bundles included, which the first use
  * loads): a name no bundle provides is ENOENT then, naming it.
+ * {@code watchdog} and {@code reset} are the VM's {@link Supervision}: a duration in ms, s, m or h
+ * (at least 100ms), and stop or restart.
  * A list may also be one string with entries separated by commas. Anything unknown or malformed
  * is EINVAL naming the property. {@link #parse} reads properties, {@link #read} the {@link Source}
  * a typed configuration gives.
@@ -119,7 +123,9 @@ public record VmDeclaration(
             "irqfds",
             "ioeventfds",
             "devices",
-            "functions");
+            "functions",
+            "watchdog",
+            "reset");
 
     /**
      * A declaration as text, before it is read: what a configuration says, property by property.
@@ -139,7 +145,9 @@ public record VmDeclaration(
             List<String> functions,
             Optional<String> kernel,
             Optional<String> initrd,
-            Optional<String> bootargs) {
+            Optional<String> bootargs,
+            Optional<String> watchdog,
+            Optional<String> reset) {
         public Source {
             name = text(name);
             hypervisor = text(hypervisor);
@@ -153,6 +161,39 @@ public record VmDeclaration(
             kernel = text(kernel);
             initrd = text(initrd);
             bootargs = text(bootargs);
+            watchdog = text(watchdog);
+            reset = text(reset);
+        }
+
+        /** A source without {@code watchdog} and {@code reset}. */
+        public Source(
+                Optional<String> name,
+                Optional<String> hypervisor,
+                Optional<String> memory,
+                Optional<String> image,
+                Optional<String> vcpus,
+                List<String> irqfds,
+                List<String> ioeventfds,
+                Optional<List<String>> devices,
+                List<String> functions,
+                Optional<String> kernel,
+                Optional<String> initrd,
+                Optional<String> bootargs) {
+            this(
+                    name,
+                    hypervisor,
+                    memory,
+                    image,
+                    vcpus,
+                    irqfds,
+                    ioeventfds,
+                    devices,
+                    functions,
+                    kernel,
+                    initrd,
+                    bootargs,
+                    Optional.empty(),
+                    Optional.empty());
         }
 
         /** A source of a raw-image VM (no {@code kernel}, {@code initrd}, {@code bootargs}). */
@@ -229,7 +270,9 @@ public record VmDeclaration(
                         list(properties, "functions"),
                         string(properties, "kernel"),
                         string(properties, "initrd"),
-                        string(properties, "bootargs")),
+                        string(properties, "bootargs"),
+                        string(properties, "watchdog"),
+                        string(properties, "reset")),
                 home);
     }
 
@@ -262,6 +305,14 @@ public record VmDeclaration(
             }
             spec = spec.withDevices(models);
         }
+        spec = spec.withSupervision(new Supervision(
+                source.watchdog().isPresent()
+                        ? Optional.of(Numbers.parseDuration(
+                                "watchdog", source.watchdog().get()))
+                        : Optional.empty(),
+                source.reset().isPresent()
+                        ? Supervision.OnReset.of("reset", source.reset().get())
+                        : Supervision.OnReset.STOP));
         spec.validate();
         int vcpus = source.vcpus().isPresent()
                 ? (int) Math.min(

@@ -13,7 +13,8 @@ import org.gunyah.vmm.api.MemoryRegion;
  * What a managed VM is made of: a unique name, the backend (empty for the preferred one), guest
  * RAM of {@code memorySize} bytes at guest physical {@code ramBase}, how it boots ({@link Boot}: a
  * raw image copied to the start of RAM, where every vCPU begins, or an arm64 Linux kernel); {@code
- * devices} are the device models it has (see {@link Devices}).
+ * devices} are the device models it has (see {@link Devices}); {@code supervision} is how the VMM
+ * watches the running guest and answers its reset ({@link Supervision}).
  */
 public record VmSpec(
         String name,
@@ -21,7 +22,8 @@ public record VmSpec(
         long memorySize,
         long ramBase,
         Boot boot,
-        Set<Devices.Model> devices) {
+        Set<Devices.Model> devices,
+        Supervision supervision) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final long DEFAULT_RAM_BASE = 0x4000_0000L;
     /** The most RAM one VM may ask for here: guest RAM is host memory allocated at creation. */
@@ -35,6 +37,18 @@ public record VmSpec(
         hypervisor = hypervisor == null ? Optional.empty() : hypervisor.filter(h -> !h.isBlank());
         boot = boot == null ? Boot.RawImage.NONE : boot;
         devices = devices == null || devices.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(devices));
+        supervision = supervision == null ? Supervision.NONE : supervision;
+    }
+
+    /** A spec without {@link Supervision} (neither watchdog nor restart). */
+    public VmSpec(
+            String name,
+            Optional<String> hypervisor,
+            long memorySize,
+            long ramBase,
+            Boot boot,
+            Set<Devices.Model> devices) {
+        this(name, hypervisor, memorySize, ramBase, boot, devices, Supervision.NONE);
     }
 
     public static VmSpec of(String name) {
@@ -48,11 +62,11 @@ public record VmSpec(
     }
 
     public VmSpec withHypervisor(String name) {
-        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, boot, devices);
+        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, boot, devices, supervision);
     }
 
     public VmSpec withMemory(long size) {
-        return new VmSpec(name, hypervisor, size, ramBase, boot, devices);
+        return new VmSpec(name, hypervisor, size, ramBase, boot, devices, supervision);
     }
 
     /** Boots the raw image {@code file} (none when null). */
@@ -67,11 +81,16 @@ public record VmSpec(
      */
     public VmSpec withBoot(Boot how) {
         Set<Devices.Model> models = devices.equals(Devices.defaults(boot)) ? Devices.defaults(how) : devices;
-        return new VmSpec(name, hypervisor, memorySize, ramBase, how, models);
+        return new VmSpec(name, hypervisor, memorySize, ramBase, how, models, supervision);
     }
 
     public VmSpec withDevices(Set<Devices.Model> models) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, models);
+        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, models, supervision);
+    }
+
+    /** Watched and answered on reset as {@code how} says. */
+    public VmSpec withSupervision(Supervision how) {
+        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, devices, how);
     }
 
     /** The raw image, when the VM boots one; empty for none and for a Linux boot. */
@@ -108,5 +127,6 @@ public record VmSpec(
             throw GunyahException.of(
                     Errno.EOVERFLOW, "RAM at 0x%x of %d bytes wraps the address space", ramBase, memorySize);
         }
+        supervision.validate();
     }
 }

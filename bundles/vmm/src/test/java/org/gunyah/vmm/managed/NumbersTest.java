@@ -57,4 +57,25 @@ class NumbersTest {
                 assertThrows(GunyahException.class, () -> Numbers.parseU32("label", text))
                         .errno());
     }
+
+    @ParameterizedTest
+    @CsvSource({"500ms,500", "30s,30000", "2m,120000", "1h,3600000", " 15S ,15000"})
+    void durationsTakeTheirUnit(String text, long millis) throws GunyahException {
+        assertEquals(java.time.Duration.ofMillis(millis), Numbers.parseDuration("watchdog", text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"30", "s", "1.5s", "-3s", "2 days", "9999999999s"})
+    void unreadableDurationsAreEinval(String text) {
+        assertEquals(
+                Errno.EINVAL,
+                assertThrows(GunyahException.class, () -> Numbers.parseDuration("watchdog", text))
+                        .errno());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500,500ms", "30000,30s", "120000,2m", "3600000,1h", "1500,1500ms"})
+    void durationsAreWrittenInTheirLargestWholeUnit(long millis, String text) {
+        assertEquals(text, Numbers.format(java.time.Duration.ofMillis(millis)));
+    }
 }

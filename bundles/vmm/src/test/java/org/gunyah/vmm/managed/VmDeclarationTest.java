@@ -226,4 +226,27 @@ class VmDeclarationTest {
                 new Boot.RawImage(Optional.of(Path.of("/opt/gunyah/guests/demo.bin"))),
                 d.spec().boot());
     }
+
+    @Test
+    void aWatchdogAndARestartOnResetAreTheVmsSupervision() throws GunyahException {
+        VmDeclaration d = VmDeclaration.parse(Map.of("name", "a", "watchdog", "45s", "reset", "restart"), HOME);
+
+        assertEquals(
+                new Supervision(Optional.of(java.time.Duration.ofSeconds(45)), Supervision.OnReset.RESTART),
+                d.spec().supervision());
+    }
+
+    @Test
+    void withoutThemNoWatchdogAndAResetStops() throws GunyahException {
+        assertEquals(
+                Supervision.NONE,
+                VmDeclaration.parse(Map.of("name", "a"), HOME).spec().supervision());
+    }
+
+    @Test
+    void aBadWatchdogOrResetIsEinval() {
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "watchdog", "soon")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "watchdog", "50ms"))); // below the minimum
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "reset", "reboot")));
+    }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.spi.DoorbellResource;
 import org.gunyah.vmm.spi.Resource;
 import org.gunyah.vmm.spi.ResourceType;
@@ -111,6 +112,11 @@ sealed interface Grants {
         @Override
         public void kick() {
             raw.kick();
+        }
+
+        @Override
+        public Optional<VcpuPosition> position() {
+            return revoked() ? Optional.empty() : raw.position();
         }
 
         @Override

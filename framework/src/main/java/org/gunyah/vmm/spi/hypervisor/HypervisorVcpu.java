@@ -1,6 +1,8 @@
 package org.gunyah.vmm.spi.hypervisor;
 
+import java.util.Optional;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.spi.VcpuRunResult;
 
 /** A VCPU capability and its {@code vcpu_run} hypercall. */
@@ -19,4 +21,9 @@ public non-sealed interface HypervisorVcpu extends HypervisorResource {
     void setWakeupListener(Runnable listener);
 
     void kick();
+
+    /** See {@link org.gunyah.vmm.api.Vcpu#position()}; empty where the platform cannot tell. */
+    default Optional<VcpuPosition> position() {
+        return Optional.empty();
+    }
 }

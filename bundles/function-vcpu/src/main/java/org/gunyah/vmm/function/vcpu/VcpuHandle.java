@@ -1,11 +1,13 @@
 package org.gunyah.vmm.function.vcpu;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
+import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.api.VmState;
 import org.gunyah.vmm.api.VmStatus;
 import org.gunyah.vmm.spi.Resource;
@@ -259,6 +261,12 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
         if (r != null) {
             r.kick();
         }
+    }
+
+    @Override
+    public Optional<VcpuPosition> position() {
+        VcpuResource r = resource;
+        return r == null ? Optional.empty() : r.position();
     }
 
     @Override

@@ -14,12 +14,19 @@ final class Console {
     private static final int SERIAL = -1;
 
     private final Consumer<String> sink;
+    private final Runnable progress;
     private final Map<Integer, StringBuilder> partial = new HashMap<>();
     private final StringBuilder tail = new StringBuilder();
     private long writes;
 
-    Console(Consumer<String> sink) {
+    /** {@code progress} hears of every byte (the watchdog's sign of life). */
+    Console(Consumer<String> sink, Runnable progress) {
         this.sink = sink;
+        this.progress = progress;
+    }
+
+    Console(Consumer<String> sink) {
+        this(sink, () -> {});
     }
 
     static boolean covers(long physAddr) {
@@ -36,6 +43,7 @@ final class Console {
     }
 
     private void put(int register, char c) {
+        progress.run();
         String line = null;
         synchronized (this) {
             writes++;

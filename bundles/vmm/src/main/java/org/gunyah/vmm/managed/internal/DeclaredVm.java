@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
+import org.gunyah.vmm.managed.Supervision;
 import org.gunyah.vmm.managed.VmDeclaration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -23,7 +24,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * One component per factory configuration {@value VmDeclaration#FACTORY_PID} ({@link VmConfiguration}):
  * the VM it declares is launched on a thread of its own (loading function bundles may take
  * seconds, which must not hold up Configuration Admin), and torn down when the guest goes down or
- * the configuration goes. A changed configuration re-creates the VM (DS deactivates and activates
+ * the configuration goes (or restarted, as a new VM, when the guest resets itself and the
+ * declaration says {@code reset = restart}). A changed configuration re-creates the VM (DS deactivates and activates
  * the component). The guest's console goes to {@link ConsoleSink#logger}.
  */
 @Component(
@@ -59,19 +61,31 @@ public final class DeclaredVm {
             VmDeclaration.requireKnown(names);
             VmDeclaration declaration = VmDeclaration.read(source(config, names), base);
             ConsoleSink console = ConsoleSink.logger(declaration.spec().name());
-            ManagedVm launched = vms.launch(declaration, console::line);
-            vm = launched;
-            if (gone) {
+            boolean restart = declaration.spec().supervision().onReset() == Supervision.OnReset.RESTART;
+            while (true) {
+                ManagedVm launched = vms.launch(declaration, console::line);
+                vm = launched;
+                if (gone) {
+                    launched.close();
+                    return;
+                }
+                LOG.log(Level.INFO, "VM {0} started with {1} vCPUs", launched.name(), declaration.vcpus());
+                while (!launched.awaitDown(timeouts.declaredVmWatch())) {
+                    // the guest still runs: watch on
+                }
+                if (gone) {
+                    return;
+                }
+                boolean again = restart && launched.resetRequested();
+                if (!again) {
+                    console.ended(launched.status());
+                }
                 launched.close();
-                return;
-            }
-            LOG.log(Level.INFO, "VM {0} started with {1} vCPUs", launched.name(), declaration.vcpus());
-            while (!launched.awaitDown(timeouts.declaredVmWatch())) {
-                // the guest still runs: watch on
-            }
-            if (!gone) {
-                console.ended(launched.status());
-                launched.close();
+                if (!again) {
+                    vm = null; // its end is told: deactivating later has nothing to say of it
+                    return;
+                }
+                LOG.log(Level.INFO, "VM {0}: the guest reset itself; restarting it (reset = restart)", launched.name());
             }
         } catch (GunyahException e) {
             LOG.log(Level.ERROR, "VM {0} from configuration {1}: {2}", config.name(), pid, e.getMessage());
@@ -103,7 +117,9 @@ public final class DeclaredVm {
                 entries(config.functions()),
                 Optional.of(config.kernel()),
                 Optional.of(config.initrd()),
-                Optional.of(config.bootargs()));
+                Optional.of(config.bootargs()),
+                Optional.of(config.watchdog()),
+                Optional.of(config.reset()));
     }
 
     private static List<String> entries(String[] values) {

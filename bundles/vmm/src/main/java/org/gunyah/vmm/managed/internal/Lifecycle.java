@@ -6,6 +6,7 @@ import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmState;
+import org.gunyah.vmm.managed.ManagedVm;
 
 /**
  * Where a managed VM is in the VMM's hands, on top of the VM manager's {@link VmState}: an
@@ -136,7 +137,7 @@ sealed interface Lifecycle {
         return switch (state) {
             case EXITED ->
                 vm.exitInfo().map(ExitInfo::type).orElse(-1) == ExitInfo.PSCI_SYSTEM_RESET
-                        ? "RESET"
+                        ? ManagedVm.RESET
                         : "EXITED(" + vm.exitInfo().map(i -> i.code()).orElse(0L) + ")";
             case CRASHED -> vm.crashReason().map(r -> "CRASHED(" + r + ")").orElse(state.name());
             default -> state.name();

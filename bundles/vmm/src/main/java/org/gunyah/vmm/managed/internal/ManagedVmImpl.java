@@ -20,6 +20,7 @@ import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.Numbers;
 import org.gunyah.vmm.managed.Serial;
 import org.gunyah.vmm.managed.VmSpec;
 
@@ -52,6 +53,9 @@ final class ManagedVmImpl implements ManagedVm {
     private final Uart uart;
 
     private final EventFd uartIrq;
+    /** Set at start when the spec asks for one ({@link org.gunyah.vmm.managed.Supervision}). */
+    private volatile Watchdog watchdog;
+
     private final Object lock = new Object();
 
     private ManagedVmImpl(
@@ -70,10 +74,12 @@ final class ManagedVmImpl implements ManagedVm {
         this.timeouts = timeouts;
         this.onClose = onClose;
         this.onStart = onStart;
-        this.console = new Console(line -> {
-            watchForPanic(line);
-            consoleSink.accept(line);
-        });
+        this.console = new Console(
+                line -> {
+                    watchForPanic(line);
+                    consoleSink.accept(line);
+                },
+                this::progress);
         this.uartIrq = uartIrq;
         this.uart = uartIrq == null ? null : new Uart(spec.name(), console::serial, () -> uartIrq.signal(1));
         this.router = new ExitRouter(
@@ -246,6 +252,9 @@ final class ManagedVmImpl implements ManagedVm {
             vm.start();
             move(l -> started); // lock held: neither close nor an exit can have moved it meanwhile
             vcpus.startAll();
+            spec.supervision()
+                    .watchdog()
+                    .ifPresent(period -> watchdog = Watchdog.start(name(), period, this::noProgress));
         }
         onStart.run();
     }
@@ -267,6 +276,20 @@ final class ManagedVmImpl implements ManagedVm {
             move(l -> l.fail("guest kernel panic: " + line.substring(at).strip()));
             vcpus.kickAll();
         }
+    }
+
+    private void progress() {
+        Watchdog w = watchdog;
+        if (w != null) {
+            w.progress();
+        }
+    }
+
+    /** The watchdog's verdict: the guest printed nothing for {@code period}; where its vCPUs were is the reason. */
+    private void noProgress(Duration period) {
+        String reason = "watchdog: no console output for " + Numbers.format(period) + "; " + vcpus.positions();
+        move(l -> l.fail(reason));
+        vcpus.kickAll();
     }
 
     /** The exit register: the first write wins; every vCPU thread then ends. */
@@ -327,6 +350,10 @@ final class ManagedVmImpl implements ManagedVm {
                 return;
             }
             move(l -> l.close(vm));
+        }
+        Watchdog w = watchdog;
+        if (w != null) {
+            w.close();
         }
         boolean stopped = vcpus.stop(timeouts.vcpuJoin());
         if (uart != null) {

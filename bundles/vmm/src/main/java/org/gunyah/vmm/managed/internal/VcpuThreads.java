@@ -1,10 +1,12 @@
 package org.gunyah.vmm.managed.internal;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.gunyah.vmm.api.FunctionDesc;
 import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
@@ -78,6 +80,14 @@ final class VcpuThreads implements VcpuLoop.Owner {
     /** Makes every running vCPU return from the guest, to see that it must stop. */
     synchronized void kickAll() {
         loops.keySet().forEach(l -> l.vcpu().kick());
+    }
+
+    /** Where each vCPU's guest is, for a report: "vCPU 0 at pc 0x... (instruction 0x...)", by id. */
+    synchronized String positions() {
+        return vcpus.values().stream()
+                .sorted(Comparator.comparingInt(Vcpu::id))
+                .map(v -> "vCPU " + v.id() + v.position().map(p -> " at " + p).orElse(" (position unknown)"))
+                .collect(Collectors.joining(", "));
     }
 
     synchronized int running() {

@@ -58,4 +58,12 @@ public @interface VmConfiguration {
 
     @AttributeDefinition(required = false, description = "device models: console, exit-register, pl011")
     String[] devices() default {"console", "exit-register"};
+
+    @AttributeDefinition(
+            required = false,
+            description = "the VM ends CRASHED after this long without console output (500ms, 30s, 2m); empty: never")
+    String watchdog() default "";
+
+    @AttributeDefinition(description = "what the guest's reset does: stop, or restart (a new VM from this declaration)")
+    String reset() default "stop";
 }

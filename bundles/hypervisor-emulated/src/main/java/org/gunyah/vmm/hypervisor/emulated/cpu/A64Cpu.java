@@ -1,7 +1,10 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.util.OptionalInt;
+import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
+import org.gunyah.vmm.hypervisor.emulated.mmu.Translation;
 import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
 
 /**
@@ -178,6 +181,25 @@ public final class A64Cpu {
 
     public long far() {
         return far;
+    }
+
+    /**
+     * Where this core is, for a report made on another thread while it runs (a watchdog's): its PC
+     * and, when that reads as RAM through the current translation, the instruction there. Only
+     * reads, racing with the running thread by design: the page tables are walked afresh (the TLB
+     * is the running thread's) and nothing is cached.
+     */
+    public VcpuPosition position() {
+        long at = pc;
+        long pa = at;
+        if ((sctlr & 1) != 0) {
+            if (!(mmu.regime().walk(at, memory) instanceof Translation t)) {
+                return new VcpuPosition(at, OptionalInt.empty());
+            }
+            pa = t.pagePa() | (at & 0xfff);
+        }
+        GuestMemory.Region r = (pa & 3) == 0 ? memory.find(pa, 4) : null;
+        return new VcpuPosition(at, r == null ? OptionalInt.empty() : OptionalInt.of((int) GuestMemory.load(r, pa, 4)));
     }
 
     /** Sets this vCPU's event register (SEV from another vCPU); the caller wakes it if it waits. */

@@ -1,11 +1,13 @@
 package org.gunyah.vmm.hypervisor.emulated.rm;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.hypervisor.emulated.cpu.A64Cpu;
 import org.gunyah.vmm.hypervisor.emulated.cpu.Exit;
 import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
@@ -271,6 +273,12 @@ final class EmulatedVcpu implements HypervisorVcpu, CpuPort {
     @Override
     public void kick() {
         kicked.set(true);
+    }
+
+    /** Where the guest is on this vCPU (see {@link A64Cpu#position}); empty while PSCI has it off. */
+    @Override
+    public Optional<VcpuPosition> position() {
+        return power.get() instanceof Power.On ? Optional.of(cpu.position()) : Optional.empty();
     }
 
     /** The VM is going down: this vCPU stops for good, its runner is woken to see it. */
