@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
 import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
+import org.gunyah.vmm.hypervisor.emulated.mmu.Tlb;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Translation;
 import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
 
@@ -82,6 +83,19 @@ public final class A64Cpu {
     // its translation registers. With it on every access goes through the TLB (Mmu).
     private GuestMemory.Region fetchRegion;
     private GuestMemory.Region dataRegion;
+    // With it on, the RAM pages of the last fetch, load and store: VA page, host memory, and the
+    // TLB's epoch when translated. Valid for the same EL and ASID (both changes clear them) until
+    // the TLB applies an invalidation; they save the TLB lookup of most accesses (code, stack and
+    // the data at hand stay on a few pages).
+    private long fetchVaPage = -1;
+    private MemorySegment fetchPage;
+    private int fetchEpoch;
+    private long loadVaPage = -1;
+    private MemorySegment loadPage;
+    private int loadEpoch;
+    private long storeVaPage = -1;
+    private MemorySegment storePage;
+    private int storeEpoch;
     final Mmu mmu;
     final MemorySpan span;
 
@@ -293,12 +307,30 @@ public final class A64Cpu {
         if ((at & 3) != 0) {
             throw Exceptions.pcAlignment(at);
         }
+        Tlb tlb = mmu.tlb;
+        tlb.applyPosted();
+        if (at >>> 12 == fetchVaPage && tlb.epoch() == fetchEpoch) {
+            return (int) GuestMemory.load(fetchPage, at & 0xfff, 4);
+        }
         int entry = mmu.entry(at, Access.EXECUTE, el);
-        MemorySegment page = mmu.tlb.page(entry);
+        MemorySegment page = tlb.page(entry);
         if (page == null) {
             throw Exceptions.instructionAbort(this, 0b010000, at); // outside RAM: an external abort
         }
+        fetchVaPage = at >>> 12;
+        fetchPage = page;
+        fetchEpoch = tlb.epoch();
         return (int) GuestMemory.load(page, at & 0xfff, 4);
+    }
+
+    /** Translation changed in a way the TLB's epoch does not show (EL, ASID): the last pages go. */
+    void forgetPages() {
+        fetchVaPage = -1;
+        fetchPage = null;
+        loadVaPage = -1;
+        loadPage = null;
+        storeVaPage = -1;
+        storePage = null;
     }
 
     /** Completes a pending MMIO read with the low bytes of {@code value}. */
@@ -339,6 +371,7 @@ public final class A64Cpu {
         fpEnabled = el1.fpEnabledAt(level);
         fetchRegion = null;
         dataRegion = null;
+        forgetPages();
     }
 
     // registers: 31 is XZR here, SP in the *Sp variants
@@ -528,12 +561,19 @@ public final class A64Cpu {
             }
             v = span.read(va, size);
         } else {
-            int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
-            MemorySegment page = mmu.tlb.page(entry);
-            writeback(wbReg, wbValue);
+            MemorySegment page = unprivileged ? null : lastDataPage(va, load);
             if (page == null) {
-                return mmio(load, mmu.tlb.pagePa(entry) | offset, size, rt, signed, to64, value);
+                int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
+                page = mmu.tlb.page(entry);
+                if (page == null) {
+                    writeback(wbReg, wbValue);
+                    return mmio(load, mmu.tlb.pagePa(entry) | offset, size, rt, signed, to64, value);
+                }
+                if (!unprivileged) {
+                    rememberDataPage(va, load, page);
+                }
             }
+            writeback(wbReg, wbValue);
             if (!load) {
                 GuestMemory.store(page, offset, size, value);
                 return null;
@@ -542,6 +582,29 @@ public final class A64Cpu {
         }
         setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
         return null;
+    }
+
+    /** The RAM page of the last load (or store) when {@code va} is on it and it is still valid, else null. */
+    private MemorySegment lastDataPage(long va, boolean load) {
+        Tlb tlb = mmu.tlb;
+        tlb.applyPosted();
+        long vaPage = va >>> 12;
+        if (load) {
+            return vaPage == loadVaPage && tlb.epoch() == loadEpoch ? loadPage : null;
+        }
+        return vaPage == storeVaPage && tlb.epoch() == storeEpoch ? storePage : null;
+    }
+
+    private void rememberDataPage(long va, boolean load, MemorySegment page) {
+        if (load) {
+            loadVaPage = va >>> 12;
+            loadPage = page;
+            loadEpoch = mmu.tlb.epoch();
+        } else {
+            storeVaPage = va >>> 12;
+            storePage = page;
+            storeEpoch = mmu.tlb.epoch();
+        }
     }
 
     /** Writeback (-1: none, 31: SP) and the PC to the next instruction: what follows the last fault. */

@@ -44,6 +44,7 @@ final class Mmu {
         asid = regime.asid();
         tbi0 = regime.topByteIgnored(false);
         tbi1 = regime.topByteIgnored(true);
+        cpu.forgetPages(); // a new ASID, or translation off and on again
         if (flush) {
             tlb.invalidate(Invalidation.ALL);
         }

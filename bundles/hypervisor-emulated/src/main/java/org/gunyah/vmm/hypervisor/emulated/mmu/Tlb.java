@@ -43,6 +43,9 @@ public final class Tlb {
     private final int[] blockAsids = new int[BLOCKS];
     private int blocks;
 
+    /** Counts the invalidations applied: what was looked up before a change of it may be stale. */
+    private int epoch;
+
     private final ConcurrentLinkedQueue<Invalidation> posted = new ConcurrentLinkedQueue<>();
     private volatile boolean postedPending;
 
@@ -136,8 +139,18 @@ public final class Tlb {
         return pagePas[i];
     }
 
+    /**
+     * Changes whenever an invalidation is applied. A translation the owner keeps outside the TLB
+     * (the vCPU's page of the last fetch) stays valid while this does not change: filling other
+     * entries never makes a translation wrong, only a TLBI or a flush does.
+     */
+    public int epoch() {
+        return epoch;
+    }
+
     /** Applies {@code op} to this TLB. Owner thread only. */
     public void invalidate(Invalidation op) {
+        epoch++;
         if (pages == null) {
             return;
         }
@@ -180,6 +193,7 @@ public final class Tlb {
     }
 
     private void clear() {
+        epoch++;
         Arrays.fill(tags, INVALID);
         Arrays.fill(pages, null);
         blocks = 0;
