@@ -60,5 +60,5 @@
  * {@code currentTimeMillis()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.gunyah.vmm.spi;

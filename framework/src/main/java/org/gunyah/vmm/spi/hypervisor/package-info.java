@@ -26,5 +26,5 @@
  * {@code runnerLeft}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.4.0")
+@org.osgi.annotation.versioning.Version("0.5.0")
 package org.gunyah.vmm.spi.hypervisor;
