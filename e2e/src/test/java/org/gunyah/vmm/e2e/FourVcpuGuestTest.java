@@ -42,8 +42,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The three functions end to end, on each backend: the emulated hypervisor runs the AArch64 guest
  * {@code guests/four-vcpus.S}, KVM its x86 twin {@code guests/four-vcpus-x86.S} (skipped, saying
  * why, where /dev/kvm cannot run a VM): console output through MMIO exits, ioeventfd doorbells
- * with and without datamatch, edge and level irqfd interrupts counted by the guest, and its exit
- * status. On KVM the doorbells and interrupts take the in-kernel paths (KVM_IOEVENTFD, KVM_IRQFD).
+ * with and without datamatch, edge and level irqfd interrupts counted by the guest (the level one
+ * resampled: its resample eventfd hears each of the guest's EOIs), and its exit status. On KVM the
+ * doorbells and interrupts take the in-kernel paths (KVM_IOEVENTFD, KVM_IRQFD with resamplefd).
  */
 class FourVcpuGuestTest {
     static final long CONSOLE = 0x0900_0000L;
@@ -114,10 +115,11 @@ class FourVcpuGuestTest {
         EventFd match = bed.manager.createEventFd(0, EventFd.NONBLOCK);
         EventFd edge = bed.manager.createEventFd(0, 0);
         EventFd level = bed.manager.createEventFd(0, 0);
+        EventFd resample = bed.manager.createEventFd(0, 0);
         vm.addFunction(IoeventfdArg.of(DB_ANY, 4, any.fd()).desc());
         vm.addFunction(IoeventfdArg.matching(DB_MATCH, 4, 0x5a, match.fd()).desc());
         vm.addFunction(new IrqfdArg(edge.fd(), EDGE_LABEL, 0).desc());
-        vm.addFunction(new IrqfdArg(level.fd(), LEVEL_LABEL, IrqfdArg.LEVEL).desc());
+        vm.addFunction(new IrqfdArg(level.fd(), LEVEL_LABEL, IrqfdArg.LEVEL | IrqfdArg.RESAMPLE, resample.fd()).desc());
         List<Vcpu> vcpus = new ArrayList<>();
         for (int id = 0; id < 4; id++) {
             vcpus.add(vm.addFunction(new VcpuArg(id).desc()).as(Vcpu.class));
@@ -150,6 +152,16 @@ class FourVcpuGuestTest {
         assertEquals(IRQS, results.get(2).readies());
         assertEquals(RINGS, any.read(Duration.ZERO).orElseThrow());
         assertEquals(RINGS, match.read(Duration.ZERO).orElseThrow());
+        long resamples = resample.read(Duration.ZERO).orElse(0);
+        if (backend == Backend.EMULATED) {
+            assertEquals(IRQS, resamples, "one resample per EOI of the level interrupt");
+        } else {
+            // KVM notifies the ack of every IOAPIC pin whose vector a LAPIC EOI names, and vCPU 1's
+            // edge pin shares the level pin's vector: its EOIs resample too, once both are routed.
+            assertTrue(
+                    resamples >= IRQS && resamples <= 2L * IRQS,
+                    "a resample per EOI of the level interrupt, and per EOI of its vector: " + resamples);
+        }
     }
 
     /** Runs one vCPU to its STATUS exit, playing the VMM: console, READY handshakes, misses. */

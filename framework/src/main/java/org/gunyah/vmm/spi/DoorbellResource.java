@@ -22,8 +22,34 @@ public non-sealed interface DoorbellResource extends Resource {
      * {@code level} the interrupt stays asserted until the guest acknowledges it, as after
      * {@code setMask(1, 1)}. Empty when the platform cannot do it for this eventfd: then subscribe
      * and {@link #send} as before. The binding ends when closed or when the resource is taken back.
+     * The same as {@link #bindEventFd(EventFd, boolean, Optional)} without a resample eventfd.
      */
     default Optional<VmContext.Registration> bindEventFd(EventFd source, boolean level) throws GunyahException {
+        return bindEventFd(source, level, Optional.empty());
+    }
+
+    /**
+     * {@link #bindEventFd(EventFd, boolean)}, and with {@code resample} (level only) the platform
+     * also signals that eventfd after each guest acknowledgement of the interrupt, as KVM_IRQFD's
+     * resamplefd. Empty when the platform cannot do both for these eventfds.
+     *
+     * @since spi 0.4.0
+     */
+    default Optional<VmContext.Registration> bindEventFd(EventFd source, boolean level, Optional<EventFd> resample)
+            throws GunyahException {
+        return Optional.empty();
+    }
+
+    /**
+     * Calls {@code listener} after each guest acknowledgement (EOI) of the level interrupt (after
+     * {@link #setMask}), once the acknowledgement has cleared the ack mask's flags, outside the
+     * platform's locks, in whatever thread the platform sees it; the listener must be quick and
+     * must not block. Empty when the platform cannot tell. It ends when closed or when the
+     * resource is taken back.
+     *
+     * @since spi 0.4.0
+     */
+    default Optional<VmContext.Registration> onAcknowledge(Runnable listener) throws GunyahException {
         return Optional.empty();
     }
 }

@@ -154,22 +154,36 @@ sealed interface Grants {
 
         /** The platform's binding, ended by its own close or, at the latest, by the revocation. */
         @Override
-        public Optional<Registration> bindEventFd(EventFd source, boolean level) throws GunyahException {
+        public Optional<Registration> bindEventFd(EventFd source, boolean level, Optional<EventFd> resample)
+                throws GunyahException {
             synchronized (bindings) {
                 checkLive();
-                Optional<Registration> bound = raw.bindEventFd(source, level);
-                if (bound.isEmpty()) {
-                    return bound;
-                }
-                Registration inner = bound.get();
-                bindings.add(inner);
-                return Optional.of(() -> {
-                    synchronized (bindings) {
-                        bindings.remove(inner);
-                    }
-                    inner.close();
-                });
+                return track(raw.bindEventFd(source, level, resample));
             }
+        }
+
+        /** The platform's subscription, ended by its own close or, at the latest, by the revocation. */
+        @Override
+        public Optional<Registration> onAcknowledge(Runnable listener) throws GunyahException {
+            synchronized (bindings) {
+                checkLive();
+                return track(raw.onAcknowledge(listener));
+            }
+        }
+
+        /** Under {@code bindings}. */
+        private Optional<Registration> track(Optional<Registration> bound) {
+            if (bound.isEmpty()) {
+                return bound;
+            }
+            Registration inner = bound.get();
+            bindings.add(inner);
+            return Optional.of(() -> {
+                synchronized (bindings) {
+                    bindings.remove(inner);
+                }
+                inner.close();
+            });
         }
 
         @Override

@@ -18,6 +18,10 @@ import org.gunyah.vmm.spi.VmContext.Registration;
  * doorbell yet, the signal is latched and rung when one is populated. Where the platform can bind
  * the eventfd to the doorbell itself (KVM_IRQFD), the doorbell is rung without us while it is
  * held, and the subscription is back whenever it is not.
+ *
+ * <p>With a resample eventfd (level only), each guest acknowledgement of the interrupt signals it:
+ * the platform does so itself along with its binding (KVM_IRQFD's resamplefd), or, on our
+ * subscription path, tells us through {@link DoorbellResource#onAcknowledge} and we signal it.
  */
 final class Irqfd implements ResourceTicket {
     private static final Logger LOG = System.getLogger(Irqfd.class.getName());
@@ -25,16 +29,30 @@ final class Irqfd implements ResourceTicket {
     private final int label;
     private final boolean level;
     private final EventFd eventFd;
+    private final Optional<EventFd> resample;
     private DoorbellResource doorbell;
     private boolean latched;
     private boolean listening;
     private EventFd.Subscription subscription;
     private Registration fastPath;
+    /** The platform's word of each acknowledgement, held with the subscription path when resampling. */
+    private Registration acknowledgements;
+    /** The platform could not tell of acknowledgements: said once. */
+    private boolean warnedNoResample;
 
     Irqfd(int label, boolean level, EventFd eventFd) {
+        this(label, level, eventFd, Optional.empty());
+    }
+
+    /** {@code resample}: signalled after each guest acknowledgement; level only. */
+    Irqfd(int label, boolean level, EventFd eventFd, Optional<EventFd> resample) {
+        if (resample.isPresent() && !level) {
+            throw new IllegalArgumentException("irqfd " + label + ": a resample eventfd needs level mode");
+        }
         this.label = label;
         this.level = level;
         this.eventFd = eventFd;
+        this.resample = resample;
     }
 
     /**
@@ -56,18 +74,27 @@ final class Irqfd implements ResourceTicket {
     void stopListening() {
         EventFd.Subscription s;
         Registration fast;
+        Registration acks;
         synchronized (this) {
             listening = false;
             s = subscription;
             subscription = null;
             fast = fastPath;
             fastPath = null;
+            acks = acknowledgements;
+            acknowledgements = null;
         }
         if (s != null) {
             s.close();
         }
-        if (fast != null) {
-            fast.close();
+        closeAll(fast, acks);
+    }
+
+    private static void closeAll(Registration... registrations) {
+        for (Registration r : registrations) {
+            if (r != null) {
+                r.close();
+            }
         }
     }
 
@@ -184,7 +211,7 @@ final class Irqfd implements ResourceTicket {
         }
         Optional<Registration> bound = Optional.empty();
         try {
-            bound = bell.bindEventFd(eventFd, level);
+            bound = bell.bindEventFd(eventFd, level, resample);
         } catch (GunyahException e) {
             LOG.log(Level.DEBUG, "irqfd {0}: no fast path: {1}", label, e.getMessage());
         }
@@ -202,12 +229,53 @@ final class Irqfd implements ResourceTicket {
         }
         if (!taken) {
             subscribe();
+            if (resample.isPresent()) {
+                hearAcknowledgements(bell, resample.get());
+            }
+        }
+    }
+
+    /**
+     * The subscription path's resample: the platform tells of each acknowledgement and we signal
+     * the resample eventfd (never blocking, as the platform's listener must not). A platform that
+     * cannot tell leaves the device with its signals only, which is said once.
+     */
+    private void hearAcknowledgements(DoorbellResource bell, EventFd resampleFd) {
+        Optional<Registration> acks = Optional.empty();
+        try {
+            acks = bell.onAcknowledge(() -> resampleFd.signal(1));
+        } catch (GunyahException e) {
+            LOG.log(Level.DEBUG, "irqfd {0}: no acknowledgements: {1}", label, e.getMessage());
+        }
+        boolean kept = false;
+        boolean warn = false;
+        synchronized (this) {
+            if (acks.isPresent()) {
+                kept = listening && doorbell == bell && fastPath == null && acknowledgements == null;
+                if (kept) {
+                    acknowledgements = acks.get();
+                }
+            } else {
+                warn = !warnedNoResample;
+                warnedNoResample = true;
+            }
+        }
+        if (acks.isPresent() && !kept) {
+            acks.get().close();
+        }
+        if (warn) {
+            LOG.log(
+                    Level.WARNING,
+                    "irqfd {0}: the platform tells of no guest acknowledgement for this doorbell; its resample"
+                            + " eventfd will not be signalled",
+                    label);
         }
     }
 
     @Override
     public void unpopulate(Resource resource) {
         Registration fast;
+        Registration acks;
         boolean resubscribe;
         synchronized (this) {
             if (resource != doorbell) {
@@ -216,11 +284,11 @@ final class Irqfd implements ResourceTicket {
             doorbell = null;
             fast = fastPath;
             fastPath = null;
+            acks = acknowledgements;
+            acknowledgements = null;
             resubscribe = fast != null && listening;
         }
-        if (fast != null) {
-            fast.close();
-        }
+        closeAll(fast, acks);
         if (resubscribe) {
             subscribe(); // signals are latched again until the next doorbell
         }

@@ -2,6 +2,7 @@ package org.gunyah.vmm.function.irqfd;
 
 import static org.gunyah.vmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.gunyah.vmm.api.Errno;
@@ -47,10 +48,45 @@ class IrqfdFunctionTest {
     }
 
     @Test
-    void flagsOtherThanLevelAreEinval() {
-        assertErrno(Errno.EINVAL, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, 2).desc()));
+    void flagsOtherThanLevelAndResampleAreEinval() {
+        assertErrno(Errno.EINVAL, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, 4).desc()));
         assertErrno(Errno.EINVAL, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, 0x80000001).desc()));
         assertUnchanged();
+    }
+
+    @Test
+    void resampleWithoutLevelIsEinval() throws GunyahException {
+        EventFd resample = bed.manager.createEventFd(0, 0);
+        GunyahException e = assertErrno(
+                Errno.EINVAL, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, IrqfdArg.RESAMPLE, resample.fd()).desc()));
+        assertTrue(e.getMessage().contains("RESAMPLE"), e.getMessage());
+        assertUnchanged();
+    }
+
+    @Test
+    void aResampleNumberThatIsNoOpenEventfdIsEbadf() throws GunyahException {
+        int both = IrqfdArg.LEVEL | IrqfdArg.RESAMPLE;
+        assertErrno(Errno.EBADF, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, both, 4242).desc()));
+        EventFd resample = bed.manager.createEventFd(0, 0);
+        resample.close();
+        assertErrno(Errno.EBADF, () -> vm.addFunction(new IrqfdArg(efd.fd(), 1, both, resample.fd()).desc()));
+        assertUnchanged();
+    }
+
+    @Test
+    void withoutResampleThePaddingIsIgnored() throws GunyahException {
+        byte[] arg = new IrqfdArg(efd.fd(), 1, IrqfdArg.LEVEL).encode();
+        arg[12] = 0x42;
+        vm.addFunction(new FunctionDesc(FunctionType.IRQFD, arg));
+        assertEquals(1, vm.functions().size());
+    }
+
+    @Test
+    void aResampledLevelIrqfdIsAdded() throws GunyahException {
+        EventFd resample = bed.manager.createEventFd(0, 0);
+        vm.addFunction(new IrqfdArg(efd.fd(), 1, IrqfdArg.LEVEL | IrqfdArg.RESAMPLE, resample.fd()).desc());
+        assertEquals(1, vm.functions().size());
+        assertEquals(1, provider.pins.get());
     }
 
     @Test

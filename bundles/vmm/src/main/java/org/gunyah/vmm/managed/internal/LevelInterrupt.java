@@ -1,69 +1,59 @@
 package org.gunyah.vmm.managed.internal;
 
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.api.GunyahException;
 
 /**
- * A device model's level-triggered interrupt through a level irqfd. The doorbell behind a level
- * irqfd holds the interrupt from a signal until the guest's EOI, which clears it (the bell's ack
- * mask); the VMM never hears of that EOI. So each change that may have asserted the device's line
- * signals the irqfd while the line is up, and while it stays up the line is sampled again every
- * {@link #RESAMPLE} and signalled again. A line still up after the guest's EOI (a byte that came
- * after the handler last looked at the device, whose signal the active interrupt absorbed) is
- * thus delivered again within {@link #RESAMPLE}; a line that went down ends the sampling. Extra
- * signals while the interrupt is pending or active change nothing.
+ * A device model's level-triggered interrupt through a resampled level irqfd
+ * ({@code LEVEL | RESAMPLE}, as KVM's resamplefd). The doorbell behind it holds the interrupt from
+ * a signal until the guest's EOI, which clears it; the irqfd then signals the resample eventfd. So
+ * each change that may have asserted the device's line signals the irqfd while the line is up, and
+ * each resample signals it again if the line is still up: a byte that came after the handler last
+ * looked at the device (whose signal the active interrupt absorbed) is delivered right after the
+ * EOI, and a line that went down is left alone. Extra signals while the interrupt is pending or
+ * active change nothing.
  */
 final class LevelInterrupt implements AutoCloseable {
-    static final Duration RESAMPLE = Duration.ofMillis(10);
-
     private final BooleanSupplier line;
     private final Runnable signal;
-    /** Its one thread starts at the first resample: a VM whose device never interrupts has none. */
-    private final ScheduledThreadPoolExecutor timer;
+    private final EventFd resample;
+    private final EventFd.Subscription resamples;
 
-    private boolean scheduled;
-
-    /** {@code line} answers whether the device asserts its line; {@code signal} signals the irqfd. */
-    LevelInterrupt(String name, BooleanSupplier line, Runnable signal) {
+    /**
+     * {@code line} answers whether the device asserts its line; {@code signal} signals the irqfd;
+     * {@code resample} is the irqfd's resample eventfd (the caller closes it, after this).
+     */
+    LevelInterrupt(BooleanSupplier line, Runnable signal, EventFd resample) {
         this.line = line;
         this.signal = signal;
-        this.timer = new ScheduledThreadPoolExecutor(
-                1, Thread.ofPlatform().daemon().name(name).factory());
-        timer.setKeepAliveTime(1, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
+        this.resample = resample;
+        this.resamples = resample.subscribe(this::resampled);
     }
 
     /** The device changed in a way that may have asserted its line. */
     void changed() {
-        if (!line.getAsBoolean()) {
-            return;
-        }
-        signal.run();
-        synchronized (this) {
-            if (scheduled || timer.isShutdown()) {
-                return;
-            }
-            scheduled = true;
-        }
-        try {
-            timer.schedule(this::resample, RESAMPLE.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed meanwhile: the VM is going down
+        if (line.getAsBoolean()) {
+            signal.run();
         }
     }
 
-    private void resample() {
-        synchronized (this) {
-            scheduled = false;
+    /** The guest acknowledged the interrupt. Runs in the signaller's thread: quick, never blocking. */
+    private void resampled() {
+        try {
+            if (resample.read(Duration.ZERO).isEmpty()) {
+                return; // an earlier call drained this acknowledgement and looked at the line after it
+            }
+        } catch (GunyahException e) {
+            return; // closed: the VM is going down
         }
         changed();
     }
 
+    /** Stops listening for acknowledgements: the VM goes down. */
     @Override
     public void close() {
-        timer.shutdownNow();
+        resamples.close();
     }
 }

@@ -49,10 +49,10 @@ final class ManagedVmImpl implements ManagedVm {
     private final KeptFunctions kept;
     private final DevicetreePlacement devicetree;
     private final DoorbellResponders responders;
-    /** The PL011, when the VM has one, and the eventfd of its level irqfd. */
+    /** The PL011, when the VM has one, and the eventfds of its resampled level irqfd. */
     private final Uart uart;
 
-    private final EventFd uartIrq;
+    private final UartIrq uartIrq;
     /** Set at start when the spec asks for one ({@link org.gunyah.vmm.managed.Supervision}). */
     private volatile Watchdog watchdog;
 
@@ -64,7 +64,7 @@ final class ManagedVmImpl implements ManagedVm {
             GuestMemory memory,
             BootPlan boot,
             Consumer<String> consoleSink,
-            EventFd uartIrq,
+            UartIrq uartIrq,
             Timeouts timeouts,
             Runnable onClose,
             Runnable onStart) {
@@ -81,7 +81,9 @@ final class ManagedVmImpl implements ManagedVm {
                 },
                 this::progress);
         this.uartIrq = uartIrq;
-        this.uart = uartIrq == null ? null : new Uart(spec.name(), console::serial, () -> uartIrq.signal(1));
+        this.uart = uartIrq == null
+                ? null
+                : new Uart(console::serial, () -> uartIrq.signal().signal(1), uartIrq.resample());
         this.router = new ExitRouter(
                 spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
                 spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null,
@@ -92,7 +94,8 @@ final class ManagedVmImpl implements ManagedVm {
         this.devicetree = new DevicetreePlacement(spec, boot);
         this.responders = new DoorbellResponders(router, counters);
         if (uartIrq != null) {
-            responders.adopt(uartIrq);
+            responders.adopt(uartIrq.signal());
+            responders.adopt(uartIrq.resample());
         }
         // The VM manager changes the VM's state on its own (an exit, a crash): awaitDown must hear it.
         this.stateChanges = vm.onStateChange(changes::signal);
@@ -113,17 +116,24 @@ final class ManagedVmImpl implements ManagedVm {
                 ? manager.createVm(spec.hypervisor().get())
                 : manager.createVm();
         GuestMemory memory = null;
-        EventFd uartIrq = null;
+        EventFd uartSignal = null;
+        EventFd uartResample = null;
         try {
             memory = GuestMemory.load(spec, boot, vm);
+            UartIrq uartIrq = null;
             if (spec.devices().contains(Devices.Model.PL011)) {
-                uartIrq = manager.createEventFd(0, EventFd.NONBLOCK);
+                uartSignal = manager.createEventFd(0, EventFd.NONBLOCK);
+                uartResample = manager.createEventFd(0, EventFd.NONBLOCK);
+                uartIrq = new UartIrq(uartSignal, uartResample);
             }
             return new ManagedVmImpl(spec, vm, memory, boot, consoleSink, uartIrq, timeouts, onClose, onStart);
         } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
             vm.close();
-            if (uartIrq != null) {
-                uartIrq.close();
+            if (uartSignal != null) {
+                uartSignal.close();
+            }
+            if (uartResample != null) {
+                uartResample.close();
             }
             if (memory != null) {
                 memory.close();
@@ -245,8 +255,14 @@ final class ManagedVmImpl implements ManagedVm {
             }
             if (uart != null) {
                 // The PL011's interrupt: a level irqfd, kept (re-added after its bundle is replaced)
-                // like the VM's own functions, whose doorbell the devicetree gives SPI 1.
-                addFunction(new IrqfdArg(uartIrq.fd(), Devices.PL011_LABEL, IrqfdArg.LEVEL).desc());
+                // like the VM's own functions, whose doorbell the devicetree gives SPI 1. Resampled:
+                // a line still up at the guest's EOI is signalled again (see LevelInterrupt).
+                addFunction(new IrqfdArg(
+                                uartIrq.signal().fd(),
+                                Devices.PL011_LABEL,
+                                IrqfdArg.LEVEL | IrqfdArg.RESAMPLE,
+                                uartIrq.resample().fd())
+                        .desc());
             }
             devicetree.place(kept.all(), memory, vm);
             vm.start();
@@ -297,6 +313,9 @@ final class ManagedVmImpl implements ManagedVm {
         move(l -> l.exit(code));
         vcpus.kickAll();
     }
+
+    /** The PL011's irqfd eventfd and its resample eventfd. */
+    private record UartIrq(EventFd signal, EventFd resample) {}
 
     /** Closes {@code eventFd} with the VM. */
     void adopt(EventFd eventFd) {

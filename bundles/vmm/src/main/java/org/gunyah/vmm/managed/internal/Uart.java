@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
+import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.Serial;
 
@@ -23,11 +24,14 @@ final class Uart implements MmioDevice, Serial, AutoCloseable {
     private final IntConsumer console;
     private final CopyOnWriteArrayList<OutputStream> attached = new CopyOnWriteArrayList<>();
 
-    /** {@code console} takes each transmitted byte; {@code signal} signals the UART's level irqfd. */
-    Uart(String vmName, IntConsumer console, Runnable signal) {
+    /**
+     * {@code console} takes each transmitted byte; {@code signal} signals the UART's level irqfd,
+     * whose resample eventfd is {@code resample}.
+     */
+    Uart(IntConsumer console, Runnable signal, EventFd resample) {
         this.console = console;
         this.pl011 = new Pl011(this::transmitted, this::changed);
-        this.interrupt = new LevelInterrupt("pl011-" + vmName, pl011::interruptLine, signal);
+        this.interrupt = new LevelInterrupt(pl011::interruptLine, signal, resample);
     }
 
     private void changed() {
@@ -83,7 +87,7 @@ final class Uart implements MmioDevice, Serial, AutoCloseable {
         return pl011.held();
     }
 
-    /** Stops resampling the interrupt line: the VM goes down. */
+    /** Stops hearing the interrupt's acknowledgements: the VM goes down. */
     @Override
     public void close() {
         interrupt.close();

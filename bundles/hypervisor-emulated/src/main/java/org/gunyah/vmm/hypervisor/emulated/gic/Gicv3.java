@@ -39,6 +39,8 @@ public final class Gicv3 implements InternalMmio {
     private final long redistBase;
     /** GICD_CTLR: EnableGrp0 (bit 0) and EnableGrp1 (bit 1). */
     int enables;
+    /** What a source asked to run once the lock is released ({@link #afterChange}). Under the lock. */
+    private List<Runnable> deferred = new ArrayList<>();
 
     /**
      * A GIC for {@code cpuCount} vCPUs with INTIDs below {@code lines} (a multiple of 32, see
@@ -106,6 +108,17 @@ public final class Gicv3 implements InternalMmio {
      */
     public synchronized void configureLevel(int intid, IntPredicate resample) {
         spi(intid).resample = resample;
+    }
+
+    /**
+     * Runs {@code action} in this thread once the change in progress has released the lock and
+     * woken the vCPUs: a level source's resample uses it to tell listeners of the guest's EOI,
+     * which may take other locks and raise interrupts again (not possible under this lock without
+     * inverting lock order). Called under the lock, from within a change.
+     */
+    public void afterChange(Runnable action) {
+        assert Thread.holdsLock(this);
+        deferred.add(action);
     }
 
     /** An edge on an SPI's input: it becomes pending, whatever its trigger configuration. */
@@ -236,22 +249,49 @@ public final class Gicv3 implements InternalMmio {
     /** Runs a change under the lock, then wakes the vCPUs that have an interrupt signalled. */
     void change(Runnable r) {
         List<CpuPort> woken;
+        List<Runnable> after;
         synchronized (this) {
             r.run();
             woken = publish();
+            after = takeDeferred();
         }
         woken.forEach(CpuPort::wake);
+        runDeferred(after);
     }
 
     long changeAndGet(LongSupplier s) {
         long v;
         List<CpuPort> woken;
+        List<Runnable> after;
         synchronized (this) {
             v = s.getAsLong();
             woken = publish();
+            after = takeDeferred();
         }
         woken.forEach(CpuPort::wake);
+        runDeferred(after);
         return v;
+    }
+
+    private void runDeferred(List<Runnable> after) {
+        if (after.isEmpty()) {
+            return;
+        }
+        if (Thread.holdsLock(this)) {
+            deferred.addAll(after); // a change nested in another: the outer one runs them as it lets go
+            return;
+        }
+        after.forEach(Runnable::run);
+    }
+
+    /** Under the lock. Allocates only when something was deferred. */
+    private List<Runnable> takeDeferred() {
+        if (deferred.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> taken = deferred;
+        deferred = new ArrayList<>();
+        return taken;
     }
 
     private List<CpuPort> publish() {

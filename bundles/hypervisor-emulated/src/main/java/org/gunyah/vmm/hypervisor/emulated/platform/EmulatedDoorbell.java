@@ -1,9 +1,12 @@
 package org.gunyah.vmm.hypervisor.emulated.platform;
 
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
 import org.gunyah.vmm.spi.ResourceType;
+import org.gunyah.vmm.spi.VmContext.Registration;
 import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
 
 /**
@@ -11,7 +14,8 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
  * {@code setMask} is called it is an edge source: every send is an edge. After
  * {@code setMask(enable, ack)} it is a level source: the line is asserted while
  * {@code flags & enable} is non-zero, and the guest's EOI clears {@code ack} from the flags, which
- * is the kernel irqfd's LEVEL mode with (1, 1).
+ * is the kernel irqfd's LEVEL mode with (1, 1). Each such EOI is told to the
+ * {@link #onAcknowledge} listeners once the GIC's lock is released (they may send again).
  */
 public final class EmulatedDoorbell implements HypervisorDoorbell {
     private final int label;
@@ -24,6 +28,8 @@ public final class EmulatedDoorbell implements HypervisorDoorbell {
     private long flags;
     private long enableMask = -1L;
     private long ackMask = -1L;
+    /** Read at each EOI of the level interrupt without the doorbell's lock: copy-on-write. */
+    private final CopyOnWriteArrayList<Runnable> ackListeners = new CopyOnWriteArrayList<>();
 
     public EmulatedDoorbell(int label, long capId, int intid, Gicv3 gic, VmRunState runState) {
         this.label = label;
@@ -83,10 +89,28 @@ public final class EmulatedDoorbell implements HypervisorDoorbell {
                 level = true;
                 gic.configureLevel(intid, id -> {
                     flags &= ~ackMask;
+                    if (!ackListeners.isEmpty()) {
+                        gic.afterChange(this::acknowledged);
+                    }
                     return (flags & enableMask) != 0;
                 });
             }
         }
+    }
+
+    /** Runs in the EOI's vCPU thread, after the GIC let go of its lock. */
+    private void acknowledged() {
+        for (Runnable listener : ackListeners) {
+            listener.run();
+        }
+    }
+
+    /** The guest's EOI of the level interrupt is seen here, in the GIC: always offered. */
+    @Override
+    public Optional<Registration> onAcknowledge(Runnable listener) {
+        Runnable own = listener::run; // its own identity: the same listener twice is removed once each
+        ackListeners.add(own);
+        return Optional.of(() -> ackListeners.remove(own));
     }
 
     /** The doorbell's flags, for tests. */

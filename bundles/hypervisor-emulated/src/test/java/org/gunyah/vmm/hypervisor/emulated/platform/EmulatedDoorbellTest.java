@@ -3,10 +3,12 @@ package org.gunyah.vmm.hypervisor.emulated.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.emulated.gic.GicDriver;
 import org.gunyah.vmm.hypervisor.emulated.gic.Gicv3;
+import org.gunyah.vmm.spi.VmContext.Registration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +60,56 @@ class EmulatedDoorbellTest {
         GunyahException e = assertThrows(GunyahException.class, () -> bell.send(1));
         assertEquals(Errno.ENODEV, e.errno());
         assertEquals(Gicv3.SPURIOUS, gic.ack(0));
+    }
+
+    @Test
+    void acknowledgementListenersHearEachEoiOfALevelDoorbell() throws GunyahException {
+        AtomicInteger acks = new AtomicInteger();
+        bell.setMask(1, 1);
+        bell.onAcknowledge(acks::incrementAndGet).orElseThrow();
+        bell.send(1);
+        assertEquals(36, gic.ack(0));
+        assertEquals(0, acks.get(), "taking the interrupt is not its end");
+        gic.eoi(0, 36);
+        assertEquals(1, acks.get());
+    }
+
+    @Test
+    void anEdgeDoorbellsEoiIsNoAcknowledgement() throws GunyahException {
+        AtomicInteger acks = new AtomicInteger();
+        bell.onAcknowledge(acks::incrementAndGet).orElseThrow();
+        bell.send(1);
+        assertEquals(36, gic.ack(0));
+        gic.eoi(0, 36);
+        assertEquals(0, acks.get());
+    }
+
+    @Test
+    void anAcknowledgementListenerMaySendAgainAndTheInterruptComesBack() throws GunyahException {
+        bell.setMask(1, 1);
+        bell.onAcknowledge(() -> {
+            try {
+                bell.send(1); // a device whose line is still up: runs outside the GIC's lock
+            } catch (GunyahException e) {
+                throw new AssertionError(e);
+            }
+        });
+        bell.send(1);
+        assertEquals(36, gic.ack(0));
+        gic.eoi(0, 36);
+        assertEquals(1, bell.flags());
+        assertEquals(36, gic.ack(0), "asserted again after the acknowledgement");
+    }
+
+    @Test
+    void aClosedAcknowledgementListenerHearsNoMore() throws GunyahException {
+        AtomicInteger acks = new AtomicInteger();
+        bell.setMask(1, 1);
+        Registration r = bell.onAcknowledge(acks::incrementAndGet).orElseThrow();
+        r.close();
+        bell.send(1);
+        assertEquals(36, gic.ack(0));
+        gic.eoi(0, 36);
+        assertEquals(0, acks.get());
     }
 }

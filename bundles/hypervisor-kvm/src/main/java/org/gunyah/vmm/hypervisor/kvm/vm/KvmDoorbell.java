@@ -30,7 +30,9 @@ import org.gunyah.vmm.spi.hypervisor.HypervisorDoorbell;
  * <p>{@code send} writes the doorbell's own eventfd, bound to the GSI with KVM_IRQFD, so an edge
  * is one syscall from any thread. {@code setMask(1, 1)} makes it level: the irqfd is bound again
  * with a resample eventfd, so the line stays up until the guest's EOI. Other masks are refused.
- * {@link #bindEventFd} binds a caller's kernel eventfd the same way (the irqfd fast path).
+ * {@link #bindEventFd} binds a caller's kernel eventfd the same way (the irqfd fast path), and for
+ * a resampled irqfd gives KVM the caller's resample eventfd, which KVM signals at each EOI. Without
+ * a binding there is no word of the EOI here: {@code onAcknowledge} is not offered.
  */
 final class KvmDoorbell implements HypervisorDoorbell {
     private static final Logger LOG = System.getLogger(KvmDoorbell.class.getName());
@@ -129,16 +131,29 @@ final class KvmDoorbell implements HypervisorDoorbell {
         }
     }
 
+    /**
+     * KVM_IRQFD of the caller's eventfd; for level, with {@code resample} as KVM's resamplefd when
+     * given (else one of ours that nobody reads: KVM needs one to deassert at EOI). Both must be
+     * kernel eventfds, else declined.
+     */
     @Override
-    public synchronized Optional<Registration> bindEventFd(EventFd source, boolean level) throws GunyahException {
+    public synchronized Optional<Registration> bindEventFd(EventFd source, boolean level, Optional<EventFd> resample)
+            throws GunyahException {
         if (!(source instanceof KernelEventFd k) || closed) {
             return Optional.empty();
         }
-        // our own fd for the eventfd: the deassign below must find it even after its owner closed it
+        if (resample.isPresent() && (!level || !(resample.get() instanceof KernelEventFd))) {
+            return Optional.empty();
+        }
+        // our own fds for the eventfds: the deassign below must find them even after their owner closed them
         Fd kernelFd = k.duplicateKernelFd();
         Fd resampleFd = null;
         try {
-            resampleFd = level ? Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC) : null;
+            if (resample.isPresent()) {
+                resampleFd = ((KernelEventFd) resample.get()).duplicateKernelFd();
+            } else if (level) {
+                resampleFd = Fd.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+            }
             irqfd(kernelFd, level ? KvmAbi.IRQFD_FLAG_RESAMPLE : 0, resampleFd, "KVM_IRQFD for " + source);
         } catch (GunyahException e) {
             closeAll(kernelFd, resampleFd);
