@@ -3,6 +3,7 @@ package org.gunyah.vmm.managed.internal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.gunyah.vmm.device.MmioDevice;
 import org.gunyah.vmm.managed.Devices;
 
 /**
@@ -29,12 +30,19 @@ final class Console {
         this(sink, () -> {});
     }
 
-    static boolean covers(long physAddr) {
-        return physAddr >= Devices.CONSOLE_BASE && physAddr < Devices.CONSOLE_BASE + Devices.CONSOLE_SIZE;
-    }
+    /** The transmit registers on the bus at {@link Devices#CONSOLE_BASE}: vCPU n's at offset 8n; reads are 0 (never busy). */
+    MmioDevice registers() {
+        return new MmioDevice() {
+            @Override
+            public long read(long offset, int size) {
+                return 0;
+            }
 
-    void write(long physAddr, long data) {
-        put((int) ((physAddr - Devices.CONSOLE_BASE) / 8), (char) (data & 0xff));
+            @Override
+            public void write(long offset, int size, long value) {
+                put((int) (offset / 8), (char) (value & 0xff));
+            }
+        };
     }
 
     /** A byte the PL011 transmitted: its lines are gathered apart from every console register's. */

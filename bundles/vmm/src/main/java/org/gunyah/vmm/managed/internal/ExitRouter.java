@@ -4,19 +4,16 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongConsumer;
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.VcpuExit;
-import org.gunyah.vmm.managed.Devices;
 
 /**
- * Gives the exits no function handled to the VM's device models (a null one is absent); everything
- * else reads as zero and is counted as unhandled.
+ * Gives the exits no function handled to the doorbells the VMM answers, then to the device on the
+ * VM's {@link DeviceBus} whose window holds the address; anything else reads as zero and is
+ * counted as unhandled.
  */
 final class ExitRouter {
-    private final Console console;
-    private final LongConsumer exitRegister;
-    private final List<MmioDevice> devices;
+    private final DeviceBus bus;
     private final LongAdder mmio = new LongAdder();
     private final LongAdder unhandled = new LongAdder();
     private final List<Doorbell> doorbells = new CopyOnWriteArrayList<>();
@@ -31,15 +28,8 @@ final class ExitRouter {
         }
     }
 
-    ExitRouter(Console console, LongConsumer exitRegister) {
-        this(console, exitRegister, List.of());
-    }
-
-    /** With {@code devices}, the device models that answer the exits in their own ranges. */
-    ExitRouter(Console console, LongConsumer exitRegister, List<MmioDevice> devices) {
-        this.console = console;
-        this.exitRegister = exitRegister;
-        this.devices = List.copyOf(devices);
+    ExitRouter(DeviceBus bus) {
+        this.bus = bus;
     }
 
     /** Answers guest writes matching an ioeventfd that did not take them (see {@link org.gunyah.vmm.managed.Devices}). */
@@ -57,25 +47,15 @@ final class ExitRouter {
                         return;
                     }
                 }
-                for (MmioDevice d : devices) {
-                    if (d.covers(m.physAddr())) {
-                        long offset = m.physAddr() - d.base();
-                        if (m.isWrite()) {
-                            d.write(offset, m.len(), m.data());
-                        } else {
-                            vcpu.setMmioData(d.read(offset, m.len()));
-                        }
-                        return;
-                    }
-                }
-                boolean toConsole = console != null && Console.covers(m.physAddr());
-                boolean toExit = exitRegister != null && m.physAddr() == Devices.EXIT_REGISTER;
-                if (toConsole && m.isWrite()) {
-                    console.write(m.physAddr(), m.data());
-                } else if (toExit && m.isWrite()) {
-                    exitRegister.accept(m.len() == 8 ? m.data() : m.data() & ((1L << (8 * m.len())) - 1));
-                } else if (!toConsole && !toExit) {
+                DeviceBus.Window w = bus.find(m.physAddr());
+                if (w == null) {
                     unhandled.increment();
+                } else if (m.isWrite()) {
+                    w.device().write(m.physAddr() - w.base(), m.len(), m.data());
+                    return;
+                } else {
+                    vcpu.setMmioData(w.device().read(m.physAddr() - w.base(), m.len()));
+                    return;
                 }
                 if (!m.isWrite()) {
                     vcpu.setMmioData(0);

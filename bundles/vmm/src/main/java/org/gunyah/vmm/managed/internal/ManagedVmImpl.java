@@ -40,6 +40,7 @@ final class ManagedVmImpl implements ManagedVm {
     private final Runnable onClose;
     private final Runnable onStart;
     private final Console console;
+    private final DeviceBus bus;
     private final ExitRouter router;
     private final VmCounters counters;
     private final Changes changes = new Changes();
@@ -67,7 +68,8 @@ final class ManagedVmImpl implements ManagedVm {
             UartIrq uartIrq,
             Timeouts timeouts,
             Runnable onClose,
-            Runnable onStart) {
+            Runnable onStart)
+            throws GunyahException {
         this.spec = spec;
         this.vm = vm;
         this.memory = memory;
@@ -84,10 +86,19 @@ final class ManagedVmImpl implements ManagedVm {
         this.uart = uartIrq == null
                 ? null
                 : new Uart(console::serial, () -> uartIrq.signal().signal(1), uartIrq.resample());
-        this.router = new ExitRouter(
-                spec.devices().contains(Devices.Model.CONSOLE) ? console : null,
-                spec.devices().contains(Devices.Model.EXIT_REGISTER) ? this::guestExit : null,
-                uart == null ? List.of() : List.of(uart));
+        this.bus = new DeviceBus();
+        if (spec.devices().contains(Devices.Model.CONSOLE)) {
+            bus.add(new DeviceBus.Window(
+                    "the console register", Devices.CONSOLE_BASE, Devices.CONSOLE_SIZE, console.registers()));
+        }
+        if (spec.devices().contains(Devices.Model.EXIT_REGISTER)) {
+            bus.add(new DeviceBus.Window(
+                    "the exit register", Devices.EXIT_REGISTER, ExitRegister.SIZE, new ExitRegister(this::guestExit)));
+        }
+        if (uart != null) {
+            bus.add(new DeviceBus.Window("the PL011", Devices.PL011_BASE, Devices.PL011_SIZE, uart));
+        }
+        this.router = new ExitRouter(bus);
         this.counters = new VmCounters(spec.name());
         this.vcpus = new VcpuThreads(spec.name(), router, () -> lifecycle.get().runs(), counters, changes);
         this.kept = new KeptFunctions(vm, spec.name(), counters);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.gunyah.vmm.api.EventFd;
+import org.gunyah.vmm.device.MmioDevice;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.Serial;
 
@@ -52,23 +53,13 @@ final class Uart implements MmioDevice, Serial, AutoCloseable {
     }
 
     @Override
-    public long base() {
-        return Devices.PL011_BASE;
-    }
-
-    @Override
-    public long size() {
-        return Devices.PL011_SIZE;
-    }
-
-    @Override
-    public long read(long offset, int len) {
+    public long read(long offset, int size) {
         return pl011.read(offset);
     }
 
     @Override
-    public void write(long offset, int len, long data) {
-        pl011.write(offset, data);
+    public void write(long offset, int size, long value) {
+        pl011.write(offset, value);
     }
 
     @Override
