@@ -65,6 +65,13 @@ public final class Devices {
             return label;
         }
 
+        /** By label, when it is a built-in model's. */
+        public static java.util.Optional<Model> find(String label) {
+            return java.util.Arrays.stream(values())
+                    .filter(m -> m.label.equals(label.strip()))
+                    .findFirst();
+        }
+
         /** By label; EINVAL naming the known ones otherwise. */
         public static Model of(String label) throws org.gunyah.vmm.api.GunyahException {
             for (Model m : values()) {

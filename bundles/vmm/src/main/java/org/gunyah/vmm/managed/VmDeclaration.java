@@ -26,7 +26,9 @@ import org.gunyah.vmm.api.GunyahException;
  * irqfds      = ["label=1", "label=2 level=true cpu=1"]
  * ioeventfds  = ["addr=0x0a000000 len=4 irq=1", "addr=0x0a000008 len=4 datamatch=7"]
  * devices     = console, exit-register     optional: the device models (console, exit-register, pl011;
- *                                          default: console and exit-register)
+ *                                          default: console and exit-register), and devices of
+ *                                          device bundles with their options: virtio-rng, virtio-blk
+ *                                          file=disk.img
  * functions   = ["counter arg=00000a0900000000", "ioeventfd addr=0x0a000010 len=4"]
  * watchdog    = 60s                        optional: CRASHED after that long without console output
  * reset       = restart                    optional, default stop: what the guest's reset does
@@ -300,10 +302,19 @@ public record VmDeclaration(
         spec = spec.withDevices(Devices.defaults(spec.boot()));
         if (source.devices().isPresent()) {
             java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
-            for (String label : source.devices().get()) {
-                models.add(Devices.Model.of(label));
+            List<DeviceSpec> plugged = new ArrayList<>();
+            for (String entry : source.devices().get()) {
+                List<String> words = words(entry);
+                Optional<Devices.Model> builtIn = Devices.Model.find(words.getFirst());
+                if (builtIn.isEmpty()) {
+                    plugged.add(DeviceSpec.parse(words));
+                } else if (words.size() > 1) {
+                    throw GunyahException.of(Errno.EINVAL, "device %s takes no options: '%s'", words.getFirst(), entry);
+                } else {
+                    models.add(builtIn.get());
+                }
             }
-            spec = spec.withDevices(models);
+            spec = spec.withDevices(models).withPluggedDevices(plugged);
         }
         spec = spec.withSupervision(new Supervision(
                 source.watchdog().isPresent()

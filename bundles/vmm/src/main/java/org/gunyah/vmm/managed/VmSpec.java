@@ -2,6 +2,7 @@ package org.gunyah.vmm.managed;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,7 +15,8 @@ import org.gunyah.vmm.api.MemoryRegion;
  * RAM of {@code memorySize} bytes at guest physical {@code ramBase}, how it boots ({@link Boot}: a
  * raw image copied to the start of RAM, where every vCPU begins, or an arm64 Linux kernel); {@code
  * devices} are the device models it has (see {@link Devices}); {@code supervision} is how the VMM
- * watches the running guest and answers its reset ({@link Supervision}).
+ * watches the running guest and answers its reset ({@link Supervision}); {@code pluggedDevices}
+ * are the devices of device bundles it has ({@link DeviceSpec}), after the built-in models.
  */
 public record VmSpec(
         String name,
@@ -23,7 +25,8 @@ public record VmSpec(
         long ramBase,
         Boot boot,
         Set<Devices.Model> devices,
-        Supervision supervision) {
+        Supervision supervision,
+        List<DeviceSpec> pluggedDevices) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final long DEFAULT_RAM_BASE = 0x4000_0000L;
     /** The most RAM one VM may ask for here: guest RAM is host memory allocated at creation. */
@@ -38,6 +41,19 @@ public record VmSpec(
         boot = boot == null ? Boot.RawImage.NONE : boot;
         devices = devices == null || devices.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(devices));
         supervision = supervision == null ? Supervision.NONE : supervision;
+        pluggedDevices = pluggedDevices == null ? List.of() : List.copyOf(pluggedDevices);
+    }
+
+    /** A spec without devices of device bundles. */
+    public VmSpec(
+            String name,
+            Optional<String> hypervisor,
+            long memorySize,
+            long ramBase,
+            Boot boot,
+            Set<Devices.Model> devices,
+            Supervision supervision) {
+        this(name, hypervisor, memorySize, ramBase, boot, devices, supervision, List.of());
     }
 
     /** A spec without {@link Supervision} (neither watchdog nor restart). */
@@ -62,11 +78,12 @@ public record VmSpec(
     }
 
     public VmSpec withHypervisor(String name) {
-        return new VmSpec(this.name, Optional.ofNullable(name), memorySize, ramBase, boot, devices, supervision);
+        return new VmSpec(
+                this.name, Optional.ofNullable(name), memorySize, ramBase, boot, devices, supervision, pluggedDevices);
     }
 
     public VmSpec withMemory(long size) {
-        return new VmSpec(name, hypervisor, size, ramBase, boot, devices, supervision);
+        return new VmSpec(name, hypervisor, size, ramBase, boot, devices, supervision, pluggedDevices);
     }
 
     /** Boots the raw image {@code file} (none when null). */
@@ -81,16 +98,21 @@ public record VmSpec(
      */
     public VmSpec withBoot(Boot how) {
         Set<Devices.Model> models = devices.equals(Devices.defaults(boot)) ? Devices.defaults(how) : devices;
-        return new VmSpec(name, hypervisor, memorySize, ramBase, how, models, supervision);
+        return new VmSpec(name, hypervisor, memorySize, ramBase, how, models, supervision, pluggedDevices);
     }
 
     public VmSpec withDevices(Set<Devices.Model> models) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, models, supervision);
+        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, models, supervision, pluggedDevices);
+    }
+
+    /** With {@code plugged}, the devices of device bundles, on the bus in this order. */
+    public VmSpec withPluggedDevices(List<DeviceSpec> plugged) {
+        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, devices, supervision, plugged);
     }
 
     /** Watched and answered on reset as {@code how} says. */
     public VmSpec withSupervision(Supervision how) {
-        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, devices, how);
+        return new VmSpec(name, hypervisor, memorySize, ramBase, boot, devices, how, pluggedDevices);
     }
 
     /** The raw image, when the VM boots one; empty for none and for a Linux boot. */

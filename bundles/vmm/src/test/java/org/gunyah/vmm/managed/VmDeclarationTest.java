@@ -110,7 +110,29 @@ class VmDeclarationTest {
                 VmDeclaration.parse(Map.of("name", "a", "devices", "pl011"), HOME)
                         .spec()
                         .devices());
-        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console, uart")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "console extra=1")));
+    }
+
+    @Test
+    void otherDevicesAreDeviceBundlesModelsWithTheirOptionsInOrder() throws GunyahException {
+        VmSpec spec = VmDeclaration.parse(
+                        Map.of("name", "a", "devices", "pl011, virtio-blk file=disk.img readonly=true, virtio-rng"),
+                        HOME)
+                .spec();
+
+        assertEquals(java.util.Set.of(Devices.Model.PL011), spec.devices());
+        assertEquals(
+                List.of(
+                        new DeviceSpec("virtio-blk", Map.of("file", "disk.img", "readonly", "true")),
+                        new DeviceSpec("virtio-rng", Map.of())),
+                spec.pluggedDevices());
+    }
+
+    @Test
+    void aDeviceOptionThatIsNotKeyValueOrAModelNameThatIsNoNameIsEinval() {
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "virtio-blk disk.img")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "virtio-blk file=a file=b")));
+        assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "devices", "Virtio_Blk")));
     }
 
     @Test

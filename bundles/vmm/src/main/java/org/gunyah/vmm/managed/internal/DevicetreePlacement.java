@@ -36,8 +36,9 @@ final class DevicetreePlacement {
     }
 
     /** Writes the devicetree of {@code functions} at the end of RAM; EINVAL when it is too big or would overlap what was loaded. */
-    void place(List<FunctionDesc> functions, GuestMemory memory, Vm vm) throws GunyahException {
-        byte[] dtb = Fdt.encode(boot.devicetree(new DevicetreeSources(spec, functions, interruptTargets)));
+    void place(List<FunctionDesc> functions, List<DevicetreeSources.DeviceNode> devices, GuestMemory memory, Vm vm)
+            throws GunyahException {
+        byte[] dtb = Fdt.encode(boot.devicetree(new DevicetreeSources(spec, functions, interruptTargets, devices)));
         long offset = offset(spec.ramBase(), spec.memorySize(), dtb.length);
         if (dtb.length > MAX_SIZE || offset < boot.reserved()) {
             throw GunyahException.of(

@@ -23,7 +23,9 @@ final class GuestDevicetree {
     }
 
     static DtNode of(DevicetreeSources sources) throws GunyahException {
-        VmTopology topology = VmTopology.of(sources, Set.of());
+        Set<Integer> deviceSpis = new java.util.HashSet<>();
+        sources.devices().forEach(d -> deviceSpis.add(d.spi()));
+        VmTopology topology = VmTopology.of(sources, deviceSpis);
         DtNode.Builder cpusNode =
                 DtNode.builder("cpus").property("#address-cells", 1).property("#size-cells", 0);
         for (int id : topology.cpus()) {
@@ -37,13 +39,24 @@ final class GuestDevicetree {
             hyp.child(doorbell("doorbell@" + Integer.toHexString(bell.label()), bell, bell.level() ? 4 : 1));
         }
         VmSpec spec = sources.spec();
-        return DtNode.builder("")
+        DtNode.Builder root = DtNode.builder("")
                 .property("#address-cells", 2)
                 .property("#size-cells", 2)
                 .child(memory(spec))
                 .child(cpusNode.build())
                 .child(hyp.build())
-                .child(console())
+                .child(console());
+        sources.devices().forEach(d -> root.child(device(d, 4)));
+        return root.build();
+    }
+
+    /** A plugged device's node: {@code <model>@<base>}, its window, its SPI with {@code flags}, DMA coherent (our RAM is). */
+    static DtNode device(DevicetreeSources.DeviceNode d, int flags) {
+        return DtNode.builder(d.model() + "@" + Long.toHexString(d.base()))
+                .property("compatible", d.compatible())
+                .propertyU64("reg", d.base(), d.size())
+                .property("interrupts", 0, d.spi(), flags)
+                .property("dma-coherent")
                 .build();
     }
 

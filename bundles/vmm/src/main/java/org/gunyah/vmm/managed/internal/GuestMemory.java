@@ -7,6 +7,7 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
 import org.gunyah.vmm.api.Vm;
+import org.gunyah.vmm.device.GuestRam;
 import org.gunyah.vmm.managed.VmSpec;
 
 /**
@@ -66,6 +67,34 @@ final class GuestMemory implements AutoCloseable {
                     spec.memorySize());
         }
         return offset;
+    }
+
+    /** The RAM as the VM's devices reach it (see {@link GuestRam}). */
+    GuestRam devicesView() {
+        return new GuestRam() {
+            @Override
+            public MemorySegment slice(long address, long length) throws GunyahException {
+                if (!contains(address, length)) {
+                    throw GunyahException.of(
+                            Errno.EFAULT,
+                            "0x%x..+%d is outside the VM's RAM at 0x%x..+%d",
+                            address,
+                            length,
+                            spec.ramBase(),
+                            spec.memorySize());
+                }
+                return ram.asSlice(address - spec.ramBase(), length);
+            }
+
+            @Override
+            public boolean contains(long address, long length) {
+                long offset = address - spec.ramBase();
+                return length >= 0
+                        && Long.compareUnsigned(address, spec.ramBase()) >= 0
+                        && Long.compareUnsigned(offset, spec.memorySize()) <= 0
+                        && length <= spec.memorySize() - offset;
+            }
+        };
     }
 
     @Override

@@ -22,6 +22,8 @@ import org.gunyah.vmm.managed.VmSpec;
  * apb-pclk          the 24 MHz fixed clock the PL011's driver asks for
  * pl011@9002000     the PL011 (when the VM has the model), SPI {@link Devices#PL011_SPI}, level high
  * console@9000000   the console register (when the VM has the model)
+ * MODEL@b000000     each device of a device bundle: compatible, reg = its window, its SPI level high,
+ *                   dma-coherent (a virtio-mmio transport: compatible "virtio,mmio")
  * hypervisor        the doorbells, one per irqfd label, as the resource manager reads them
  * chosen            bootargs, stdout-path = the PL011, linux,initrd-start/end
  * </pre>
@@ -58,6 +60,7 @@ final class LinuxDevicetree {
         if (pl011) {
             deviceSpis.add(Devices.PL011_SPI);
         }
+        sources.devices().forEach(d -> deviceSpis.add(d.spi()));
         VmTopology topology = VmTopology.of(sources, deviceSpis);
         DtNode.Builder root = DtNode.builder("")
                 .property("#address-cells", 2)
@@ -109,6 +112,7 @@ final class LinuxDevicetree {
         if (spec.devices().contains(Devices.Model.CONSOLE)) {
             root.child(GuestDevicetree.console());
         }
+        sources.devices().forEach(d -> root.child(GuestDevicetree.device(d, LEVEL_HIGH)));
         DtNode.Builder hyp = GuestDevicetree.hypervisor();
         for (VmTopology.Doorbell bell : topology.doorbells()) {
             hyp.child(GuestDevicetree.doorbell(

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -18,6 +19,7 @@ import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.managed.DeviceSpec;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.Numbers;
@@ -41,6 +43,9 @@ final class ManagedVmImpl implements ManagedVm {
     private final Runnable onStart;
     private final Console console;
     private final DeviceBus bus;
+    /** The devices of device bundles, by slot; filled once at creation. */
+    private final List<PluggedDevice> plugged = new CopyOnWriteArrayList<>();
+
     private final ExitRouter router;
     private final VmCounters counters;
     private final Changes changes = new Changes();
@@ -118,6 +123,7 @@ final class ManagedVmImpl implements ManagedVm {
             VmSpec spec,
             Consumer<String> consoleSink,
             Timeouts timeouts,
+            DeviceModels models,
             Runnable onClose,
             Runnable onStart)
             throws GunyahException {
@@ -127,6 +133,7 @@ final class ManagedVmImpl implements ManagedVm {
                 ? manager.createVm(spec.hypervisor().get())
                 : manager.createVm();
         GuestMemory memory = null;
+        ManagedVmImpl made = null;
         EventFd uartSignal = null;
         EventFd uartResample = null;
         try {
@@ -137,8 +144,14 @@ final class ManagedVmImpl implements ManagedVm {
                 uartResample = manager.createEventFd(0, EventFd.NONBLOCK);
                 uartIrq = new UartIrq(uartSignal, uartResample);
             }
-            return new ManagedVmImpl(spec, vm, memory, boot, consoleSink, uartIrq, timeouts, onClose, onStart);
+            made = new ManagedVmImpl(spec, vm, memory, boot, consoleSink, uartIrq, timeouts, onClose, onStart);
+            made.plug(manager, models);
+            return made;
         } catch (GunyahException | RuntimeException | OutOfMemoryError e) {
+            if (made != null) {
+                made.close(); // it owns the VM, its RAM and the eventfds from its construction on
+                throw e;
+            }
             vm.close();
             if (uartSignal != null) {
                 uartSignal.close();
@@ -151,6 +164,45 @@ final class ManagedVmImpl implements ManagedVm {
             }
             throw e;
         }
+    }
+
+    /**
+     * Puts the devices of device bundles on the bus, in slot order (see {@link PluggedDevice}).
+     * Their doorbells are functions of the VM like any other; their interrupts are added at start.
+     */
+    private void plug(VmManager manager, DeviceModels models) throws GunyahException {
+        PluggedDevice.Host host = new PluggedDevice.Host() {
+            @Override
+            public EventFd newEventFd() throws GunyahException {
+                return manager.createEventFd(0, EventFd.NONBLOCK);
+            }
+
+            @Override
+            public void addFunction(FunctionDesc desc) throws GunyahException {
+                ManagedVmImpl.this.addFunction(desc);
+            }
+
+            @Override
+            public void removeFunction(FunctionDesc desc) throws GunyahException {
+                ManagedVmImpl.this.removeFunction(desc);
+            }
+        };
+        List<DeviceSpec> specs = spec.pluggedDevices();
+        for (int slot = 0; slot < specs.size(); slot++) {
+            PluggedDevice p = PluggedDevice.plug(name(), specs.get(slot), slot, models, memory.devicesView(), host);
+            plugged.add(p);
+            p.eventFds().forEach(responders::adopt);
+            bus.add(new DeviceBus.Window(
+                    String.format("device %s at 0x%x", specs.get(slot).model(), p.base()),
+                    p.base(),
+                    p.size(),
+                    p.registers()));
+        }
+    }
+
+    /** The window of the plugged device in {@code slot}, for tests. */
+    HeldRegisters pluggedRegisters(int slot) {
+        return plugged.get(slot).registers();
     }
 
     /** The one place the lifecycle moves; every move wakes the waits. */
@@ -275,7 +327,17 @@ final class ManagedVmImpl implements ManagedVm {
                                 uartIrq.resample().fd())
                         .desc());
             }
-            devicetree.place(kept.all(), memory, vm);
+            for (PluggedDevice p : plugged) {
+                addFunction(p.interruptFunction()); // kept as the PL011's is
+            }
+            devicetree.place(
+                    kept.all(),
+                    plugged.stream()
+                            .map(p -> new DevicetreeSources.DeviceNode(
+                                    p.spec().model(), p.compatible(), p.base(), p.size(), p.spi(), p.label()))
+                            .toList(),
+                    memory,
+                    vm);
             vm.start();
             move(l -> started); // lock held: neither close nor an exit can have moved it meanwhile
             vcpus.startAll();
@@ -385,7 +447,9 @@ final class ManagedVmImpl implements ManagedVm {
         if (w != null) {
             w.close();
         }
+        plugged.forEach(p -> p.registers().close()); // a vCPU waiting on a device being replaced returns
         boolean stopped = vcpus.stop(timeouts.vcpuJoin());
+        plugged.forEach(PluggedDevice::close);
         if (uart != null) {
             uart.close();
         }

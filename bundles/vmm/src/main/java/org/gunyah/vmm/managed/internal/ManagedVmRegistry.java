@@ -21,6 +21,7 @@ import org.gunyah.vmm.api.IoeventfdArg;
 import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.device.DeviceModel;
 import org.gunyah.vmm.managed.FunctionFields;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
@@ -51,6 +52,9 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             Thread.ofPlatform().daemon().name("vmm-restore").factory());
 
     private final VmManager.Subscription provided;
+    /** The device models of device bundles, as the component's references give them. */
+    private final DeviceModels models = new DeviceModels();
+
     private final TypeNames typeNames;
 
     /** The type number of a function type's name, among the types the framework knows; empty when none has it. */
@@ -83,6 +87,16 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
         this.provided = manager.onFunctionProvided(type -> restorer.execute(() -> restore(type)));
     }
 
+    /** A device bundle's model is here: VMs may name it, and devices waiting for it take it. */
+    public void addDeviceModel(DeviceModel model) {
+        models.add(model);
+    }
+
+    /** A device bundle's model is going: the devices it made hand their state over and wait for its successor. */
+    public void removeDeviceModel(DeviceModel model) {
+        models.remove(model);
+    }
+
     private void restore(int type) {
         for (ManagedVm vm : list()) {
             ((ManagedVmImpl) vm).restore(type);
@@ -108,8 +122,8 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
             lock.unlock();
         }
         try {
-            ManagedVm vm =
-                    ManagedVmImpl.create(manager, spec, console, timeouts, () -> forget(spec.name()), this::changed);
+            ManagedVm vm = ManagedVmImpl.create(
+                    manager, spec, console, timeouts, models, () -> forget(spec.name()), this::changed);
             lock.lock();
             try {
                 byName.put(spec.name(), vm);

@@ -6,6 +6,7 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VmManager;
 import org.gunyah.vmm.api.admin.FunctionAdmin;
 import org.gunyah.vmm.api.admin.FunctionTypeInfo;
+import org.gunyah.vmm.device.DeviceModel;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.ManagedVms;
 import org.gunyah.vmm.managed.VmDeclaration;
@@ -14,6 +15,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** {@link ManagedVms} as a service; going away closes every VM it made. */
 @Component(service = ManagedVms.class)
@@ -30,6 +33,20 @@ public final class ManagedVmsComponent implements ManagedVms {
                                 t.provider() != null && name.equals(t.provider().name()))
                         .map(FunctionTypeInfo::type)
                         .findFirst());
+    }
+
+    /** A device bundle's model: VMs may name it; one leaving first takes its devices' state (see {@link PluggedDevice}). */
+    @Reference(
+            name = "deviceModel",
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeDeviceModel")
+    void addDeviceModel(DeviceModel model) {
+        registry.addDeviceModel(model);
+    }
+
+    void removeDeviceModel(DeviceModel model) {
+        registry.removeDeviceModel(model);
     }
 
     @Deactivate

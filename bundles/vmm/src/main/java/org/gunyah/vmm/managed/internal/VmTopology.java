@@ -18,7 +18,8 @@ import org.gunyah.vmm.managed.Devices;
 /**
  * The cpus and doorbells a VM's functions declare, as every devicetree of the VMM writes them: a
  * cpu per vcpu function (by id), a doorbell per distinct irqfd label in label order. A device
- * model's irqfd label keeps its device's SPI ({@link #FIXED_SPIS}: the PL011's); the other labels
+ * model's irqfd label keeps its device's SPI ({@link #FIXED_SPIS}: the PL011's; a plugged device's, from
+ * {@link DevicetreeSources#devices}); the other labels
  * get the free SPIs from 0 up, passing over those of the device labels present and those the
  * devicetree's own device nodes name (so a VM without a device model keeps its numbering). A doorbell is aimed at the cpu its label's target names, else the first; it is
  * level-triggered when its label's first irqfd is.
@@ -27,7 +28,7 @@ record VmTopology(List<Integer> cpus, List<Doorbell> doorbells) {
     /** The highest SPI a doorbell may have (VmDescription's limit). */
     static final int MAX_SPI = 987;
 
-    /** The SPIs of the device models' irqfd labels: a guest's driver finds the interrupt there. */
+    /** The SPIs of the built-in device models' irqfd labels: a guest's driver finds the interrupt there. */
     static final Map<Integer, Integer> FIXED_SPIS = Map.of(Devices.PL011_LABEL, Devices.PL011_SPI);
 
     record Doorbell(int label, int spi, int targetCpu, boolean level) {}
@@ -49,13 +50,15 @@ record VmTopology(List<Integer> cpus, List<Doorbell> doorbells) {
                 labels.putIfAbsent(irqfd.label(), irqfd.level());
             }
         }
+        Map<Integer, Integer> fixed = new java.util.HashMap<>(FIXED_SPIS);
+        sources.devices().forEach(d -> fixed.put(d.label(), d.spi()));
         Set<Integer> taken = new HashSet<>(deviceSpis);
-        labels.keySet().stream().filter(FIXED_SPIS::containsKey).forEach(l -> taken.add(FIXED_SPIS.get(l)));
+        labels.keySet().stream().filter(fixed::containsKey).forEach(l -> taken.add(fixed.get(l)));
         int first = cpus.isEmpty() ? 0 : cpus.first();
         List<Doorbell> bells = new ArrayList<>();
         int next = 0;
         for (var label : labels.entrySet()) {
-            Integer spi = FIXED_SPIS.get(label.getKey());
+            Integer spi = fixed.get(label.getKey());
             if (spi == null) {
                 while (taken.contains(next)) {
                     next++;
