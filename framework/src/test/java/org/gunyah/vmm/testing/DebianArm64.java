@@ -49,6 +49,22 @@ public final class DebianArm64 {
         return cache().resolve("busybox/busybox");
     }
 
+    /**
+     * A module of the kernel's package, by its path under {@code kernel/} of its modules folder
+     * ({@code drivers/virtio/virtio_mmio.ko}): for an initramfs that loads it with insmod.
+     */
+    public static Path module(String path) throws IOException, InterruptedException {
+        Path modules = cache().resolve("kernel/modules");
+        try (var versions = Files.list(modules)) {
+            Path version = versions.findFirst().orElseThrow(() -> new IOException("no modules in " + modules));
+            Path module = version.resolve("kernel").resolve(path);
+            if (!Files.isRegularFile(module)) {
+                throw new IOException("no module " + path + " in " + version);
+            }
+            return module;
+        }
+    }
+
     private static Path fetchScript() {
         String given = System.getProperty("gunyah.debian.fetch");
         if (given != null) {

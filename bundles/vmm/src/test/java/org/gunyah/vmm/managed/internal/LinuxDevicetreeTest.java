@@ -75,6 +75,27 @@ class LinuxDevicetreeTest {
         return Fdt.decode(Fdt.encode(LinuxDevicetree.of(sources, boot(Optional.of(Path.of("initrd"))))));
     }
 
+    @Test
+    void aDeviceOfADeviceBundleIsANodeWithItsWindowItsSpiAndItsDoorbellTakesThatSpi() throws Exception {
+        int label = (int) PluggedDevice.FIRST_BASE;
+        DevicetreeSources sources = new DevicetreeSources(
+                spec(Devices.Model.PL011),
+                functions(1, new IrqfdArg(5, 0, 0), new IrqfdArg(7, label, IrqfdArg.LEVEL)),
+                Map.of(),
+                List.of(new DevicetreeSources.DeviceNode(
+                        "virtio-rng", "virtio,mmio", PluggedDevice.FIRST_BASE, 0x200, 16, label)));
+        DtNode root = Fdt.decode(Fdt.encode(LinuxDevicetree.of(sources, boot(Optional.empty()))));
+        String node = "/virtio-rng@b000000";
+
+        assertEquals(List.of("virtio,mmio"), prop(root, node, "compatible").asStrings());
+        assertArrayEquals(new int[] {0, 0x0b00_0000, 0, 0x200}, cells(root, node, "reg"));
+        assertArrayEquals(new int[] {0, 16, 4}, cells(root, node, "interrupts"));
+        assertTrue(root.find(node).orElseThrow().property("dma-coherent").isPresent());
+        assertArrayEquals(
+                new int[] {0, 16, 4}, cells(root, "/hypervisor/doorbell-" + Integer.toHexString(label), "interrupts"));
+        assertArrayEquals(new int[] {0, 0, 1}, cells(root, "/hypervisor/doorbell-0", "interrupts"));
+    }
+
     private static DtProperty prop(DtNode root, String path, String name) {
         return root.find(path)
                 .orElseThrow(() -> new AssertionError("no node " + path))
