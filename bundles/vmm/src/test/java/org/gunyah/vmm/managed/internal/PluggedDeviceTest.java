@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.gunyah.vmm.api.Errno;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.VcpuArg;
 import org.gunyah.vmm.device.Device;
@@ -24,15 +22,10 @@ import org.gunyah.vmm.device.DeviceContext;
 import org.gunyah.vmm.device.DeviceModel;
 import org.gunyah.vmm.device.DeviceState;
 import org.gunyah.vmm.device.MmioDevice;
-import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
-import org.gunyah.vmm.function.irqfd.IrqfdFunction;
-import org.gunyah.vmm.function.vcpu.VcpuFunction;
-import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.managed.DeviceSpec;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.VmSpec;
 import org.gunyah.vmm.testing.Errnos;
-import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,25 +49,21 @@ class PluggedDeviceTest {
                 .ltorg
         """;
 
-    private final TestBed bed = new TestBed();
-    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+    private final TestVms testVms = new TestVms();
+    private final ManagedVmRegistry vms = testVms.vms;
     private final Model model = new Model("test-device");
 
     @TempDir
     Path dir;
 
     @BeforeEach
-    void functions() {
-        bed.provide(FunctionType.VCPU, new VcpuFunction());
-        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
-        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
+    void models() {
         vms.addDeviceModel(model);
     }
 
     @AfterEach
     void close() {
-        vms.close();
-        bed.close();
+        testVms.close();
     }
 
     /** A model whose devices record what reaches them and hand over a state naming their generation. */
@@ -155,8 +144,7 @@ class PluggedDeviceTest {
     }
 
     private ManagedVm running(String name, String... devices) throws Exception {
-        Path image = dir.resolve(name + ".bin");
-        Files.write(image, A64Assembler.assemble(GUEST, VmSpec.DEFAULT_RAM_BASE).image());
+        Path image = TestVms.assemble(dir.resolve(name + ".bin"), GUEST);
         ManagedVm vm = vms.create(VmSpec.of(name)
                 .withMemory(1 << 20)
                 .withImage(image)

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,18 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.VcpuArg;
-import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
-import org.gunyah.vmm.function.irqfd.IrqfdFunction;
-import org.gunyah.vmm.function.vcpu.VcpuFunction;
-import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.Supervision;
 import org.gunyah.vmm.managed.VmSpec;
-import org.gunyah.vmm.tools.a64asm.A64Assembler;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
@@ -40,33 +30,19 @@ class SupervisionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration WATCHDOG = Duration.ofMillis(300);
 
-    private final TestBed bed = new TestBed();
-    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+    private final TestVms testVms = new TestVms();
+    private final ManagedVmRegistry vms = testVms.vms;
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void functions() {
-        bed.provide(FunctionType.VCPU, new VcpuFunction());
-        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
-        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
-    }
-
     @AfterEach
     void close() {
-        vms.close();
-        bed.close();
+        testVms.close();
     }
 
     private Path image(String guest) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/guests/" + guest + ".S")) {
-            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Path file = dir.resolve(guest + ".bin");
-            Files.write(
-                    file, A64Assembler.assemble(source, VmSpec.DEFAULT_RAM_BASE).image());
-            return file;
-        }
+        return TestVms.image(dir, guest);
     }
 
     private ManagedVm running(VmSpec spec, int vcpus) throws Exception {
