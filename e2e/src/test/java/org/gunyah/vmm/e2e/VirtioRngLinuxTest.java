@@ -1,0 +1,129 @@
+package org.gunyah.vmm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.device.rng.VirtioRngModel;
+import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
+import org.gunyah.vmm.function.irqfd.IrqfdFunction;
+import org.gunyah.vmm.function.vcpu.VcpuFunction;
+import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.VmDeclaration;
+import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
+import org.gunyah.vmm.testing.DebianArm64;
+import org.gunyah.vmm.testing.Initramfs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Linux's own virtio drivers on our virtio-mmio transport: Debian's kernel loads virtio,
+ * virtio_ring, virtio_mmio and virtio-rng from its package's modules, finds the device in the
+ * devicetree, makes it the hw_random source and reads entropy from it through /dev/hwrng (the
+ * queue's kicks are ioeventfds, its completions interrupts through a resampled level irqfd).
+ */
+class VirtioRngLinuxTest {
+    static final String MARKER = "gunyah-virtio-rng";
+    private static final Pattern MARKED = Pattern.compile(MARKER + " current=(\\S+) bytes=(\\d+) distinct=(\\d+)");
+    private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
+    static final List<String> MODULES = List.of(
+            "drivers/virtio/virtio.ko",
+            "drivers/virtio/virtio_ring.ko",
+            "drivers/virtio/virtio_mmio.ko",
+            "drivers/char/hw_random/virtio-rng.ko");
+
+    private final TestBed bed = new TestBed();
+    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+
+    @TempDir
+    Path dir;
+
+    VirtioRngLinuxTest() {
+        bed.provide(FunctionType.VCPU, new VcpuFunction());
+        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
+        vms.addDeviceModel(new VirtioRngModel());
+    }
+
+    @AfterEach
+    void close() {
+        vms.close();
+        bed.close();
+    }
+
+    /** busybox, the four modules, and an /init that loads them, reads 4 KiB from /dev/hwrng and reports. */
+    static byte[] initramfs() throws Exception {
+        String init = String.join(
+                "\n",
+                "#!/bin/busybox sh",
+                "/bin/busybox mount -t proc proc /proc",
+                "/bin/busybox mount -t sysfs sys /sys",
+                "/bin/busybox mount -t devtmpfs dev /dev",
+                "for m in virtio virtio_ring virtio_mmio virtio-rng; do /bin/busybox insmod /lib/modules/$m.ko; done",
+                "current=$(/bin/busybox cat /sys/class/misc/hw_random/rng_current)",
+                "/bin/busybox dd if=/dev/hwrng of=/random bs=4096 count=1 2>/dev/null",
+                "bytes=$(/bin/busybox stat -c %s /random)",
+                "distinct=$(/bin/busybox od -An -v -tx1 -w1 /random | /bin/busybox sort -u | /bin/busybox wc -l)",
+                "/bin/busybox echo \"" + MARKER + " current=$current bytes=$bytes distinct=$distinct\"",
+                "/bin/busybox poweroff -f",
+                "");
+        Initramfs cpio = new Initramfs()
+                .directory("bin", 0755)
+                .file("bin/busybox", 0755, DebianArm64.busybox())
+                .symlink("bin/sh", "busybox")
+                .directory("dev", 0755)
+                .characterDevice("dev/console", 0600, 5, 1)
+                .directory("proc", 0555)
+                .directory("sys", 0555)
+                .directory("lib", 0755)
+                .directory("lib/modules", 0755)
+                .file("init", 0755, init.getBytes(StandardCharsets.US_ASCII));
+        for (String module : MODULES) {
+            Path file = DebianArm64.module(module);
+            cpio.file("lib/modules/" + file.getFileName(), 0644, file);
+        }
+        return cpio.gzip();
+    }
+
+    @Test
+    void linuxsVirtioRngDriverReadsEntropyFromTheDevice() throws Exception {
+        Path initrd = Files.write(dir.resolve("initrd.gz"), initramfs());
+        VmDeclaration declaration = VmDeclaration.parse(
+                Map.of(
+                        "name", "rng",
+                        "memory", "256M",
+                        "kernel", DebianArm64.kernel().toString(),
+                        "initrd", initrd.toString(),
+                        "bootargs", "console=ttyAMA0 panic=-1",
+                        "devices", "console, exit-register, pl011, virtio-rng"),
+                dir);
+        CompletableFuture<Matcher> marked = new CompletableFuture<>();
+
+        ManagedVm vm = vms.launch(declaration, line -> {
+            Matcher m = MARKED.matcher(line);
+            if (m.find()) {
+                marked.complete(m);
+            }
+        });
+        boolean down = vm.awaitDown(TIMEOUT);
+
+        assertTrue(down, "the VM still runs after " + TIMEOUT + "; its console:\n" + vm.console());
+        assertTrue(marked.isDone(), "/init printed no marker; " + vm.status() + "; its console:\n" + vm.console());
+        Matcher m = marked.join();
+        assertEquals("virtio_rng.0", m.group(1), "the kernel's hw_random source is our device");
+        assertEquals(4096, Integer.parseInt(m.group(2)), "/dev/hwrng gave the bytes asked for");
+        assertTrue(Integer.parseInt(m.group(3)) > 200, "random bytes take most of the 256 values: " + m.group(3));
+        assertEquals("EXITED(0)", vm.status());
+    }
+}
