@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Linux's own virtio drivers on our virtio-mmio transport: Debian's kernel loads virtio,
- * virtio_ring, virtio_mmio and virtio-rng from its package's modules, finds the device in the
+ * Linux's own virtio drivers on our virtio-mmio transport: Debian's kernel loads virtio_ring,
+ * virtio, virtio_mmio and virtio-rng from its package's modules, finds the device in the
  * devicetree, makes it the hw_random source and reads entropy from it through /dev/hwrng (the
  * queue's kicks are ioeventfds, its completions interrupts through a resampled level irqfd).
  */
@@ -38,8 +38,8 @@ class VirtioRngLinuxTest {
     private static final Pattern MARKED = Pattern.compile(MARKER + " current=(\\S+) bytes=(\\d+) distinct=(\\d+)");
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
     static final List<String> MODULES = List.of(
-            "drivers/virtio/virtio.ko",
             "drivers/virtio/virtio_ring.ko",
+            "drivers/virtio/virtio.ko",
             "drivers/virtio/virtio_mmio.ko",
             "drivers/char/hw_random/virtio-rng.ko");
 
@@ -70,7 +70,7 @@ class VirtioRngLinuxTest {
                 "/bin/busybox mount -t proc proc /proc",
                 "/bin/busybox mount -t sysfs sys /sys",
                 "/bin/busybox mount -t devtmpfs dev /dev",
-                "for m in virtio virtio_ring virtio_mmio virtio-rng; do /bin/busybox insmod /lib/modules/$m.ko; done",
+                "for m in virtio_ring virtio virtio_mmio virtio-rng; do /bin/busybox insmod /lib/modules/$m.ko; done",
                 "current=$(/bin/busybox cat /sys/class/misc/hw_random/rng_current)",
                 "/bin/busybox dd if=/dev/hwrng of=/random bs=4096 count=1 2>/dev/null",
                 "bytes=$(/bin/busybox stat -c %s /random)",
@@ -121,7 +121,10 @@ class VirtioRngLinuxTest {
         assertTrue(down, "the VM still runs after " + TIMEOUT + "; its console:\n" + vm.console());
         assertTrue(marked.isDone(), "/init printed no marker; " + vm.status() + "; its console:\n" + vm.console());
         Matcher m = marked.join();
-        assertEquals("virtio_rng.0", m.group(1), "the kernel's hw_random source is our device");
+        assertEquals(
+                "virtio_rng.0",
+                m.group(1),
+                "the kernel's hw_random source is our device; its console:\n" + vm.console());
         assertEquals(4096, Integer.parseInt(m.group(2)), "/dev/hwrng gave the bytes asked for");
         assertTrue(Integer.parseInt(m.group(3)) > 200, "random bytes take most of the 256 values: " + m.group(3));
         assertEquals("EXITED(0)", vm.status());

@@ -34,6 +34,10 @@ public final class MmioTransport implements MmioDevice {
     public static final int VERSION = 2;
     /** Our vendor ID: "GNYH" in ASCII, high byte first (QEMU's is "QEMU", 0x554D4551). */
     public static final int VENDOR_ID = 0x474E5948;
+    /** The bytes of the bus a transport takes: its registers and 256 of configuration space. */
+    public static final long WINDOW_SIZE = 0x200;
+    /** QueueNotify's offset: where a device puts its queues' doorbells (datamatch = the queue's index). */
+    public static final long NOTIFY_OFFSET = Registers.QUEUE_NOTIFY;
 
     private static final System.Logger LOG = System.getLogger(MmioTransport.class.getName());
 

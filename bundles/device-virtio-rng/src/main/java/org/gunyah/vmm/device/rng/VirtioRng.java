@@ -56,7 +56,7 @@ final class VirtioRng implements Device {
         made.set(transport);
         DeviceContext.Registration doorbell;
         try {
-            doorbell = context.doorbell(MmioTransport.QUEUE_NOTIFY, 4, OptionalLong.of(0), () -> transport.notify(0));
+            doorbell = context.doorbell(MmioTransport.NOTIFY_OFFSET, 4, OptionalLong.of(0), () -> transport.notify(0));
         } catch (GunyahException | RuntimeException e) {
             entropy.close();
             throw e;
@@ -73,7 +73,8 @@ final class VirtioRng implements Device {
     @Override
     public DeviceState quiesce() {
         entropy.pause();
-        return new DeviceState(VirtioRngModel.NAME, STATE_VERSION, transport.snapshot().encode());
+        return new DeviceState(
+                VirtioRngModel.NAME, STATE_VERSION, transport.snapshot().encode());
     }
 
     @Override
