@@ -1,6 +1,7 @@
 package org.gunyah.vmm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -9,10 +10,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.device.Device;
+import org.gunyah.vmm.device.DeviceContext;
+import org.gunyah.vmm.device.DeviceModel;
+import org.gunyah.vmm.device.DeviceState;
 import org.gunyah.vmm.device.rng.VirtioRngModel;
 import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
 import org.gunyah.vmm.function.irqfd.IrqfdFunction;
@@ -36,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VirtioRngLinuxTest {
     static final String MARKER = "gunyah-virtio-rng";
     private static final Pattern MARKED = Pattern.compile(MARKER + " current=(\\S+) bytes=(\\d+) distinct=(\\d+)");
+    private static final Pattern LOOP = Pattern.compile(MARKER + "-loop reads=(\\d+) fails=(\\d+)");
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
     static final List<String> MODULES = List.of(
             "drivers/virtio/virtio_ring.ko",
@@ -53,7 +65,6 @@ class VirtioRngLinuxTest {
         bed.provide(FunctionType.VCPU, new VcpuFunction());
         bed.provide(FunctionType.IRQFD, new IrqfdFunction());
         bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
-        vms.addDeviceModel(new VirtioRngModel());
     }
 
     @AfterEach
@@ -62,22 +73,26 @@ class VirtioRngLinuxTest {
         bed.close();
     }
 
-    /** busybox, the four modules, and an /init that loads them, reads 4 KiB from /dev/hwrng and reports. */
-    static byte[] initramfs() throws Exception {
-        String init = String.join(
-                "\n",
+    /** An /init that loads the modules, reads 4 KiB from /dev/hwrng and reports. */
+    static final List<String> READ_ONCE = List.of(
+            "current=$(/bin/busybox cat /sys/class/misc/hw_random/rng_current)",
+            "/bin/busybox dd if=/dev/hwrng of=/random bs=4096 count=1 2>/dev/null",
+            "bytes=$(/bin/busybox stat -c %s /random)",
+            "distinct=$(/bin/busybox od -An -v -tx1 -w1 /random | /bin/busybox sort -u | /bin/busybox wc -l)",
+            "/bin/busybox echo \"" + MARKER + " current=$current bytes=$bytes distinct=$distinct\"");
+
+    /** busybox, the four modules, and an /init that mounts what a driver needs, loads them, runs {@code script} and powers off. */
+    static byte[] initramfs(List<String> script) throws Exception {
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "#!/bin/busybox sh",
                 "/bin/busybox mount -t proc proc /proc",
                 "/bin/busybox mount -t sysfs sys /sys",
                 "/bin/busybox mount -t devtmpfs dev /dev",
-                "for m in virtio_ring virtio virtio_mmio virtio-rng; do /bin/busybox insmod /lib/modules/$m.ko; done",
-                "current=$(/bin/busybox cat /sys/class/misc/hw_random/rng_current)",
-                "/bin/busybox dd if=/dev/hwrng of=/random bs=4096 count=1 2>/dev/null",
-                "bytes=$(/bin/busybox stat -c %s /random)",
-                "distinct=$(/bin/busybox od -An -v -tx1 -w1 /random | /bin/busybox sort -u | /bin/busybox wc -l)",
-                "/bin/busybox echo \"" + MARKER + " current=$current bytes=$bytes distinct=$distinct\"",
-                "/bin/busybox poweroff -f",
-                "");
+                "for m in virtio_ring virtio virtio_mmio virtio-rng; do /bin/busybox insmod /lib/modules/$m.ko; done"));
+        lines.addAll(script);
+        lines.add("/bin/busybox poweroff -f");
+        lines.add("");
+        String init = String.join("\n", lines);
         Initramfs cpio = new Initramfs()
                 .directory("bin", 0755)
                 .file("bin/busybox", 0755, DebianArm64.busybox())
@@ -98,19 +113,9 @@ class VirtioRngLinuxTest {
 
     @Test
     void linuxsVirtioRngDriverReadsEntropyFromTheDevice() throws Exception {
-        Path initrd = Files.write(dir.resolve("initrd.gz"), initramfs());
-        VmDeclaration declaration = VmDeclaration.parse(
-                Map.of(
-                        "name", "rng",
-                        "memory", "256M",
-                        "kernel", DebianArm64.kernel().toString(),
-                        "initrd", initrd.toString(),
-                        "bootargs", "console=ttyAMA0 panic=-1",
-                        "devices", "console, exit-register, pl011, virtio-rng"),
-                dir);
+        vms.addDeviceModel(new VirtioRngModel());
         CompletableFuture<Matcher> marked = new CompletableFuture<>();
-
-        ManagedVm vm = vms.launch(declaration, line -> {
+        ManagedVm vm = boot(READ_ONCE, line -> {
             Matcher m = MARKED.matcher(line);
             if (m.find()) {
                 marked.complete(m);
@@ -128,5 +133,90 @@ class VirtioRngLinuxTest {
         assertEquals(4096, Integer.parseInt(m.group(2)), "/dev/hwrng gave the bytes asked for");
         assertTrue(Integer.parseInt(m.group(3)) > 200, "random bytes take most of the 256 values: " + m.group(3));
         assertEquals("EXITED(0)", vm.status());
+    }
+
+    /** A version of the model as a new bundle would bring it: a fresh instance, noting whether each device it made took a predecessor's state. */
+    record Version(VirtioRngModel model, List<Boolean> fromState) implements DeviceModel {
+        @Override
+        public String name() {
+            return model.name();
+        }
+
+        @Override
+        public long windowSize() {
+            return model.windowSize();
+        }
+
+        @Override
+        public String compatible() {
+            return model.compatible();
+        }
+
+        @Override
+        public Device create(DeviceContext context, Map<String, String> options, Optional<DeviceState> state)
+                throws GunyahException {
+            fromState.add(state.isPresent());
+            return model.create(context, options, state);
+        }
+    }
+
+    @Test
+    void replacingTheModelTwentyTimesWhileTheGuestReadsLosesNoRead() throws Exception {
+        List<Boolean> fromState = new CopyOnWriteArrayList<>();
+        Version current = new Version(new VirtioRngModel(), fromState);
+        vms.addDeviceModel(current);
+        BlockingQueue<String> progress = new LinkedBlockingQueue<>();
+        CompletableFuture<Matcher> marked = new CompletableFuture<>();
+        ManagedVm vm = boot(
+                List.of(
+                        "i=0; fails=0",
+                        "while [ $i -lt 300 ]; do",
+                        "  /bin/busybox dd if=/dev/hwrng of=/dev/null bs=64 count=1 2>/dev/null || fails=$((fails+1))",
+                        "  i=$((i+1))",
+                        "  [ $((i % 10)) = 0 ] && /bin/busybox echo \"progress $i\"",
+                        "done",
+                        "/bin/busybox echo \"" + MARKER + "-loop reads=$i fails=$fails\""),
+                line -> {
+                    if (line.startsWith("progress ")) {
+                        progress.add(line);
+                    }
+                    Matcher m = LOOP.matcher(line);
+                    if (m.find()) {
+                        marked.complete(m);
+                    }
+                });
+
+        // One replacement per ten reads the guest reports, as a redeployed bundle would bring it.
+        for (int n = 0; n < 20; n++) {
+            assertNotNull(
+                    progress.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                    "the guest stopped reading after " + n + " replacements; its console:\n" + vm.console());
+            vms.removeDeviceModel(current);
+            current = new Version(new VirtioRngModel(), fromState);
+            vms.addDeviceModel(current);
+        }
+        assertTrue(vm.awaitDown(TIMEOUT), "the VM still runs; its console:\n" + vm.console());
+
+        assertTrue(marked.isDone(), "/init printed no marker; " + vm.status() + "; its console:\n" + vm.console());
+        assertEquals("300", marked.join().group(1));
+        assertEquals("0", marked.join().group(2), "no read failed; its console:\n" + vm.console());
+        assertEquals(21, fromState.size());
+        assertEquals(List.of(false), fromState.subList(0, 1));
+        assertTrue(fromState.subList(1, 21).stream().allMatch(b -> b), "every successor took its predecessor's state");
+        assertEquals("EXITED(0)", vm.status());
+    }
+
+    private ManagedVm boot(List<String> script, java.util.function.Consumer<String> console) throws Exception {
+        Path initrd = Files.write(dir.resolve("initrd.gz"), initramfs(script));
+        VmDeclaration declaration = VmDeclaration.parse(
+                Map.of(
+                        "name", "rng",
+                        "memory", "256M",
+                        "kernel", DebianArm64.kernel().toString(),
+                        "initrd", initrd.toString(),
+                        "bootargs", "console=ttyAMA0 panic=-1",
+                        "devices", "console, exit-register, pl011, virtio-rng"),
+                dir);
+        return vms.launch(declaration, console);
     }
 }
