@@ -47,6 +47,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.command.function=vm-wait",
             "osgi.command.function=vm-input",
             "osgi.command.function=vm-attach",
+            "osgi.command.function=vm-devices",
             "osgi.command.function=fn-add",
             "osgi.command.function=fn-remove"
         })
@@ -70,6 +71,14 @@ public final class VmCommands {
                     1,
                     1),
             new CommandLine.Usage("vm-destroy", "<vm>", "stop the VM and return everything it holds", List.of(), 1, 1),
+            new CommandLine.Usage(
+                    "vm-devices",
+                    "[<vm>]",
+                    "list a VM's devices of device bundles (window, SPI, attached or held while replaced), or without"
+                            + " a VM the device models the bundles provide",
+                    List.of(),
+                    0,
+                    1),
             new CommandLine.Usage(
                     "vm-console",
                     "<vm>",
@@ -164,6 +173,7 @@ public final class VmCommands {
             case "vm-create" -> create(session, line);
             case "vm-start" -> start(line.positional().getFirst());
             case "vm-destroy" -> destroy(line.positional().getFirst());
+            case "vm-devices" -> devices(line.positional());
             case "vm-console" -> console(line.positional().getFirst());
             case "vm-wait" -> await(line.positional().getFirst(), line.option("timeout"));
             case "vm-attach" -> attach(session, line.positional().getFirst(), line.option("wait"));
@@ -285,6 +295,19 @@ public final class VmCommands {
     }
 
     /** The guest's console; once the guest is down, a last line says how ({@code CRASHED(reason)}, say). */
+    private String devices(List<String> vm) throws GunyahException {
+        if (vm.isEmpty()) {
+            java.util.Set<String> models = managed.deviceModels();
+            return models.isEmpty()
+                    ? "no device models (a device bundle provides one: virtio-rng, ...)"
+                    : "device models: " + String.join(", ", models);
+        }
+        List<org.gunyah.vmm.managed.DeviceInfo> devices = managed(vm.getFirst()).devices();
+        return devices.isEmpty()
+                ? "VM " + vm.getFirst() + " has no devices of device bundles"
+                : devices.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     private String console(String name) throws GunyahException {
         ManagedVm vm = managed(name);
         String text = vm.console();

@@ -93,6 +93,11 @@ public interface ManagedVm extends AutoCloseable {
      */
     java.util.Optional<Serial> serial();
 
+    /** The devices of device bundles on its bus, in slot order (the built-in models are in {@link VmSpec#devices}). */
+    default List<DeviceInfo> devices() {
+        return List.of();
+    }
+
     /** Counts of what the vCPU threads saw. */
     Stats stats();
 

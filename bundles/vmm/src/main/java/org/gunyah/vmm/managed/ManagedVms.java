@@ -39,6 +39,11 @@ public interface ManagedVms {
      */
     Optional<ManagedVm> await(String name, java.time.Duration timeout) throws InterruptedException;
 
+    /** The names of the device models the device bundles provide now, sorted. */
+    default java.util.Set<String> deviceModels() {
+        return java.util.Set.of();
+    }
+
     /** Every managed VM that is not closed, oldest first. */
     List<ManagedVm> list();
 }

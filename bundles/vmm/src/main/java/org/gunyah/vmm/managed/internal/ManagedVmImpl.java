@@ -19,6 +19,7 @@ import org.gunyah.vmm.api.IrqfdArg;
 import org.gunyah.vmm.api.Vcpu;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.api.VmManager;
+import org.gunyah.vmm.managed.DeviceInfo;
 import org.gunyah.vmm.managed.DeviceSpec;
 import org.gunyah.vmm.managed.Devices;
 import org.gunyah.vmm.managed.ManagedVm;
@@ -198,6 +199,11 @@ final class ManagedVmImpl implements ManagedVm {
                     p.size(),
                     p.registers()));
         }
+    }
+
+    @Override
+    public List<DeviceInfo> devices() {
+        return plugged.stream().map(PluggedDevice::info).toList();
     }
 
     /** The window of the plugged device in {@code slot}, for tests. */

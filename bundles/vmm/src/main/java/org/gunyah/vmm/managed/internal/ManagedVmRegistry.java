@@ -87,6 +87,11 @@ public final class ManagedVmRegistry implements ManagedVms, AutoCloseable {
         this.provided = manager.onFunctionProvided(type -> restorer.execute(() -> restore(type)));
     }
 
+    @Override
+    public java.util.Set<String> deviceModels() {
+        return models.names();
+    }
+
     /** A device bundle's model is here: VMs may name it, and devices waiting for it take it. */
     public void addDeviceModel(DeviceModel model) {
         models.add(model);

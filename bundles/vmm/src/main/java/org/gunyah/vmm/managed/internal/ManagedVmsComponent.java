@@ -86,6 +86,11 @@ public final class ManagedVmsComponent implements ManagedVms {
     }
 
     @Override
+    public java.util.Set<String> deviceModels() {
+        return registry.deviceModels();
+    }
+
+    @Override
     public List<ManagedVm> list() {
         return registry.list();
     }

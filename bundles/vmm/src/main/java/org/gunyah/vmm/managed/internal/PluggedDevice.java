@@ -20,6 +20,7 @@ import org.gunyah.vmm.device.DeviceModel;
 import org.gunyah.vmm.device.DeviceState;
 import org.gunyah.vmm.device.GuestRam;
 import org.gunyah.vmm.device.InterruptLine;
+import org.gunyah.vmm.managed.DeviceInfo;
 import org.gunyah.vmm.managed.DeviceSpec;
 
 /**
@@ -173,6 +174,11 @@ final class PluggedDevice implements DeviceContext, DeviceModels.Listener, AutoC
 
     HeldRegisters registers() {
         return registers;
+    }
+
+    /** As consoles show it. */
+    synchronized DeviceInfo info() {
+        return new DeviceInfo(spec, base, size, spi, device != null);
     }
 
     /** The irqfd the VM adds at start: level, resampled at the guest's EOI. */

@@ -235,4 +235,22 @@ class PluggedDeviceTest {
         assertTrue(model.devices.getFirst().closed().isDone());
         assertEquals(1, functions); // the doorbell's ioeventfd, while it lived
     }
+
+    @Test
+    void aVmsDevicesShowTheirWindowAndWhetherTheyAreAttachedOrHeld() throws Exception {
+        ManagedVm vm =
+                vms.create(VmSpec.of("shown").withPluggedDevices(List.of(new DeviceSpec("test-device", Map.of()))));
+
+        assertEquals(
+                List.of(new org.gunyah.vmm.managed.DeviceInfo(
+                        new DeviceSpec("test-device", Map.of()), WINDOW, 0x200, 16, true)),
+                vm.devices());
+        vms.removeDeviceModel(model);
+        assertFalse(vm.devices().getFirst().attached());
+        assertEquals(java.util.Set.of(), vms.deviceModels());
+        vms.addDeviceModel(model);
+        assertTrue(vm.devices().getFirst().attached());
+        assertEquals(java.util.Set.of("test-device"), vms.deviceModels());
+        vm.close();
+    }
 }
