@@ -24,14 +24,15 @@ record LinuxOptions(
         String memory,
         Optional<String> hypervisor,
         Optional<String> watchdog,
-        Optional<String> reset) {
+        Optional<String> reset,
+        Optional<String> devices) {
     static final String DEFAULT_MEMORY = "512M";
     static final int MAX_VCPUS = 64;
 
     static final String USAGE = """
         usage: gunyah linux --kernel <Image> [--initrd <file>] [--append "<args>"] [--vcpus N]
                             [--memory <size>] [--hypervisor <name>] [--watchdog <time>]
-                            [--reset stop|restart]
+                            [--reset stop|restart] [--devices "<device>, ..."]
           boots an arm64 Linux kernel Image in a VM (vCPUs default 1, memory default 512M, with K, M
           or G) and attaches this terminal to the VM's serial port (a PL011, the kernel's ttyAMA0):
           what you type goes to the guest, Ctrl-C included; what it prints comes out as it does.
@@ -40,14 +41,23 @@ record LinuxOptions(
           --hypervisor defaults to emulated, the backend that runs arm64 guests on any host.
           --watchdog 60s ends the VM as crashed when the guest prints nothing for 60 s (ms, s, m, h).
           --reset restart boots the kernel again when the guest reboots (default: stop, status 1).
+          --devices adds devices of device bundles: "virtio-rng, virtio-blk file=disk.img".
           The exit status is the guest's: 0 after poweroff (or Ctrl-A X), n when it exits with n,
           1 when it crashes (the reason on standard error), 2 for a bad command line.\
         """;
 
     private static final Pattern SIZE = Pattern.compile("[0-9]{1,10}[KMGkmg]?");
     private static final Pattern DURATION = Pattern.compile("[0-9]{1,9}(ms|s|m|h)");
-    private static final List<String> OPTIONS =
-            List.of("--kernel", "--initrd", "--append", "--vcpus", "--memory", "--hypervisor", "--watchdog", "--reset");
+    private static final List<String> OPTIONS = List.of(
+            "--kernel",
+            "--initrd",
+            "--append",
+            "--vcpus",
+            "--memory",
+            "--hypervisor",
+            "--watchdog",
+            "--reset",
+            "--devices");
 
     /** The run's script, or the usage with what is wrong. */
     static Mode parse(List<String> args, Path cwd) {
@@ -118,7 +128,8 @@ record LinuxOptions(
                         memory,
                         Optional.ofNullable(given.get("--hypervisor")),
                         watchdog,
-                        reset)
+                        reset,
+                        Optional.ofNullable(given.get("--devices")))
                 .script();
     }
 
@@ -132,6 +143,7 @@ record LinuxOptions(
         hypervisor.ifPresent(h -> s.append(" --hypervisor ").append(Mode.quote(h)));
         watchdog.ifPresent(w -> s.append(" --watchdog ").append(Mode.quote(w)));
         reset.ifPresent(r -> s.append(" --reset ").append(r));
+        devices.ifPresent(d -> s.append(" --devices ").append(Mode.quote(d)));
         return new Mode.Script(s.toString());
     }
 

@@ -68,6 +68,14 @@ class LinuxOptionsTest {
     }
 
     @Test
+    void devicesOfDeviceBundlesReachTheShellCommandAsOneQuotedList() {
+        assertEquals(
+                new Mode.Script("gunyah:linux --kernel '" + kernel
+                        + "' --vcpus 1 --memory '512M' --devices 'virtio-rng, virtio-blk file=disk.img'"),
+                parse("--kernel", "Image", "--devices", "virtio-rng, virtio-blk file=disk.img"));
+    }
+
+    @Test
     void aWatchdogThatIsNoTimeIsRefused() {
         assertEquals(
                 "--watchdog '90' is not a time such as 500ms, 30s or 2m",

@@ -65,7 +65,10 @@ public final class LinuxCommand {
                     String watchdog,
             @Descriptor("what the guest's reset (reboot) does: stop or restart")
                     @Parameter(names = "--reset", absentValue = "stop")
-                    String reset)
+                    String reset,
+            @Descriptor("devices of device bundles to add: \"virtio-rng, virtio-blk file=disk.img\"")
+                    @Parameter(names = "--devices", absentValue = "")
+                    String devices)
             throws GunyahException, InterruptedException {
         if (kernel.isEmpty()) {
             throw GunyahException.of(Errno.EINVAL, "gunyah:linux needs --kernel <Image>");
@@ -87,7 +90,8 @@ public final class LinuxCommand {
                                         .toString(),
                         append,
                         watchdog,
-                        reset),
+                        reset,
+                        devices),
                 home);
         InputStream keys = session == null ? System.in : session.getKeyboard();
         PrintStream out = session == null ? System.out : session.getConsole();
@@ -129,7 +133,8 @@ public final class LinuxCommand {
             String initrd,
             String bootargs,
             String watchdog,
-            String reset) {
+            String reset,
+            String devices) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("name", name);
         if (!hypervisor.isEmpty()) {
@@ -137,7 +142,7 @@ public final class LinuxCommand {
         }
         p.put("memory", memory);
         p.put("vcpus", vcpus);
-        p.put("devices", "console, exit-register, pl011");
+        p.put("devices", "console, exit-register, pl011" + (devices.isBlank() ? "" : ", " + devices));
         p.put("kernel", kernel);
         if (!initrd.isEmpty()) {
             p.put("initrd", initrd);

@@ -11,12 +11,21 @@ class LinuxCommandTest {
     @Test
     void theVmIsDeclaredWithThePl011AndTheKernelItsInitrdAndCommandLine() {
         Map<String, Object> d = LinuxCommand.declaration(
-                "linux", "", "512M", "2", "/k/Image", "/k/initrd.gz", "console=ttyAMA0", "30s", "restart");
+                "linux",
+                "",
+                "512M",
+                "2",
+                "/k/Image",
+                "/k/initrd.gz",
+                "console=ttyAMA0",
+                "30s",
+                "restart",
+                "virtio-rng");
 
         assertEquals("linux", d.get("name"));
         assertEquals("512M", d.get("memory"));
         assertEquals("2", d.get("vcpus"));
-        assertEquals("console, exit-register, pl011", d.get("devices"));
+        assertEquals("console, exit-register, pl011, virtio-rng", d.get("devices"));
         assertEquals("/k/Image", d.get("kernel"));
         assertEquals("/k/initrd.gz", d.get("initrd"));
         assertEquals("console=ttyAMA0", d.get("bootargs"));
@@ -28,7 +37,7 @@ class LinuxCommandTest {
     @Test
     void absentOptionsAreLeftOut() {
         Map<String, Object> d =
-                LinuxCommand.declaration("linux", "emulated", "512M", "1", "/k/Image", "", "", "", "stop");
+                LinuxCommand.declaration("linux", "emulated", "512M", "1", "/k/Image", "", "", "", "stop", "");
 
         assertEquals("emulated", d.get("hypervisor"));
         assertFalse(d.containsKey("initrd"));
