@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,22 +16,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.Device;
 import org.gunyah.vmm.device.DeviceContext;
 import org.gunyah.vmm.device.DeviceModel;
 import org.gunyah.vmm.device.DeviceState;
 import org.gunyah.vmm.device.rng.VirtioRngModel;
-import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
-import org.gunyah.vmm.function.irqfd.IrqfdFunction;
-import org.gunyah.vmm.function.vcpu.VcpuFunction;
-import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.managed.ManagedVm;
-import org.gunyah.vmm.managed.VmDeclaration;
 import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
-import org.gunyah.vmm.testing.DebianArm64;
-import org.gunyah.vmm.testing.Initramfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,67 +39,25 @@ class VirtioRngLinuxTest {
     private static final Pattern MARKED = Pattern.compile(MARKER + " current=(\\S+) bytes=(\\d+) distinct=(\\d+)");
     private static final Pattern LOOP = Pattern.compile(MARKER + "-loop reads=(\\d+) fails=(\\d+)");
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
-    static final List<String> MODULES = List.of(
-            "drivers/virtio/virtio_ring.ko",
-            "drivers/virtio/virtio.ko",
-            "drivers/virtio/virtio_mmio.ko",
-            "drivers/char/hw_random/virtio-rng.ko");
 
-    private final TestBed bed = new TestBed();
-    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+    private final LinuxGuests guests = new LinuxGuests();
+    private final ManagedVmRegistry vms = guests.vms;
 
     @TempDir
     Path dir;
 
-    VirtioRngLinuxTest() {
-        bed.provide(FunctionType.VCPU, new VcpuFunction());
-        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
-        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
-    }
-
     @AfterEach
     void close() {
-        vms.close();
-        bed.close();
+        guests.close();
     }
 
-    /** An /init that loads the modules, reads 4 KiB from /dev/hwrng and reports. */
+    /** What /init runs once the modules are in: read 4 KiB from /dev/hwrng and report. */
     static final List<String> READ_ONCE = List.of(
             "current=$(/bin/busybox cat /sys/class/misc/hw_random/rng_current)",
             "/bin/busybox dd if=/dev/hwrng of=/random bs=4096 count=1 2>/dev/null",
             "bytes=$(/bin/busybox stat -c %s /random)",
             "distinct=$(/bin/busybox od -An -v -tx1 -w1 /random | /bin/busybox sort -u | /bin/busybox wc -l)",
             "/bin/busybox echo \"" + MARKER + " current=$current bytes=$bytes distinct=$distinct\"");
-
-    /** busybox, the four modules, and an /init that mounts what a driver needs, loads them, runs {@code script} and powers off. */
-    static byte[] initramfs(List<String> script) throws Exception {
-        List<String> lines = new java.util.ArrayList<>(List.of(
-                "#!/bin/busybox sh",
-                "/bin/busybox mount -t proc proc /proc",
-                "/bin/busybox mount -t sysfs sys /sys",
-                "/bin/busybox mount -t devtmpfs dev /dev",
-                "for m in virtio_ring virtio virtio_mmio virtio-rng; do /bin/busybox insmod /lib/modules/$m.ko; done"));
-        lines.addAll(script);
-        lines.add("/bin/busybox poweroff -f");
-        lines.add("");
-        String init = String.join("\n", lines);
-        Initramfs cpio = new Initramfs()
-                .directory("bin", 0755)
-                .file("bin/busybox", 0755, DebianArm64.busybox())
-                .symlink("bin/sh", "busybox")
-                .directory("dev", 0755)
-                .characterDevice("dev/console", 0600, 5, 1)
-                .directory("proc", 0555)
-                .directory("sys", 0555)
-                .directory("lib", 0755)
-                .directory("lib/modules", 0755)
-                .file("init", 0755, init.getBytes(StandardCharsets.US_ASCII));
-        for (String module : MODULES) {
-            Path file = DebianArm64.module(module);
-            cpio.file("lib/modules/" + file.getFileName(), 0644, file);
-        }
-        return cpio.gzip();
-    }
 
     @Test
     void linuxsVirtioRngDriverReadsEntropyFromTheDevice() throws Exception {
@@ -207,16 +155,13 @@ class VirtioRngLinuxTest {
     }
 
     private ManagedVm boot(List<String> script, java.util.function.Consumer<String> console) throws Exception {
-        Path initrd = Files.write(dir.resolve("initrd.gz"), initramfs(script));
-        VmDeclaration declaration = VmDeclaration.parse(
-                Map.of(
-                        "name", "rng",
-                        "memory", "256M",
-                        "kernel", DebianArm64.kernel().toString(),
-                        "initrd", initrd.toString(),
-                        "bootargs", "console=ttyAMA0 panic=-1",
-                        "devices", "console, exit-register, pl011, virtio-rng"),
-                dir);
-        return vms.launch(declaration, console);
+        List<String> modules = new java.util.ArrayList<>(LinuxGuests.VIRTIO_MMIO);
+        modules.add("drivers/char/hw_random/virtio-rng.ko");
+        return guests.boot(
+                dir,
+                "rng",
+                "console, exit-register, pl011, virtio-rng",
+                LinuxGuests.initramfs(modules, script),
+                console);
     }
 }
