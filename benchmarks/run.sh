@@ -43,6 +43,10 @@
 #                                  alternating, medians of <runs> (3); rss_extra_mib is our resident
 #                                  memory beyond the guest's RAM (needs qemu-system-arm and
 #                                  tools/debian-arm64/fetch.sh's cache)
+#   benchmarks/run.sh virtio [--runs <n>]
+#                                  sequential read and write (fsync) of 64 MiB by dd in a Linux guest
+#                                  on a virtio-blk disk: our virtio-blk device bundle against QEMU's
+#                                  virtio-blk-device (TCG), MB/s and ratios ours/QEMU, medians
 #   benchmarks/run.sh report       the report from the lines measured so far
 # Each prints one line per measure, <name>: key=value ..., and keeps it in
 # benchmarks/target/results.txt for the report.
@@ -52,7 +56,7 @@ top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,53p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -335,6 +339,56 @@ linux() {
         "$target/linux/initrd.gz" "$vcpus" 256 "$runs" GUNYAH-INIT-OK)"
 }
 
+# The initramfs the virtio measure boots: busybox, Linux's virtio-blk stack from the kernel package,
+# and an /init that reads and then writes 64 MiB of /dev/vda with dd, timing both with /proc/uptime.
+virtio_initramfs() {
+    local root="$target/virtio/root" modules
+    rm -rf "$root"
+    mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/lib/modules"
+    cp "$1/busybox/busybox" "$root/bin/busybox"
+    modules=$(echo "$1"/kernel/modules/*/kernel)
+    for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio; do
+        cp "$modules/drivers/$m.ko" "$root/lib/modules/"
+    done
+    cp "$modules/drivers/block/virtio_blk.ko" "$root/lib/modules/"
+    cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs dev /dev
+for m in virtio_ring virtio virtio_mmio virtio_blk; do /bin/busybox insmod /lib/modules/$m.ko; done
+t0=$(/bin/busybox cut -d' ' -f1 /proc/uptime)
+/bin/busybox dd if=/dev/vda of=/dev/null bs=1M count=64 2>/dev/null
+t1=$(/bin/busybox cut -d' ' -f1 /proc/uptime)
+/bin/busybox dd if=/dev/zero of=/dev/vda bs=1M count=64 conv=fsync 2>/dev/null
+t2=$(/bin/busybox cut -d' ' -f1 /proc/uptime)
+/bin/busybox echo "gunyah-blk-bench t0=$t0 t1=$t1 t2=$t2"
+/bin/busybox poweroff -f
+INIT
+    chmod +x "$root/init"
+    (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1 >"$target/virtio/initrd.gz")
+}
+
+virtio() {
+    local runs=3
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --runs) runs=$2; shift 2 ;;
+            *) usage ;;
+        esac
+    done
+    command -v qemu-system-aarch64 >/dev/null || { echo "run.sh: virtio needs qemu-system-aarch64 (Debian qemu-system-arm)" >&2; exit 1; }
+    local cache=${GUNYAH_DEBIAN_CACHE:-$HOME/.cache/gunyah-vmm/debian-arm64}
+    "$top/tools/debian-arm64/fetch.sh" "$cache"
+    perf_build
+    mvn -B -q install -DskipTests -pl runtime-distribution -am
+    mkdir -p "$target/virtio"
+    virtio_initramfs "$cache"
+    local runtime
+    runtime=$(runtime_copy virtio-runtime)
+    record "$(perf_java org.gunyah.vmm.benchmarks.perf.VirtioBlkRace "$runtime" "$cache/kernel/Image" \
+        "$target/virtio/initrd.gz" "$target/virtio/disk.img" "$runs")"
+}
+
 all() {
     rm -f "$target/results.txt"
     boot
@@ -376,6 +430,7 @@ case "$measure" in
     emulated.mips) emulated_mips ;;
     emulated.corpus) emulated_corpus ;;
     linux) linux "$@" ;;
+    virtio) virtio "$@" ;;
     report) report ;;
     all) all ;;
     *) usage ;;
