@@ -56,7 +56,7 @@ top=$(pwd)
 target="$top/benchmarks/target"
 
 usage() {
-    sed -n '2,53p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
