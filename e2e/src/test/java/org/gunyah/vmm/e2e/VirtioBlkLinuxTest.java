@@ -1,0 +1,229 @@
+package org.gunyah.vmm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.gunyah.vmm.api.FunctionType;
+import org.gunyah.vmm.device.blk.VirtioBlkModel;
+import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
+import org.gunyah.vmm.function.irqfd.IrqfdFunction;
+import org.gunyah.vmm.function.vcpu.VcpuFunction;
+import org.gunyah.vmm.hypervisor.emulated.TestBed;
+import org.gunyah.vmm.managed.ManagedVm;
+import org.gunyah.vmm.managed.VmDeclaration;
+import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
+import org.gunyah.vmm.testing.DebianArm64;
+import org.gunyah.vmm.testing.Initramfs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Linux's virtio_blk driver on our virtio-blk device: Debian's kernel loads virtio_ring, virtio,
+ * virtio_mmio and virtio_blk from its package, shows the disk image as /dev/vda, reads all of it,
+ * writes to it with fsync (the host's file then holds the guest's bytes), and mounts an ext4 image
+ * read-only.
+ */
+class VirtioBlkLinuxTest {
+    static final String MARKER = "gunyah-virtio-blk";
+    private static final Pattern VALUE = Pattern.compile(MARKER + " (\\w+)=(.*)");
+    private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
+    static final List<String> MODULES = List.of(
+            "drivers/virtio/virtio_ring.ko",
+            "drivers/virtio/virtio.ko",
+            "drivers/virtio/virtio_mmio.ko",
+            "drivers/block/virtio_blk.ko");
+    private static final int MIB = 1 << 20;
+
+    private final TestBed bed = new TestBed();
+    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+
+    @TempDir
+    Path dir;
+
+    VirtioBlkLinuxTest() {
+        bed.provide(FunctionType.VCPU, new VcpuFunction());
+        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
+        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
+    }
+
+    @AfterEach
+    void close() {
+        vms.close();
+        bed.close();
+    }
+
+    @Test
+    void linuxReadsTheWholeDiskAndItsWritesReachTheFile() throws Exception {
+        byte[] disk = new byte[4 * MIB];
+        new Random(42).nextBytes(disk);
+        Path image = Files.write(dir.resolve("disk.img"), disk);
+        Map<String, String> values = run(
+                "virtio-blk file=" + image + " serial=gunyah-e2e-disk",
+                List.of(
+                        "/bin/busybox echo \"" + MARKER + " serial=$(/bin/busybox cat /sys/block/vda/serial)\"",
+                        "/bin/busybox echo \"" + MARKER + " read=$(/bin/busybox sha256sum /dev/vda)\"",
+                        "/bin/busybox dd if=/dev/urandom of=/dev/vda bs=4096 count=256 seek=256 conv=fsync 2>/dev/null",
+                        "/bin/busybox echo \"" + MARKER
+                                + " wrote=$(/bin/busybox dd if=/dev/vda bs=4096 count=256 skip=256"
+                                + " 2>/dev/null | /bin/busybox sha256sum)\""),
+                "serial",
+                "read",
+                "wrote");
+
+        assertEquals("gunyah-e2e-disk", values.get("serial"), "GET_ID's answer is the disk's serial");
+        assertEquals(sha256(disk), firstWord(values.get("read")), "the guest read the host's bytes");
+        byte[] after = Files.readAllBytes(image);
+        assertEquals(
+                firstWord(values.get("wrote")),
+                sha256(Arrays.copyOfRange(after, MIB, 2 * MIB)),
+                "the file holds the MiB the guest wrote at 1 MiB");
+        assertTrue(!Arrays.equals(disk, MIB, 2 * MIB, after, MIB, 2 * MIB), "the guest's MiB is new");
+        assertTrue(
+                Arrays.equals(disk, 0, MIB, after, 0, MIB)
+                        && Arrays.equals(disk, 2 * MIB, disk.length, after, 2 * MIB, after.length),
+                "nothing else of the file changed");
+    }
+
+    @Test
+    void linuxMountsAnExt4ImageReadOnlyAndReadsItsFile() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Files.writeString(tree.resolve("hello.txt"), "hello from the host's ext4 image\n");
+        Path image = dir.resolve("fs.img");
+        assumeTrue(mke2fs(tree, image), "mke2fs (e2fsprogs) is needed to make the ext4 image");
+        byte[] before = Files.readAllBytes(image);
+
+        Map<String, String> values = run(
+                "virtio-blk file=" + image + " readonly=true",
+                List.of(
+                        "/bin/busybox echo \"" + MARKER + " ro=$(/bin/busybox cat /sys/block/vda/ro)\"",
+                        "/bin/busybox mount -t ext4 -o ro /dev/vda /mnt",
+                        "/bin/busybox echo \"" + MARKER + " file=$(/bin/busybox cat /mnt/hello.txt)\"",
+                        "/bin/busybox umount /mnt"),
+                "ro",
+                "file");
+
+        assertEquals("1", values.get("ro"), "the kernel knows the disk is read-only");
+        assertEquals("hello from the host's ext4 image", values.get("file"));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(image)), "the image is unchanged");
+    }
+
+    /** Whether mke2fs made an 8 MiB ext4 image of {@code tree}; false when it is not installed. */
+    private static boolean mke2fs(Path tree, Path image) throws Exception {
+        // Outside root's PATH it lives in /sbin or /usr/sbin.
+        List<Path> candidates = new ArrayList<>();
+        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
+            if (!d.isEmpty()) {
+                candidates.add(Path.of(d, "mke2fs"));
+            }
+        }
+        Path mke2fs =
+                candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
+        if (mke2fs == null) {
+            return false;
+        }
+        Process p = new ProcessBuilder(
+                        mke2fs.toString(), "-q", "-t", "ext4", "-d", tree.toString(), image.toString(), "8M")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "mke2fs ended");
+        assertEquals(0, p.exitValue(), "mke2fs: " + output);
+        return true;
+    }
+
+    /** Boots with {@code device}, runs {@code script}, and returns the marked values it printed, each of {@code keys} present. */
+    private Map<String, String> run(String device, List<String> script, String... keys) throws Exception {
+        vms.addDeviceModel(new VirtioBlkModel());
+        Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        ManagedVm vm = boot(device, script, line -> {
+            Matcher m = VALUE.matcher(line);
+            if (m.find()) {
+                values.put(m.group(1), m.group(2).strip());
+                if (values.keySet().containsAll(List.of(keys))) {
+                    all.complete(null);
+                }
+            }
+        });
+        assertTrue(vm.awaitDown(TIMEOUT), "the VM still runs after " + TIMEOUT + "; its console:\n" + vm.console());
+        assertTrue(all.isDone(), "/init printed " + values + "; " + vm.status() + "; its console:\n" + vm.console());
+        assertEquals("EXITED(0)", vm.status());
+        return values;
+    }
+
+    private ManagedVm boot(String device, List<String> script, Consumer<String> console) throws Exception {
+        Path initrd = Files.write(dir.resolve("initrd.gz"), initramfs(script));
+        VmDeclaration declaration = VmDeclaration.parse(
+                Map.of(
+                        "name",
+                        "blk",
+                        "memory",
+                        "256M",
+                        "kernel",
+                        DebianArm64.kernel().toString(),
+                        "initrd",
+                        initrd.toString(),
+                        "bootargs",
+                        "console=ttyAMA0 panic=-1",
+                        "devices",
+                        "console, exit-register, pl011, " + device),
+                dir);
+        return vms.launch(declaration, console);
+    }
+
+    /** busybox, the four modules, and an /init that mounts what a driver needs, loads them, runs {@code script} and powers off. */
+    static byte[] initramfs(List<String> script) throws Exception {
+        List<String> lines = new ArrayList<>(List.of(
+                "#!/bin/busybox sh",
+                "/bin/busybox mount -t proc proc /proc",
+                "/bin/busybox mount -t sysfs sys /sys",
+                "/bin/busybox mount -t devtmpfs dev /dev",
+                "for m in virtio_ring virtio virtio_mmio virtio_blk; do /bin/busybox insmod /lib/modules/$m.ko; done"));
+        lines.addAll(script);
+        lines.add("/bin/busybox poweroff -f");
+        lines.add("");
+        Initramfs cpio = new Initramfs()
+                .directory("bin", 0755)
+                .file("bin/busybox", 0755, DebianArm64.busybox())
+                .symlink("bin/sh", "busybox")
+                .directory("dev", 0755)
+                .characterDevice("dev/console", 0600, 5, 1)
+                .directory("proc", 0555)
+                .directory("sys", 0555)
+                .directory("mnt", 0755)
+                .directory("lib", 0755)
+                .directory("lib/modules", 0755)
+                .file("init", 0755, String.join("\n", lines).getBytes(StandardCharsets.US_ASCII));
+        for (String module : MODULES) {
+            Path file = DebianArm64.module(module);
+            cpio.file("lib/modules/" + file.getFileName(), 0644, file);
+        }
+        return cpio.gzip();
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static String firstWord(String text) {
+        return text.split("\\s+")[0];
+    }
+}
