@@ -61,6 +61,7 @@ final class LinuxGuests implements AutoCloseable {
                 .directory("proc", 0555)
                 .directory("sys", 0555)
                 .directory("tmp", 0755)
+                .directory("mnt", 0755)
                 .directory("lib", 0755)
                 .directory("lib/modules", 0755);
         for (String module : modules) {

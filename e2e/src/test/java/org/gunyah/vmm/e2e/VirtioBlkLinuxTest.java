@@ -20,17 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.device.blk.VirtioBlkModel;
-import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
-import org.gunyah.vmm.function.irqfd.IrqfdFunction;
-import org.gunyah.vmm.function.vcpu.VcpuFunction;
-import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.managed.ManagedVm;
-import org.gunyah.vmm.managed.VmDeclaration;
-import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
-import org.gunyah.vmm.testing.DebianArm64;
-import org.gunyah.vmm.testing.Initramfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,29 +36,16 @@ class VirtioBlkLinuxTest {
     static final String MARKER = "gunyah-virtio-blk";
     private static final Pattern VALUE = Pattern.compile(MARKER + " (\\w+)=(.*)");
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
-    static final List<String> MODULES = List.of(
-            "drivers/virtio/virtio_ring.ko",
-            "drivers/virtio/virtio.ko",
-            "drivers/virtio/virtio_mmio.ko",
-            "drivers/block/virtio_blk.ko");
     private static final int MIB = 1 << 20;
 
-    private final TestBed bed = new TestBed();
-    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+    private final LinuxGuests guests = new LinuxGuests(new VirtioBlkModel());
 
     @TempDir
     Path dir;
 
-    VirtioBlkLinuxTest() {
-        bed.provide(FunctionType.VCPU, new VcpuFunction());
-        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
-        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
-    }
-
     @AfterEach
     void close() {
-        vms.close();
-        bed.close();
+        guests.close();
     }
 
     @Test
@@ -151,7 +129,6 @@ class VirtioBlkLinuxTest {
 
     /** Boots with {@code device}, runs {@code script}, and returns the marked values it printed, each of {@code keys} present. */
     private Map<String, String> run(String device, List<String> script, String... keys) throws Exception {
-        vms.addDeviceModel(new VirtioBlkModel());
         Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
         CompletableFuture<Void> all = new CompletableFuture<>();
         ManagedVm vm = boot(device, script, line -> {
@@ -170,53 +147,14 @@ class VirtioBlkLinuxTest {
     }
 
     private ManagedVm boot(String device, List<String> script, Consumer<String> console) throws Exception {
-        Path initrd = Files.write(dir.resolve("initrd.gz"), initramfs(script));
-        VmDeclaration declaration = VmDeclaration.parse(
-                Map.of(
-                        "name",
-                        "blk",
-                        "memory",
-                        "256M",
-                        "kernel",
-                        DebianArm64.kernel().toString(),
-                        "initrd",
-                        initrd.toString(),
-                        "bootargs",
-                        "console=ttyAMA0 panic=-1",
-                        "devices",
-                        "console, exit-register, pl011, " + device),
-                dir);
-        return vms.launch(declaration, console);
-    }
-
-    /** busybox, the four modules, and an /init that mounts what a driver needs, loads them, runs {@code script} and powers off. */
-    static byte[] initramfs(List<String> script) throws Exception {
-        List<String> lines = new ArrayList<>(List.of(
-                "#!/bin/busybox sh",
-                "/bin/busybox mount -t proc proc /proc",
-                "/bin/busybox mount -t sysfs sys /sys",
-                "/bin/busybox mount -t devtmpfs dev /dev",
-                "for m in virtio_ring virtio virtio_mmio virtio_blk; do /bin/busybox insmod /lib/modules/$m.ko; done"));
-        lines.addAll(script);
-        lines.add("/bin/busybox poweroff -f");
-        lines.add("");
-        Initramfs cpio = new Initramfs()
-                .directory("bin", 0755)
-                .file("bin/busybox", 0755, DebianArm64.busybox())
-                .symlink("bin/sh", "busybox")
-                .directory("dev", 0755)
-                .characterDevice("dev/console", 0600, 5, 1)
-                .directory("proc", 0555)
-                .directory("sys", 0555)
-                .directory("mnt", 0755)
-                .directory("lib", 0755)
-                .directory("lib/modules", 0755)
-                .file("init", 0755, String.join("\n", lines).getBytes(StandardCharsets.US_ASCII));
-        for (String module : MODULES) {
-            Path file = DebianArm64.module(module);
-            cpio.file("lib/modules/" + file.getFileName(), 0644, file);
-        }
-        return cpio.gzip();
+        List<String> modules = new ArrayList<>(LinuxGuests.VIRTIO_MMIO);
+        modules.add("drivers/block/virtio_blk.ko");
+        return guests.boot(
+                dir,
+                "blk",
+                "console, exit-register, pl011, " + device,
+                LinuxGuests.initramfs(modules, script),
+                console);
     }
 
     private static String sha256(byte[] bytes) throws Exception {
