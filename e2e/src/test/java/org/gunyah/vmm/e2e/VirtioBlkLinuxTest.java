@@ -1,6 +1,7 @@
 package org.gunyah.vmm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,7 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -38,7 +42,8 @@ class VirtioBlkLinuxTest {
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
     private static final int MIB = 1 << 20;
 
-    private final LinuxGuests guests = new LinuxGuests(new VirtioBlkModel());
+    private final VirtioBlkModel blk = new VirtioBlkModel();
+    private final LinuxGuests guests = new LinuxGuests(blk);
 
     @TempDir
     Path dir;
@@ -101,6 +106,61 @@ class VirtioBlkLinuxTest {
         assertEquals("1", values.get("ro"), "the kernel knows the disk is read-only");
         assertEquals("hello from the host's ext4 image", values.get("file"));
         assertTrue(Arrays.equals(before, Files.readAllBytes(image)), "the image is unchanged");
+    }
+
+    @Test
+    void replacingTheModelTwentyTimesDuringADdLoopLosesNoIoAndTheDataIsWhatTheGuestWrote() throws Exception {
+        byte[] disk = new byte[4 * MIB];
+        new Random(7).nextBytes(disk);
+        Path image = Files.write(dir.resolve("loop.img"), disk);
+        List<Boolean> fromState = new CopyOnWriteArrayList<>();
+        ModelVersion current = new ModelVersion(new VirtioBlkModel(), fromState);
+        guests.vms.removeDeviceModel(blk);
+        guests.vms.addDeviceModel(current);
+        BlockingQueue<String> progress = new LinkedBlockingQueue<>();
+        Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+        ManagedVm vm = boot(
+                "virtio-blk file=" + image,
+                List.of(
+                        "i=0; fails=0",
+                        "while [ $i -lt 64 ]; do",
+                        "  /bin/busybox dd if=/dev/urandom of=/dev/vda bs=65536 count=1 seek=$i conv=fsync 2>/dev/null"
+                                + " || fails=$((fails+1))",
+                        "  /bin/busybox dd if=/dev/vda of=/dev/null bs=65536 count=1 skip=$i 2>/dev/null"
+                                + " || fails=$((fails+1))",
+                        "  i=$((i+1))",
+                        "  [ $((i % 3)) = 0 ] && /bin/busybox echo \"progress $i\"",
+                        "done",
+                        "/bin/busybox echo \"" + MARKER + " fails=$fails\"",
+                        "/bin/busybox echo \"" + MARKER + " sum=$(/bin/busybox sha256sum /dev/vda)\""),
+                line -> {
+                    if (line.startsWith("progress ")) {
+                        progress.add(line);
+                    }
+                    Matcher m = VALUE.matcher(line);
+                    if (m.find()) {
+                        values.put(m.group(1), m.group(2).strip());
+                    }
+                });
+
+        // One replacement per three 64 KiB writes and reads the guest reports.
+        for (int n = 0; n < 20; n++) {
+            assertNotNull(
+                    progress.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                    "the guest's I/O stopped after " + n + " replacements; its console:\n" + vm.console());
+            guests.vms.removeDeviceModel(current);
+            current = new ModelVersion(new VirtioBlkModel(), fromState);
+            guests.vms.addDeviceModel(current);
+        }
+        assertTrue(vm.awaitDown(TIMEOUT), "the VM still runs; its console:\n" + vm.console());
+
+        assertEquals("0", values.get("fails"), "no I/O failed; its console:\n" + vm.console());
+        assertEquals(
+                firstWord(values.get("sum")), sha256(Files.readAllBytes(image)), "the file holds what the guest wrote");
+        assertTrue(!Arrays.equals(disk, Files.readAllBytes(image)), "the guest wrote the whole disk anew");
+        assertEquals(21, fromState.size());
+        assertTrue(fromState.subList(1, 21).stream().allMatch(b -> b), "every successor took its predecessor's state");
+        assertEquals("EXITED(0)", vm.status());
     }
 
     /** Whether mke2fs made an 8 MiB ext4 image of {@code tree}; false when it is not installed. */

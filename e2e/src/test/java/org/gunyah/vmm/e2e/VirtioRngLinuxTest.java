@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,11 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.device.Device;
-import org.gunyah.vmm.device.DeviceContext;
-import org.gunyah.vmm.device.DeviceModel;
-import org.gunyah.vmm.device.DeviceState;
 import org.gunyah.vmm.device.rng.VirtioRngModel;
 import org.gunyah.vmm.managed.ManagedVm;
 import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
@@ -83,35 +76,10 @@ class VirtioRngLinuxTest {
         assertEquals("EXITED(0)", vm.status());
     }
 
-    /** A version of the model as a new bundle would bring it: a fresh instance, noting whether each device it made took a predecessor's state. */
-    record Version(VirtioRngModel model, List<Boolean> fromState) implements DeviceModel {
-        @Override
-        public String name() {
-            return model.name();
-        }
-
-        @Override
-        public long windowSize() {
-            return model.windowSize();
-        }
-
-        @Override
-        public String compatible() {
-            return model.compatible();
-        }
-
-        @Override
-        public Device create(DeviceContext context, Map<String, String> options, Optional<DeviceState> state)
-                throws GunyahException {
-            fromState.add(state.isPresent());
-            return model.create(context, options, state);
-        }
-    }
-
     @Test
     void replacingTheModelTwentyTimesWhileTheGuestReadsLosesNoRead() throws Exception {
         List<Boolean> fromState = new CopyOnWriteArrayList<>();
-        Version current = new Version(new VirtioRngModel(), fromState);
+        ModelVersion current = new ModelVersion(new VirtioRngModel(), fromState);
         vms.addDeviceModel(current);
         BlockingQueue<String> progress = new LinkedBlockingQueue<>();
         CompletableFuture<Matcher> marked = new CompletableFuture<>();
@@ -140,7 +108,7 @@ class VirtioRngLinuxTest {
                     progress.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
                     "the guest stopped reading after " + n + " replacements; its console:\n" + vm.console());
             vms.removeDeviceModel(current);
-            current = new Version(new VirtioRngModel(), fromState);
+            current = new ModelVersion(new VirtioRngModel(), fromState);
             vms.addDeviceModel(current);
         }
         assertTrue(vm.awaitDown(TIMEOUT), "the VM still runs; its console:\n" + vm.console());
