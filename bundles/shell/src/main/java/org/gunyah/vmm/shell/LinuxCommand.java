@@ -91,7 +91,7 @@ public final class LinuxCommand {
                         append,
                         watchdog,
                         reset,
-                        devices),
+                        filesFrom(devices, cwd)),
                 home);
         InputStream keys = session == null ? System.in : session.getKeyboard();
         PrintStream out = session == null ? System.out : session.getConsole();
@@ -113,6 +113,21 @@ public final class LinuxCommand {
             vm.get().close();
         }
         TerminalAttach.finish(context, vm.get().name(), status);
+    }
+
+    /** {@code devices} with each relative {@code file=} made absolute against {@code cwd}, where the user typed it. */
+    static String filesFrom(String devices, Path cwd) {
+        return java.util.Arrays.stream(devices.split(","))
+                .map(entry -> java.util.Arrays.stream(entry.strip().split("\\s+"))
+                        .map(w -> w.startsWith("file=")
+                                ? "file="
+                                        + cwd.resolve(w.substring(5))
+                                                .toAbsolutePath()
+                                                .normalize()
+                                : w)
+                        .collect(java.util.stream.Collectors.joining(" ")))
+                .filter(e -> !e.isEmpty())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**

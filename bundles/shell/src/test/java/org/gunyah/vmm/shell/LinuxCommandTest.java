@@ -53,4 +53,13 @@ class LinuxCommandTest {
         assertEquals(-1, TerminalAttach.exitCode("256"));
         assertEquals(-1, TerminalAttach.exitCode("-1"));
     }
+
+    @Test
+    void aDevicesRelativeFileIsTakenFromWhereTheCommandWasTyped() {
+        assertEquals(
+                "virtio-rng, virtio-blk file=/home/u/disk.img readonly=true, virtio-blk file=/abs.img",
+                LinuxCommand.filesFrom(
+                        "virtio-rng,virtio-blk  file=disk.img readonly=true, virtio-blk file=/abs.img",
+                        java.nio.file.Path.of("/home/u")));
+    }
 }

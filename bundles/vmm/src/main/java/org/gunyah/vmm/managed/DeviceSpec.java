@@ -46,6 +46,25 @@ public record DeviceSpec(String model, Map<String, String> options) {
         return new DeviceSpec(model, options);
     }
 
+    /** The option that names a file (a disk image): relative paths in it resolve as the VM's other files do. */
+    public static final String FILE = "file";
+
+    /** This spec with a relative {@value #FILE} option resolved against {@code base}; EINVAL when it is not a path. */
+    public DeviceSpec resolveFile(java.nio.file.Path base) throws GunyahException {
+        String file = options.get(FILE);
+        if (file == null) {
+            return this;
+        }
+        try {
+            Map<String, String> resolved = new LinkedHashMap<>(options);
+            resolved.put(FILE, base.resolve(file).toAbsolutePath().normalize().toString());
+            return new DeviceSpec(model, resolved);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw GunyahException.of(
+                    Errno.EINVAL, "device %s: file '%s' is not a path: %s", model, file, e.getReason());
+        }
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(model);

@@ -49,6 +49,8 @@ import org.gunyah.vmm.api.GunyahException;
  * the fields of {@link FunctionFields} for the three it does. The name is resolved when the VM is
  * launched, among the types the framework knows (installed bundles included, which the first use
  * loads): a name no bundle provides is ENOENT then, naming it.
+ * A device's {@code file=} option (a disk image) resolves against the home folder as {@code image}
+ * does.
  * {@code watchdog} and {@code reset} are the VM's {@link Supervision}: a duration in ms, s, m or h
  * (at least 100ms), and stop or restart.
  * A list may also be one string with entries separated by commas. Anything unknown or malformed
@@ -307,7 +309,7 @@ public record VmDeclaration(
                 List<String> words = words(entry);
                 Optional<Devices.Model> builtIn = Devices.Model.find(words.getFirst());
                 if (builtIn.isEmpty()) {
-                    plugged.add(DeviceSpec.parse(words));
+                    plugged.add(DeviceSpec.parse(words).resolveFile(home));
                 } else if (words.size() > 1) {
                     throw GunyahException.of(Errno.EINVAL, "device %s takes no options: '%s'", words.getFirst(), entry);
                 } else {

@@ -123,7 +123,7 @@ class VmDeclarationTest {
         assertEquals(java.util.Set.of(Devices.Model.PL011), spec.devices());
         assertEquals(
                 List.of(
-                        new DeviceSpec("virtio-blk", Map.of("file", "disk.img", "readonly", "true")),
+                        new DeviceSpec("virtio-blk", Map.of("file", "/opt/gunyah/disk.img", "readonly", "true")),
                         new DeviceSpec("virtio-rng", Map.of())),
                 spec.pluggedDevices());
     }
@@ -270,5 +270,17 @@ class VmDeclarationTest {
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "watchdog", "soon")));
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "watchdog", "50ms"))); // below the minimum
         assertEquals(Errno.EINVAL, errno(Map.of("name", "a", "reset", "reboot")));
+    }
+
+    @Test
+    void aDevicesRelativeFileResolvesAgainstTheHomeFolder() throws GunyahException {
+        VmSpec spec = VmDeclaration.parse(
+                        Map.of("name", "a", "devices", "virtio-blk file=disks/a.img, virtio-blk file=/b.img"), HOME)
+                .spec();
+
+        assertEquals(
+                "/opt/gunyah/disks/a.img",
+                spec.pluggedDevices().get(0).options().get("file"));
+        assertEquals("/b.img", spec.pluggedDevices().get(1).options().get("file"));
     }
 }

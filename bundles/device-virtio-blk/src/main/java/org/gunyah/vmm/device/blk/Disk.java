@@ -43,8 +43,8 @@ final class Disk implements AutoCloseable {
     }
 
     /**
-     * The disk the options name: {@code file=<path>} (required; a relative path is taken from the
-     * runtime's working directory, so declarations should give absolute ones), {@code
+     * The disk the options name: {@code file=<path>} (required; resolved by the declaration when
+     * relative), {@code
      * readonly=true|false} (default false), {@code serial=<up to 20 printable ASCII characters>}
      * (default: the file's name, cut to 20). EINVAL naming an unknown or malformed option, ENOENT
      * for a file that is not there, EACCES for one that cannot be opened as asked, EINVAL for one

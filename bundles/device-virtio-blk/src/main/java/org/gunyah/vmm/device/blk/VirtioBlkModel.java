@@ -12,9 +12,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code virtio-blk}: a disk image file as the guest's block device (virtio device 2), which
- * Linux's virtio_blk driver shows as /dev/vda. Options: {@code file=<path>} (required; a relative
- * path is taken from the runtime's working directory, since the device SPI gives no base folder:
- * declare absolute paths), {@code readonly=true|false} (default false), {@code serial=<at most 20
+ * Linux's virtio_blk driver shows as /dev/vda. Options: {@code file=<path>} (required; the VM's
+ * declaration resolves a relative one, see {@link org.gunyah.vmm.managed.DeviceSpec#FILE}), {@code readonly=true|false} (default false), {@code serial=<at most 20
  * printable ASCII characters>} (what the guest reads as the disk's serial; default the file's
  * name). The file must hold a whole number of 512-byte sectors; its size when the device is made
  * is the disk's capacity.
