@@ -40,70 +40,23 @@ class VirtioNetLinuxTest {
     private static final Pattern PINGED = Pattern.compile(MARKER + " ping=(\\d) tries=(\\d+) mac=(\\S+)");
     private static final Pattern UP = Pattern.compile(MARKER + "-up mac=(\\S+)");
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
-    /** In the order they need each other: virtio_net uses net_failover, which uses failover. */
-    static final List<String> MODULES = List.of(
-            "drivers/virtio/virtio_ring.ko",
-            "drivers/virtio/virtio.ko",
-            "drivers/virtio/virtio_mmio.ko",
-            "net/core/failover.ko",
-            "drivers/net/net_failover.ko",
-            "drivers/net/virtio_net.ko");
+    /** After the virtio core, in the order they need each other: virtio_net uses net_failover, which uses failover. */
+    static final List<String> NET = List.of("net/core/failover.ko", "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko");
 
     private static final String BB = "/bin/busybox ";
 
-    private final TestBed bed = new TestBed();
-    private final ManagedVmRegistry vms = new ManagedVmRegistry(bed.manager);
+    private final LinuxGuests guests = new LinuxGuests(new VirtioNetModel());
 
     @TempDir
     Path dir;
 
-    VirtioNetLinuxTest() {
-        bed.provide(FunctionType.VCPU, new VcpuFunction());
-        bed.provide(FunctionType.IRQFD, new IrqfdFunction());
-        bed.provide(FunctionType.IOEVENTFD, new IoeventfdFunction());
-    }
-
     @AfterEach
     void close() {
-        vms.close();
-        bed.close();
-    }
-
-    /** busybox, the modules, and an /init that loads them, runs {@code script} and powers off. */
-    static byte[] initramfs(List<String> script) throws Exception {
-        List<String> lines = new ArrayList<>(List.of(
-                "#!/bin/busybox sh",
-                BB + "mount -t proc proc /proc",
-                BB + "mount -t sysfs sys /sys",
-                BB + "mount -t devtmpfs dev /dev"));
-        for (String module : MODULES) {
-            lines.add(BB + "insmod /lib/modules/" + Path.of(module).getFileName());
-        }
-        lines.add("mac=$(" + BB + "cat /sys/class/net/eth0/address)");
-        lines.addAll(script);
-        lines.add(BB + "poweroff -f");
-        lines.add("");
-        Initramfs cpio = new Initramfs()
-                .directory("bin", 0755)
-                .file("bin/busybox", 0755, DebianArm64.busybox())
-                .symlink("bin/sh", "busybox")
-                .directory("dev", 0755)
-                .characterDevice("dev/console", 0600, 5, 1)
-                .directory("proc", 0555)
-                .directory("sys", 0555)
-                .directory("lib", 0755)
-                .directory("lib/modules", 0755)
-                .file("init", 0755, String.join("\n", lines).getBytes(StandardCharsets.US_ASCII));
-        for (String module : MODULES) {
-            Path file = DebianArm64.module(module);
-            cpio.file("lib/modules/" + file.getFileName(), 0644, file);
-        }
-        return cpio.gzip();
+        guests.close();
     }
 
     @Test
     void oneLinuxVmPingsAnotherThroughTheirVirtualSwitch() throws Exception {
-        vms.addDeviceModel(new VirtioNetModel());
         CompletableFuture<Matcher> bUp = new CompletableFuture<>();
         ManagedVm b = boot(
                 "b",
@@ -153,24 +106,19 @@ class VirtioNetLinuxTest {
         }
     }
 
+    /** VM {@code name} on switch lan0 whose /init runs {@code script} with {@code $mac} set to its card's address. */
     private ManagedVm boot(String name, List<String> script, java.util.function.Consumer<String> console)
             throws Exception {
-        Path initrd = Files.write(dir.resolve(name + "-initrd.gz"), initramfs(script));
-        VmDeclaration declaration = VmDeclaration.parse(
-                Map.of(
-                        "name",
-                        name,
-                        "memory",
-                        "256M",
-                        "kernel",
-                        DebianArm64.kernel().toString(),
-                        "initrd",
-                        initrd.toString(),
-                        "bootargs",
-                        "console=ttyAMA0 panic=-1",
-                        "devices",
-                        "console, exit-register, pl011, virtio-net switch=lan0"),
-                dir);
-        return vms.launch(declaration, console);
+        List<String> modules = new ArrayList<>(LinuxGuests.VIRTIO_MMIO);
+        modules.addAll(NET);
+        List<String> lines = new ArrayList<>();
+        lines.add("mac=$(" + BB + "cat /sys/class/net/eth0/address)");
+        lines.addAll(script);
+        return guests.boot(
+                dir,
+                name,
+                "console, exit-register, pl011, virtio-net switch=lan0",
+                LinuxGuests.initramfs(modules, lines),
+                console);
     }
 }
