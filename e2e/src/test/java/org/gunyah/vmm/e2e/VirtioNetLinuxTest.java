@@ -4,27 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.gunyah.vmm.api.FunctionType;
 import org.gunyah.vmm.device.net.VirtioNetModel;
-import org.gunyah.vmm.function.ioeventfd.IoeventfdFunction;
-import org.gunyah.vmm.function.irqfd.IrqfdFunction;
-import org.gunyah.vmm.function.vcpu.VcpuFunction;
-import org.gunyah.vmm.hypervisor.emulated.TestBed;
 import org.gunyah.vmm.managed.ManagedVm;
-import org.gunyah.vmm.managed.VmDeclaration;
-import org.gunyah.vmm.managed.internal.ManagedVmRegistry;
-import org.gunyah.vmm.testing.DebianArm64;
-import org.gunyah.vmm.testing.Initramfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +29,8 @@ class VirtioNetLinuxTest {
     private static final Pattern UP = Pattern.compile(MARKER + "-up mac=(\\S+)");
     private static final Duration TIMEOUT = Duration.parse(System.getProperty("gunyah.linux.timeout", "PT5M"));
     /** After the virtio core, in the order they need each other: virtio_net uses net_failover, which uses failover. */
-    static final List<String> NET = List.of("net/core/failover.ko", "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko");
+    static final List<String> NET =
+            List.of("net/core/failover.ko", "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko");
 
     private static final String BB = "/bin/busybox ";
 

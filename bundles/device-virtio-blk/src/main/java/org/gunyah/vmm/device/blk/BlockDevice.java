@@ -3,18 +3,14 @@ package org.gunyah.vmm.device.blk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.GuestRam;
 import org.gunyah.vmm.virtio.DescriptorChain;
+import org.gunyah.vmm.virtio.DeviceWorker;
 import org.gunyah.vmm.virtio.VirtioDevice;
 import org.gunyah.vmm.virtio.Virtqueue;
 
@@ -75,17 +71,15 @@ final class BlockDevice implements VirtioDevice, AutoCloseable {
     private final GuestRam ram;
     private final Disk disk;
     private final byte[] config;
-    private final ExecutorService worker;
+    private final DeviceWorker worker;
     // Guarded by this.
     private Virtqueue queue;
-    private boolean paused;
 
     BlockDevice(String vmName, GuestRam ram, Disk disk) {
         this.ram = ram;
         this.disk = disk;
         this.config = config(disk);
-        this.worker = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().daemon().name("virtio-blk-" + vmName).factory());
+        this.worker = new DeviceWorker("virtio-blk-" + vmName, Duration.ofSeconds(30));
     }
 
     private static byte[] config(Disk disk) {
@@ -149,13 +143,7 @@ final class BlockDevice implements VirtioDevice, AutoCloseable {
 
     @Override
     public void notify(int index) {
-        if (!worker.isShutdown()) {
-            try {
-                worker.execute(this::serve);
-            } catch (RejectedExecutionException e) {
-                // closed meanwhile: the successor, or nobody, serves the ring
-            }
-        }
+        worker.submit(this::serve);
     }
 
     @Override
@@ -163,7 +151,7 @@ final class BlockDevice implements VirtioDevice, AutoCloseable {
         synchronized (this) {
             queue = null;
         }
-        drain();
+        worker.drain();
     }
 
     /** Serves every request on the ring, until it is empty or the device pauses. */
@@ -171,7 +159,7 @@ final class BlockDevice implements VirtioDevice, AutoCloseable {
         while (true) {
             Virtqueue q;
             synchronized (this) {
-                if (paused || queue == null) {
+                if (worker.paused() || queue == null) {
                     return;
                 }
                 q = queue;
@@ -319,44 +307,19 @@ final class BlockDevice implements VirtioDevice, AutoCloseable {
 
     /** Stops taking requests and waits for the one in hand. */
     void pause() {
-        synchronized (this) {
-            paused = true;
-        }
-        drain();
+        worker.pause();
     }
 
     void unpause() {
-        synchronized (this) {
-            paused = false;
-        }
-    }
-
-    /** Waits until the worker has finished what it was given before now. */
-    private void drain() {
-        if (worker.isShutdown()) {
-            return;
-        }
-        try {
-            worker.submit(() -> {}).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            // shut down meanwhile, or a transfer stuck past the bound: nothing more to wait for
-        }
+        worker.unpause();
     }
 
     @Override
     public void close() {
         synchronized (this) {
-            paused = true;
             queue = null;
         }
-        worker.shutdown();
-        try {
-            worker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
         disk.close();
     }
 

@@ -2,19 +2,15 @@ package org.gunyah.vmm.device.net;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.GuestRam;
 import org.gunyah.vmm.virtio.DescriptorChain;
+import org.gunyah.vmm.virtio.DeviceWorker;
 import org.gunyah.vmm.virtio.VirtioDevice;
 import org.gunyah.vmm.virtio.Virtqueue;
 
@@ -52,7 +48,7 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
 
     private final GuestRam ram;
     private final byte[] config = new byte[CONFIG_SIZE];
-    private final ExecutorService worker;
+    private final DeviceWorker worker;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rxDropped = new AtomicLong();
@@ -61,13 +57,11 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
     // Guarded by this.
     private Virtqueue rx;
     private Virtqueue tx;
-    private boolean paused;
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
 
     NetworkCard(String vmName, GuestRam ram) {
         this.ram = ram;
-        this.worker = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().daemon().name("virtio-net-" + vmName).factory());
+        this.worker = new DeviceWorker("virtio-net-" + vmName, Duration.ofSeconds(5));
         config[6] = LINK_UP;
         config[8] = 1; // max_virtqueue_pairs: read only with MQ, one pair in any case
         config[10] = (byte) MTU;
@@ -140,7 +134,7 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
             tx = null;
             backlog.clear();
         }
-        drain();
+        worker.drain();
     }
 
     /** A frame from the switch: kept for the driver's next receive buffer, or dropped. */
@@ -158,11 +152,7 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
     }
 
     private void schedule(Runnable work) {
-        try {
-            worker.execute(work);
-        } catch (RejectedExecutionException e) {
-            // closed: the work has nobody left to do it for
-        }
+        worker.submit(work);
     }
 
     /** Moves waiting frames into receive buffers until either runs out or the card pauses. */
@@ -170,7 +160,7 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
         while (true) {
             Virtqueue q;
             synchronized (this) {
-                if (paused || rx == null || backlog.isEmpty()) {
+                if (worker.paused() || rx == null || backlog.isEmpty()) {
                     return;
                 }
                 q = rx;
@@ -220,7 +210,7 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
         while (true) {
             Virtqueue q;
             synchronized (this) {
-                if (paused || tx == null) {
+                if (worker.paused() || tx == null) {
                     return;
                 }
                 q = tx;
@@ -271,30 +261,14 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
 
     /** Stops taking chains and waits for the one in hand; frames from the switch still wait in the backlog. */
     void pause() {
-        synchronized (this) {
-            paused = true;
-        }
-        drain();
+        worker.pause();
     }
 
     /** Takes chains again, and whatever the driver or the switch brought meanwhile. */
     void unpause() {
-        synchronized (this) {
-            paused = false;
-        }
+        worker.unpause();
         schedule(this::transmit);
         schedule(this::deliver);
-    }
-
-    /** Waits until the worker has finished what it was given before now. */
-    private void drain() {
-        try {
-            worker.submit(() -> {}).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            // shut down meanwhile, or a chain stuck past the bound: nothing more to wait for
-        }
     }
 
     /** Frames put in the guest's receive buffers. */
@@ -320,16 +294,10 @@ final class NetworkCard implements VirtioDevice, FrameSink, AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            paused = true;
             rx = null;
             tx = null;
             backlog.clear();
         }
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

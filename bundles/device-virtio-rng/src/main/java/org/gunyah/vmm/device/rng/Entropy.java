@@ -3,17 +3,13 @@ package org.gunyah.vmm.device.rng;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.GuestRam;
 import org.gunyah.vmm.virtio.DescriptorChain;
+import org.gunyah.vmm.virtio.DeviceWorker;
 import org.gunyah.vmm.virtio.VirtioDevice;
 import org.gunyah.vmm.virtio.Virtqueue;
 
@@ -31,15 +27,13 @@ final class Entropy implements VirtioDevice, AutoCloseable {
 
     private final GuestRam ram;
     private final SecureRandom random = new SecureRandom();
-    private final ExecutorService worker;
+    private final DeviceWorker worker;
     // Guarded by this.
     private Virtqueue queue;
-    private boolean paused;
 
     Entropy(String vmName, GuestRam ram) {
         this.ram = ram;
-        this.worker = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().daemon().name("virtio-rng-" + vmName).factory());
+        this.worker = new DeviceWorker("virtio-rng-" + vmName, Duration.ofSeconds(5));
     }
 
     @Override
@@ -82,9 +76,7 @@ final class Entropy implements VirtioDevice, AutoCloseable {
 
     @Override
     public void notify(int index) {
-        if (!worker.isShutdown()) {
-            worker.execute(this::fill);
-        }
+        worker.submit(this::fill);
     }
 
     @Override
@@ -92,7 +84,7 @@ final class Entropy implements VirtioDevice, AutoCloseable {
         synchronized (this) {
             queue = null;
         }
-        drain();
+        worker.drain();
     }
 
     /** Gives random bytes to every chain on the ring, until it is empty or the device pauses. */
@@ -100,7 +92,7 @@ final class Entropy implements VirtioDevice, AutoCloseable {
         while (true) {
             Virtqueue q;
             synchronized (this) {
-                if (paused || queue == null) {
+                if (worker.paused() || queue == null) {
                     return;
                 }
                 q = queue;
@@ -136,43 +128,18 @@ final class Entropy implements VirtioDevice, AutoCloseable {
 
     /** Stops taking chains and waits for the one in hand. */
     void pause() {
-        synchronized (this) {
-            paused = true;
-        }
-        drain();
+        worker.pause();
     }
 
     void unpause() {
-        synchronized (this) {
-            paused = false;
-        }
-    }
-
-    /** Waits until the worker has finished what it was given before now. */
-    private void drain() {
-        if (worker.isShutdown()) {
-            return;
-        }
-        try {
-            worker.submit(() -> {}).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            // shut down meanwhile, or a fill stuck past the bound: nothing more to wait for
-        }
+        worker.unpause();
     }
 
     @Override
     public void close() {
         synchronized (this) {
-            paused = true;
             queue = null;
         }
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }
