@@ -1,5 +1,7 @@
 package org.gunyah.vmm.virtio;
 
+import org.gunyah.vmm.virtio.testing.FakeRam;
+
 /**
  * The driver's side of a split virtqueue in a {@link FakeRam}, as Linux's virtio_ring lays it out:
  * the descriptor table, then the available ring, then the used ring aligned to 4.

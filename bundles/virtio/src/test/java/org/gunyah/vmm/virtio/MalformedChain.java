@@ -8,6 +8,7 @@ import static org.gunyah.vmm.virtio.VirtqueueException.Reason.*;
 import java.util.function.Consumer;
 import org.gunyah.vmm.virtio.DriverRing.Buf;
 import org.gunyah.vmm.virtio.VirtqueueException.Reason;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 
 /**
  * Each way a driver can break a split virtqueue's rules, as what it writes in a ring of

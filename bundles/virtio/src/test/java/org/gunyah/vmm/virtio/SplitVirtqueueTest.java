@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.gunyah.vmm.virtio.DescriptorChain.Buffer;
 import org.gunyah.vmm.virtio.DriverRing.Buf;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,6 +14,7 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.virtio.DriverRing.Buf;
 import org.gunyah.vmm.virtio.TransportState.QueueState;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Optional;
 import org.gunyah.vmm.virtio.DescriptorChain.Buffer;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 
 /**
  * Any guest memory and any queue configuration: the queue gives chains whose every buffer is

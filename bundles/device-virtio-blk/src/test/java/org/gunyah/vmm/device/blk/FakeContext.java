@@ -9,6 +9,7 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.DeviceContext;
 import org.gunyah.vmm.device.GuestRam;
 import org.gunyah.vmm.device.InterruptLine;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 
 /**
  * What the VMM would give a device: the RAM, an interrupt line whose changes wake {@link

@@ -9,6 +9,7 @@ import org.gunyah.vmm.device.Device;
 import org.gunyah.vmm.device.MmioDevice;
 import org.gunyah.vmm.virtio.DeviceStatus;
 import org.gunyah.vmm.virtio.MmioTransport;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 
 /**
  * The driver's side of one virtio-blk device in a {@link FakeRam}, as Linux's virtio_mmio and

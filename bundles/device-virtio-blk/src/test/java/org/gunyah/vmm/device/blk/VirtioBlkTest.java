@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.gunyah.vmm.device.Device;
 import org.gunyah.vmm.device.DeviceState;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.gunyah.vmm.device.MmioDevice;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 
 /**
  * A guest's virtio-net driver as Linux's virtio_mmio and virtio_net drive the registers: it

@@ -17,6 +17,7 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.Device;
 import org.gunyah.vmm.device.DeviceState;
+import org.gunyah.vmm.virtio.testing.FakeRam;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.virtio;
+package org.gunyah.vmm.virtio.testing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -7,26 +7,29 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.device.GuestRam;
 
-/** Guest RAM of {@code size} bytes at guest physical {@code base}, as the VMM's would be. */
-final class FakeRam implements GuestRam, AutoCloseable {
-    static final long BASE = 0x4000_0000L;
+/**
+ * Guest RAM of {@code size} bytes at guest physical {@code base}, as the VMM's would be: for the
+ * tests of the virtio library and of the device bundles built on it (this module's test-jar).
+ */
+public final class FakeRam implements GuestRam, AutoCloseable {
+    public static final long BASE = 0x4000_0000L;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    final long base;
-    final long size;
-    final MemorySegment memory;
+    public final long base;
+    public final long size;
+    public final MemorySegment memory;
     private final Arena arena = Arena.ofShared();
 
-    FakeRam(long base, long size) {
+    public FakeRam(long base, long size) {
         this.base = base;
         this.size = size;
         this.memory = arena.allocate(size, 4096);
     }
 
-    FakeRam(long size) {
+    public FakeRam(long size) {
         this(BASE, size);
     }
 
@@ -46,31 +49,31 @@ final class FakeRam implements GuestRam, AutoCloseable {
                 && Long.compareUnsigned(length, size - offset) <= 0;
     }
 
-    void putShort(long address, int value) {
+    public void putShort(long address, int value) {
         memory.set(U16, address - base, (short) value);
     }
 
-    int getShort(long address) {
+    public int getShort(long address) {
         return memory.get(U16, address - base) & 0xffff;
     }
 
-    void putInt(long address, int value) {
+    public void putInt(long address, int value) {
         memory.set(U32, address - base, value);
     }
 
-    int getInt(long address) {
+    public int getInt(long address) {
         return memory.get(U32, address - base);
     }
 
-    void putLong(long address, long value) {
+    public void putLong(long address, long value) {
         memory.set(U64, address - base, value);
     }
 
-    void put(long address, byte[] bytes) {
+    public void put(long address, byte[] bytes) {
         MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, address - base, bytes.length);
     }
 
-    byte[] get(long address, int length) {
+    public byte[] get(long address, int length) {
         return memory.asSlice(address - base, length).toArray(ValueLayout.JAVA_BYTE);
     }
 
