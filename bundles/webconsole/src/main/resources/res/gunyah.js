@@ -61,6 +61,8 @@
         var state = JSON.parse(text);
         paint('gunyah-functions', state.functions, true);
         paint('gunyah-vms', state.vms, false);
+        paint('gunyah-devices', state.devices, false);
+        document.getElementById('gunyah-device-models').textContent = state.deviceModels;
       })
       .catch(function () { /* the next poll tries again */ });
   }

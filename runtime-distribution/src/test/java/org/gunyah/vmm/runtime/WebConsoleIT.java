@@ -246,9 +246,15 @@ class WebConsoleIT {
                     .toList()
                     .equals(List.of("vcpu", "irqfd", "ioeventfd")));
 
-            type("gunyah:vm-create web\ngunyah:fn-add web vcpu id=0");
+            type("gunyah:vm-create web\ngunyah:fn-add web vcpu id=0\ngunyah:vm-create dev --devices virtio-rng");
             wait.until(d -> rows(d, "gunyah-vms").stream()
                     .anyMatch(r -> r.get(1).equals("web") && r.get(5).equals("vcpu:0")));
+            wait.until(d -> rows(d, "gunyah-devices")
+                    .equals(List.of(List.of(
+                            "dev", "virtio-rng", "0xb000000 (0x200 bytes)", "16", "attached", "never replaced"))));
+            assertTrue(
+                    browser.findElement(By.id("gunyah-device-models")).getText().contains("virtio-rng"),
+                    browser.findElement(By.id("gunyah-device-models")).getText());
             wait.until(d -> row(d, "vcpu").get(6).equals("web(1)"));
 
             click(browser, wait, "vcpu", "Undeploy");

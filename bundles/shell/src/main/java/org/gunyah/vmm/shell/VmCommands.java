@@ -56,11 +56,13 @@ public final class VmCommands {
             new CommandLine.Usage(
                     "vm-create",
                     "<name> [--hypervisor <name>] [--memory <size>] [--image <file> | --kernel <Image> [--initrd"
-                            + " <file>] [--bootargs <args>]] [--watchdog <time>]",
+                            + " <file>] [--bootargs <args>]] [--watchdog <time>] [--devices <list>]",
                     "create a VM with RAM (default 16M) at 0x40000000 and a raw image copied to its start, or an arm64"
                             + " Linux kernel (with its initrd and command line) booted by the Linux boot protocol; with"
-                            + " --watchdog (500ms, 30s, 2m) it ends CRASHED when its console stays silent that long",
-                    List.of("hypervisor", "memory", "image", "kernel", "initrd", "bootargs", "watchdog"),
+                            + " --watchdog (500ms, 30s, 2m) it ends CRASHED when its console stays silent that long;"
+                            + " --devices adds devices to the default ones, as a declaration names them:"
+                            + " \"virtio-rng, virtio-blk file=disk.img readonly=true\" (see vm-devices)",
+                    List.of("hypervisor", "memory", "image", "kernel", "initrd", "bootargs", "watchdog", "devices"),
                     1,
                     1),
             new CommandLine.Usage(
@@ -225,7 +227,7 @@ public final class VmCommands {
                 });
     }
 
-    /** The VM {@code vm-create}'s options describe; paths are relative to {@code dir}. A Linux VM has the PL011 as well as the default devices. */
+    /** The VM {@code vm-create}'s options describe; paths are relative to {@code dir}. A Linux VM has the PL011 as well as the default devices; {@code --devices} adds to them. */
     static VmSpec spec(CommandLine line, Path dir) throws GunyahException {
         VmSpec spec = VmSpec.of(line.positional().getFirst());
         if (line.option("hypervisor").isPresent()) {
@@ -241,7 +243,15 @@ public final class VmCommands {
                     .withWatchdog(Numbers.parseDuration(
                             "--watchdog", line.option("watchdog").get())));
         }
-        return spec.withDevices(Devices.defaults(spec.boot()));
+        java.util.Set<Devices.Model> builtIn = Devices.defaults(spec.boot());
+        List<org.gunyah.vmm.managed.DeviceSpec> plugged = List.of();
+        if (line.option("devices").isPresent()) {
+            org.gunyah.vmm.managed.DeclaredDevices added = org.gunyah.vmm.managed.DeclaredDevices.parse(
+                    line.option("devices").get(), dir);
+            builtIn.addAll(added.builtIn());
+            plugged = added.plugged();
+        }
+        return spec.withDevices(builtIn).withPluggedDevices(plugged);
     }
 
     /** {@code --image}, or {@code --kernel} with {@code --initrd} and {@code --bootargs}: EINVAL for both, or Linux options without a kernel. */

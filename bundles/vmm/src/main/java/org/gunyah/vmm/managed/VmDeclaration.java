@@ -303,20 +303,8 @@ public record VmDeclaration(
         spec = spec.withBoot(boot(source, home));
         spec = spec.withDevices(Devices.defaults(spec.boot()));
         if (source.devices().isPresent()) {
-            java.util.Set<Devices.Model> models = java.util.EnumSet.noneOf(Devices.Model.class);
-            List<DeviceSpec> plugged = new ArrayList<>();
-            for (String entry : source.devices().get()) {
-                List<String> words = words(entry);
-                Optional<Devices.Model> builtIn = Devices.Model.find(words.getFirst());
-                if (builtIn.isEmpty()) {
-                    plugged.add(DeviceSpec.parse(words).resolveFile(home));
-                } else if (words.size() > 1) {
-                    throw GunyahException.of(Errno.EINVAL, "device %s takes no options: '%s'", words.getFirst(), entry);
-                } else {
-                    models.add(builtIn.get());
-                }
-            }
-            spec = spec.withDevices(models).withPluggedDevices(plugged);
+            DeclaredDevices declared = DeclaredDevices.parse(source.devices().get(), home);
+            spec = spec.withDevices(declared.builtIn()).withPluggedDevices(declared.plugged());
         }
         spec = spec.withSupervision(new Supervision(
                 source.watchdog().isPresent()

@@ -4,5 +4,5 @@
  * exits no function handles. What consoles and declarative configurations create VMs through.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.4.0")
+@org.osgi.annotation.versioning.Version("0.5.0")
 package org.gunyah.vmm.managed;

@@ -27,8 +27,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.owasp.encoder.Encode;
 
 /**
- * The "Gunyah" page of the Web Console: the function types and VMs (as gunyah:functions and
- * gunyah:vms), a deploy form, and undeploy buttons that go through {@link FunctionAdmin} exactly as
+ * The "Gunyah" page of the Web Console: the function types, VMs and their devices (as
+ * gunyah:functions, gunyah:vms and gunyah:vm-devices), a deploy form, and undeploy buttons that go through {@link FunctionAdmin} exactly as
  * gunyah:undeploy does, so the rules and error texts are the same. The page polls
  * {@code state.json} every second; {@code undeploy.json} and {@code deploy.json} take the actions
  * and answer {@code {"message": ...}} or {@code {"error": "EBUSY: ..."}}, never a stack trace.
@@ -151,6 +151,8 @@ public final class GunyahPlugin extends HttpServlet {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("functions", AdminView.functions(admin, vms));
         state.put("vms", AdminView.vms(admin, vms));
+        state.put("devices", AdminView.devices(vms));
+        state.put("deviceModels", AdminView.deviceModels(vms));
         return state;
     }
 
@@ -172,6 +174,10 @@ public final class GunyahPlugin extends HttpServlet {
                 + " accept='.jar'></label> <button type='submit'>Deploy</button></form>");
         out.println("<h2>VMs</h2>");
         table(out, "gunyah-vms", AdminView.VM_COLUMNS, AdminView.vms(admin, vms));
+        out.println("<h2>Devices</h2>");
+        out.println("<p>Device models provided: <span id='gunyah-device-models'>"
+                + Encode.forHtml(AdminView.deviceModels(vms)) + "</span></p>");
+        table(out, "gunyah-devices", AdminView.DEVICE_COLUMNS, AdminView.devices(vms));
         out.println(
                 "<p class='gunyah-note'>Updated every second. Undeploy removes a type's bundle (as gunyah:undeploy -u)"
                         + " and is refused while VMs use the type; force undeploy unbinds every instance first (-f"

@@ -72,6 +72,9 @@ final class PluggedDevice implements DeviceContext, DeviceModels.Listener, AutoC
     private final List<Doorbell> doorbells = new ArrayList<>();
     private Optional<DeviceState> carried = Optional.empty();
     private boolean closed;
+    // When the window was last held for a replacement (System.nanoTime), or -1 when it is not.
+    private long heldSince = -1;
+    private DeviceInfo.Replacements replacements = DeviceInfo.Replacements.NONE;
 
     private record Doorbell(FunctionDesc desc, EventFd eventFd, EventFd.Subscription subscription) {}
 
@@ -178,7 +181,7 @@ final class PluggedDevice implements DeviceContext, DeviceModels.Listener, AutoC
 
     /** As consoles show it. */
     synchronized DeviceInfo info() {
-        return new DeviceInfo(spec, base, size, spi, device != null);
+        return new DeviceInfo(spec, base, size, spi, device != null, replacements);
     }
 
     /** The irqfd the VM adds at start: level, resampled at the guest's EOI. */
@@ -262,11 +265,13 @@ final class PluggedDevice implements DeviceContext, DeviceModels.Listener, AutoC
         if (!model.name().equals(spec.model())) {
             return;
         }
+        long since = System.nanoTime();
         registers.hold();
         synchronized (this) {
             if (device == null || closed) {
                 return;
             }
+            heldSince = since;
             try {
                 carried = Optional.of(device.quiesce());
             } catch (RuntimeException e) {
@@ -318,7 +323,20 @@ final class PluggedDevice implements DeviceContext, DeviceModels.Listener, AutoC
             carried = Optional.empty();
         }
         registers.release(made.registers());
-        LOG.log(Level.INFO, "VM {0}: device {1} continues on its new model", vmName, spec.model());
+        Duration pause = Duration.ZERO;
+        synchronized (this) {
+            if (heldSince >= 0) {
+                pause = Duration.ofNanos(System.nanoTime() - heldSince);
+                replacements = replacements.plus(pause);
+                heldSince = -1;
+            }
+        }
+        LOG.log(
+                Level.INFO,
+                "VM {0}: device {1} continues on its new model after a pause of {2} ms",
+                vmName,
+                spec.model(),
+                String.format("%.1f", pause.toNanos() / 1e6));
     }
 
     /** Closes the device and whatever doorbells it left. Caller holds this. */

@@ -253,4 +253,35 @@ class PluggedDeviceTest {
         assertEquals(java.util.Set.of("test-device"), vms.deviceModels());
         vm.close();
     }
+
+    @Test
+    void eachReplacementIsCountedWithThePauseItCaused() throws Exception {
+        ManagedVm vm =
+                vms.create(VmSpec.of("paused").withPluggedDevices(List.of(new DeviceSpec("test-device", Map.of()))));
+        assertEquals(0, vm.devices().getFirst().replacements().count());
+
+        for (int i = 0; i < 2; i++) {
+            vms.removeDeviceModel(model);
+            vms.addDeviceModel(model);
+        }
+
+        org.gunyah.vmm.managed.DeviceInfo.Replacements r =
+                vm.devices().getFirst().replacements();
+        assertEquals(2, r.count());
+        assertTrue(r.last().isPositive());
+        assertTrue(r.longest().compareTo(r.last()) >= 0);
+        assertTrue(r.total().compareTo(r.longest()) >= 0);
+        vm.close();
+    }
+
+    @Test
+    void aModelThatLeavesAndIsNotBackYetCountsNoReplacement() throws Exception {
+        ManagedVm vm =
+                vms.create(VmSpec.of("away").withPluggedDevices(List.of(new DeviceSpec("test-device", Map.of()))));
+
+        vms.removeDeviceModel(model);
+
+        assertEquals(0, vm.devices().getFirst().replacements().count());
+        vm.close();
+    }
 }
