@@ -116,6 +116,10 @@ class ServiceIT {
             Run vms = gunyah(home, env, "", "client", "-c", "gunyah:vms");
             assertEquals(0, vms.status(), vms.output());
             assertTrue(vms.output().contains("no VMs"), vms.output());
+            // Gogo's own commands take a bundle by id or symbolic name here too, not only in the interactive console
+            Run headers = gunyah(home, env, "", "client", "-c", "headers org.gunyah.vmm.vmm");
+            assertEquals(0, headers.status(), headers.output());
+            assertTrue(headers.output().contains("Bundle-SymbolicName = org.gunyah.vmm.vmm"), headers.output());
 
             Run failing = gunyah(home, env, "", "client", "-c", "gunyah:vm-create 9lives; gunyah:vms");
             assertEquals(1, failing.status(), failing.output());

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code virtio}'s second measure: the pause a device bundle's replacement causes under I/O. The
  * runtime runs as a service ({@code bin/gunyah start}); a Linux VM made with {@code gunyah:vm-create
  * --devices "virtio-blk file=..."} loops over dd reads (page cache dropped first) and fsync'd dd
- * writes of 1 MiB; meanwhile the virtio-blk bundle is updated ({@code update <id>} in the console,
+ * writes of 1 MiB; meanwhile the virtio-blk bundle is updated ({@code update <bundle>} in the console,
  * which is {@code Bundle.update()}: the old revision stops, the new one starts) {@code count} times,
  * each once the previous one is done and the guest has done a loop after it. The pause is what the
  * VMM measured for each replacement (the device's window held, from the old model leaving to the
@@ -33,8 +33,9 @@ public final class VirtioReplacePause {
 
     public static void main(String[] args) throws Exception {
         Path runtime = Path.of(args[0]);
-        String kernel = args[1];
-        String initrd = args[2];
+        // absolute: the console resolves relative paths against the runtime's folder
+        Path kernel = Path.of(args[1]).toAbsolutePath();
+        Path initrd = Path.of(args[2]).toAbsolutePath();
         Path disk = Path.of(args[3]);
         int count = Integer.parseInt(args[4]);
         byte[] random = new byte[64 << 20];
@@ -46,16 +47,17 @@ public final class VirtioReplacePause {
             client(
                     gunyah,
                     String.format(
-                            "gunyah:vm-create blk --kernel %s --initrd %s --memory 256M --bootargs \"console=ttyAMA0"
-                                    + " panic=-1 gunyah.bench=replace\" --devices \"virtio-blk file=%s\"",
+                            "gunyah:vm-create blk --hypervisor emulated --kernel %s --initrd %s --memory 256M"
+                                    + " --bootargs \"console=ttyAMA0 panic=-1 gunyah.bench=replace\" --devices"
+                                    + " \"virtio-blk file=%s\"",
                             kernel, initrd, disk.toAbsolutePath()));
+            client(gunyah, "gunyah:fn-add blk vcpu id=0");
             client(gunyah, "gunyah:vm-start blk");
             int loops = awaitLoopAfter(gunyah, 0);
-            String id = bundleId(gunyah);
             List<Double> pauses = new ArrayList<>();
             Matcher m = null;
             for (int i = 1; i <= count; i++) {
-                client(gunyah, "update " + id);
+                client(gunyah, "update " + BUNDLE);
                 m = awaitReplacements(gunyah, i);
                 pauses.add(Double.parseDouble(m.group(2)));
                 loops = awaitLoopAfter(gunyah, loops);
@@ -102,15 +104,6 @@ public final class VirtioReplacePause {
             Thread.sleep(200);
         }
         throw new IllegalStateException("replacement " + count + " did not finish within " + WAIT_S + " s");
-    }
-
-    private static String bundleId(Path gunyah) throws IOException, InterruptedException {
-        for (String line : client(gunyah, "lb -s").lines().toList()) {
-            if (line.contains(BUNDLE)) {
-                return line.split("\\|")[0].strip();
-            }
-        }
-        throw new IllegalStateException("no bundle " + BUNDLE + " in the runtime");
     }
 
     private static String client(Path gunyah, String command) throws IOException, InterruptedException {
