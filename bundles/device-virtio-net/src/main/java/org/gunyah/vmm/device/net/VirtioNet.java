@@ -33,8 +33,12 @@ final class VirtioNet implements Device {
     /** The format of the state: mac[6], u16 length and UTF-8 of the switch's name, then the transport's ({@link TransportState#encode}). */
     static final int STATE_VERSION = 1;
 
-    /** What the declaration says: the switch, and the MAC when not derived. */
-    record Options(String switchName, Optional<Mac> mac) {}
+    /** What the declaration says: the switch, the MAC when not derived, the host TAP of the switch's uplink. */
+    record Options(String switchName, Optional<Mac> mac, Optional<String> tap) {
+        Options(String switchName, Optional<Mac> mac) {
+            this(switchName, mac, Optional.empty());
+        }
+    }
 
     private record Carried(Mac mac, String switchName, TransportState transport) {}
 
@@ -64,7 +68,13 @@ final class VirtioNet implements Device {
         String switchName = carried.map(Carried::switchName).orElse(options.switchName());
         Optional<Mac> mac = carried.map(Carried::mac).or(options::mac);
         NetworkCard card = new NetworkCard(context.vmName(), context.ram());
-        VirtualSwitch.Port port = switches.plug(switchName, card, mac, context.vmName() + "/" + switchName);
+        VirtualSwitch.Port port;
+        try {
+            port = switches.plug(switchName, card, mac, context.vmName() + "/" + switchName, options.tap());
+        } catch (GunyahException | RuntimeException e) {
+            card.close();
+            throw e;
+        }
         card.attach(port);
         List<DeviceContext.Registration> doorbells = new ArrayList<>();
         try {

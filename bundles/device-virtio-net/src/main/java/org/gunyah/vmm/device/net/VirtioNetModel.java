@@ -13,9 +13,10 @@ import org.gunyah.vmm.virtio.MmioTransport;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code virtio-net switch=<name> [mac=<aa:bb:cc:dd:ee:ff>]}: a network card (virtio device 1)
- * plugged into the runtime's virtual switch {@code name}, made when a first card plugs into it;
- * the VMs whose cards share a switch share an Ethernet segment. Without {@code mac}, the card's
+ * {@code virtio-net switch=<name> [mac=<aa:bb:cc:dd:ee:ff>] [tap=<interface>]}: a network card
+ * (virtio device 1) plugged into the runtime's virtual switch {@code name}, made when a first card
+ * plugs into it; the VMs whose cards share a switch share an Ethernet segment, and with {@code
+ * tap} the switch is connected to that host TAP interface, so the segment reaches the host. Without {@code mac}, the card's
  * address is locally administered and derived from the VM's name and the switch's (the second card
  * of a VM on one switch gets the next derived address), so it is the same at every start; a
  * successor after a replacement keeps its predecessor's.
@@ -59,9 +60,11 @@ public final class VirtioNetModel implements DeviceModel {
 
     static VirtioNet.Options options(Map<String, String> options) throws GunyahException {
         for (String key : options.keySet()) {
-            if (!key.equals("switch") && !key.equals("mac")) {
+            if (!key.equals("switch") && !key.equals("mac") && !key.equals("tap")) {
                 throw GunyahException.of(
-                        Errno.EINVAL, "virtio-net takes switch=<name> and mac=<aa:bb:cc:dd:ee:ff>, not '%s'", key);
+                        Errno.EINVAL,
+                        "virtio-net takes switch=<name>, mac=<aa:bb:cc:dd:ee:ff> and tap=<host interface>, not '%s'",
+                        key);
             }
         }
         String name = options.get("switch");
@@ -75,6 +78,14 @@ public final class VirtioNetModel implements DeviceModel {
                     name);
         }
         String mac = options.get("mac");
-        return new VirtioNet.Options(name, mac == null ? Optional.empty() : Optional.of(Mac.parse(mac)));
+        String tap = options.get("tap");
+        if (tap != null && (!HostTap.NAME.matcher(tap).matches() || tap.equals(".") || tap.equals(".."))) {
+            throw GunyahException.of(
+                    Errno.EINVAL,
+                    "virtio-net tap=%s: an interface name is 1 to 15 letters, digits, '.', '_' or '-'",
+                    tap);
+        }
+        return new VirtioNet.Options(
+                name, mac == null ? Optional.empty() : Optional.of(Mac.parse(mac)), Optional.ofNullable(tap));
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,10 +40,26 @@ final class VirtualSwitch {
 
     /** A port plugged here whose device sends from {@code mac}: the switch knows it at once. */
     synchronized Port plug(FrameSink sink, Mac mac) {
-        Port port = new Port(sink, mac);
+        Port port = new Port(sink, mac, Optional.empty());
         ports.add(port);
         learned.put(mac, port);
         return port;
+    }
+
+    /**
+     * The switch's uplink {@code tap} (a host TAP): a port like the cards' (the addresses
+     * behind it are learned from the frames it brings), which does not keep the switch alive and
+     * is closed with it. A switch has at most one.
+     */
+    synchronized Port plugUplink(Uplink tap) {
+        Port port = new Port(tap, null, Optional.of(tap));
+        ports.add(port);
+        return port;
+    }
+
+    /** The TAP this switch's uplink is attached to, if it has one. */
+    synchronized Optional<Uplink> uplink() {
+        return ports.stream().flatMap(p -> p.tap.stream()).findFirst();
     }
 
     /**
@@ -52,7 +69,7 @@ final class VirtualSwitch {
     synchronized Port plugDerived(FrameSink sink, String seed) {
         for (int n = 0; ; n++) {
             Mac mac = Mac.derived(seed + "/" + n);
-            if (ports.stream().noneMatch(p -> p.mac.equals(mac))) {
+            if (ports.stream().noneMatch(p -> mac.equals(p.mac))) {
                 return plug(sink, mac);
             }
         }
@@ -101,22 +118,24 @@ final class VirtualSwitch {
         }
     }
 
-    /** Unplugs {@code port} and forgets what it taught; whether the switch has no port left. */
+    /** Unplugs {@code port} and forgets what it taught; whether the switch has no card's port left (an uplink does not count). */
     synchronized boolean unplug(Port port) {
         if (ports.remove(port)) {
             learned.values().removeIf(p -> p == port);
         }
-        return ports.isEmpty();
+        return ports.stream().allMatch(p -> p.tap.isPresent());
     }
 
     /** One device's place on the switch. */
     final class Port implements AutoCloseable {
         private final FrameSink sink;
         private final Mac mac;
+        private final Optional<Uplink> tap;
 
-        private Port(FrameSink sink, Mac mac) {
+        private Port(FrameSink sink, Mac mac, Optional<Uplink> tap) {
             this.sink = sink;
             this.mac = mac;
+            this.tap = tap;
         }
 
         /** The address the device was plugged in with. */

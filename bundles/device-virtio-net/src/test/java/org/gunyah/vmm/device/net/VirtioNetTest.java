@@ -172,6 +172,12 @@ class VirtioNetTest {
         assertEinval(Map.of("switch", "lan 0"), "lan 0");
     }
 
+    @Test
+    void aTapNameThatIsNoInterfaceNameIsEinval() {
+        assertEinval(Map.of("switch", "lan0", "tap", "tap/0"), "tap/0");
+        assertEinval(Map.of("switch", "lan0", "tap", "a-name-longer-than-15"), "a-name-longer-than-15");
+    }
+
     private void assertEinval(Map<String, String> options, String named) {
         GunyahException e = assertThrows(GunyahException.class, () -> model.create(context, options, Optional.empty()));
         assertEquals(Errno.EINVAL, e.errno());
