@@ -1,10 +1,8 @@
 package org.gunyah.vmm.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -24,8 +22,8 @@ import org.osgi.framework.launch.Framework;
  * launcher's own loading and auto-deploy of {@code system/}), then either starts the Gogo console
  * ({@code system/console/}), or hands a script to the shell bundle's runner through the framework
  * property {@code gunyah.script} and exits with the status that runner reports. The framework
- * cache is a fresh folder per run: the folders ({@code functions/}, {@code deploy/}, {@code conf/})
- * are the runtime's state.
+ * cache ({@link FrameworkCache}) keeps the bundles of {@code system/} from one start to the next;
+ * the folders ({@code functions/}, {@code deploy/}, {@code conf/}) are the runtime's state.
  */
 public final class Launcher {
     /** The interactive console's prompt, as etc/gosh_profile sets it. */
@@ -73,9 +71,11 @@ public final class Launcher {
             }
         });
         WebConsolePort.check(config, System.out);
-        Path cache = Files.createTempDirectory("gunyah-felix-");
-        config.put("org.osgi.framework.storage", cache.toString());
         config.put(HOME, home.toString());
+        FrameworkCache cache = FrameworkCache.open(home, config);
+        config.put("org.osgi.framework.storage", cache.storage().toString());
+        config.put(FrameworkCache.CLEAN, cache.reused() ? "none" : "onFirstInit");
+        config.put(FrameworkCache.STATE, cache.state());
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
             // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a
@@ -91,7 +91,7 @@ public final class Launcher {
                                 .map(String::valueOf)
                                 .orElse("?")
                         + ", " + home.resolve(PidFile.PATH) + ")");
-                deleteTree(cache);
+                cache.close();
                 System.exit(1);
             }
             RuntimeLog.toFiles(home, System.getenv(BACKGROUND) != null);
@@ -99,7 +99,8 @@ public final class Launcher {
         System.exit(run(mode, home, config, cache, pid));
     }
 
-    private static int run(Mode mode, Path home, Map<String, String> config, Path cache, PidFile pid) throws Exception {
+    private static int run(Mode mode, Path home, Map<String, String> config, FrameworkCache cache, PidFile pid)
+            throws Exception {
         Framework framework = new FrameworkFactory().newFramework(config);
         AtomicInteger status = new AtomicInteger(mode instanceof Mode.Script ? 1 : 0);
         java.util.concurrent.atomic.AtomicBoolean statusGiven = new java.util.concurrent.atomic.AtomicBoolean();
@@ -115,6 +116,9 @@ public final class Launcher {
         try {
             framework.init();
             BundleContext context = framework.getBundleContext();
+            if (cache.reused()) {
+                forgetAllButSystem(home, context);
+            }
             Dictionary<String, Object> props = new Hashtable<>(Map.of("gunyah.launcher", "exit-status"));
             context.registerService(
                     IntConsumer.class,
@@ -137,6 +141,7 @@ public final class Launcher {
             }
             AutoProcessor.process(config, context);
             framework.start();
+            cache.filled();
             if (mode instanceof Mode.Interactive) {
                 startConsole(context, home.resolve("system").resolve("console"));
             }
@@ -151,7 +156,21 @@ public final class Launcher {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook stops the framework
             }
-            deleteTree(cache);
+            cache.close();
+        }
+    }
+
+    /**
+     * Uninstalls what an earlier run installed beside the bundles of {@code system/} (FileInstall's
+     * bundles of {@code functions/} and {@code deploy/}, the console's): the folders install them
+     * again as they are now, and a function bundle started on its first use then is installed
+     * unstarted again.
+     */
+    private static void forgetAllButSystem(Path home, BundleContext context) throws BundleException {
+        for (Bundle b : context.getBundles()) {
+            if (b.getBundleId() != 0 && !FrameworkCache.kept(home, b.getLocation())) {
+                b.uninstall();
+            }
         }
     }
 
@@ -179,14 +198,6 @@ public final class Launcher {
             }
         } catch (BundleException | InterruptedException e) {
             System.err.println("gunyah: stopping: " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
         }
     }
 }
