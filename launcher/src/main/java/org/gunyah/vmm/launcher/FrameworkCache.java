@@ -19,14 +19,14 @@ import java.util.stream.Stream;
 
 /**
  * The framework cache of a runtime folder: {@code cache/felix}, kept from one start to the next
- * while {@link #key the key} (the bundles of {@code system/}, the framework's jar and the
+ * while {@link #key the key} (the bundles of {@code system/} and {@code system/web/}, the framework's jar and the
  * framework's settings) is unchanged, so that a start does not copy and install the system
  * bundles again. Any change to the key, a cache whose filling did not end (the key is written only
  * once the system bundles are in), or {@code org.osgi.framework.storage.clean=onFirstInit} gives a
  * fresh cache. A second runtime on the same folder while the first runs (a script beside a service)
  * gets a temporary cache of its own, as does a runtime whose folder it cannot write.
  *
- * <p>Only the bundles of {@code system/} are kept: the folders are the runtime's state, so
+ * <p>Only the bundles of {@code system/} and {@code system/web/} are kept: the folders are the runtime's state, so
  * {@link Launcher} uninstalls every other bundle (FileInstall installs those of {@code functions/}
  * and {@code deploy/} again, unstarted and started as they were before), and the bundles' data
  * areas (Configuration Admin's store among them) start empty at every start, as they did when
@@ -39,6 +39,8 @@ final class FrameworkCache implements AutoCloseable {
     static final String LOCK = "felix.lock";
     static final String CLEAN = "org.osgi.framework.storage.clean";
     static final String STATE = "gunyah.framework.cache";
+    /** Differs between the console and other starts, and is not kept in the cache. */
+    static final String BEGINNING_START_LEVEL = "org.osgi.framework.startlevel.beginning";
 
     private final Path storage;
     private final Path keyFile;
@@ -128,12 +130,15 @@ final class FrameworkCache implements AutoCloseable {
         return reused;
     }
 
-    /** Whether {@code location} is a bundle the cache keeps (a jar of {@code system/} itself). */
+    /**
+     * Whether {@code location} is a bundle the cache keeps: a jar of {@code system/} itself or of
+     * {@code system/web/}.
+     */
     static boolean kept(Path home, String location) {
         Path system = home.resolve("system");
         try {
-            Path jar = Path.of(java.net.URI.create(location));
-            return system.equals(jar.getParent());
+            Path folder = Path.of(java.net.URI.create(location)).getParent();
+            return system.equals(folder) || system.resolve(Launcher.WEB).equals(folder);
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             return false;
         }
@@ -164,7 +169,7 @@ final class FrameworkCache implements AutoCloseable {
     }
 
     /**
-     * What the cached state depends on: each jar of {@code system/} (name, size, modification
+     * What the cached state depends on: each jar of {@code system/} and {@code system/web/} (name, size, modification
      * time, file identity), Felix's jar, and the framework's own settings ({@code
      * org.osgi.framework.*} and {@code felix.*} but FileInstall's, which its bundle reads at each
      * start). The settings that bundles read from the framework at each start (a port, the console
@@ -173,11 +178,20 @@ final class FrameworkCache implements AutoCloseable {
     static String key(Path home, Map<String, String> config) throws IOException {
         StringBuilder key = new StringBuilder("gunyah framework cache 1\n");
         key.append(describe(home.resolve("bin").resolve("felix.jar"))).append('\n');
-        try (Stream<Path> system = Files.list(home.resolve("system"))) {
-            for (Path jar : system.filter(p -> p.getFileName().toString().endsWith(".jar"))
-                    .sorted()
-                    .toList()) {
-                key.append(describe(jar)).append('\n');
+        for (Path folder :
+                new Path[] {home.resolve("system"), home.resolve("system").resolve(Launcher.WEB)}) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> system = Files.list(folder)) {
+                for (Path jar : system.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .toList()) {
+                    key.append(folder.getFileName())
+                            .append('/')
+                            .append(describe(jar))
+                            .append('\n');
+                }
             }
         }
         Map<String, String> settings = new TreeMap<>();
@@ -185,7 +199,8 @@ final class FrameworkCache implements AutoCloseable {
             if ((name.startsWith("org.osgi.framework.") || name.startsWith("felix."))
                     && !name.startsWith("felix.fileinstall.")
                     && !name.equals("org.osgi.framework.storage")
-                    && !name.equals(CLEAN)) {
+                    && !name.equals(CLEAN)
+                    && !name.equals(BEGINNING_START_LEVEL)) {
                 settings.put(name, value);
             }
         });

@@ -16,6 +16,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
  * What {@code bin/gunyah} runs: boots Felix from {@code conf/config.properties} (the Felix
@@ -30,6 +32,12 @@ public final class Launcher {
     static final String CONSOLE_PROMPT = "g! ";
 
     static final String HOME = "gunyah.home";
+    /** The folder of {@code system/} with the Web Console's bundles, and their start level. */
+    static final String WEB = "web";
+
+    static final int WEB_START_LEVEL = 2;
+    /** How long after the console's start the Web Console starts at the latest (DeferredStart). */
+    static final java.time.Duration WEB_DELAY = java.time.Duration.ofSeconds(1);
     /** Set by {@code bin/gunyah start}: no terminal, so the log goes to {@code log/} only. */
     static final String BACKGROUND = "GUNYAH_BACKGROUND";
 
@@ -76,6 +84,10 @@ public final class Launcher {
         config.put("org.osgi.framework.storage", cache.storage().toString());
         config.put(FrameworkCache.CLEAN, cache.reused() ? "none" : "onFirstInit");
         config.put(FrameworkCache.STATE, cache.state());
+        // The interactive console raises it to the Web Console's once it is up (installWeb).
+        config.put(
+                FrameworkCache.BEGINNING_START_LEVEL,
+                Integer.toString(mode instanceof Mode.Interactive ? 1 : WEB_START_LEVEL));
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
             // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a
@@ -130,23 +142,40 @@ public final class Launcher {
                         }
                     },
                     props);
+            DeferredStart web = new DeferredStart(() -> {
+                try {
+                    if (framework.getState() == Bundle.ACTIVE) { // not after `exit` as the first command
+                        framework.adapt(FrameworkStartLevel.class).setStartLevel(WEB_START_LEVEL);
+                    }
+                } catch (IllegalStateException e) {
+                    // the framework is stopping already
+                }
+            });
             if (mode instanceof Mode.Interactive) {
                 // The console's prompt, for guest console lines to start a line of their own
                 // (GuestConsoleHandler); scripts and headless runs print no prompt.
                 context.registerService(
                         java.util.function.Consumer.class,
-                        (java.util.function.Consumer<String>) GuestConsoleHandler::prompt,
+                        (java.util.function.Consumer<String>) shown -> {
+                            GuestConsoleHandler.prompt(shown);
+                            web.prompt(shown);
+                        },
                         new Hashtable<>(Map.of("gunyah.launcher", "prompt")));
                 GuestConsoleHandler.prompt(CONSOLE_PROMPT); // the console shows it first thing
             }
             AutoProcessor.process(config, context);
+            installWeb(context, home.resolve("system").resolve(WEB));
             framework.start();
             cache.filled();
             if (mode instanceof Mode.Interactive) {
                 startConsole(context, home.resolve("system").resolve("console"));
+                web.consoleStarted(WEB_DELAY);
             }
             framework.waitForStop(0);
             return status.get();
+        } catch (Exception | Error e) {
+            stop(framework); // else its threads would keep the process alive
+            throw e;
         } finally {
             if (pid != null) {
                 pid.release();
@@ -170,6 +199,35 @@ public final class Launcher {
         for (Bundle b : context.getBundles()) {
             if (b.getBundleId() != 0 && !FrameworkCache.kept(home, b.getLocation())) {
                 b.uninstall();
+            }
+        }
+    }
+
+    /**
+     * The Web Console's bundles ({@code system/web/}: Jetty, the console, our plugin), at a start
+     * level of their own: the framework reaches it at its start, but the interactive console starts
+     * first and raises it after ({@link DeferredStart}), so that the console answers without
+     * waiting for Jetty.
+     */
+    private static void installWeb(BundleContext context, Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> jars = Files.list(folder)) {
+            for (Path jar :
+                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                String location = jar.toUri().toString();
+                try {
+                    Bundle b = context.getBundle(location); // kept in the framework cache from the last start
+                    if (b == null) {
+                        b = context.installBundle(location);
+                    }
+                    b.adapt(BundleStartLevel.class).setStartLevel(WEB_START_LEVEL);
+                    b.start();
+                } catch (BundleException e) {
+                    // as Felix's auto-deploy of system/ does: the runtime goes on without that bundle
+                    System.err.println("gunyah: cannot install " + jar + ": " + e.getMessage());
+                }
             }
         }
     }

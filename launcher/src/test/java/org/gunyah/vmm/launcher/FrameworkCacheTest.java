@@ -84,6 +84,28 @@ class FrameworkCacheTest {
     }
 
     @Test
+    void aBundleAddedToTheWebConsolesFolderGivesAFreshCache() throws IOException {
+        Files.createDirectories(home.resolve("system/web"));
+        startOnce();
+        Files.writeString(home.resolve("system/web/jetty.jar"), "jetty");
+
+        try (FrameworkCache cache = FrameworkCache.open(home, config)) {
+            assertFalse(cache.reused());
+        }
+    }
+
+    @Test
+    void theBeginningStartLevelOfTheConsoleOrAScriptKeepsTheCache() throws IOException {
+        config.put("org.osgi.framework.startlevel.beginning", "1");
+        startOnce();
+        config.put("org.osgi.framework.startlevel.beginning", "2");
+
+        try (FrameworkCache cache = FrameworkCache.open(home, config)) {
+            assertTrue(cache.reused());
+        }
+    }
+
+    @Test
     void aChangedFrameworkJarGivesAFreshCache() throws IOException {
         startOnce();
         Files.writeString(home.resolve("bin/felix.jar"), "felix, next version");
@@ -181,7 +203,7 @@ class FrameworkCacheTest {
     }
 
     @Test
-    void onlyTheJarsOfSystemItselfAreKept() {
+    void onlyTheJarsOfSystemAndItsWebFolderAreKept() {
         assertTrue(
                 FrameworkCache.kept(home, home.resolve("system/a.jar").toUri().toString()));
         assertFalse(FrameworkCache.kept(

@@ -76,10 +76,13 @@ class FrameworkCacheIT {
         return lb.lines().anyMatch(l -> l.matches(" *\\d+\\|" + state + " *\\|.*\\|" + Pattern.quote(name) + " .*"));
     }
 
-    /** The names of the active bundles in {@code lb}'s lines, without their ids. */
+    /**
+     * The names of the active bundles of start level 1 in {@code lb}'s lines, without their ids
+     * (the Web Console's, level 2, start after the console's first command, beside {@code lb}).
+     */
     private static java.util.List<String> activeBundles(String lb) {
         return lb.lines()
-                .filter(l -> l.contains("|Active"))
+                .filter(l -> l.matches(" *\\d+\\|Active +\\| +1\\|.*"))
                 .map(l -> l.substring(l.indexOf('|')))
                 .toList();
     }

@@ -119,6 +119,8 @@ class RuntimeIT {
                 "conf/org.apache.felix.fileinstall-deploy.cfg",
                 "conf/org.apache.felix.fileinstall-functions.cfg",
                 "system/console",
+                "system/web/org.apache.felix.webconsole-5.0.18.jar",
+                "system/web/org.apache.felix.http.jetty12-1.1.8.jar",
                 "deploy",
                 "guests/demo.bin",
                 "guests/demo.cfg",
