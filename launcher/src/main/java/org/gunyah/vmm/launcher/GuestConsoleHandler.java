@@ -7,13 +7,16 @@ import java.util.logging.StreamHandler;
 /**
  * The runtime's output for guest consoles: {@code conf/logging.properties} gives it the loggers
  * {@code org.gunyah.vmm.guest.<vm>} (the VMM's console sinks), and it prints each record as
- * {@code [<vm>] <line>} on standard output, as a serial port on the VMM's terminal would.
+ * {@code [<vm>] <line>} on standard output, as a serial port on the VMM's terminal would; and the
+ * logger {@value #CONSOLE}, whose lines it prints as they are.
  *
  * <p>It lives here, on the class path, because java.util.logging instantiates handlers named in
  * its configuration through the system class loader, which sees no bundle.
  */
 public final class GuestConsoleHandler extends StreamHandler {
     static final String LOGGERS = "org.gunyah.vmm.guest.";
+    /** The logger of the runtime's lines for the person at the console (the Web Console's address). */
+    static final String CONSOLE = "org.gunyah.vmm.console";
 
     public GuestConsoleHandler() {
         super(System.out, new LineFormatter());
@@ -66,11 +69,17 @@ public final class GuestConsoleHandler extends StreamHandler {
         flush();
     }
 
-    /** {@code [<vm>] <message>}: the VM's name is the logger's name after {@value #LOGGERS}. */
+    /**
+     * {@code [<vm>] <message>}: the VM's name is the logger's name after {@value #LOGGERS}; a line of
+     * logger {@value #CONSOLE} (the runtime's own, for the person at the console) as it is.
+     */
     static final class LineFormatter extends Formatter {
         @Override
         public String format(LogRecord record) {
             String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+            if (logger.equals(CONSOLE)) {
+                return formatMessage(record) + System.lineSeparator();
+            }
             String vm = logger.startsWith(LOGGERS) ? logger.substring(LOGGERS.length()) : logger;
             return "[" + vm + "] " + formatMessage(record) + System.lineSeparator();
         }

@@ -1,10 +1,8 @@
 package org.gunyah.vmm.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -18,20 +16,28 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
  * What {@code bin/gunyah} runs: boots Felix from {@code conf/config.properties} (the Felix
  * launcher's own loading and auto-deploy of {@code system/}), then either starts the Gogo console
  * ({@code system/console/}), or hands a script to the shell bundle's runner through the framework
  * property {@code gunyah.script} and exits with the status that runner reports. The framework
- * cache is a fresh folder per run: the folders ({@code functions/}, {@code deploy/}, {@code conf/})
- * are the runtime's state.
+ * cache ({@link FrameworkCache}) keeps the bundles of {@code system/} from one start to the next;
+ * the folders ({@code functions/}, {@code deploy/}, {@code conf/}) are the runtime's state.
  */
 public final class Launcher {
     /** The interactive console's prompt, as etc/gosh_profile sets it. */
     static final String CONSOLE_PROMPT = "g! ";
 
     static final String HOME = "gunyah.home";
+    /** The folder of {@code system/} with the Web Console's bundles, and their start level. */
+    static final String WEB = "web";
+
+    static final int WEB_START_LEVEL = 2;
+    /** How long after the console's start the Web Console starts at the latest (DeferredStart). */
+    static final java.time.Duration WEB_DELAY = java.time.Duration.ofSeconds(1);
     /** Set by {@code bin/gunyah start}: no terminal, so the log goes to {@code log/} only. */
     static final String BACKGROUND = "GUNYAH_BACKGROUND";
 
@@ -73,9 +79,15 @@ public final class Launcher {
             }
         });
         WebConsolePort.check(config, System.out);
-        Path cache = Files.createTempDirectory("gunyah-felix-");
-        config.put("org.osgi.framework.storage", cache.toString());
         config.put(HOME, home.toString());
+        FrameworkCache cache = FrameworkCache.open(home, config);
+        config.put("org.osgi.framework.storage", cache.storage().toString());
+        config.put(FrameworkCache.CLEAN, cache.reused() ? "none" : "onFirstInit");
+        config.put(FrameworkCache.STATE, cache.state());
+        // The interactive console raises it to the Web Console's once it is up (installWeb).
+        config.put(
+                FrameworkCache.BEGINNING_START_LEVEL,
+                Integer.toString(mode instanceof Mode.Interactive ? 1 : WEB_START_LEVEL));
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
             // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a
@@ -91,7 +103,7 @@ public final class Launcher {
                                 .map(String::valueOf)
                                 .orElse("?")
                         + ", " + home.resolve(PidFile.PATH) + ")");
-                deleteTree(cache);
+                cache.close();
                 System.exit(1);
             }
             RuntimeLog.toFiles(home, System.getenv(BACKGROUND) != null);
@@ -99,7 +111,8 @@ public final class Launcher {
         System.exit(run(mode, home, config, cache, pid));
     }
 
-    private static int run(Mode mode, Path home, Map<String, String> config, Path cache, PidFile pid) throws Exception {
+    private static int run(Mode mode, Path home, Map<String, String> config, FrameworkCache cache, PidFile pid)
+            throws Exception {
         Framework framework = new FrameworkFactory().newFramework(config);
         AtomicInteger status = new AtomicInteger(mode instanceof Mode.Script ? 1 : 0);
         java.util.concurrent.atomic.AtomicBoolean statusGiven = new java.util.concurrent.atomic.AtomicBoolean();
@@ -115,6 +128,9 @@ public final class Launcher {
         try {
             framework.init();
             BundleContext context = framework.getBundleContext();
+            if (cache.reused()) {
+                forgetAllButSystem(home, context);
+            }
             Dictionary<String, Object> props = new Hashtable<>(Map.of("gunyah.launcher", "exit-status"));
             context.registerService(
                     IntConsumer.class,
@@ -126,22 +142,40 @@ public final class Launcher {
                         }
                     },
                     props);
+            DeferredStart web = new DeferredStart(() -> {
+                try {
+                    if (framework.getState() == Bundle.ACTIVE) { // not after `exit` as the first command
+                        framework.adapt(FrameworkStartLevel.class).setStartLevel(WEB_START_LEVEL);
+                    }
+                } catch (IllegalStateException e) {
+                    // the framework is stopping already
+                }
+            });
             if (mode instanceof Mode.Interactive) {
                 // The console's prompt, for guest console lines to start a line of their own
                 // (GuestConsoleHandler); scripts and headless runs print no prompt.
                 context.registerService(
                         java.util.function.Consumer.class,
-                        (java.util.function.Consumer<String>) GuestConsoleHandler::prompt,
+                        (java.util.function.Consumer<String>) shown -> {
+                            GuestConsoleHandler.prompt(shown);
+                            web.prompt(shown);
+                        },
                         new Hashtable<>(Map.of("gunyah.launcher", "prompt")));
                 GuestConsoleHandler.prompt(CONSOLE_PROMPT); // the console shows it first thing
             }
             AutoProcessor.process(config, context);
+            installWeb(context, home.resolve("system").resolve(WEB));
             framework.start();
+            cache.filled();
             if (mode instanceof Mode.Interactive) {
                 startConsole(context, home.resolve("system").resolve("console"));
+                web.consoleStarted(WEB_DELAY);
             }
             framework.waitForStop(0);
             return status.get();
+        } catch (Exception | Error e) {
+            stop(framework); // else its threads would keep the process alive
+            throw e;
         } finally {
             if (pid != null) {
                 pid.release();
@@ -151,7 +185,50 @@ public final class Launcher {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook stops the framework
             }
-            deleteTree(cache);
+            cache.close();
+        }
+    }
+
+    /**
+     * Uninstalls what an earlier run installed beside the bundles of {@code system/} (FileInstall's
+     * bundles of {@code functions/} and {@code deploy/}, the console's): the folders install them
+     * again as they are now, and a function bundle started on its first use then is installed
+     * unstarted again.
+     */
+    private static void forgetAllButSystem(Path home, BundleContext context) throws BundleException {
+        for (Bundle b : context.getBundles()) {
+            if (b.getBundleId() != 0 && !FrameworkCache.kept(home, b.getLocation())) {
+                b.uninstall();
+            }
+        }
+    }
+
+    /**
+     * The Web Console's bundles ({@code system/web/}: Jetty, the console, our plugin), at a start
+     * level of their own: the framework reaches it at its start, but the interactive console starts
+     * first and raises it after ({@link DeferredStart}), so that the console answers without
+     * waiting for Jetty.
+     */
+    private static void installWeb(BundleContext context, Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> jars = Files.list(folder)) {
+            for (Path jar :
+                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                String location = jar.toUri().toString();
+                try {
+                    Bundle b = context.getBundle(location); // kept in the framework cache from the last start
+                    if (b == null) {
+                        b = context.installBundle(location);
+                    }
+                    b.adapt(BundleStartLevel.class).setStartLevel(WEB_START_LEVEL);
+                    b.start();
+                } catch (BundleException e) {
+                    // as Felix's auto-deploy of system/ does: the runtime goes on without that bundle
+                    System.err.println("gunyah: cannot install " + jar + ": " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -179,14 +256,6 @@ public final class Launcher {
             }
         } catch (BundleException | InterruptedException e) {
             System.err.println("gunyah: stopping: " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
         }
     }
 }

@@ -45,7 +45,9 @@ final class RuntimeLog {
         file.setFormatter(new TimedFormatter());
         file.setLevel(Level.ALL);
         file.setEncoding("UTF-8");
-        for (Logger logger : new Logger[] {Logger.getLogger(""), Logger.getLogger(GUESTS)}) {
+        for (Logger logger : new Logger[] {
+            Logger.getLogger(""), Logger.getLogger(GUESTS), Logger.getLogger(GuestConsoleHandler.CONSOLE)
+        }) {
             if (onlyFiles) {
                 for (Handler h : logger.getHandlers()) {
                     logger.removeHandler(h);

@@ -27,6 +27,15 @@ class GuestConsoleHandlerTest {
     }
 
     @Test
+    void aLineOfTheRuntimeForTheConsoleIsPrintedAsItIs() {
+        assertEquals(
+                "Web Console: http://127.0.0.1:8080/system/console/gunyah (user admin)" + System.lineSeparator(),
+                format(
+                        "org.gunyah.vmm.console",
+                        "Web Console: http://127.0.0.1:8080/system/console/gunyah (user admin)"));
+    }
+
+    @Test
     void theEndOfAGuestShowsItsStatus() {
         assertEquals(
                 "[web] the guest is down (EXITED(0)); the VM is torn down" + System.lineSeparator(),

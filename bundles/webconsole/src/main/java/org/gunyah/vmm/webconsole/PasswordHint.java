@@ -29,10 +29,14 @@ public final class PasswordHint {
                 null);
         boolean console = context.getProperty("gunyah.script") == null;
         waiter = Thread.ofPlatform().daemon().name("gunyah-webconsole-hint").unstarted(() -> {
-            tracker.open();
+            try {
+                tracker.open();
+            } catch (IllegalStateException e) {
+                return; // the bundle stopped before this thread ran (the runtime stopping as it starts)
+            }
             try {
                 if (tracker.waitForService(GRACE_MS) == null && console) {
-                    System.out.println("Web Console: no password is set, so it serves nothing. Set one with"
+                    ConsoleLine.print("Web Console: no password is set, so it serves nothing. Set one with"
                             + " gunyah:webconsole-password <password> (stored as a salted hash in conf/"
                             + PasswordSecurityProvider.PID + ".cfg).");
                 }

@@ -68,7 +68,7 @@ public final class PasswordSecurityProvider implements SecurityProvider {
                 && !"false".equals(context.getProperty("org.apache.felix.http.enable"))) {
             String host = context.getProperty("org.apache.felix.http.host");
             String port = context.getProperty("org.osgi.service.http.port");
-            System.out.println(
+            ConsoleLine.print(
                     "Web Console: http://" + (host == null ? "localhost" : host) + ":" + (port == null ? "8080" : port)
                             + "/system/console/" + GunyahPlugin.LABEL + " (user " + user + ")");
         }
