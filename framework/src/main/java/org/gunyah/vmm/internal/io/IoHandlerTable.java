@@ -3,6 +3,7 @@ package org.gunyah.vmm.internal.io;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.spi.IoHandler;
@@ -17,6 +18,16 @@ import org.gunyah.vmm.spi.IoHandler;
  */
 public final class IoHandlerTable {
     private final ConcurrentHashMap<Long, AddressSlot> slots = new ConcurrentHashMap<>();
+    /**
+     * How many slots hash to each bucket. Most writes that reach {@link #find} have no handler (on
+     * KVM the ioeventfds are matched in the kernel, so what exits is a device's or nobody's): an
+     * empty bucket answers those without boxing the address into a key and searching the map.
+     * Changed under the map's lock, after the slot is put and after it is removed: whoever saw
+     * {@link #add} return sees the count.
+     */
+    private final AtomicIntegerArray buckets = new AtomicIntegerArray(BUCKETS);
+
+    private static final int BUCKETS = 1024;
 
     /**
      * Adds a handler. EINVAL for a datamatch handler whose length is not 1..8 or whose value does
@@ -33,6 +44,9 @@ public final class IoHandlerTable {
                         Errno.EEXIST, "IO handler %s collides with %s", describe(handler), describe(clash));
             }
             slots.put(handler.address(), slot.with(handler));
+            if (slot.isEmpty()) {
+                buckets.incrementAndGet(bucket(handler.address()));
+            }
         }
     }
 
@@ -46,6 +60,7 @@ public final class IoHandlerTable {
             AddressSlot rest = slot.without(handler);
             if (rest.isEmpty()) {
                 slots.remove(handler.address());
+                buckets.decrementAndGet(bucket(handler.address()));
             } else {
                 slots.put(handler.address(), rest);
             }
@@ -55,6 +70,9 @@ public final class IoHandlerTable {
 
     /** The handler a guest write of {@code length} bytes of {@code value} at {@code address} goes to. */
     public IoHandler find(long address, int length, long value) {
+        if (buckets.get(bucket(address)) == 0) {
+            return null;
+        }
         AddressSlot slot = slots.get(address);
         return slot == null ? null : slot.match(length, value & mask(length));
     }
@@ -78,6 +96,11 @@ public final class IoHandlerTable {
             slots.values().forEach(s -> s.collectInto(all));
             return all;
         }
+    }
+
+    /** Fibonacci hashing: the top bits of the product depend on every bit of the address. */
+    private static int bucket(long address) {
+        return (int) ((address * 0x9E37_79B9_7F4A_7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(BUCKETS)));
     }
 
     static long mask(int length) {

@@ -119,4 +119,34 @@ class IoHandlerTableTest {
         assertEquals(3, table.find(A + 8L * 12_345, 4, 3).data());
         assertNull(table.find(A + 8L * 12_345, 4, 4));
     }
+
+    @Test
+    void removingHandlersLeavesEveryOtherAddressDispatching() throws GunyahException {
+        // more addresses than the table has buckets, so that removed and kept ones share buckets
+        H[] plain = new H[3000];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = H.plain(A + 8L * i, 4);
+            table.add(plain[i]);
+        }
+        for (int i = 0; i < plain.length; i += 2) {
+            assertTrue(table.remove(plain[i]));
+        }
+        for (int i = 0; i < plain.length; i++) {
+            assertEquals(i % 2 == 1 ? plain[i] : null, table.find(A + 8L * i, 4, 0), "address " + i);
+        }
+    }
+
+    @Test
+    void anAddressDispatchesWhileAnyOfItsHandlersIsLeft() throws GunyahException {
+        H one = H.match(A, 4, 1);
+        H two = H.match(A, 4, 2);
+        table.add(one);
+        table.add(two);
+        assertTrue(table.remove(one));
+        assertSame(two, table.find(A, 4, 2));
+        assertTrue(table.remove(two));
+        assertNull(table.find(A, 4, 2));
+        table.add(one);
+        assertSame(one, table.find(A, 4, 1), "added again after the address was empty");
+    }
 }

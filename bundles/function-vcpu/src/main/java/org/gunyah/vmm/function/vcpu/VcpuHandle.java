@@ -167,7 +167,13 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
             }
             wakeup.rearm();
             VcpuRunResult result = r.run();
+            // The pattern switch tests the cases in this order: the most frequent exits come first.
             switch (result) {
+                case VcpuRunResult.MmioWrite w -> {
+                    if (!vm.mmioWrite(w.address(), w.length(), w.value())) {
+                        return new VcpuExit.Mmio(w.address(), w.length(), true, w.value());
+                    }
+                }
                 case VcpuRunResult.Ready ready -> {}
                 case VcpuRunResult.ExpectsWakeup w -> {
                     VcpuExit down = sleep();
@@ -182,11 +188,6 @@ final class VcpuHandle implements Vcpu, ResourceTicket {
                     VcpuExit down = sleep();
                     if (down != null) {
                         return down;
-                    }
-                }
-                case VcpuRunResult.MmioWrite w -> {
-                    if (!vm.mmioWrite(w.address(), w.length(), w.value())) {
-                        return new VcpuExit.Mmio(w.address(), w.length(), true, w.value());
                     }
                 }
                 case VcpuRunResult.MmioRead rd -> {

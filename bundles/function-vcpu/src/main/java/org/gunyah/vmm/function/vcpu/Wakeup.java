@@ -11,9 +11,17 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Wakeup {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
-    private boolean signalled;
+    /** Written under {@code lock}; volatile so that {@link #rearm} can look without taking it. */
+    private volatile boolean signalled;
 
+    /**
+     * Called before every hypercall, so on every exit: it takes the lock only when there is a
+     * signal to clear. A signal that lands after the look is simply one that came after the rearm.
+     */
     void rearm() {
+        if (!signalled) {
+            return;
+        }
         lock.lock();
         try {
             signalled = false;

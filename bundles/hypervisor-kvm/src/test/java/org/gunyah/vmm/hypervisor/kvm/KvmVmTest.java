@@ -11,7 +11,9 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
@@ -137,6 +139,38 @@ class KvmVmTest {
         assertThrows(java.util.concurrent.TimeoutException.class, () -> halted.get(200, TimeUnit.MILLISECONDS));
         t1.vcpu.kick();
         assertEquals(VcpuRunResult.READY, halted.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void everyKickReturnsTheRunItLandsInOrTheNextOne() throws Exception {
+        Vm vm = bed.vm();
+        GuestImage.load(vm, bed.arena, X86Guest.build("exit-code.S"), GuestImage.devicetree(2));
+        VmContext ctx = bed.context(vm);
+        VcpuTicket t1 = new VcpuTicket(1);
+        ctx.addResourceTicket(t1);
+        vm.start();
+        VcpuResource vcpu = t1.vcpu;
+        assertInstanceOf(VcpuRunResult.MmioWrite.class, runPastReady(vcpu));
+        // halted with interrupts off from here: a run returns only for a kick (or the VM's end)
+        Semaphore returned = new Semaphore(0);
+        AtomicBoolean stop = new AtomicBoolean();
+        Future<VcpuRunResult> runner = threads.submit(() -> {
+            while (true) {
+                VcpuRunResult r = vcpu.run();
+                if (r != VcpuRunResult.READY || stop.get()) {
+                    return r;
+                }
+                returned.release();
+            }
+        });
+        // kicks land before, inside and after KVM_RUN, and while the runner is between runs
+        for (int i = 0; i < 500; i++) {
+            vcpu.kick();
+            assertTrue(returned.tryAcquire(10, TimeUnit.SECONDS), "kick " + i + " returned no run");
+        }
+        stop.set(true);
+        vcpu.kick();
+        assertEquals(VcpuRunResult.READY, runner.get(10, TimeUnit.SECONDS));
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,19 +55,43 @@ final class KvmVcpu implements HypervisorVcpu {
 
     private final MemorySegment capture = Libc.newCapture();
     /**
-     * Guards {@code runningThread}, {@code inRun}, {@code kicked}, {@code closed} and kvm_run's
-     * immediate_exit between the runner, kickers and the closer. A lock with a condition rather
-     * than a monitor because {@link #close} waits for the runner to leave KVM_RUN; uncontended,
-     * as it is on every run, it costs a compare-and-set to take and one to release.
+     * Serialises kickers and the closer among themselves; the runner never takes it on its way in
+     * and out of KVM_RUN (it did, twice a run, when it guarded the state below), only to wake a
+     * closer that waits for it. A lock with a condition because {@link #close} waits.
      */
     private final ReentrantLock kickLock = new ReentrantLock();
-    /** Signalled when a run leaves KVM_RUN: what {@link #close} waits for. */
+    /** Signalled when a run that a closer waits for leaves: see {@link #CLOSING}. */
     private final Condition runnerLeft = kickLock.newCondition();
 
+    /**
+     * The run's state between the runner, kickers and the closer, changed by compare-and-set: a
+     * run enters with one and leaves with one.
+     */
+    private volatile int state;
+    /** A runner is between its entry and its exit: kvm_run is in use and stays mapped. */
+    private static final int IN_RUN = 1;
+    /** A kick not yet taken: the next run returns READY (immediate_exit is set with it). */
+    private static final int KICKED = 2;
+    /** A kicker is sending the signal to the runner, which waits for it before leaving. */
+    private static final int KICKING = 4;
+    /** A closer waits for the runner to leave: the runner wakes it. */
+    private static final int CLOSING = 8;
+    /** Closed: no run enters, kvm_run may be unmapped. */
+    private static final int CLOSED = 16;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(KvmVcpu.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The pthread of the runner inside; written before the entry that publishes it. */
     private long runningThread;
-    private boolean inRun;
-    private boolean kicked;
-    private boolean closed;
+
     private volatile boolean poweredOff;
     private volatile Runnable wakeup;
     private Pending pending = Pending.NONE;
@@ -135,44 +161,57 @@ final class KvmVcpu implements HypervisorVcpu {
             runner = current;
             runnerPthread = Libc.pthreadSelf();
         }
-        kickLock.lock();
-        try {
-            if (closed) {
+        runningThread = runnerPthread;
+        int entered;
+        do {
+            entered = state;
+            if ((entered & CLOSED) != 0) {
                 return VcpuRunResult.POWERED_OFF;
             }
-            if (kicked) {
-                kicked = false;
+        } while (!STATE.compareAndSet(this, entered, entered | IN_RUN));
+        // Inside: kvm_run stays mapped until leave() below.
+        boolean takeKick = true;
+        try {
+            if ((entered & KICKED) != 0) {
                 run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
                 return VcpuRunResult.READY;
             }
-            runningThread = runnerPthread;
-            inRun = true;
-        } finally {
-            kickLock.unlock();
-        }
-        try {
             if (Libc.ioctl(capture, fd.value(), KvmAbi.RUN, 0L) >= 0) {
+                takeKick = false;
                 return exit(run.get(JAVA_INT, KvmAbi.RUN_EXIT_REASON));
             }
             int err = Libc.errno(capture);
             if (err != Libc.EINTR && err != Libc.EAGAIN) {
+                takeKick = false;
                 throw Libc.error(err, "KVM_RUN on vCPU " + label);
             }
             Kicks.drain(capture);
-            kickLock.lock();
-            try {
-                kicked = false;
-                run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
-            } finally {
-                kickLock.unlock();
-            }
+            run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
             return poweredOff || !vm.isRunning() ? VcpuRunResult.POWERED_OFF : VcpuRunResult.READY;
         } finally {
-            // only now may close() unmap kvm_run: the exit above was read from it
+            leave(takeKick);
+        }
+    }
+
+    /**
+     * The run is over: only now may close() unmap kvm_run (the exit was read from it). A run that
+     * returned for a kick takes it (a kick that lands meanwhile is answered by the same return); a
+     * kicker still sending the signal is waited for, so that it never signals a thread that left.
+     */
+    private void leave(boolean takeKick) {
+        int mask = takeKick ? ~(IN_RUN | KICKED) : ~IN_RUN;
+        int s;
+        while (true) {
+            s = state;
+            if ((s & KICKING) != 0) {
+                Thread.onSpinWait();
+            } else if (STATE.compareAndSet(this, s, s & mask)) {
+                break;
+            }
+        }
+        if ((s & CLOSING) != 0) {
             kickLock.lock();
             try {
-                inRun = false;
-                runningThread = 0;
                 runnerLeft.signalAll();
             } finally {
                 kickLock.unlock();
@@ -289,13 +328,25 @@ final class KvmVcpu implements HypervisorVcpu {
     public void kick() {
         kickLock.lock();
         try {
-            if (closed) {
+            if ((state & CLOSED) != 0) {
                 return;
             }
-            kicked = true;
+            // immediate_exit first: a runner that sees KICKED finds it set
             run.set(JAVA_BYTE, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 1);
-            if (inRun) {
-                Kicks.send(runningThread);
+            while (true) {
+                int s = state;
+                if ((s & IN_RUN) == 0) {
+                    if (STATE.compareAndSet(this, s, s | KICKED)) {
+                        return;
+                    }
+                } else if (STATE.compareAndSet(this, s, s | KICKED | KICKING)) {
+                    try {
+                        Kicks.send(runningThread);
+                    } finally {
+                        STATE.getAndBitwiseAnd(this, ~KICKING);
+                    }
+                    return;
+                }
             }
         } finally {
             kickLock.unlock();
@@ -321,17 +372,26 @@ final class KvmVcpu implements HypervisorVcpu {
         powerOff();
         kickLock.lock();
         try {
+            STATE.getAndBitwiseOr(this, CLOSING);
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-            for (long left = CLOSE_WAIT.toNanos(); inRun && left > 0; left = deadline - System.nanoTime()) {
+            while (true) {
+                int s = state;
+                long left = deadline - System.nanoTime();
+                if ((s & IN_RUN) == 0 || left <= 0) {
+                    // with IN_RUN clear in the same compare-and-set, no run can enter after it
+                    if (STATE.compareAndSet(this, s, s | CLOSED)) {
+                        break;
+                    }
+                    continue;
+                }
                 try {
                     runnerLeft.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    break;
+                    deadline = System.nanoTime();
                 }
             }
-            closed = true;
-            if (inRun) {
+            if ((state & IN_RUN) != 0) {
                 LOG.log(
                         Level.WARNING,
                         "vCPU {0}: still inside KVM_RUN after {1}; its kvm_run mapping is left",
