@@ -62,8 +62,13 @@ final class CacheAndTlb {
 
     private static Exit cacheOrAt(A64Cpu cpu, int insn, int op, int rt) {
         return switch (op) {
-            // IC IALLUIS, IALLU, IVAU
-            case 0 << 7 | 1 << 3 | 0, 0 << 7 | 5 << 3 | 0, 3 << 7 | 5 << 3 | 1 -> null;
+            // IC IALLUIS, IALLU: every translation of the VM goes (the IS form's reach; IALLU's is
+            // this vCPU's, but translations are shared)
+            case 0 << 7 | 1 << 3 | 0, 0 << 7 | 5 << 3 | 0 -> {
+                cpu.memory.code().invalidateAll();
+                yield null;
+            }
+            case 3 << 7 | 5 << 3 | 1 -> invalidateCode(cpu, cpu.reg(rt)); // IC IVAU
             // DC IVAC, ISW, CSW, CISW, CVAC, CVAU, CIVAC
             case 0 << 7 | 6 << 3 | 1,
                     0 << 7 | 6 << 3 | 2,
@@ -82,6 +87,21 @@ final class CacheAndTlb {
             }
             default -> cpu.undefined(insn);
         };
+    }
+
+    /**
+     * IC IVAU: the translations of the page holding {@code va} go. It does not fault here (it never
+     * did): where {@code va} does not translate, every translation goes instead.
+     */
+    private static Exit invalidateCode(A64Cpu cpu, long va) {
+        if (!cpu.mmuOn()) {
+            cpu.memory.code().invalidatePage(va);
+        } else if (cpu.mmu.regime().walk(va, cpu.memory) instanceof Translation t) {
+            cpu.memory.code().invalidatePage(t.pagePa());
+        } else {
+            cpu.memory.code().invalidateAll();
+        }
+        return null;
     }
 
     /** PAR_EL1 for translating {@code va} for {@code access} with the permissions of {@code el}. */
@@ -121,6 +141,7 @@ final class CacheAndTlb {
             return cpu.crash(insn, String.format("DC ZVA of 0x%x outside RAM", block));
         }
         memory.asSlice(offset, IdRegisters.DC_ZVA_BYTES).fill((byte) 0);
+        cpu.memory.code().written(block, IdRegisters.DC_ZVA_BYTES);
         return null;
     }
 }

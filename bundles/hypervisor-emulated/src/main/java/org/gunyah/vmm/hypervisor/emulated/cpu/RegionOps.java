@@ -1,0 +1,67 @@
+package org.gunyah.vmm.hypervisor.emulated.cpu;
+
+import java.lang.invoke.MethodHandles;
+
+/**
+ * What translated code calls: small static methods C2 inlines, each the interpreter's own
+ * behaviour (see {@link A64Cpu#run}) for one step of a region.
+ */
+final class RegionOps {
+    /** Defines the regions in this package, so that they may call what follows. */
+    static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+    private RegionOps() {}
+
+    /** One instruction, with the PC at it, as the interpreter runs it. */
+    static Exit step(A64Cpu cpu, long at, int insn) {
+        cpu.pc = at;
+        return Decoder.execute(cpu, insn);
+    }
+
+    /** Leaves with the exit of the last instruction (it set the PC). */
+    static Exit leave(A64Cpu cpu, long done, Exit e) {
+        cpu.instructions += done;
+        return e;
+    }
+
+    /** Leaves for the code at {@code pc}. */
+    static Exit leave(A64Cpu cpu, long done, long pc) {
+        cpu.instructions += done;
+        cpu.pc = pc;
+        return null;
+    }
+
+    /**
+     * The instruction at {@code at} threw: as in {@link A64Cpu#run}, a guest fault is taken with
+     * the PC at the instruction, anything else crashes the vCPU.
+     */
+    static Exit fault(RuntimeException thrown, A64Cpu cpu, long at, int insn, long done) {
+        cpu.instructions += done;
+        if (thrown instanceof GuestFault f) {
+            cpu.pc = at;
+            return Exceptions.takeSynchronous(cpu, f.syndrome, f.far, f.farValid, at, f.instruction);
+        }
+        return cpu.crash(insn, "emulator fault: " + thrown);
+    }
+
+    static void link(A64Cpu cpu, long returnAddress) {
+        cpu.x[30] = returnAddress;
+    }
+
+    static boolean condition(A64Cpu cpu, int cond) {
+        return cpu.condition(cond);
+    }
+
+    static long reg(A64Cpu cpu, int r, boolean sf) {
+        return cpu.reg(r, sf);
+    }
+
+    static boolean irqOpen(A64Cpu cpu) {
+        return (cpu.daif & A64Cpu.DAIF_I) == 0;
+    }
+
+    /** At a backward branch: whether the region must leave, for the limit or an interrupt. */
+    static boolean mustStop(A64Cpu cpu, long done, long room, boolean irqOpen) {
+        return done > room || irqOpen && cpu.interruptPending();
+    }
+}

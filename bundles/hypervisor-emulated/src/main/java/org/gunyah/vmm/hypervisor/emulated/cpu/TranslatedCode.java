@@ -1,0 +1,115 @@
+package org.gunyah.vmm.hypervisor.emulated.cpu;
+
+import java.lang.foreign.MemorySegment;
+import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
+import org.gunyah.vmm.hypervisor.emulated.mmu.Tlb;
+import org.gunyah.vmm.hypervisor.emulated.translate.CodeCache;
+import org.gunyah.vmm.hypervisor.emulated.translate.HeadCounter;
+import org.gunyah.vmm.hypervisor.emulated.translate.JumpCache;
+import org.gunyah.vmm.hypervisor.emulated.translate.Region;
+import org.gunyah.vmm.hypervisor.emulated.translate.Translator;
+
+/**
+ * One vCPU's use of the translator: counts the heads its interpreter reaches, translates those
+ * reached more than {@link #threshold} times (into the VM's {@link CodeCache}, shared by its
+ * vCPUs), and finds the translation of a head through its jump cache, which holds what the current
+ * translation regime said and is flushed when the TLB, the EL or the ASID changes.
+ */
+final class TranslatedCode {
+    /** System property: "on" or "off". */
+    static final String ENABLED = "gunyah.emulated.translate";
+    /** System property: how many arrivals at a head before it is translated. */
+    static final String THRESHOLD = "gunyah.emulated.translate.threshold";
+
+    static final int DEFAULT_THRESHOLD = 2000;
+    private static final Translator TRANSLATOR = new Translator(RegionOps.LOOKUP);
+
+    final int threshold;
+    private final JumpCache jumps = new JumpCache();
+    private final HeadCounter heads = new HeadCounter();
+    private int epoch;
+
+    TranslatedCode(int threshold) {
+        if (threshold < 0) {
+            throw new IllegalArgumentException("a translation threshold is 0 or more, not " + threshold);
+        }
+        this.threshold = threshold;
+    }
+
+    /** As the system properties say: null when translation is off. */
+    static TranslatedCode fromProperties() {
+        String enabled = System.getProperty(ENABLED, "off");
+        if (!enabled.equals("on")) {
+            if (!enabled.equals("off")) {
+                throw new IllegalArgumentException(ENABLED + " is on or off, not " + enabled);
+            }
+            return null;
+        }
+        String t = System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD));
+        try {
+            return new TranslatedCode(Integer.parseInt(t.strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + t, e);
+        }
+    }
+
+    /**
+     * The translation to run at head {@code va} now, when it exists or it is hot enough to make,
+     * and it cannot run past {@code room} instructions; else null (the interpreter goes on).
+     */
+    Region region(A64Cpu cpu, long va, long room) {
+        if (cpu.mmuOn()) {
+            Tlb tlb = cpu.mmu.tlb;
+            tlb.applyPosted();
+            if (tlb.epoch() != epoch) {
+                jumps.flush();
+                epoch = tlb.epoch();
+            }
+        }
+        Region r = jumps.get(va);
+        if (r == null) {
+            if (!heads.hot(va, threshold)) {
+                return null;
+            }
+            r = find(cpu, va);
+            if (r == null) {
+                heads.reset(va);
+                return null;
+            }
+            jumps.put(va, r);
+        }
+        return r.maxRun <= room ? r : null;
+    }
+
+    private static Region find(A64Cpu cpu, long va) {
+        if ((va & 3) != 0) {
+            return null;
+        }
+        long pa = va;
+        if (cpu.mmuOn()) {
+            try {
+                pa = cpu.mmu.physical(va, Access.EXECUTE, cpu.el);
+            } catch (GuestFault f) {
+                return null; // the interpreter's fetch takes the abort
+            }
+        }
+        MemorySegment page = cpu.memory.ramPage(pa & ~0xfffL);
+        if (page == null) {
+            return null;
+        }
+        CodeCache cache = cpu.memory.code();
+        Region r = cache.find(va, pa);
+        if (r == null) {
+            r = TRANSLATOR.translate(page, va, pa);
+            if (r != null) {
+                r = cache.add(r);
+            }
+        }
+        return r;
+    }
+
+    /** The translation regime changed (EL, ASID, SCTLR): what the jump cache found may not hold. */
+    void flush() {
+        jumps.flush();
+    }
+}

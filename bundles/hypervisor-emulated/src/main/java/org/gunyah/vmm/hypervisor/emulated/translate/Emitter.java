@@ -1,0 +1,242 @@
+package org.gunyah.vmm.hypervisor.emulated.translate;
+
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the class of a {@link Plan}: a {@link Region} whose {@code run} is the region's control
+ * flow as JVM branches between the instructions, each STEP instruction a call of the interpreter's
+ * code for it with the instruction word as a constant (so C2 folds its decoding away), each direct
+ * branch a JVM branch or an exit. The generated class lives in the vCPU's package (the helpers it
+ * calls, {@code RegionOps}, are that package's).
+ */
+final class Emitter {
+    private static final String CPU_PACKAGE = "org.gunyah.vmm.hypervisor.emulated.cpu.";
+    private static final ClassDesc CD_CPU = ClassDesc.of(CPU_PACKAGE + "A64Cpu");
+    private static final ClassDesc CD_EXIT = ClassDesc.of(CPU_PACKAGE + "Exit");
+    private static final ClassDesc CD_OPS = ClassDesc.of(CPU_PACKAGE + "RegionOps");
+    private static final ClassDesc CD_REGION = ClassDesc.of(Region.class.getName());
+    private static final ClassDesc CD_RUNTIME_EXCEPTION = ClassDesc.of(RuntimeException.class.getName());
+    static final ClassDesc GENERATED = ClassDesc.of(CPU_PACKAGE + "TranslatedRegion");
+    static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int);
+
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long);
+    private static final MethodTypeDesc MTD_STEP = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long, CD_int);
+    private static final MethodTypeDesc MTD_LEAVE_EXIT = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long, CD_EXIT);
+    private static final MethodTypeDesc MTD_LEAVE_AT = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long, CD_long);
+    private static final MethodTypeDesc MTD_FAULT =
+            MethodTypeDesc.of(CD_EXIT, CD_RUNTIME_EXCEPTION, CD_CPU, CD_long, CD_int, CD_long);
+    private static final MethodTypeDesc MTD_LINK = MethodTypeDesc.of(CD_void, CD_CPU, CD_long);
+    private static final MethodTypeDesc MTD_CONDITION = MethodTypeDesc.of(CD_boolean, CD_CPU, CD_int);
+    private static final MethodTypeDesc MTD_REG = MethodTypeDesc.of(CD_long, CD_CPU, CD_int, CD_boolean);
+    private static final MethodTypeDesc MTD_IRQ_OPEN = MethodTypeDesc.of(CD_boolean, CD_CPU);
+    private static final MethodTypeDesc MTD_MUST_STOP =
+            MethodTypeDesc.of(CD_boolean, CD_CPU, CD_long, CD_long, CD_boolean);
+
+    // The locals of run: this, cpu, limit, then ours.
+    private static final int CPU = 1;
+    private static final int N = 4; // instructions done (long)
+    private static final int AT = 6; // the instruction that may fault (long)
+    private static final int INSN = 8; // its word (int)
+    private static final int ROOM = 9; // limit - maxRun: past it, a backward branch leaves (long)
+    private static final int IRQ_OPEN = 11; // whether interrupts are unmasked (int)
+    private static final int EXIT = 12; // a STEP's exit (reference)
+    private static final int TARGET = 13; // an indirect branch's target (long)
+
+    private Emitter() {}
+
+    static byte[] emit(Plan plan, ClassLoader loader) {
+        ClassFile cf =
+                ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.ofClassLoading(loader)));
+        return cf.build(GENERATED, cb -> {
+            cb.withFlags(AccessFlag.FINAL, AccessFlag.SUPER, AccessFlag.SYNTHETIC);
+            cb.withSuperclass(CD_REGION);
+            cb.withMethodBody(
+                    INIT_NAME,
+                    MTD_INIT,
+                    ClassFile.ACC_PUBLIC,
+                    code -> code.aload(0)
+                            .lload(1)
+                            .lload(3)
+                            .iload(5)
+                            .invokespecial(CD_REGION, INIT_NAME, MTD_INIT)
+                            .return_());
+            cb.withMethodBody(
+                    "run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> new Body(plan, code).emit());
+        });
+    }
+
+    private static final class Body {
+        private final Plan plan;
+        private final CodeBuilder code;
+        private final Map<Long, Label> labels = new HashMap<>();
+
+        Body(Plan plan, CodeBuilder code) {
+            this.plan = plan;
+            this.code = code;
+        }
+
+        void emit() {
+            for (Plan.Insn i : plan.order()) {
+                labels.put(i.va(), code.newLabel());
+            }
+            code.lconst_0().lstore(N);
+            code.loadConstant(plan.head()).lstore(AT);
+            code.iconst_0().istore(INSN);
+            code.lload(2).loadConstant((long) plan.instructions()).lsub().lstore(ROOM);
+            code.aload(CPU).invokestatic(CD_OPS, "irqOpen", MTD_IRQ_OPEN).istore(IRQ_OPEN);
+            code.aconst_null().astore(EXIT);
+            code.lconst_0().lstore(TARGET);
+            Label start = code.newBoundLabel();
+            List<Plan.Insn> order = plan.order();
+            for (int k = 0; k < order.size(); k++) {
+                Plan.Insn i = order.get(k);
+                Plan.Insn next = k + 1 < order.size() ? order.get(k + 1) : null;
+                code.labelBinding(labels.get(i.va()));
+                instruction(i);
+                if (fallsThrough(i.kind()) && (next == null || next.va() != i.va() + 4)) {
+                    jump(i.va(), i.va() + 4);
+                }
+            }
+            Label end = code.newBoundLabel();
+            Label handler = code.newBoundLabel();
+            code.aload(CPU).lload(AT).iload(INSN).lload(N);
+            code.invokestatic(CD_OPS, "fault", MTD_FAULT).areturn();
+            code.exceptionCatch(start, end, handler, CD_RUNTIME_EXCEPTION);
+        }
+
+        private static boolean fallsThrough(Kind kind) {
+            return switch (kind) {
+                case STEP, B_COND, CBZ, CBNZ, TBZ, TBNZ -> true;
+                default -> false;
+            };
+        }
+
+        private void count() {
+            code.lload(N).lconst_1().ladd().lstore(N);
+        }
+
+        private void instruction(Plan.Insn i) {
+            switch (i.kind()) {
+                case STEP -> {
+                    count();
+                    code.loadConstant(i.va()).lstore(AT).loadConstant(i.word()).istore(INSN);
+                    code.aload(CPU).loadConstant(i.va()).loadConstant(i.word()).invokestatic(CD_OPS, "step", MTD_STEP);
+                    code.astore(EXIT).aload(EXIT);
+                    Label on = code.newLabel();
+                    code.ifnull(on);
+                    code.aload(CPU)
+                            .lload(N)
+                            .aload(EXIT)
+                            .invokestatic(CD_OPS, "leave", MTD_LEAVE_EXIT)
+                            .areturn();
+                    code.labelBinding(on);
+                }
+                case B -> {
+                    count();
+                    jump(i.va(), i.target());
+                }
+                case BL -> {
+                    count();
+                    code.aload(CPU).loadConstant(i.va() + 4).invokestatic(CD_OPS, "link", MTD_LINK);
+                    jump(i.va(), i.target());
+                }
+                case B_COND -> {
+                    count();
+                    code.aload(CPU).loadConstant(i.word() & 0xf).invokestatic(CD_OPS, "condition", MTD_CONDITION);
+                    conditional(i, false);
+                }
+                case CBZ, CBNZ -> {
+                    count();
+                    code.aload(CPU)
+                            .loadConstant(i.word() & 0x1f)
+                            .loadConstant(i.word() >>> 31)
+                            .invokestatic(CD_OPS, "reg", MTD_REG);
+                    code.lconst_0().lcmp(); // 0 when zero
+                    conditional(i, i.kind() == Kind.CBZ);
+                }
+                case TBZ, TBNZ -> {
+                    count();
+                    int bit = (i.word() >>> 31) << 5 | (i.word() >>> 19) & 0x1f;
+                    code.aload(CPU).loadConstant(i.word() & 0x1f).iconst_1().invokestatic(CD_OPS, "reg", MTD_REG);
+                    code.loadConstant(bit).lushr().lconst_1().land().l2i(); // the bit
+                    conditional(i, i.kind() == Kind.TBZ);
+                }
+                case INDIRECT -> {
+                    count();
+                    code.aload(CPU)
+                            .loadConstant((i.word() >>> 5) & 0x1f)
+                            .iconst_1()
+                            .invokestatic(CD_OPS, "reg", MTD_REG);
+                    code.lstore(TARGET);
+                    if (((i.word() >>> 21) & 0xf) == 1) {
+                        code.aload(CPU).loadConstant(i.va() + 4).invokestatic(CD_OPS, "link", MTD_LINK);
+                    }
+                    code.aload(CPU)
+                            .lload(N)
+                            .lload(TARGET)
+                            .invokestatic(CD_OPS, "leave", MTD_LEAVE_AT)
+                            .areturn();
+                }
+                case STOP -> leave(i.va());
+            }
+        }
+
+        /**
+         * With an int on the stack: taken when it is non-zero, or when it is zero if {@code
+         * whenZero}; the fall-through is left to the caller.
+         */
+        private void conditional(Plan.Insn i, boolean whenZero) {
+            Label notTaken = code.newLabel();
+            if (whenZero) {
+                code.ifne(notTaken);
+            } else {
+                code.ifeq(notTaken);
+            }
+            jump(i.va(), i.target());
+            code.labelBinding(notTaken);
+        }
+
+        /** Control goes from the instruction at {@code from} to {@code target}. */
+        private void jump(long from, long target) {
+            Label to = labels.get(target);
+            if (to == null || plan.byVa().get(target).kind() == Kind.STOP) {
+                leave(target);
+                return;
+            }
+            if (target <= from) {
+                // A backward branch: where every loop passes, the limit and interrupts are checked.
+                Label out = code.newLabel();
+                code.aload(CPU).lload(N).lload(ROOM).iload(IRQ_OPEN);
+                code.invokestatic(CD_OPS, "mustStop", MTD_MUST_STOP).ifne(out);
+                code.goto_(to);
+                code.labelBinding(out);
+                leave(target);
+                return;
+            }
+            code.goto_(to);
+        }
+
+        private void leave(long pc) {
+            code.aload(CPU)
+                    .lload(N)
+                    .loadConstant(pc)
+                    .invokestatic(CD_OPS, "leave", MTD_LEAVE_AT)
+                    .areturn();
+        }
+    }
+}
