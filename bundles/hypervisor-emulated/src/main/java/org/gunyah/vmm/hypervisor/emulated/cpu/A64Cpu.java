@@ -694,9 +694,8 @@ public final class A64Cpu {
         atomicPa = mmu.tlb.pagePa(entry) | (va & 0xfff);
         if (write) {
             memory.code()
-                    .written(
-                            atomicPa); // before the store: a translation of the page cannot start between them on this
-                                       // vCPU
+                    .written(atomicPa); // before the store: a translation of the page cannot start between them on this
+            // vCPU
         }
         MemorySegment page = mmu.tlb.page(entry);
         return page == null ? null : new GuestMemory.Region(mmu.tlb.pagePa(entry), page);

@@ -1,28 +1,53 @@
 package org.gunyah.vmm.hypervisor.emulated.translate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The translations of one VM, shared by its vCPUs: by head (virtual and physical address, since
- * the code embeds its PC-relative values), and by physical page, with a bitmap of the pages that
- * hold any, which every guest store checks ({@link #written}) so that writing code drops its
- * translations. A store and the translation of the page it writes, on two vCPUs at once, may leave
- * the old code translated until the next IC: the architecture asks for IC and ISB between writing
- * and executing code anyway.
+ * the code embeds its PC-relative values), and by physical page. Every guest store tells it what it
+ * wrote ({@link #written}): a bitmap of the pages holding translated code makes that one test for
+ * most stores; on such a page, a bitmap of the words translated there tells code from the data
+ * beside it, and writing code drops every translation of the page.
+ *
+ * <p>A store and the translation of the page it writes, on two vCPUs at once, may leave the old
+ * code translated until the next IC: the architecture asks for IC and ISB between writing and
+ * executing code anyway.
  */
 public final class CodeCache {
     record Head(long va, long pa) {}
 
+    /** The translated code of one physical page: which of its 1024 words, and the regions. */
+    private static final class Page {
+        final long number;
+        final long[] words = new long[16];
+        final List<Region> regions = new ArrayList<>();
+
+        Page(long number) {
+            this.number = number;
+        }
+
+        boolean overlaps(long offset, long size) {
+            for (long w = offset >>> 2; w <= (offset + size - 1) >>> 2 && w < 1024; w++) {
+                if ((words[(int) (w >>> 6)] & 1L << w) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private final long pageLimit;
     private final Map<Head, Region> regions = new ConcurrentHashMap<>();
-    private final Map<Long, List<Region>> byPage = new HashMap<>();
+    private final Map<Long, Page> pages = new ConcurrentHashMap<>();
     // One bit per physical page below pageLimit, allocated with the first translation. Read
-    // without a lock by the stores; set and cleared under this object's lock.
+    // without a lock by the stores; changed under this object's lock.
     private volatile long[] marks;
+    // The page the last store that reached the pages map found there, saving that lookup for the
+    // data stores that follow on a page that also holds code.
+    private volatile Page last;
 
     /** For physical memory below {@code limit} (the end of the highest RAM region). */
     public CodeCache(long limit) {
@@ -41,17 +66,21 @@ public final class CodeCache {
         if (old != null) {
             return old;
         }
-        long page = r.pa >>> 12;
-        if (page >= pageLimit) {
+        long number = r.pa >>> 12;
+        if (number >= pageLimit) {
             return r; // not RAM the cache can watch: used once, never kept
         }
         long[] m = marks;
         if (m == null) {
             m = new long[(int) ((pageLimit + 63) >>> 6)];
         }
-        m[(int) (page >>> 6)] |= 1L << page;
+        Page page = pages.computeIfAbsent(number, Page::new);
+        for (int i = 0; i < 16; i++) {
+            page.words[i] |= r.words[i];
+        }
+        page.regions.add(r);
+        m[(int) (number >>> 6)] |= 1L << number;
         marks = m;
-        byPage.computeIfAbsent(page, p -> new ArrayList<>()).add(r);
         regions.put(new Head(r.va, r.pa), r);
         return r;
     }
@@ -66,49 +95,64 @@ public final class CodeCache {
         return page < pageLimit && (m[(int) (page >>> 6)] & 1L << page) != 0;
     }
 
-    /** A store to physical {@code pa} (of up to 16 bytes) happened or is about to: its page's code goes. */
+    /** A store of up to 16 bytes at physical {@code pa} happened or is about to. */
     public void written(long pa) {
-        if (holdsCode(pa)) {
-            invalidatePage(pa);
-        }
-        if (((pa + 15) ^ pa) >>> 12 != 0 && holdsCode(pa + 15)) {
-            invalidatePage(pa + 15);
+        if (holdsCode(pa) || holdsCode(pa + 15)) {
+            wroteCodePage(pa, 16);
         }
     }
 
     /** A store of {@code size} bytes at physical {@code pa}, within one page or two. */
     public void written(long pa, long size) {
-        if (holdsCode(pa)) {
-            invalidatePage(pa);
+        if (holdsCode(pa) || holdsCode(pa + size - 1)) {
+            wroteCodePage(pa, size);
         }
-        if (((pa + size - 1) ^ pa) >>> 12 != 0 && holdsCode(pa + size - 1)) {
-            invalidatePage(pa + size - 1);
+    }
+
+    private void wroteCodePage(long pa, long size) {
+        long end = pa + size;
+        for (long at = pa; at < end; at = (at | 0xfff) + 1) {
+            long number = at >>> 12;
+            Page p = last;
+            if (p == null || p.number != number) {
+                p = pages.get(number);
+                if (p == null) {
+                    continue;
+                }
+                last = p;
+            }
+            long offset = at & 0xfff;
+            if (p.overlaps(offset, Math.min(end - at, 4096 - offset))) {
+                invalidatePage(at);
+            }
         }
     }
 
     /** Drops every translation of the physical page of {@code pa} (a code write, IC IVAU). */
     public synchronized void invalidatePage(long pa) {
-        long page = pa >>> 12;
-        List<Region> list = byPage.remove(page);
-        if (list == null) {
+        long number = pa >>> 12;
+        Page page = pages.remove(number);
+        if (page == null) {
             return;
         }
-        for (Region r : list) {
+        for (Region r : page.regions) {
             r.valid = false;
             regions.remove(new Head(r.va, r.pa));
         }
-        marks[(int) (page >>> 6)] &= ~(1L << page);
+        last = null;
+        marks[(int) (number >>> 6)] &= ~(1L << number);
     }
 
     /** Drops every translation (IC IALLU, IALLUIS). */
     public synchronized void invalidateAll() {
-        for (List<Region> list : byPage.values()) {
-            for (Region r : list) {
+        for (Page page : pages.values()) {
+            for (Region r : page.regions) {
                 r.valid = false;
             }
         }
-        byPage.clear();
+        pages.clear();
         regions.clear();
+        last = null;
         if (marks != null) {
             marks = new long[marks.length];
         }

@@ -145,6 +145,15 @@ final class Emitter {
                             .invokestatic(CD_OPS, "leave", MTD_LEAVE_EXIT)
                             .areturn();
                     code.labelBinding(on);
+                    if (Kind.accessesMemory(i.word())) {
+                        // A store may have written this region's own code: what follows is stale.
+                        Label valid = code.newLabel();
+                        code.aload(0)
+                                .invokevirtual(CD_REGION, "valid", MethodTypeDesc.of(CD_boolean))
+                                .ifne(valid);
+                        leave(i.va() + 4);
+                        code.labelBinding(valid);
+                    }
                 }
                 case B -> {
                     count();

@@ -35,6 +35,11 @@ enum Kind {
         return STOP;
     }
 
+    /** Whether {@code insn} is of the loads and stores group (which may write memory). */
+    static boolean accessesMemory(int insn) {
+        return ((insn >>> 25) & 0b0101) == 0b0100;
+    }
+
     private static Kind branchOrSystem(int insn) {
         int top = insn >>> 26;
         if (top == 0b000101) {

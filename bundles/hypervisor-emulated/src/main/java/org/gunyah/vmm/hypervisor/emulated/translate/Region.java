@@ -23,6 +23,9 @@ public abstract class Region {
     /** Cleared when the guest writes the page or invalidates its instruction cache. */
     volatile boolean valid = true;
 
+    /** The words of the page it translated, one bit each (1024). */
+    final long[] words = new long[16];
+
     protected Region(long va, long pa, int maxRun) {
         this.va = va;
         this.pa = pa;

@@ -29,9 +29,14 @@ public final class Translator {
         byte[] bytes = Emitter.emit(plan, Region.class.getClassLoader());
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
-            return (Region) hidden.findConstructor(
+            Region r = (Region) hidden.findConstructor(
                             hidden.lookupClass(), MethodType.methodType(void.class, long.class, long.class, int.class))
                     .invoke(va, pa, plan.instructions());
+            for (Plan.Insn i : plan.order()) {
+                int word = (int) (i.va() & 0xfff) >>> 2;
+                r.words[word >>> 6] |= 1L << word;
+            }
+            return r;
         } catch (Throwable e) {
             throw new IllegalStateException("the translation of 0x" + Long.toHexString(va) + " does not load", e);
         }
