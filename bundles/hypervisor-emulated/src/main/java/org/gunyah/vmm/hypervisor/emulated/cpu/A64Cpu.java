@@ -361,15 +361,19 @@ public final class A64Cpu {
 
     /** Translation changed in a way the TLB's epoch does not show (EL, ASID): the last pages go. */
     void forgetPages() {
-        if (translated != null) {
-            translated.flush();
-        }
         fetchVaPage = -1;
         fetchPage = null;
         loadVaPage = -1;
         loadPage = null;
         storeVaPage = -1;
         storePage = null;
+    }
+
+    /** A translation register was written (a new ASID, the MMU on or off): heads map to other code. */
+    void forgetCode() {
+        if (translated != null) {
+            translated.flush();
+        }
     }
 
     /** Completes a pending MMIO read with the low bytes of {@code value}. */

@@ -1,6 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import java.lang.invoke.MethodHandles;
+import org.gunyah.vmm.hypervisor.emulated.translate.Region;
 
 /**
  * What translated code calls: small static methods C2 inlines, each the interpreter's own
@@ -19,13 +20,13 @@ final class RegionOps {
     }
 
     /** Leaves with the exit of the last instruction (it set the PC). */
-    static Exit leave(A64Cpu cpu, long done, Exit e) {
+    static Exit leave(A64Cpu cpu, int done, Exit e) {
         cpu.instructions += done;
         return e;
     }
 
     /** Leaves for the code at {@code pc}. */
-    static Exit leave(A64Cpu cpu, long done, long pc) {
+    static Exit leave(A64Cpu cpu, int done, long pc) {
         cpu.instructions += done;
         cpu.pc = pc;
         return null;
@@ -35,13 +36,13 @@ final class RegionOps {
      * The instruction at {@code at} threw: as in {@link A64Cpu#run}, a guest fault is taken with
      * the PC at the instruction, anything else crashes the vCPU.
      */
-    static Exit fault(RuntimeException thrown, A64Cpu cpu, long at, int insn, long done) {
+    static Exit fault(RuntimeException thrown, A64Cpu cpu, long at, int done, Region region) {
         cpu.instructions += done;
         if (thrown instanceof GuestFault f) {
             cpu.pc = at;
             return Exceptions.takeSynchronous(cpu, f.syndrome, f.far, f.farValid, at, f.instruction);
         }
-        return cpu.crash(insn, "emulator fault: " + thrown);
+        return cpu.crash(region.instruction(at), "emulator fault: " + thrown);
     }
 
     static void link(A64Cpu cpu, long returnAddress) {
@@ -61,7 +62,7 @@ final class RegionOps {
     }
 
     /** At a backward branch: whether the region must leave, for the limit or an interrupt. */
-    static boolean mustStop(A64Cpu cpu, long done, long room, boolean irqOpen) {
+    static boolean mustStop(A64Cpu cpu, int done, int room, boolean irqOpen) {
         return done > room || irqOpen && cpu.interruptPending();
     }
 }

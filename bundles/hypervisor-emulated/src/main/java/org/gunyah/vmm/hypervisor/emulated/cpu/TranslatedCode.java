@@ -25,7 +25,8 @@ final class TranslatedCode {
     private static final Translator TRANSLATOR = new Translator(RegionOps.LOOKUP);
 
     final int threshold;
-    private final JumpCache jumps = new JumpCache();
+    // One per EL: a head's page may be executable at one EL and not the other.
+    private final JumpCache[] jumps = {new JumpCache(), new JumpCache()};
     private final HeadCounter heads = new HeadCounter();
     private int epoch;
 
@@ -62,11 +63,12 @@ final class TranslatedCode {
             Tlb tlb = cpu.mmu.tlb;
             tlb.applyPosted();
             if (tlb.epoch() != epoch) {
-                jumps.flush();
+                flush();
                 epoch = tlb.epoch();
             }
         }
-        Region r = jumps.get(va);
+        JumpCache jc = jumps[cpu.el];
+        Region r = jc.get(va);
         if (r == null) {
             if (!heads.hot(va, threshold)) {
                 return null;
@@ -76,7 +78,7 @@ final class TranslatedCode {
                 heads.reset(va);
                 return null;
             }
-            jumps.put(va, r);
+            jc.put(va, r);
         }
         return r.maxRun <= room ? r : null;
     }
@@ -108,8 +110,9 @@ final class TranslatedCode {
         return r;
     }
 
-    /** The translation regime changed (EL, ASID, SCTLR): what the jump cache found may not hold. */
+    /** The translation regime changed (TLB, ASID, SCTLR): what the jump caches found may not hold. */
     void flush() {
-        jumps.flush();
+        jumps[0].flush();
+        jumps[1].flush();
     }
 }

@@ -36,26 +36,28 @@ final class Emitter {
 
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long);
     private static final MethodTypeDesc MTD_STEP = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long, CD_int);
-    private static final MethodTypeDesc MTD_LEAVE_EXIT = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long, CD_EXIT);
-    private static final MethodTypeDesc MTD_LEAVE_AT = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_long, CD_long);
+    private static final MethodTypeDesc MTD_LEAVE_EXIT = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_int, CD_EXIT);
+    private static final MethodTypeDesc MTD_LEAVE_AT = MethodTypeDesc.of(CD_EXIT, CD_CPU, CD_int, CD_long);
+    private static final MethodTypeDesc MTD_VALID = MethodTypeDesc.of(CD_boolean);
+    private static final ClassDesc CD_MATH = ClassDesc.of(Math.class.getName());
+    private static final MethodTypeDesc MTD_MIN = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MTD_FAULT =
-            MethodTypeDesc.of(CD_EXIT, CD_RUNTIME_EXCEPTION, CD_CPU, CD_long, CD_int, CD_long);
+            MethodTypeDesc.of(CD_EXIT, CD_RUNTIME_EXCEPTION, CD_CPU, CD_long, CD_int, CD_REGION);
     private static final MethodTypeDesc MTD_LINK = MethodTypeDesc.of(CD_void, CD_CPU, CD_long);
     private static final MethodTypeDesc MTD_CONDITION = MethodTypeDesc.of(CD_boolean, CD_CPU, CD_int);
     private static final MethodTypeDesc MTD_REG = MethodTypeDesc.of(CD_long, CD_CPU, CD_int, CD_boolean);
     private static final MethodTypeDesc MTD_IRQ_OPEN = MethodTypeDesc.of(CD_boolean, CD_CPU);
     private static final MethodTypeDesc MTD_MUST_STOP =
-            MethodTypeDesc.of(CD_boolean, CD_CPU, CD_long, CD_long, CD_boolean);
+            MethodTypeDesc.of(CD_boolean, CD_CPU, CD_int, CD_int, CD_boolean);
 
     // The locals of run: this, cpu, limit, then ours.
     private static final int CPU = 1;
-    private static final int N = 4; // instructions done (long)
-    private static final int AT = 6; // the instruction that may fault (long)
-    private static final int INSN = 8; // its word (int)
-    private static final int ROOM = 9; // limit - maxRun: past it, a backward branch leaves (long)
-    private static final int IRQ_OPEN = 11; // whether interrupts are unmasked (int)
-    private static final int EXIT = 12; // a STEP's exit (reference)
-    private static final int TARGET = 13; // an indirect branch's target (long)
+    private static final int N = 4; // instructions done (int)
+    private static final int AT = 5; // the instruction that may fault (long)
+    private static final int ROOM = 7; // past it, a backward branch leaves (int)
+    private static final int IRQ_OPEN = 8; // whether interrupts are unmasked (int)
+    private static final int EXIT = 9; // a STEP's exit (reference)
+    private static final int TARGET = 10; // where the region leaves to (long)
 
     private Emitter() {}
 
@@ -84,6 +86,8 @@ final class Emitter {
         private final Plan plan;
         private final CodeBuilder code;
         private final Map<Long, Label> labels = new HashMap<>();
+        private Label exitWithResult;
+        private Label leaveToTarget;
 
         Body(Plan plan, CodeBuilder code) {
             this.plan = plan;
@@ -94,12 +98,14 @@ final class Emitter {
             for (Plan.Insn i : plan.order()) {
                 labels.put(i.va(), code.newLabel());
             }
-            code.lconst_0().lstore(N);
+            exitWithResult = code.newLabel();
+            leaveToTarget = code.newLabel();
+            code.iconst_0().istore(N);
             code.loadConstant(plan.head()).lstore(AT);
-            code.iconst_0().istore(INSN);
-            code.lload(2).loadConstant((long) plan.instructions()).lsub().lstore(ROOM);
+            // A run never counts past Integer.MAX_VALUE: room is at most that less maxRun.
+            code.lload(2).loadConstant((long) Integer.MAX_VALUE).invokestatic(CD_MATH, "min", MTD_MIN);
+            code.l2i().loadConstant(plan.instructions()).isub().istore(ROOM);
             code.aload(CPU).invokestatic(CD_OPS, "irqOpen", MTD_IRQ_OPEN).istore(IRQ_OPEN);
-            code.aconst_null().astore(EXIT);
             code.lconst_0().lstore(TARGET);
             Label start = code.newBoundLabel();
             List<Plan.Insn> order = plan.order();
@@ -112,11 +118,24 @@ final class Emitter {
                     jump(i.va(), i.va() + 4);
                 }
             }
+            // The exits all instructions share: with an instruction's exit on the stack, or to TARGET.
+            code.labelBinding(exitWithResult);
+            code.astore(EXIT).aload(CPU).iload(N).aload(EXIT).invokestatic(CD_OPS, "leave", MTD_LEAVE_EXIT);
+            code.areturn();
+            code.labelBinding(leaveToTarget);
+            code.aload(CPU)
+                    .iload(N)
+                    .lload(TARGET)
+                    .invokestatic(CD_OPS, "leave", MTD_LEAVE_AT)
+                    .areturn();
             Label end = code.newBoundLabel();
-            Label handler = code.newBoundLabel();
-            code.aload(CPU).lload(AT).iload(INSN).lload(N);
-            code.invokestatic(CD_OPS, "fault", MTD_FAULT).areturn();
-            code.exceptionCatch(start, end, handler, CD_RUNTIME_EXCEPTION);
+            code.exceptionCatch(start, end, end, CD_RUNTIME_EXCEPTION);
+            code.aload(CPU)
+                    .lload(AT)
+                    .iload(N)
+                    .aload(0)
+                    .invokestatic(CD_OPS, "fault", MTD_FAULT)
+                    .areturn();
         }
 
         private static boolean fallsThrough(Kind kind) {
@@ -127,29 +146,21 @@ final class Emitter {
         }
 
         private void count() {
-            code.lload(N).lconst_1().ladd().lstore(N);
+            code.iinc(N, 1);
         }
 
         private void instruction(Plan.Insn i) {
             switch (i.kind()) {
                 case STEP -> {
                     count();
-                    code.loadConstant(i.va()).lstore(AT).loadConstant(i.word()).istore(INSN);
+                    code.loadConstant(i.va()).lstore(AT);
                     code.aload(CPU).loadConstant(i.va()).loadConstant(i.word()).invokestatic(CD_OPS, "step", MTD_STEP);
-                    code.astore(EXIT).aload(EXIT);
-                    Label on = code.newLabel();
-                    code.ifnull(on);
-                    code.aload(CPU)
-                            .lload(N)
-                            .aload(EXIT)
-                            .invokestatic(CD_OPS, "leave", MTD_LEAVE_EXIT)
-                            .areturn();
-                    code.labelBinding(on);
+                    code.dup().ifnonnull(exitWithResult).pop();
                     if (Kind.accessesMemory(i.word())) {
                         // A store may have written this region's own code: what follows is stale.
                         Label valid = code.newLabel();
                         code.aload(0)
-                                .invokevirtual(CD_REGION, "valid", MethodTypeDesc.of(CD_boolean))
+                                .invokevirtual(CD_REGION, "valid", MTD_VALID)
                                 .ifne(valid);
                         leave(i.va() + 4);
                         code.labelBinding(valid);
@@ -182,7 +193,7 @@ final class Emitter {
                     count();
                     int bit = (i.word() >>> 31) << 5 | (i.word() >>> 19) & 0x1f;
                     code.aload(CPU).loadConstant(i.word() & 0x1f).iconst_1().invokestatic(CD_OPS, "reg", MTD_REG);
-                    code.loadConstant(bit).lushr().lconst_1().land().l2i(); // the bit
+                    code.loadConstant(bit).lushr().l2i().iconst_1().iand(); // the bit
                     conditional(i, i.kind() == Kind.TBZ);
                 }
                 case INDIRECT -> {
@@ -195,11 +206,7 @@ final class Emitter {
                     if (((i.word() >>> 21) & 0xf) == 1) {
                         code.aload(CPU).loadConstant(i.va() + 4).invokestatic(CD_OPS, "link", MTD_LINK);
                     }
-                    code.aload(CPU)
-                            .lload(N)
-                            .lload(TARGET)
-                            .invokestatic(CD_OPS, "leave", MTD_LEAVE_AT)
-                            .areturn();
+                    code.goto_(leaveToTarget);
                 }
                 case STOP -> leave(i.va());
             }
@@ -230,7 +237,7 @@ final class Emitter {
             if (target <= from) {
                 // A backward branch: where every loop passes, the limit and interrupts are checked.
                 Label out = code.newLabel();
-                code.aload(CPU).lload(N).lload(ROOM).iload(IRQ_OPEN);
+                code.aload(CPU).iload(N).iload(ROOM).iload(IRQ_OPEN);
                 code.invokestatic(CD_OPS, "mustStop", MTD_MUST_STOP).ifne(out);
                 code.goto_(to);
                 code.labelBinding(out);
@@ -241,11 +248,7 @@ final class Emitter {
         }
 
         private void leave(long pc) {
-            code.aload(CPU)
-                    .lload(N)
-                    .loadConstant(pc)
-                    .invokestatic(CD_OPS, "leave", MTD_LEAVE_AT)
-                    .areturn();
+            code.loadConstant(pc).lstore(TARGET).goto_(leaveToTarget);
         }
     }
 }

@@ -13,13 +13,12 @@ import java.util.Map;
 /**
  * What a region holds: the instructions reachable from its head through direct branches and
  * fall-through within the head's page, in runs of consecutive addresses (the order they are
- * emitted in), up to {@link #MAX_BLOCKS} runs and {@link #MAX_INSTRUCTIONS} instructions. A run
+ * emitted in), up to {@link #MAX_BLOCKS} runs and a given number of instructions. A run
  * ends at a branch that does not fall through, at a STOP instruction (kept, as the exit before
  * it), at the page's end, or where it meets an instruction already taken.
  */
 record Plan(long head, List<Insn> order, Map<Long, Insn> byVa, int instructions) {
     static final int MAX_BLOCKS = 32;
-    static final int MAX_INSTRUCTIONS = 512;
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     record Insn(long va, int word, Kind kind) {
@@ -43,7 +42,7 @@ record Plan(long head, List<Insn> order, Map<Long, Insn> byVa, int instructions)
      * The region of {@code head} in {@code page}, the 4 KiB of code at virtual {@code pageVa}; null
      * when its first instruction is not translated.
      */
-    static Plan of(MemorySegment page, long pageVa, long head) {
+    static Plan of(MemorySegment page, long pageVa, long head, int maxInstructions) {
         if (Kind.of(page.get(WORD, head - pageVa)) == Kind.STOP) {
             return null;
         }
@@ -53,13 +52,13 @@ record Plan(long head, List<Insn> order, Map<Long, Insn> byVa, int instructions)
         work.add(head);
         int blocks = 0;
         int count = 0;
-        while (!work.isEmpty() && blocks < MAX_BLOCKS && count < MAX_INSTRUCTIONS) {
+        while (!work.isEmpty() && blocks < MAX_BLOCKS && count < maxInstructions) {
             long va = work.poll();
             if (byVa.containsKey(va)) {
                 continue;
             }
             blocks++;
-            while (va - pageVa < 4096 && !byVa.containsKey(va) && count < MAX_INSTRUCTIONS) {
+            while (va - pageVa < 4096 && !byVa.containsKey(va) && count < maxInstructions) {
                 int word = page.get(WORD, va - pageVa);
                 Insn insn = new Insn(va, word, Kind.of(word));
                 order.add(insn);

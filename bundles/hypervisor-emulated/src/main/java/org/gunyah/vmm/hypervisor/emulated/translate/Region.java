@@ -1,5 +1,6 @@
 package org.gunyah.vmm.hypervisor.emulated.translate;
 
+import java.util.Arrays;
 import org.gunyah.vmm.hypervisor.emulated.cpu.A64Cpu;
 import org.gunyah.vmm.hypervisor.emulated.cpu.Exit;
 
@@ -26,6 +27,11 @@ public abstract class Region {
     /** The words of the page it translated, one bit each (1024). */
     final long[] words = new long[16];
 
+    /** Its instructions: addresses in ascending order, and the instruction words. */
+    long[] vas;
+
+    int[] instructions;
+
     protected Region(long va, long pa, int maxRun) {
         this.va = va;
         this.pa = pa;
@@ -34,6 +40,12 @@ public abstract class Region {
 
     public final boolean valid() {
         return valid;
+    }
+
+    /** The instruction word it translated at {@code va}, or 0. */
+    public final int instruction(long va) {
+        int i = Arrays.binarySearch(vas, va);
+        return i < 0 ? 0 : instructions[i];
     }
 
     /**
