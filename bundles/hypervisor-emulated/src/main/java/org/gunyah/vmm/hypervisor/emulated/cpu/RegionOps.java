@@ -45,6 +45,30 @@ final class RegionOps {
         return cpu.crash(region.instruction(at), "emulator fault: " + thrown);
     }
 
+    /**
+     * A load or store register with an immediate offset: {@code mode} 0 at base + offset, 1
+     * post-indexed, 3 pre-indexed (as LDR/STR encode it); {@code kind} as {@link LoadStore#kind}.
+     */
+    static Exit loadStore(A64Cpu cpu, long at, int kind, int sizeBits, int rn, int rt, long offset, int mode) {
+        cpu.pc = at;
+        long base = cpu.regSp(rn, true);
+        long address = mode == 1 ? base : base + offset;
+        return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, mode == 0 ? -1 : rn, base + offset, false);
+    }
+
+    /** A load or store register with a register offset, extended and shifted. */
+    static Exit loadStoreRegister(
+            A64Cpu cpu, long at, int kind, int sizeBits, int rn, int rt, int rm, int option, int shift) {
+        cpu.pc = at;
+        long address = cpu.regSp(rn, true) + Arith.extend(cpu.reg(rm), option, shift);
+        return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, -1, 0, false);
+    }
+
+    /** ADR, ADRP: the address is known when translating. */
+    static void setX(A64Cpu cpu, int rd, long value) {
+        cpu.setReg(rd, value, true);
+    }
+
     static void link(A64Cpu cpu, long returnAddress) {
         cpu.x[30] = returnAddress;
     }

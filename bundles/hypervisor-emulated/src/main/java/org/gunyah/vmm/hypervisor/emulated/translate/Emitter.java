@@ -153,17 +153,16 @@ final class Emitter {
             switch (i.kind()) {
                 case STEP -> {
                     count();
+                    Specialized special = Specialized.of(i.word(), i.va());
+                    if (special != null) {
+                        specialized(i, special);
+                        return;
+                    }
                     code.loadConstant(i.va()).lstore(AT);
                     code.aload(CPU).loadConstant(i.va()).loadConstant(i.word()).invokestatic(CD_OPS, "step", MTD_STEP);
                     code.dup().ifnonnull(exitWithResult).pop();
                     if (Kind.accessesMemory(i.word())) {
-                        // A store may have written this region's own code: what follows is stale.
-                        Label valid = code.newLabel();
-                        code.aload(0)
-                                .invokevirtual(CD_REGION, "valid", MTD_VALID)
-                                .ifne(valid);
-                        leave(i.va() + 4);
-                        code.labelBinding(valid);
+                        staleAfter(i);
                     }
                 }
                 case B -> {
@@ -210,6 +209,34 @@ final class Emitter {
                 }
                 case STOP -> leave(i.va());
             }
+        }
+
+        private void specialized(Plan.Insn i, Specialized s) {
+            if (s.withPc()) {
+                code.loadConstant(i.va()).lstore(AT);
+            }
+            code.aload(CPU);
+            if (s.withPc()) {
+                code.loadConstant(i.va());
+            }
+            for (var arg : s.args()) {
+                code.loadConstant(arg);
+            }
+            code.invokestatic(s.ownerDesc(), s.name(), s.type());
+            if (s.exits()) {
+                code.dup().ifnonnull(exitWithResult).pop();
+            }
+            if (s.stores()) {
+                staleAfter(i);
+            }
+        }
+
+        /** After an instruction that may have written this region's own code: what follows is stale. */
+        private void staleAfter(Plan.Insn i) {
+            Label valid = code.newLabel();
+            code.aload(0).invokevirtual(CD_REGION, "valid", MTD_VALID).ifne(valid);
+            leave(i.va() + 4);
+            code.labelBinding(valid);
         }
 
         /**
