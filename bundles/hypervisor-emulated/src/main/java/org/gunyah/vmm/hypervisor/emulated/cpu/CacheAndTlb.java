@@ -11,11 +11,10 @@ import org.gunyah.vmm.hypervisor.emulated.mmu.Translation;
  * SYS: the cache, TLB and address-translation maintenance instructions of EL1 (DC, IC, TLBI, AT).
  *
  * <ul>
- *   <li>Caches: one interpreter with coherent memory has none, so DC (but ZVA) and IC are no-ops.
- *       IC IVAU/IALLU(IS) in particular need nothing: instruction fetch reads guest RAM at every
- *       instruction (there is no cache of decoded instructions yet), so code the guest writes is
- *       seen at once, and the TLB's part of it is the TLBIs'. A cache of decoded code must
- *       honour IC when it comes.
+ *   <li>Caches: with coherent memory DC (but ZVA) is a no-op. IC IVAU and IALLU(IS) drop the
+ *       translated code of what they name (the interpreter fetches from RAM every time): what was
+ *       written without a store the translations watch (a device's DMA, a host loader) is seen
+ *       after them, as the architecture requires.
  *   <li>DC ZVA zeroes its {@link IdRegisters#DC_ZVA_BYTES}-byte block: a write, translated and
  *       checked as one (a data abort with WnR).
  *   <li>TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 invalidate this vCPU's TLB; their IS forms

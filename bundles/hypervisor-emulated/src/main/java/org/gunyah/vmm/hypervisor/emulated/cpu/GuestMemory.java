@@ -42,11 +42,7 @@ public final class GuestMemory implements PhysicalMemory {
 
     public GuestMemory(List<Region> regions) {
         this.regions = regions.toArray(Region[]::new);
-        long end = 0;
-        for (Region r : this.regions) {
-            end = Math.max(end, r.base() + r.segment().byteSize());
-        }
-        this.code = new CodeCache(end);
+        this.code = new CodeCache();
     }
 
     /** The translated code of the VM's vCPUs, which every store to RAM must tell ({@link CodeCache#written}). */

@@ -37,9 +37,9 @@ final class TranslatedCode {
         this.threshold = threshold;
     }
 
-    /** As the system properties say: null when translation is off. */
+    /** As the system properties say (on, threshold {@value #DEFAULT_THRESHOLD}, by default): null when off. */
     static TranslatedCode fromProperties() {
-        String enabled = System.getProperty(ENABLED, "off");
+        String enabled = System.getProperty(ENABLED, "on");
         if (!enabled.equals("on")) {
             if (!enabled.equals("off")) {
                 throw new IllegalArgumentException(ENABLED + " is on or off, not " + enabled);

@@ -1,6 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.translate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The translations of one VM, shared by its vCPUs: by head (virtual and physical address, since
  * the code embeds its PC-relative values), and by physical page. Every guest store tells it what it
- * wrote ({@link #written}): a bitmap of the pages holding translated code makes that one test for
- * most stores; on such a page, a bitmap of the words translated there tells code from the data
+ * wrote ({@link #written}): a bitmap of the pages holding translated code (per GiB that has any)
+ * makes that one test for most stores; on such a page, a bitmap of the words translated there tells code from the data
  * beside it, and writing code drops every translation of the page.
  *
  * <p>A store and the translation of the page it writes, on two vCPUs at once, may leave the old
@@ -39,20 +40,22 @@ public final class CodeCache {
         }
     }
 
-    private final long pageLimit;
+    /** The bits of the pages of one GiB of physical addresses that hold translated code. */
+    private record Chunk(long number, long[] pages) {}
+
+    private static final int CHUNK_SHIFT = 30;
+    private static final int PAGES_PER_CHUNK = 1 << (CHUNK_SHIFT - 12);
+
     private final Map<Head, Region> regions = new ConcurrentHashMap<>();
     private final Map<Long, Page> pages = new ConcurrentHashMap<>();
-    // One bit per physical page below pageLimit, allocated with the first translation. Read
-    // without a lock by the stores; changed under this object's lock.
-    private volatile long[] marks;
+    // The chunks with code (a VM's RAM is a GiB or a few): read without a lock by the stores,
+    // replaced (the array) or changed (a chunk's bits) under this object's lock.
+    private volatile Chunk[] chunks = new Chunk[0];
     // The page the last store that reached the pages map found there, saving that lookup for the
     // data stores that follow on a page that also holds code.
     private volatile Page last;
 
-    /** For physical memory below {@code limit} (the end of the highest RAM region). */
-    public CodeCache(long limit) {
-        this.pageLimit = (limit + 0xfff) >>> 12;
-    }
+    public CodeCache() {}
 
     /** The translation of the head at {@code va}, physical {@code pa}, or null. */
     public Region find(long va, long pa) {
@@ -67,32 +70,42 @@ public final class CodeCache {
             return old;
         }
         long number = r.pa >>> 12;
-        if (number >= pageLimit) {
-            return r; // not RAM the cache can watch: used once, never kept
-        }
-        long[] m = marks;
-        if (m == null) {
-            m = new long[(int) ((pageLimit + 63) >>> 6)];
-        }
         Page page = pages.computeIfAbsent(number, Page::new);
         for (int i = 0; i < 16; i++) {
             page.words[i] |= r.words[i];
         }
         page.regions.add(r);
-        m[(int) (number >>> 6)] |= 1L << number;
-        marks = m;
+        long[] bits = chunk(r.pa);
+        if (bits == null) {
+            Chunk[] more = Arrays.copyOf(chunks, chunks.length + 1);
+            bits = new long[PAGES_PER_CHUNK / 64];
+            more[chunks.length] = new Chunk(r.pa >>> CHUNK_SHIFT, bits);
+            chunks = more;
+        }
+        int index = (int) number & (PAGES_PER_CHUNK - 1);
+        bits[index >>> 6] |= 1L << index;
         regions.put(new Head(r.va, r.pa), r);
         return r;
     }
 
+    private long[] chunk(long pa) {
+        long number = pa >>> CHUNK_SHIFT;
+        for (Chunk c : chunks) {
+            if (c.number == number) {
+                return c.pages;
+            }
+        }
+        return null;
+    }
+
     /** Whether the page of {@code pa} holds translated code: cheap, for every guest store. */
     public boolean holdsCode(long pa) {
-        long[] m = marks;
-        if (m == null) {
+        long[] bits = chunk(pa);
+        if (bits == null) {
             return false;
         }
-        long page = pa >>> 12;
-        return page < pageLimit && (m[(int) (page >>> 6)] & 1L << page) != 0;
+        int index = (int) (pa >>> 12) & (PAGES_PER_CHUNK - 1);
+        return (bits[index >>> 6] & 1L << index) != 0;
     }
 
     /** A store of up to 16 bytes at physical {@code pa} happened or is about to. */
@@ -140,7 +153,8 @@ public final class CodeCache {
             regions.remove(new Head(r.va, r.pa));
         }
         last = null;
-        marks[(int) (number >>> 6)] &= ~(1L << number);
+        int index = (int) number & (PAGES_PER_CHUNK - 1);
+        chunk(pa)[index >>> 6] &= ~(1L << index);
     }
 
     /** Drops every translation (IC IALLU, IALLUIS). */
@@ -153,9 +167,7 @@ public final class CodeCache {
         pages.clear();
         regions.clear();
         last = null;
-        if (marks != null) {
-            marks = new long[marks.length];
-        }
+        chunks = new Chunk[0];
     }
 
     /** How many translations are held, for tests and reports. */
