@@ -64,6 +64,13 @@ final class RegionOps {
         return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, -1, 0, false);
     }
 
+    /** A load or store pair (LDP, STP, LDPSW, LDNP, STNP). */
+    static Exit loadStorePair(
+            A64Cpu cpu, long at, int insn, int opc, boolean load, int mode, int rt, int rt2, int rn, long offset) {
+        cpu.pc = at;
+        return LoadStorePair.transfer(cpu, insn, opc, load, mode, rt, rt2, rn, offset);
+    }
+
     /** ADR, ADRP: the address is known when translating. */
     static void setX(A64Cpu cpu, int rd, long value) {
         cpu.setReg(rd, value, true);

@@ -12,8 +12,9 @@ import org.gunyah.vmm.hypervisor.emulated.translate.Translator;
 /**
  * One vCPU's use of the translator: counts the heads its interpreter reaches, translates those
  * reached more than {@link #threshold} times (into the VM's {@link CodeCache}, shared by its
- * vCPUs), and finds the translation of a head through its jump cache, which holds what the current
- * translation regime said and is flushed when the TLB, the EL or the ASID changes.
+ * vCPUs), and finds the translation of a head through its jump cache of the current EL, which is
+ * flushed when the ASID or the translation registers change, and whose entries are checked again
+ * (the head still maps to the region's physical page, executable) after the TLB changed.
  */
 final class TranslatedCode {
     /** System property: "on" or "off". */
@@ -28,7 +29,6 @@ final class TranslatedCode {
     // One per EL: a head's page may be executable at one EL and not the other.
     private final JumpCache[] jumps = {new JumpCache(), new JumpCache()};
     private final HeadCounter heads = new HeadCounter();
-    private int epoch;
 
     TranslatedCode(int threshold) {
         if (threshold < 0) {
@@ -59,16 +59,22 @@ final class TranslatedCode {
      * and it cannot run past {@code room} instructions; else null (the interpreter goes on).
      */
     Region region(A64Cpu cpu, long va, long room) {
+        int epoch = 0;
         if (cpu.mmuOn()) {
             Tlb tlb = cpu.mmu.tlb;
             tlb.applyPosted();
-            if (tlb.epoch() != epoch) {
-                flush();
-                epoch = tlb.epoch();
-            }
+            epoch = tlb.epoch();
         }
         JumpCache jc = jumps[cpu.el];
         Region r = jc.get(va);
+        if (r != null && jc.epoch(va) != epoch) {
+            // The TLB changed since (any TLBI does that): the entry holds if va still maps there.
+            if (physical(cpu, va) == r.pa) {
+                jc.put(va, r, epoch);
+            } else {
+                r = null;
+            }
+        }
         if (r == null) {
             if (!heads.hot(va, threshold)) {
                 return null;
@@ -78,22 +84,30 @@ final class TranslatedCode {
                 heads.reset(va);
                 return null;
             }
-            jc.put(va, r);
+            jc.put(va, r, epoch);
         }
         return r.maxRun <= room ? r : null;
+    }
+
+    /** The physical address the fetch of {@code va} reaches now, or -1 when it faults. */
+    private static long physical(A64Cpu cpu, long va) {
+        if (!cpu.mmuOn()) {
+            return va;
+        }
+        try {
+            return cpu.mmu.physical(va, Access.EXECUTE, cpu.el);
+        } catch (GuestFault f) {
+            return -1;
+        }
     }
 
     private static Region find(A64Cpu cpu, long va) {
         if ((va & 3) != 0) {
             return null;
         }
-        long pa = va;
-        if (cpu.mmuOn()) {
-            try {
-                pa = cpu.mmu.physical(va, Access.EXECUTE, cpu.el);
-            } catch (GuestFault f) {
-                return null; // the interpreter's fetch takes the abort
-            }
+        long pa = physical(cpu, va);
+        if (pa == -1) {
+            return null; // the interpreter's fetch takes the abort
         }
         MemorySegment page = cpu.memory.ramPage(pa & ~0xfffL);
         if (page == null) {

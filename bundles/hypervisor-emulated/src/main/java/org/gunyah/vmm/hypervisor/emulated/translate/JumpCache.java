@@ -3,14 +3,16 @@ package org.gunyah.vmm.hypervisor.emulated.translate;
 import java.util.Arrays;
 
 /**
- * One vCPU's map from the virtual address of a head to its translation, direct-mapped. It holds
- * what the current translation regime said (the VA to PA mapping and execute permission at the
- * current EL), so its owner flushes it when the TLB changes, or the EL or ASID.
+ * One vCPU's map from the virtual address of a head to its translation, direct-mapped, for one EL.
+ * It holds what the translation regime said (the VA to PA mapping and execute permission), each
+ * entry stamped with the TLB's epoch it was checked in: its owner flushes it when the ASID or the
+ * translation registers change, and checks an entry again when the TLB has changed since.
  */
 public final class JumpCache {
     private static final int SIZE = 1024;
     private final long[] vas = new long[SIZE];
     private final Region[] regions = new Region[SIZE];
+    private final int[] epochs = new int[SIZE];
 
     public JumpCache() {
         flush();
@@ -30,10 +32,16 @@ public final class JumpCache {
         return r;
     }
 
-    public void put(long va, Region r) {
+    /** The TLB epoch the entry of {@code va} (which {@link #get} found) was checked in. */
+    public int epoch(long va) {
+        return epochs[(int) (va >>> 2) & (SIZE - 1)];
+    }
+
+    public void put(long va, Region r, int epoch) {
         int i = (int) (va >>> 2) & (SIZE - 1);
         vas[i] = va;
         regions[i] = r;
+        epochs[i] = epoch;
     }
 
     public void flush() {

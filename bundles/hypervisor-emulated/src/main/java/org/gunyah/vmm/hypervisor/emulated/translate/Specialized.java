@@ -93,6 +93,9 @@ record Specialized(
         if ((op0 & 0b0101) == 0b0100 && !bit(insn, 26) && bits(insn, 29, 27) == 0b111) {
             return loadStore(insn);
         }
+        if ((op0 & 0b0101) == 0b0100 && !bit(insn, 26) && bits(insn, 29, 27) == 0b101) {
+            return pair(insn);
+        }
         return null;
     }
 
@@ -257,6 +260,28 @@ record Specialized(
             case 2 -> size == 3 ? PREFETCH : 2;
             default -> size >= 2 ? NONE : LOAD_SIGNED_W;
         };
+    }
+
+    /** Load/store register pair (bits 29:27 = 101, V = 0). */
+    private static Specialized pair(int insn) {
+        int opc = bits(insn, 31, 30);
+        boolean load = bit(insn, 22);
+        int mode = bits(insn, 24, 23);
+        if (opc == 3 || (opc == 1 && (!load || mode == 0))) {
+            return null;
+        }
+        long offset = (long) (bits(insn, 21, 15) << 25 >> 25) * (opc == 2 ? 8 : 4);
+        return access(
+                "loadStorePair",
+                !load,
+                insn,
+                opc,
+                load,
+                mode,
+                bits(insn, 4, 0),
+                bits(insn, 14, 10),
+                bits(insn, 9, 5),
+                offset);
     }
 
     /** Load/store register (bits 29:27 = 111, V = 0): immediate and register offsets. */
