@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * Writes the class of a {@link Plan}: a {@link Region} whose {@code run} is the region's control
  * flow as JVM branches between the instructions, each STEP instruction a call of the interpreter's
- * code for it with the instruction word as a constant (so C2 folds its decoding away), each direct
- * branch a JVM branch or an exit. The generated class lives in the vCPU's package (the helpers it
+ * code for it (the operation of its encoding with the fields decoded, {@link Specialized}, or else
+ * the decoder with the instruction word as a constant), each direct branch a JVM branch or an exit. The generated class lives in the vCPU's package (the helpers it
  * calls, {@code RegionOps}, are that package's).
  */
 final class Emitter {

@@ -256,4 +256,68 @@ class TranslationTest {
             assertEquals(2, cpu.x(7), "after IC IVAU, translating " + translate);
         }
     }
+
+    @Test
+    void storesToDataBesideTranslatedCodeKeepItTranslated() {
+        Machine m = new Machine("""
+                adr x0, buf
+                mov x1, #0
+            loop:
+                str x1, [x0, x1, lsl #3]
+                add x1, x1, #1
+                cmp x1, #64
+                b.ne loop
+                hvc #0
+            buf: .space 512
+            """);
+        A64Cpu cpu = m.cpu(0);
+        cpu.setTranslation(0);
+        assertInstanceOf(Exit.Hypercall.class, cpu.run(10_000));
+        assertEquals(63, m.load64(m.symbol("buf") + 63 * 8));
+        assertTrue(m.memory.code().size() > 0, "the loop's translation survives its stores beside it");
+    }
+
+    /** Runs to the exit HVC answering MMIO reads with address + 1000 × n; returns what it saw. */
+    static String mmioTranscript(int threshold) {
+        Machine m = new Machine("""
+                ldr x1, =0x09000000
+                mov x2, #0
+                mov x4, #0
+            loop:
+                strb w2, [x1]
+                ldr w3, [x1, #4]
+                add x4, x4, x3
+                add x2, x2, #1
+                cmp x2, #20
+                b.ne loop
+                hvc #0
+                .ltorg
+            """);
+        A64Cpu cpu = m.cpu(0);
+        cpu.setTranslation(threshold);
+        StringBuilder seen = new StringBuilder();
+        for (int n = 0; n < 100; n++) {
+            Exit e = cpu.run(1000);
+            seen.append(e).append(" at ").append(Long.toHexString(cpu.pc())).append('\n');
+            switch (e) {
+                case Exit.MmioRead r -> cpu.completeMmioRead(r.address() + 1000L * n);
+                case Exit.Hypercall h -> {
+                    return seen.append("x4=")
+                            .append(cpu.x(4))
+                            .append(" count=")
+                            .append(cpu.instructions())
+                            .toString();
+                }
+                default -> {}
+            }
+        }
+        return seen.append("no end").toString();
+    }
+
+    @Test
+    void mmioAccessesInsideARegionExitAndResumeAsInTheInterpreter() {
+        String interpreted = mmioTranscript(-1);
+        assertTrue(interpreted.contains("x4="), interpreted);
+        assertEquals(interpreted, mmioTranscript(0));
+    }
 }
