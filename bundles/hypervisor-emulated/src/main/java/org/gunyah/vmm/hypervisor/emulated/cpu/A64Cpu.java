@@ -104,6 +104,8 @@ public final class A64Cpu {
     private TranslatedCode translated = TranslatedCode.fromProperties();
     /** Whether the PC is a head: reached by a branch taken, an exception, or from outside. */
     private boolean head = true;
+    /** Whether a region left before the instruction at the PC (see {@link RegionOps#stopAt}). */
+    boolean stoppedBefore;
 
     // A load from MMIO waiting for its value.
     private boolean readPending;
@@ -281,6 +283,7 @@ public final class A64Cpu {
             if (interruptPending && (daif & DAIF_I) == 0) {
                 Exceptions.takeIrq(this);
                 head = true;
+                stoppedBefore = false;
             }
             if (head && translated != null) {
                 Region r = translated.region(this, pc, budget - i);
@@ -316,10 +319,12 @@ public final class A64Cpu {
                 e = crash(insn, "emulator fault: " + bug);
             }
             if (e != null) {
-                head = true;
+                head = true; // whatever comes next, the vCPU resumes there
+                stoppedBefore = false;
                 return e;
             }
-            head = pc != at + 4;
+            head = pc != at + 4 || stoppedBefore;
+            stoppedBefore = false;
         }
         return Exit.BUDGET;
     }

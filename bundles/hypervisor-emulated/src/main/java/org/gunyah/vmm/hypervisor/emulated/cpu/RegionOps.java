@@ -33,6 +33,17 @@ final class RegionOps {
     }
 
     /**
+     * Leaves before the instruction at {@code pc}, which the region does not translate: the
+     * interpreter runs it, and the instruction after it is a head (it may start a region).
+     */
+    static Exit stopAt(A64Cpu cpu, int done, long pc) {
+        cpu.instructions += done;
+        cpu.pc = pc;
+        cpu.stoppedBefore = true;
+        return null;
+    }
+
+    /**
      * The instruction at {@code at} threw: as in {@link A64Cpu#run}, a guest fault is taken with
      * the PC at the instruction, anything else crashes the vCPU.
      */

@@ -88,6 +88,7 @@ final class Emitter {
         private final Map<Long, Label> labels = new HashMap<>();
         private Label exitWithResult;
         private Label leaveToTarget;
+        private Label stopAtTarget;
 
         Body(Plan plan, CodeBuilder code) {
             this.plan = plan;
@@ -100,6 +101,7 @@ final class Emitter {
             }
             exitWithResult = code.newLabel();
             leaveToTarget = code.newLabel();
+            stopAtTarget = code.newLabel();
             code.iconst_0().istore(N);
             code.loadConstant(plan.head()).lstore(AT);
             // A run never counts past Integer.MAX_VALUE: room is at most that less maxRun.
@@ -127,6 +129,12 @@ final class Emitter {
                     .iload(N)
                     .lload(TARGET)
                     .invokestatic(CD_OPS, "leave", MTD_LEAVE_AT)
+                    .areturn();
+            code.labelBinding(stopAtTarget);
+            code.aload(CPU)
+                    .iload(N)
+                    .lload(TARGET)
+                    .invokestatic(CD_OPS, "stopAt", MTD_LEAVE_AT)
                     .areturn();
             Label end = code.newBoundLabel();
             code.exceptionCatch(start, end, end, CD_RUNTIME_EXCEPTION);
@@ -207,7 +215,7 @@ final class Emitter {
                     }
                     code.goto_(leaveToTarget);
                 }
-                case STOP -> leave(i.va());
+                case STOP -> code.loadConstant(i.va()).lstore(TARGET).goto_(stopAtTarget);
             }
         }
 
@@ -257,7 +265,7 @@ final class Emitter {
         /** Control goes from the instruction at {@code from} to {@code target}. */
         private void jump(long from, long target) {
             Label to = labels.get(target);
-            if (to == null || plan.byVa().get(target).kind() == Kind.STOP) {
+            if (to == null) {
                 leave(target);
                 return;
             }
