@@ -29,6 +29,7 @@ final class TranslatedCode {
     // One per EL: a head's page may be executable at one EL and not the other.
     private final JumpCache[] jumps = {new JumpCache(), new JumpCache()};
     private final HeadCounter heads = new HeadCounter();
+    private int drops;
 
     TranslatedCode(int threshold) {
         if (threshold < 0) {
@@ -64,6 +65,11 @@ final class TranslatedCode {
             Tlb tlb = cpu.mmu.tlb;
             tlb.applyPosted();
             epoch = tlb.epoch();
+        }
+        int dropped = cpu.memory.code().drops();
+        if (dropped != drops) {
+            drops = dropped;
+            flush();
         }
         JumpCache jc = jumps[cpu.el];
         Region r = jc.get(va);

@@ -54,6 +54,9 @@ public final class CodeCache {
     // The page the last store that reached the pages map found there, saving that lookup for the
     // data stores that follow on a page that also holds code.
     private volatile Page last;
+    // Counts the drops: a vCPU that sees it change empties its jump caches, so that what was
+    // dropped is no longer reachable (and its class can unload).
+    private volatile int drops;
 
     public CodeCache() {}
 
@@ -153,6 +156,7 @@ public final class CodeCache {
             regions.remove(new Head(r.va, r.pa));
         }
         last = null;
+        drops++;
         int index = (int) number & (PAGES_PER_CHUNK - 1);
         chunk(pa)[index >>> 6] &= ~(1L << index);
     }
@@ -167,7 +171,13 @@ public final class CodeCache {
         pages.clear();
         regions.clear();
         last = null;
+        drops++;
         chunks = new Chunk[0];
+    }
+
+    /** Changes whenever translations are dropped. */
+    public int drops() {
+        return drops;
     }
 
     /** How many translations are held, for tests and reports. */

@@ -3,9 +3,13 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.WeakReference;
+import org.gunyah.vmm.hypervisor.emulated.translate.Region;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -319,5 +323,30 @@ class TranslationTest {
         String interpreted = mmioTranscript(-1);
         assertTrue(interpreted.contains("x4="), interpreted);
         assertEquals(interpreted, mmioTranscript(0));
+    }
+
+    @Test
+    void aDroppedTranslationIsNoLongerHeldOnceTheVcpuRunsOn() {
+        Machine m = new Machine("""
+                mov x0, #0
+            loop:
+                add x0, x0, #1
+                b loop
+            """);
+        A64Cpu cpu = m.cpu(0);
+        cpu.setTranslation(0);
+        assertInstanceOf(Exit.Budget.class, cpu.run(1000));
+        long loop = m.symbol("loop");
+        WeakReference<Region> dropped = new WeakReference<>(m.memory.code().find(loop, loop));
+        assertNotNull(dropped.get(), "the loop was translated");
+
+        m.memory.code().invalidateAll(); // as IC IALLU does
+        assertInstanceOf(Exit.Budget.class, cpu.run(1000));
+
+        assertNotNull(m.memory.code().find(loop, loop), "translated again");
+        for (int i = 0; i < 10 && dropped.get() != null; i++) {
+            System.gc(); // a full collection clears what only weak references reach
+        }
+        assertNull(dropped.get(), "the dropped region is unreachable (its class unloadable)");
     }
 }
