@@ -638,6 +638,23 @@ public final class A64Cpu {
         return null;
     }
 
+    /**
+     * With the MMU on, the RAM page of the last load (or store) when [{@code va}, {@code va +
+     * size}) lies on it and it is still valid, else null: the hit of {@link #translatedAccess},
+     * for translated code, which does the rest of the access itself.
+     */
+    MemorySegment lastPage(long va, int size, boolean load) {
+        if ((sctlr & 1) == 0 || ((int) va & 0xfff) + size > 4096) {
+            return null;
+        }
+        return lastDataPage(va, load);
+    }
+
+    /** The physical address of the page {@link #lastPage} gave for a store. */
+    long lastStorePagePa() {
+        return storePagePa;
+    }
+
     /** The RAM page of the last load (or store) when {@code va} is on it and it is still valid, else null. */
     private MemorySegment lastDataPage(long va, boolean load) {
         Tlb tlb = mmu.tlb;

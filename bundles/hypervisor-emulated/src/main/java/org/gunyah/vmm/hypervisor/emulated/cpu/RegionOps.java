@@ -1,5 +1,6 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import org.gunyah.vmm.hypervisor.emulated.translate.Region;
 
@@ -64,7 +65,11 @@ final class RegionOps {
         cpu.pc = at;
         long base = cpu.regSp(rn, true);
         long address = mode == 1 ? base : base + offset;
-        return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, mode == 0 ? -1 : rn, base + offset, false);
+        int wbReg = mode == 0 ? -1 : rn;
+        if (onLastPage(cpu, kind, sizeBits, rn, rt, address, wbReg, base + offset)) {
+            return null;
+        }
+        return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, wbReg, base + offset, false);
     }
 
     /** A load or store register with a register offset, extended and shifted. */
@@ -72,7 +77,41 @@ final class RegionOps {
             A64Cpu cpu, long at, int kind, int sizeBits, int rn, int rt, int rm, int option, int shift) {
         cpu.pc = at;
         long address = cpu.regSp(rn, true) + Arith.extend(cpu.reg(rm), option, shift);
+        if (onLastPage(cpu, kind, sizeBits, rn, rt, address, -1, 0)) {
+            return null;
+        }
         return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, -1, 0, false);
+    }
+
+    /**
+     * With the MMU on, a load or store register whose access lies on the page of the vCPU's last
+     * load (or store), done here as {@link LoadStore#transfer} would (SP alignment, writeback and
+     * PC, then the access) with the size and kind known; false, having changed nothing, when it
+     * does not.
+     */
+    private static boolean onLastPage(
+            A64Cpu cpu, int kind, int sizeBits, int rn, int rt, long address, int wbReg, long wbValue) {
+        int size = 1 << sizeBits;
+        boolean load = kind != LoadStore.STORE;
+        MemorySegment page = cpu.lastPage(address, size, load);
+        if (page == null) {
+            return false;
+        }
+        cpu.checkSpAlignment(rn);
+        long offset = address & 0xfff;
+        if (load) {
+            cpu.writeback(wbReg, wbValue);
+            long v = GuestMemory.load(page, offset, size);
+            boolean signed = kind == LoadStore.LOAD_SIGNED_X || kind == LoadStore.LOAD_SIGNED_W;
+            boolean to64 = kind == LoadStore.LOAD_SIGNED_X || kind == LoadStore.LOAD && size == 8;
+            cpu.setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
+        } else {
+            long value = cpu.reg(rt);
+            cpu.writeback(wbReg, wbValue);
+            GuestMemory.store(page, offset, size, value);
+            cpu.memory.code().written(cpu.lastStorePagePa() | offset);
+        }
+        return true;
     }
 
     /** A load or store pair (LDP, STP, LDPSW, LDNP, STNP). */

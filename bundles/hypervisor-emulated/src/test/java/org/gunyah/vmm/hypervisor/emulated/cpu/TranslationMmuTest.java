@@ -123,4 +123,53 @@ class TranslationMmuTest {
         long loop = m.symbol("loop");
         assertTrue(cpu.elr() == loop || cpu.elr() == loop + 4, "returning into the loop");
     }
+
+    @Test
+    void loadsAndStoresThroughTheMmuAgreeWithTheInterpreter() {
+        // Every size and index form over two mapped pages, crossing between them and so leaving
+        // the page of the last access as often as staying on it.
+        List<List<Long>> outcomes = new ArrayList<>();
+        List<List<Long>> memories = new ArrayList<>();
+        for (int threshold : new int[] {-1, 0}) {
+            var m = new MmuMachine("""
+                    ldr x0, =%d
+                    ldr x1, =0x8899030405060708
+                    mov x2, #16
+                    mov x20, #0
+                loop:
+                    str x1, [x0], #8
+                    strb w1, [x0, #3]
+                    strh w1, [x0, #6]!
+                    str w1, [x0, x2]
+                    stur x1, [x0, #-5]
+                    stp x1, x2, [x0, #16]
+                    ldp x3, x4, [x0, #16]
+                    ldrsb x5, [x0, #3]
+                    ldrsh w6, [x0, #6]
+                    ldrsw x7, [x0, x2, lsl #2]
+                    ldr x8, [x0], #-8
+                    ldrb w9, [x0, #9]!
+                    ldur w10, [x0, #-3]
+                    add x0, x0, #77
+                    eor x1, x1, x8, ror #7
+                    add x20, x20, x9
+                    subs x2, x2, #1
+                    b.ne loop
+                """.formatted(V + 0x800));
+            m.map(ROOT0, V, DATA, NORMAL);
+            m.map(ROOT0, V + 0x1000, DATA + 0x1000, NORMAL);
+            A64Cpu cpu = m.cpu();
+            cpu.setTranslation(threshold);
+            assertInstanceOf(Exit.Hypercall.class, MmuMachine.run(cpu));
+            assertEquals(0, cpu.esr(), "no exception was taken");
+            outcomes.add(visible(cpu));
+            List<Long> memory = new ArrayList<>();
+            for (long a = DATA; a < DATA + 0x2000; a += 8) {
+                memory.add(m.read(a));
+            }
+            memories.add(memory);
+        }
+        assertEquals(outcomes.get(0), outcomes.get(1));
+        assertEquals(memories.get(0), memories.get(1));
+    }
 }

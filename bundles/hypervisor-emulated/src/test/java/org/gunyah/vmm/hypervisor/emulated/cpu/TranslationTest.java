@@ -46,6 +46,7 @@ class TranslationTest {
     static Outcome same(String source) {
         Outcome interpreted = run(source, false);
         Outcome translated = run(source, true);
+        assertInstanceOf(Exit.Hypercall.class, interpreted.exit(), "the program ran to its end");
         assertArrayEquals(interpreted.x(), translated.x(), "X0-X30");
         assertEquals(interpreted.sp(), translated.sp(), "SP");
         assertEquals(interpreted.nzcv(), translated.nzcv(), "NZCV");
@@ -139,7 +140,7 @@ class TranslationTest {
                 ldur w10, [x0, #-3]
                 ldpsw x11, x12, [x0, #8]
                 add x0, x0, #41
-                add x1, x1, x8, ror #7
+                eor x1, x1, x8, ror #7
                 subs x2, x2, #1
                 b.ne loop
                 ldr x13, lit
