@@ -16,6 +16,7 @@ import org.gunyah.vmm.hypervisor.emulated.cpu.Exit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -138,18 +139,18 @@ class CorpusTest {
         Tools.build(cmd.toArray(String[]::new));
     }
 
-    static Stream<Build> corpus() {
-        return builds().stream();
+    static Stream<Arguments> corpus() {
+        return builds().stream().flatMap(b -> Stream.of(Engine.values()).map(e -> Arguments.of(b, e)));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("corpus")
-    void printsWhatQemuPrints(Build build) {
+    void printsWhatQemuPrints(Build build, Engine engine) {
         Built built = BUILT.get(build);
         Tools.Result qemu = built.qemu();
         assertEquals(0, qemu.status(), "under qemu-aarch64 the program itself fails: " + qemu.stderr());
         String expected = qemu.out();
-        GuestRun.Outcome vcpu = GuestRun.run(built.guestImage());
+        GuestRun.Outcome vcpu = GuestRun.run(built.guestImage(), engine);
         if (!expected.startsWith(vcpu.console())) {
             fail("the vCPU printed something else: " + firstDifference(expected, vcpu.console())
                     + (vcpu.crash() != null ? "\nthen " + describe(vcpu.crash(), built.guestElf()) : ""));

@@ -27,11 +27,13 @@ final class GuestRun {
 
     private GuestRun() {}
 
-    static Outcome run(byte[] image) {
+    /** Runs {@code image} on {@code engine}. */
+    static Outcome run(byte[] image, Engine engine) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ram = arena.allocate(RAM_SIZE, 4096);
             MemorySegment.copy(image, 0, ram, ValueLayout.JAVA_BYTE, 0, image.length);
             A64Cpu cpu = CpuState.newCpu(new GuestMemory(List.of(new GuestMemory.Region(RAM, ram))));
+            cpu.setTranslation(engine.threshold());
             cpu.setPc(RAM);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             while (cpu.instructions() < MAX_INSTRUCTIONS) {

@@ -30,6 +30,7 @@ import org.gunyah.vmm.hypervisor.emulated.cpu.GuestMemory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -79,8 +80,10 @@ class RisuTest {
             long[] v,
             TreeMap<Integer, Long> changed) {}
 
-    static Stream<InsnClass> classes() {
-        return InstructionClasses.TODAY.stream().filter(c -> c.name().contains(ONLY_CLASS));
+    static Stream<Arguments> classes() {
+        return InstructionClasses.TODAY.stream()
+                .filter(c -> c.name().contains(ONLY_CLASS))
+                .flatMap(c -> Stream.of(Engine.values()).map(e -> Arguments.of(c, e)));
     }
 
     @BeforeAll
@@ -111,9 +114,9 @@ class RisuTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("classes")
-    void sameStateAsQemu(InsnClass insnClass) throws Exception {
+    void sameStateAsQemu(InsnClass insnClass, Engine engine) throws Exception {
         long start = System.nanoTime();
         int perClass = (int) Math.max(1, INSTRUCTIONS / InstructionClasses.TODAY.size() / SEQUENCE);
         List<Case> cases = new ArrayList<>();
@@ -136,7 +139,7 @@ class RisuTest {
                     new GuestMemory(List.of(new GuestMemory.Region(CODE, code), new GuestMemory.Region(MEM, mem)));
             for (Case c : cases) {
                 State reference = receive(in);
-                State ours = execute(c, memory, code, mem);
+                State ours = execute(c, memory, code, mem, engine);
                 instructions += c.insns().length;
                 String difference = compare(reference, ours);
                 if (difference != null && failures.size() < 5) {
@@ -389,7 +392,11 @@ class RisuTest {
         }
     }
 
-    static State execute(Case c, GuestMemory memory, MemorySegment code, MemorySegment mem) {
+    /**
+     * Runs case {@code c}: the interpreter a step at a time; the translator with the sequence's
+     * length as its budget (one translated run), then a step at a time if it stopped early.
+     */
+    static State execute(Case c, GuestMemory memory, MemorySegment code, MemorySegment mem, Engine engine) {
         fill(mem, c.memSeed());
         long[] initial = mem.toArray(ValueLayout.JAVA_LONG);
         for (int i = 0; i < c.insns().length; i++) {
@@ -397,7 +404,9 @@ class RisuTest {
         }
         long end = CODE + 4L * c.insns().length;
         code.setAtIndex(ValueLayout.JAVA_INT, c.insns().length, 0); // UDF: a run past the end crashes
+        memory.code().invalidateAll(); // new code, written as a loader writes it before IC IALLU
         A64Cpu cpu = CpuState.newCpu(memory);
+        cpu.setTranslation(engine.threshold());
         for (int i = 0; i < 31; i++) {
             cpu.setX(i, c.x()[i]);
         }
@@ -411,7 +420,18 @@ class RisuTest {
         cpu.setPc(CODE);
         long signal = 0;
         long faultPc = 0;
-        for (int step = 0; step <= c.insns().length && cpu.pc() != end; step++) {
+        int step = 0;
+        if (cpu.translating()) {
+            Exit e = cpu.run(c.insns().length);
+            step = (int) cpu.instructions();
+            if (!(e instanceof Exit.Budget)) {
+                // The PC of an access outside RAM is past it (the exit leaves the vCPU ready to resume).
+                signal = e instanceof Exit.Crash ? 4 : 11;
+                faultPc = e instanceof Exit.Crash crash ? crash.pc() : cpu.pc() - 4;
+                step = c.insns().length + 1;
+            }
+        }
+        for (; step <= c.insns().length && cpu.pc() != end; step++) {
             long pc = cpu.pc();
             Exit e = cpu.run(1);
             if (!(e instanceof Exit.Budget)) {

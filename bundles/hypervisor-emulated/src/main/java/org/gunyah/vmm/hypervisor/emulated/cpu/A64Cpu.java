@@ -7,6 +7,7 @@ import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Tlb;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Translation;
 import org.gunyah.vmm.hypervisor.emulated.timer.GenericTimer;
+import org.gunyah.vmm.hypervisor.emulated.translate.Region;
 
 /**
  * One AArch64 vCPU at EL0 and EL1, interpreting the instruction set documented in {@code
@@ -96,8 +97,15 @@ public final class A64Cpu {
     private long storeVaPage = -1;
     private MemorySegment storePage;
     private int storeEpoch;
+    private long storePagePa;
     final Mmu mmu;
     final MemorySpan span;
+    /** The translator's state for this vCPU, null when translation is off. */
+    private TranslatedCode translated = TranslatedCode.fromProperties();
+    /** Whether the PC is a head: reached by a branch taken, an exception, or from outside. */
+    private boolean head = true;
+    /** Whether a region left before the instruction at the PC (see {@link RegionOps#stopAt}). */
+    boolean stoppedBefore;
 
     // A load from MMIO waiting for its value.
     private boolean readPending;
@@ -158,6 +166,21 @@ public final class A64Cpu {
 
     public void setPc(long pc) {
         this.pc = pc;
+        head = true;
+    }
+
+    /**
+     * Turns translation on, translating code reached more than {@code threshold} times (0: at
+     * once), or off ({@code threshold} < 0); the default is what the system properties {@value
+     * TranslatedCode#ENABLED} and {@value TranslatedCode#THRESHOLD} say.
+     */
+    public void setTranslation(int threshold) {
+        translated = threshold < 0 ? null : new TranslatedCode(threshold);
+    }
+
+    /** Whether hot code runs translated. */
+    public boolean translating() {
+        return translated != null;
     }
 
     public long sp() {
@@ -259,6 +282,20 @@ public final class A64Cpu {
         for (long i = 0; i < budget; i++) {
             if (interruptPending && (daif & DAIF_I) == 0) {
                 Exceptions.takeIrq(this);
+                head = true;
+                stoppedBefore = false;
+            }
+            if (head && translated != null) {
+                Region r = translated.region(this, pc, budget - i);
+                if (r != null) {
+                    long before = instructions;
+                    Exit e = r.run(this, budget - i);
+                    i += instructions - before - 1;
+                    if (e != null) {
+                        return e;
+                    }
+                    continue;
+                }
             }
             long at = pc;
             Exit e;
@@ -282,8 +319,12 @@ public final class A64Cpu {
                 e = crash(insn, "emulator fault: " + bug);
             }
             if (e != null) {
+                head = true; // whatever comes next, the vCPU resumes there
+                stoppedBefore = false;
                 return e;
             }
+            head = pc != at + 4 || stoppedBefore;
+            stoppedBefore = false;
         }
         return Exit.BUDGET;
     }
@@ -331,6 +372,13 @@ public final class A64Cpu {
         loadPage = null;
         storeVaPage = -1;
         storePage = null;
+    }
+
+    /** A translation register was written (a new ASID, the MMU on or off): heads map to other code. */
+    void forgetCode() {
+        if (translated != null) {
+            translated.flush();
+        }
     }
 
     /** Completes a pending MMIO read with the low bytes of {@code value}. */
@@ -480,6 +528,7 @@ public final class A64Cpu {
                 long value = reg(rt);
                 writeback(wbReg, wbValue);
                 GuestMemory.store(r, va, size, value);
+                memory.code().written(va);
             }
             return null;
         }
@@ -504,6 +553,7 @@ public final class A64Cpu {
             setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
         } else {
             GuestMemory.store(r, address, size, reg(rt));
+            memory.code().written(address);
         }
         return null;
     }
@@ -532,6 +582,7 @@ public final class A64Cpu {
             setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
         } else {
             GuestMemory.store(r, va, size, value);
+            memory.code().written(va);
         }
         return null;
     }
@@ -562,26 +613,46 @@ public final class A64Cpu {
             v = span.read(va, size);
         } else {
             MemorySegment page = unprivileged ? null : lastDataPage(va, load);
+            long pagePa = storePagePa;
             if (page == null) {
                 int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
                 page = mmu.tlb.page(entry);
+                pagePa = mmu.tlb.pagePa(entry);
                 if (page == null) {
                     writeback(wbReg, wbValue);
                     return mmio(load, mmu.tlb.pagePa(entry) | offset, size, rt, signed, to64, value);
                 }
                 if (!unprivileged) {
-                    rememberDataPage(va, load, page);
+                    rememberDataPage(va, load, page, pagePa);
                 }
             }
             writeback(wbReg, wbValue);
             if (!load) {
                 GuestMemory.store(page, offset, size, value);
+                memory.code().written(pagePa | offset);
                 return null;
             }
             v = GuestMemory.load(page, offset, size);
         }
         setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, to64);
         return null;
+    }
+
+    /**
+     * With the MMU on, the RAM page of the last load (or store) when [{@code va}, {@code va +
+     * size}) lies on it and it is still valid, else null: the hit of {@link #translatedAccess},
+     * for translated code, which does the rest of the access itself.
+     */
+    MemorySegment lastPage(long va, int size, boolean load) {
+        if ((sctlr & 1) == 0 || ((int) va & 0xfff) + size > 4096) {
+            return null;
+        }
+        return lastDataPage(va, load);
+    }
+
+    /** The physical address of the page {@link #lastPage} gave for a store. */
+    long lastStorePagePa() {
+        return storePagePa;
     }
 
     /** The RAM page of the last load (or store) when {@code va} is on it and it is still valid, else null. */
@@ -595,7 +666,7 @@ public final class A64Cpu {
         return vaPage == storeVaPage && tlb.epoch() == storeEpoch ? storePage : null;
     }
 
-    private void rememberDataPage(long va, boolean load, MemorySegment page) {
+    private void rememberDataPage(long va, boolean load, MemorySegment page, long pagePa) {
         if (load) {
             loadVaPage = va >>> 12;
             loadPage = page;
@@ -603,6 +674,7 @@ public final class A64Cpu {
         } else {
             storeVaPage = va >>> 12;
             storePage = page;
+            storePagePa = pagePa;
             storeEpoch = mmu.tlb.epoch();
         }
     }
@@ -639,10 +711,18 @@ public final class A64Cpu {
         }
         if ((sctlr & 1) == 0) {
             atomicPa = va;
+            if (write) {
+                memory.code().written(va);
+            }
             return size < 4 ? memory.find(va & ~3L, 4) : memory.find(va, size);
         }
         int entry = mmu.entry(va, write ? Access.WRITE : Access.READ, el);
         atomicPa = mmu.tlb.pagePa(entry) | (va & 0xfff);
+        if (write) {
+            memory.code()
+                    .written(atomicPa); // before the store: a translation of the page cannot start between them on this
+            // vCPU
+        }
         MemorySegment page = mmu.tlb.page(entry);
         return page == null ? null : new GuestMemory.Region(mmu.tlb.pagePa(entry), page);
     }

@@ -1,7 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 /** The Arm ARM's bit helpers: bitmask immediates, rotates, replication. */
-final class Bits {
+public final class Bits {
     static final long W = 0xffff_ffffL;
 
     private Bits() {}
@@ -31,7 +31,7 @@ final class Bits {
      * (0 is never a logical immediate): a run of imms + 1 ones, rotated right by immr, in an
      * element of 2, 4, .. 64 bits replicated over the width.
      */
-    static long logicalImmediate(int n, int imms, int immr, int width) {
+    public static long logicalImmediate(int n, int imms, int immr, int width) {
         int len = 31 - Integer.numberOfLeadingZeros((n << 6) | (~imms & 0x3f));
         if (len < 1 || (1 << len) > width) {
             return 0;

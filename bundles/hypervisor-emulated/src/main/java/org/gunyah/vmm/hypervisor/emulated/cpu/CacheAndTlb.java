@@ -11,11 +11,10 @@ import org.gunyah.vmm.hypervisor.emulated.mmu.Translation;
  * SYS: the cache, TLB and address-translation maintenance instructions of EL1 (DC, IC, TLBI, AT).
  *
  * <ul>
- *   <li>Caches: one interpreter with coherent memory has none, so DC (but ZVA) and IC are no-ops.
- *       IC IVAU/IALLU(IS) in particular need nothing: instruction fetch reads guest RAM at every
- *       instruction (there is no cache of decoded instructions yet), so code the guest writes is
- *       seen at once, and the TLB's part of it is the TLBIs'. A cache of decoded code must
- *       honour IC when it comes.
+ *   <li>Caches: with coherent memory DC (but ZVA) is a no-op. IC IVAU and IALLU(IS) drop the
+ *       translated code of what they name (the interpreter fetches from RAM every time): what was
+ *       written without a store the translations watch (a device's DMA, a host loader) is seen
+ *       after them, as the architecture requires.
  *   <li>DC ZVA zeroes its {@link IdRegisters#DC_ZVA_BYTES}-byte block: a write, translated and
  *       checked as one (a data abort with WnR).
  *   <li>TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 invalidate this vCPU's TLB; their IS forms
@@ -62,8 +61,13 @@ final class CacheAndTlb {
 
     private static Exit cacheOrAt(A64Cpu cpu, int insn, int op, int rt) {
         return switch (op) {
-            // IC IALLUIS, IALLU, IVAU
-            case 0 << 7 | 1 << 3 | 0, 0 << 7 | 5 << 3 | 0, 3 << 7 | 5 << 3 | 1 -> null;
+            // IC IALLUIS, IALLU: every translation of the VM goes (the IS form's reach; IALLU's is
+            // this vCPU's, but translations are shared)
+            case 0 << 7 | 1 << 3 | 0, 0 << 7 | 5 << 3 | 0 -> {
+                cpu.memory.code().invalidateAll();
+                yield null;
+            }
+            case 3 << 7 | 5 << 3 | 1 -> invalidateCode(cpu, cpu.reg(rt)); // IC IVAU
             // DC IVAC, ISW, CSW, CISW, CVAC, CVAU, CIVAC
             case 0 << 7 | 6 << 3 | 1,
                     0 << 7 | 6 << 3 | 2,
@@ -82,6 +86,21 @@ final class CacheAndTlb {
             }
             default -> cpu.undefined(insn);
         };
+    }
+
+    /**
+     * IC IVAU: the translations of the page holding {@code va} go. It does not fault here (it never
+     * did): where {@code va} does not translate, every translation goes instead.
+     */
+    private static Exit invalidateCode(A64Cpu cpu, long va) {
+        if (!cpu.mmuOn()) {
+            cpu.memory.code().invalidatePage(va);
+        } else if (cpu.mmu.regime().walk(va, cpu.memory) instanceof Translation t) {
+            cpu.memory.code().invalidatePage(t.pagePa());
+        } else {
+            cpu.memory.code().invalidateAll();
+        }
+        return null;
     }
 
     /** PAR_EL1 for translating {@code va} for {@code access} with the permissions of {@code el}. */
@@ -121,6 +140,7 @@ final class CacheAndTlb {
             return cpu.crash(insn, String.format("DC ZVA of 0x%x outside RAM", block));
         }
         memory.asSlice(offset, IdRegisters.DC_ZVA_BYTES).fill((byte) 0);
+        cpu.memory.code().written(block, IdRegisters.DC_ZVA_BYTES);
         return null;
     }
 }

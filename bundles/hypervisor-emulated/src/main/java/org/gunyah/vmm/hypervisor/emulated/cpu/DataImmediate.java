@@ -23,15 +23,7 @@ final class DataImmediate {
                     return cpu.undefined(insn);
                 }
                 long imm = (long) bits(insn, 21, 10) << (bit(insn, 22) ? 12 : 0);
-                boolean flags = bit(insn, 29);
-                long a = cpu.regSp(rn, sf);
-                long result =
-                        bit(insn, 30) ? Arith.sub(cpu, a, imm, sf, flags) : Arith.add(cpu, a, imm, false, sf, flags);
-                if (flags) {
-                    cpu.setReg(rd, result, sf);
-                } else {
-                    cpu.setRegSp(rd, result, sf);
-                }
+                addSub(cpu, rd, rn, imm, sf, bit(insn, 30), bit(insn, 29));
             }
             case 0b100 -> {
                 if (!sf && bit(insn, 22)) {
@@ -42,19 +34,7 @@ final class DataImmediate {
                 if (imm == 0) {
                     return cpu.undefined(insn);
                 }
-                long a = cpu.reg(rn, sf);
-                int opc = bits(insn, 30, 29);
-                long result = switch (opc) {
-                    case 0, 3 -> a & imm;
-                    case 1 -> a | imm;
-                    default -> a ^ imm;
-                };
-                if (opc == 3) {
-                    cpu.setReg(rd, result, sf);
-                    setLogicFlags(cpu, result, sf);
-                } else {
-                    cpu.setRegSp(rd, result, sf);
-                }
+                logical(cpu, rd, rn, imm, sf, bits(insn, 30, 29));
             }
             case 0b101 -> {
                 int opc = bits(insn, 30, 29);
@@ -62,13 +42,7 @@ final class DataImmediate {
                 if (opc == 1 || (!sf && hw > 1)) {
                     return cpu.undefined(insn);
                 }
-                long imm = (long) bits(insn, 20, 5) << (16 * hw);
-                long result = switch (opc) {
-                    case 0 -> ~imm;
-                    case 2 -> imm;
-                    default -> (cpu.reg(rd) & ~(0xffffL << (16 * hw))) | imm;
-                };
-                cpu.setReg(rd, result, sf);
+                moveWide(cpu, rd, (long) bits(insn, 20, 5) << (16 * hw), opc, hw, sf);
             }
             case 0b110 -> {
                 Exit e = bitfield(cpu, insn, sf, rd, rn);
@@ -98,6 +72,42 @@ final class DataImmediate {
         return null;
     }
 
+    // The operations of valid encodings, decoded: for the interpreter above and translated code.
+
+    static void addSub(A64Cpu cpu, int rd, int rn, long imm, boolean sf, boolean sub, boolean flags) {
+        long a = cpu.regSp(rn, sf);
+        long result = sub ? Arith.sub(cpu, a, imm, sf, flags) : Arith.add(cpu, a, imm, false, sf, flags);
+        if (flags) {
+            cpu.setReg(rd, result, sf);
+        } else {
+            cpu.setRegSp(rd, result, sf);
+        }
+    }
+
+    static void logical(A64Cpu cpu, int rd, int rn, long imm, boolean sf, int opc) {
+        long a = cpu.reg(rn, sf);
+        long result = switch (opc) {
+            case 0, 3 -> a & imm;
+            case 1 -> a | imm;
+            default -> a ^ imm;
+        };
+        if (opc == 3) {
+            cpu.setReg(rd, result, sf);
+            setLogicFlags(cpu, result, sf);
+        } else {
+            cpu.setRegSp(rd, result, sf);
+        }
+    }
+
+    static void moveWide(A64Cpu cpu, int rd, long imm, int opc, int hw, boolean sf) {
+        long result = switch (opc) {
+            case 0 -> ~imm;
+            case 2 -> imm;
+            default -> (cpu.reg(rd) & ~(0xffffL << (16 * hw))) | imm;
+        };
+        cpu.setReg(rd, result, sf);
+    }
+
     /**
      * SBFM, BFM, UBFM: with imms >= immr the field src[imms:immr] goes to the bottom (SBFX, UBFX,
      * BFXIL, SXTB and the like), else src[imms:0] goes to bit width - immr (SBFIZ, UBFIZ, BFI, LSL);
@@ -112,6 +122,12 @@ final class DataImmediate {
         if (opc == 3 || bit(insn, 22) != sf || immr >= width || imms >= width) {
             return cpu.undefined(insn);
         }
+        bitfield(cpu, rd, rn, opc, sf, immr, imms);
+        return null;
+    }
+
+    static void bitfield(A64Cpu cpu, int rd, int rn, int opc, boolean sf, int immr, int imms) {
+        int width = sf ? 64 : 32;
         long src = cpu.reg(rn, sf);
         int len;
         int pos;
@@ -132,7 +148,6 @@ final class DataImmediate {
             default -> (field << pos) & mask;
         };
         cpu.setReg(rd, result, sf);
-        return null;
     }
 
     static void setLogicFlags(A64Cpu cpu, long result, boolean sf) {

@@ -47,12 +47,19 @@ final class DataRegister {
         if (!sf && imm6 >= 32) {
             return cpu.undefined(insn);
         }
-        long b = Arith.shift(cpu.reg(rm, sf), bits(insn, 23, 22), imm6, sf);
-        if (bit(insn, 21)) {
+        logicalShifted(cpu, rd, rn, rm, sf, bits(insn, 30, 29), bits(insn, 23, 22), imm6, bit(insn, 21));
+        return null;
+    }
+
+    // The operations of valid encodings, decoded: for the interpreter and translated code.
+
+    static void logicalShifted(
+            A64Cpu cpu, int rd, int rn, int rm, boolean sf, int opc, int type, int amount, boolean invert) {
+        long b = Arith.shift(cpu.reg(rm, sf), type, amount, sf);
+        if (invert) {
             b = ~b;
         }
         long a = cpu.reg(rn, sf);
-        int opc = bits(insn, 30, 29);
         long result = switch (opc) {
             case 0, 3 -> a & b;
             case 1 -> a | b;
@@ -62,7 +69,64 @@ final class DataRegister {
         if (opc == 3) {
             DataImmediate.setLogicFlags(cpu, result, sf);
         }
-        return null;
+    }
+
+    static void addSubExtended(
+            A64Cpu cpu, int rd, int rn, int rm, boolean sf, boolean sub, boolean flags, int option, int shift) {
+        long a = cpu.regSp(rn, sf);
+        long b = Arith.extend(cpu.reg(rm), option, shift);
+        long result = sub ? Arith.sub(cpu, a, b, sf, flags) : Arith.add(cpu, a, b, false, sf, flags);
+        if (flags) {
+            cpu.setReg(rd, result, sf);
+        } else {
+            cpu.setRegSp(rd, result, sf);
+        }
+    }
+
+    static void addSubShifted(
+            A64Cpu cpu, int rd, int rn, int rm, boolean sf, boolean sub, boolean flags, int type, int amount) {
+        long a = cpu.reg(rn, sf);
+        long b = Arith.shift(cpu.reg(rm, sf), type, amount, sf);
+        long result = sub ? Arith.sub(cpu, a, b, sf, flags) : Arith.add(cpu, a, b, false, sf, flags);
+        cpu.setReg(rd, result, sf);
+    }
+
+    static void addSubCarry(A64Cpu cpu, int rd, int rn, int rm, boolean sf, boolean sub, boolean flags) {
+        long a = cpu.reg(rn, sf);
+        long b = cpu.reg(rm, sf);
+        cpu.setReg(rd, Arith.add(cpu, a, sub ? ~b : b, cpu.c, sf, flags), sf);
+    }
+
+    static void conditionalSelect(A64Cpu cpu, int rd, int rn, int rm, boolean sf, int cond, int kind) {
+        long result;
+        if (cpu.condition(cond)) {
+            result = cpu.reg(rn, sf);
+        } else {
+            long m = cpu.reg(rm, sf);
+            result = switch (kind) {
+                case 0 -> m;
+                case 1 -> m + 1;
+                case 2 -> ~m;
+                default -> -m;
+            };
+        }
+        cpu.setReg(rd, result, sf);
+    }
+
+    /** CCMP, CCMN: {@code rm} is the immediate when {@code immediate}. */
+    static void conditionalCompare(
+            A64Cpu cpu, int rn, int rm, boolean sf, int cond, boolean sub, boolean immediate, int nzcv) {
+        if (cpu.condition(cond)) {
+            long a = cpu.reg(rn, sf);
+            long b = immediate ? rm : cpu.reg(rm, sf);
+            if (sub) {
+                Arith.sub(cpu, a, b, sf, true);
+            } else {
+                Arith.add(cpu, a, b, false, sf, true);
+            }
+        } else {
+            cpu.setNzcv(nzcv);
+        }
     }
 
     private static Exit addSub(A64Cpu cpu, int insn, boolean sf, int rd, int rn, int rm) {
@@ -73,14 +137,7 @@ final class DataRegister {
             if (bits(insn, 23, 22) != 0 || shift > 4) {
                 return cpu.undefined(insn);
             }
-            long a = cpu.regSp(rn, sf);
-            long b = Arith.extend(cpu.reg(rm), bits(insn, 15, 13), shift);
-            long result = sub ? Arith.sub(cpu, a, b, sf, flags) : Arith.add(cpu, a, b, false, sf, flags);
-            if (flags) {
-                cpu.setReg(rd, result, sf);
-            } else {
-                cpu.setRegSp(rd, result, sf);
-            }
+            addSubExtended(cpu, rd, rn, rm, sf, sub, flags, bits(insn, 15, 13), shift);
             return null;
         }
         int type = bits(insn, 23, 22);
@@ -88,10 +145,7 @@ final class DataRegister {
         if (type == 3 || (!sf && imm6 >= 32)) {
             return cpu.undefined(insn);
         }
-        long a = cpu.reg(rn, sf);
-        long b = Arith.shift(cpu.reg(rm, sf), type, imm6, sf);
-        long result = sub ? Arith.sub(cpu, a, b, sf, flags) : Arith.add(cpu, a, b, false, sf, flags);
-        cpu.setReg(rd, result, sf);
+        addSubShifted(cpu, rd, rn, rm, sf, sub, flags, type, imm6);
         return null;
     }
 
@@ -100,10 +154,7 @@ final class DataRegister {
         if (bits(insn, 15, 10) != 0) {
             return cpu.undefined(insn);
         }
-        long a = cpu.reg(rn, sf);
-        long b = cpu.reg(rm, sf);
-        boolean flags = bit(insn, 29);
-        cpu.setReg(rd, Arith.add(cpu, a, bit(insn, 30) ? ~b : b, cpu.c, sf, flags), sf);
+        addSubCarry(cpu, rd, rn, rm, sf, bit(insn, 30), bit(insn, 29));
         return null;
     }
 
@@ -112,20 +163,7 @@ final class DataRegister {
         if (bit(insn, 29) || op2 > 1) {
             return cpu.undefined(insn);
         }
-        long result;
-        if (cpu.condition(bits(insn, 15, 12))) {
-            result = cpu.reg(rn, sf);
-        } else {
-            long m = cpu.reg(rm, sf);
-            int kind = (bit(insn, 30) ? 2 : 0) | op2;
-            result = switch (kind) {
-                case 0 -> m;
-                case 1 -> m + 1;
-                case 2 -> ~m;
-                default -> -m;
-            };
-        }
-        cpu.setReg(rd, result, sf);
+        conditionalSelect(cpu, rd, rn, rm, sf, bits(insn, 15, 12), (bit(insn, 30) ? 2 : 0) | op2);
         return null;
     }
 
@@ -133,17 +171,7 @@ final class DataRegister {
         if (!bit(insn, 29) || bit(insn, 10) || bit(insn, 4)) {
             return cpu.undefined(insn);
         }
-        if (cpu.condition(bits(insn, 15, 12))) {
-            long a = cpu.reg(rn, sf);
-            long b = bit(insn, 11) ? rm : cpu.reg(rm, sf);
-            if (bit(insn, 30)) {
-                Arith.sub(cpu, a, b, sf, true);
-            } else {
-                Arith.add(cpu, a, b, false, sf, true);
-            }
-        } else {
-            cpu.setNzcv(bits(insn, 3, 0));
-        }
+        conditionalCompare(cpu, rn, rm, sf, bits(insn, 15, 12), bit(insn, 30), bit(insn, 11), bits(insn, 3, 0));
         return null;
     }
 }

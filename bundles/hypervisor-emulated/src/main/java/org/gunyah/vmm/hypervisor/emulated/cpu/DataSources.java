@@ -127,6 +127,15 @@ final class DataSources {
         if (bits(insn, 30, 29) != 0 || (op31 != 0 && !sf)) {
             return cpu.undefined(insn);
         }
+        if (op31 == 3 || op31 == 4 || op31 == 7 || ((op31 == 2 || op31 == 6) && o0)) {
+            return cpu.undefined(insn);
+        }
+        multiply(cpu, rd, rn, rm, ra, sf, op31, o0);
+        return null;
+    }
+
+    /** A valid 3-source encoding, decoded: for the interpreter and translated code. */
+    static void multiply(A64Cpu cpu, int rd, int rn, int rm, int ra, boolean sf, int op31, boolean o0) {
         long result;
         switch (op31) {
             case 0 -> {
@@ -139,19 +148,9 @@ final class DataSources {
                         : (cpu.reg(rn) & Bits.W) * (cpu.reg(rm) & Bits.W);
                 result = o0 ? cpu.reg(ra) - product : cpu.reg(ra) + product;
             }
-            case 2, 6 -> {
-                if (o0) {
-                    return cpu.undefined(insn);
-                }
-                result = op31 == 2
-                        ? Math.multiplyHigh(cpu.reg(rn), cpu.reg(rm))
-                        : Math.unsignedMultiplyHigh(cpu.reg(rn), cpu.reg(rm));
-            }
-            default -> {
-                return cpu.undefined(insn);
-            }
+            case 2 -> result = Math.multiplyHigh(cpu.reg(rn), cpu.reg(rm));
+            default -> result = Math.unsignedMultiplyHigh(cpu.reg(rn), cpu.reg(rm));
         }
         cpu.setReg(rd, result, sf);
-        return null;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import org.gunyah.vmm.hypervisor.emulated.mmu.PhysicalMemory;
 import org.gunyah.vmm.hypervisor.emulated.mmu.TlbDomain;
+import org.gunyah.vmm.hypervisor.emulated.translate.CodeCache;
 
 /**
  * Guest physical RAM: regions of host memory at guest addresses. An access that does not lie wholly
@@ -37,9 +38,16 @@ public final class GuestMemory implements PhysicalMemory {
 
     private final Region[] regions;
     private final TlbDomain tlbs = new TlbDomain();
+    private final CodeCache code;
 
     public GuestMemory(List<Region> regions) {
         this.regions = regions.toArray(Region[]::new);
+        this.code = new CodeCache();
+    }
+
+    /** The translated code of the VM's vCPUs, which every store to RAM must tell ({@link CodeCache#written}). */
+    public CodeCache code() {
+        return code;
     }
 
     /** The TLBs of the VM's vCPUs. */

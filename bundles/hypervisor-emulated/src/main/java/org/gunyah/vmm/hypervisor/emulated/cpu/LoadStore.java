@@ -49,9 +49,9 @@ final class LoadStore {
 
     // The size:opc table of the single-register classes (Arm ARM C4.1.66 and on): what each
     // combination does. PRFM is size 11, opc 10; size 10 and 11 with opc 11 are unallocated.
-    private static final int STORE = 0, LOAD = 1, LOAD_SIGNED_X = 2, LOAD_SIGNED_W = 3, PREFETCH = 4, NONE = 5;
+    static final int STORE = 0, LOAD = 1, LOAD_SIGNED_X = 2, LOAD_SIGNED_W = 3, PREFETCH = 4, NONE = 5;
 
-    private static int kind(int size, int opc) {
+    static int kind(int size, int opc) {
         return switch (opc) {
             case 0 -> STORE;
             case 1 -> LOAD;
@@ -110,8 +110,26 @@ final class LoadStore {
             int shift = bit(insn, 12) ? sizeBits : 0;
             address = cpu.regSp(rn, true) + Arith.extend(cpu.reg(bits(insn, 20, 16)), option, shift);
         }
+        return transfer(cpu, kind, sizeBits, rn, bits(insn, 4, 0), address, wbReg, wbValue, unprivileged);
+    }
+
+    /**
+     * The access of a load or store register instruction of {@code kind} (not PREFETCH or NONE),
+     * its address and writeback computed: for the interpreter and translated code, which sets the
+     * PC to the instruction first.
+     */
+    static Exit transfer(
+            A64Cpu cpu,
+            int kind,
+            int sizeBits,
+            int rn,
+            int rt,
+            long address,
+            int wbReg,
+            long wbValue,
+            boolean unprivileged) {
+        int size = 1 << sizeBits;
         cpu.checkSpAlignment(rn);
-        int rt = bits(insn, 4, 0);
         if (!cpu.mmuOn()) {
             // Nothing faults with the MMU off: the writeback and the PC go first, as the MMIO exit
             // needs, and the stored value is the register's after the writeback (CONSTRAINED

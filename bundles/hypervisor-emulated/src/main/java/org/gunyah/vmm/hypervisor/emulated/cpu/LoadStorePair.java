@@ -22,10 +22,16 @@ final class LoadStorePair {
             return cpu.undefined(insn);
         }
         int size = opc == 2 ? 8 : 4;
-        int rt = bits(insn, 4, 0);
-        int rt2 = bits(insn, 14, 10);
-        int rn = bits(insn, 9, 5);
         long offset = Bits.signExtend(bits(insn, 21, 15), 7) * size;
+        return transfer(cpu, insn, opc, load, mode, bits(insn, 4, 0), bits(insn, 14, 10), bits(insn, 9, 5), offset);
+    }
+
+    /**
+     * A valid pair instruction, decoded: for the interpreter and translated code (which sets the
+     * PC to the instruction first); {@code insn} names it in a crash.
+     */
+    static Exit transfer(A64Cpu cpu, int insn, int opc, boolean load, int mode, int rt, int rt2, int rn, long offset) {
+        int size = opc == 2 ? 8 : 4;
         long base = cpu.regSp(rn, true);
         long address = mode == 1 ? base : base + offset;
         cpu.checkSpAlignment(rn);

@@ -33,20 +33,33 @@ final class MemorySpan {
             first = r.segment();
             firstBase = r.base();
             firstEnd = firstBase + first.byteSize();
+            if (write) {
+                cpu.memory.code().written(va, size);
+            }
             return true;
         }
         int access = write ? Access.WRITE : Access.READ;
         int el = unprivileged ? 0 : cpu.el;
         Mmu mmu = cpu.mmu;
-        first = mmu.tlb.page(mmu.entry(va, access, el));
+        int entry = mmu.entry(va, access, el);
+        first = mmu.tlb.page(entry);
+        long firstPa = mmu.tlb.pagePa(entry);
         firstBase = va & ~0xfffL;
         firstEnd = firstBase + 4096;
         second = null;
         if (va + size > firstEnd) {
-            second = mmu.tlb.page(mmu.entry(firstEnd, access, el));
+            int next = mmu.entry(firstEnd, access, el);
+            second = mmu.tlb.page(next);
             if (second == null) {
                 return false;
             }
+            if (write) {
+                cpu.memory.code().written(mmu.tlb.pagePa(next));
+            }
+        }
+        if (write && first != null) {
+            // Before the bytes move: a translation of the page cannot start between them on this vCPU.
+            cpu.memory.code().written(firstPa | (va & 0xfff));
         }
         return first != null;
     }

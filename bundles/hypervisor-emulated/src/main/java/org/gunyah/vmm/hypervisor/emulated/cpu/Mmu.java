@@ -45,6 +45,7 @@ final class Mmu {
         tbi0 = regime.topByteIgnored(false);
         tbi1 = regime.topByteIgnored(true);
         cpu.forgetPages(); // a new ASID, or translation off and on again
+        cpu.forgetCode();
         if (flush) {
             tlb.invalidate(Invalidation.ALL);
         }

@@ -12,7 +12,7 @@
  * calls, see the rm package); the HINT space (WFI waits, every other hint, WFE and the PAC/BTI
  * hints included, is a NOP); barriers and CLREX; MSR DAIFSet/DAIFClr/SPSel; MRS/MSR of the EL1
  * registers, the ID registers, cache geometry, FPCR/FPSR, the OS lock and two breakpoints and
- * watchpoints (which store but never fire); DC/IC/TLBI of EL1 (no-ops), DC ZVA, AT. SVC, SMC, BRK
+ * watchpoints (which store but never fire); DC/TLBI of EL1, IC (which drops translated code), DC ZVA, AT. SVC, SMC, BRK
  * and HLT stop the VM naming themselves until exceptions are taken (the Linux platform); the
  * generic timer's registers (CRn 14) are the timer package's; most of the GIC CPU interface's are
  * still missing.

@@ -286,8 +286,11 @@ final class QemuReference {
         }
     }
 
-    /** Runs each case on a fresh vCPU of ours. */
-    List<Outcome> runOurs() {
+    /**
+     * Runs each case on a fresh vCPU of ours, translating code reached more than {@code
+     * threshold} times (-1: interpreting only).
+     */
+    List<Outcome> runOurs(int threshold) {
         byte[] img = finish(false);
         MemorySegment ram = Arena.ofAuto().allocate(img.length + 4096, 4096);
         MemorySegment.copy(img, 0, ram, ValueLayout.JAVA_BYTE, 0, img.length);
@@ -295,6 +298,7 @@ final class QemuReference {
         List<Outcome> result = new ArrayList<>();
         for (Placed pl : placed) {
             A64Cpu cpu = new A64Cpu(0, memory, null);
+            cpu.setTranslation(threshold);
             cpu.setPc(pl.start());
             cpu.fpcr = pl.c().fpcr();
             cpu.fpsr = 0;

@@ -40,12 +40,15 @@ class SimdReferenceTest {
             }
         }
         List<QemuReference.Outcome> expected = ref.runQemu();
-        List<QemuReference.Outcome> actual = ref.runOurs();
         List<String> failures = new ArrayList<>();
-        for (int i = 0; i < expected.size(); i++) {
-            String diff = compare(ref.placed().get(i), expected.get(i), actual.get(i));
-            if (diff != null) {
-                failures.add(diff);
+        // The interpreter, then the translator translating every case's code at once.
+        for (int threshold : new int[] {-1, 0}) {
+            List<QemuReference.Outcome> actual = ref.runOurs(threshold);
+            for (int i = 0; i < expected.size(); i++) {
+                String diff = compare(ref.placed().get(i), expected.get(i), actual.get(i));
+                if (diff != null) {
+                    failures.add((threshold < 0 ? "interpreter: " : "translator: ") + diff);
+                }
             }
         }
         if (!failures.isEmpty()) {

@@ -1,0 +1,138 @@
+package org.gunyah.vmm.hypervisor.emulated.cpu;
+
+import java.lang.foreign.MemorySegment;
+import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
+import org.gunyah.vmm.hypervisor.emulated.mmu.Tlb;
+import org.gunyah.vmm.hypervisor.emulated.translate.CodeCache;
+import org.gunyah.vmm.hypervisor.emulated.translate.HeadCounter;
+import org.gunyah.vmm.hypervisor.emulated.translate.JumpCache;
+import org.gunyah.vmm.hypervisor.emulated.translate.Region;
+import org.gunyah.vmm.hypervisor.emulated.translate.Translator;
+
+/**
+ * One vCPU's use of the translator: counts the heads its interpreter reaches, translates those
+ * reached more than {@link #threshold} times (into the VM's {@link CodeCache}, shared by its
+ * vCPUs), and finds the translation of a head through its jump cache of the current EL, which is
+ * flushed when the ASID or the translation registers change, and whose entries are checked again
+ * (the head still maps to the region's physical page, executable) after the TLB changed.
+ */
+final class TranslatedCode {
+    /** System property: "on" or "off". */
+    static final String ENABLED = "gunyah.emulated.translate";
+    /** System property: how many arrivals at a head before it is translated. */
+    static final String THRESHOLD = "gunyah.emulated.translate.threshold";
+
+    static final int DEFAULT_THRESHOLD = 2000;
+    private static final Translator TRANSLATOR = new Translator(RegionOps.LOOKUP);
+
+    final int threshold;
+    // One per EL: a head's page may be executable at one EL and not the other.
+    private final JumpCache[] jumps = {new JumpCache(), new JumpCache()};
+    private final HeadCounter heads = new HeadCounter();
+    private int drops;
+
+    TranslatedCode(int threshold) {
+        if (threshold < 0) {
+            throw new IllegalArgumentException("a translation threshold is 0 or more, not " + threshold);
+        }
+        this.threshold = threshold;
+    }
+
+    /** As the system properties say (on, threshold {@value #DEFAULT_THRESHOLD}, by default): null when off. */
+    static TranslatedCode fromProperties() {
+        String enabled = System.getProperty(ENABLED, "on");
+        if (!enabled.equals("on")) {
+            if (!enabled.equals("off")) {
+                throw new IllegalArgumentException(ENABLED + " is on or off, not " + enabled);
+            }
+            return null;
+        }
+        String t = System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD));
+        try {
+            return new TranslatedCode(Integer.parseInt(t.strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + t, e);
+        }
+    }
+
+    /**
+     * The translation to run at head {@code va} now, when it exists or it is hot enough to make,
+     * and it cannot run past {@code room} instructions; else null (the interpreter goes on).
+     */
+    Region region(A64Cpu cpu, long va, long room) {
+        int epoch = 0;
+        if (cpu.mmuOn()) {
+            Tlb tlb = cpu.mmu.tlb;
+            tlb.applyPosted();
+            epoch = tlb.epoch();
+        }
+        int dropped = cpu.memory.code().drops();
+        if (dropped != drops) {
+            drops = dropped;
+            flush();
+        }
+        JumpCache jc = jumps[cpu.el];
+        Region r = jc.get(va);
+        if (r != null && jc.epoch(va) != epoch) {
+            // The TLB changed since (any TLBI does that): the entry holds if va still maps there.
+            if (physical(cpu, va) == r.pa) {
+                jc.put(va, r, epoch);
+            } else {
+                r = null;
+            }
+        }
+        if (r == null) {
+            if (!heads.hot(va, threshold)) {
+                return null;
+            }
+            r = find(cpu, va);
+            if (r == null) {
+                heads.reset(va);
+                return null;
+            }
+            jc.put(va, r, epoch);
+        }
+        return r.maxRun <= room ? r : null;
+    }
+
+    /** The physical address the fetch of {@code va} reaches now, or -1 when it faults. */
+    private static long physical(A64Cpu cpu, long va) {
+        if (!cpu.mmuOn()) {
+            return va;
+        }
+        try {
+            return cpu.mmu.physical(va, Access.EXECUTE, cpu.el);
+        } catch (GuestFault f) {
+            return -1;
+        }
+    }
+
+    private static Region find(A64Cpu cpu, long va) {
+        if ((va & 3) != 0) {
+            return null;
+        }
+        long pa = physical(cpu, va);
+        if (pa == -1) {
+            return null; // the interpreter's fetch takes the abort
+        }
+        MemorySegment page = cpu.memory.ramPage(pa & ~0xfffL);
+        if (page == null) {
+            return null;
+        }
+        CodeCache cache = cpu.memory.code();
+        Region r = cache.find(va, pa);
+        if (r == null) {
+            r = TRANSLATOR.translate(page, va, pa);
+            if (r != null) {
+                r = cache.add(r);
+            }
+        }
+        return r;
+    }
+
+    /** The translation regime changed (TLB, ASID, SCTLR): what the jump caches found may not hold. */
+    void flush() {
+        jumps[0].flush();
+        jumps[1].flush();
+    }
+}
