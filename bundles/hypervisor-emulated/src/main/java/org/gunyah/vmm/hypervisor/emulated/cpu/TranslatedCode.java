@@ -33,25 +33,29 @@ final class TranslatedCode {
 
     TranslatedCode(int threshold) {
         if (threshold < 0) {
-            throw new IllegalArgumentException("a translation threshold is 0 or more, not " + threshold);
+            throw new IllegalArgumentException(THRESHOLD + " is 0 or more, not " + threshold);
         }
         this.threshold = threshold;
     }
 
     /** As the system properties say (on, threshold {@value #DEFAULT_THRESHOLD}, by default): null when off. */
     static TranslatedCode fromProperties() {
-        String enabled = System.getProperty(ENABLED, "on");
+        return of(
+                System.getProperty(ENABLED, "on"), System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD)));
+    }
+
+    /** From the values of the two properties: null when off; a value neither names is refused. */
+    static TranslatedCode of(String enabled, String threshold) {
         if (!enabled.equals("on")) {
             if (!enabled.equals("off")) {
                 throw new IllegalArgumentException(ENABLED + " is on or off, not " + enabled);
             }
             return null;
         }
-        String t = System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD));
         try {
-            return new TranslatedCode(Integer.parseInt(t.strip()));
+            return new TranslatedCode(Integer.parseInt(threshold.strip()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + t, e);
+            throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + threshold, e);
         }
     }
 
