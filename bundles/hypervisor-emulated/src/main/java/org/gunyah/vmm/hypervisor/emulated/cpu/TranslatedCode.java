@@ -27,8 +27,9 @@ final class TranslatedCode {
 
     final int threshold;
     // One per EL: a head's page may be executable at one EL and not the other.
-    private final JumpCache[] jumps = {new JumpCache(), new JumpCache()};
-    private final HeadCounter heads = new HeadCounter();
+    // Made at the first head (some 80 KiB): a vCPU that never runs costs nothing.
+    private JumpCache[] jumps;
+    private HeadCounter heads;
     private int drops;
 
     TranslatedCode(int threshold) {
@@ -74,6 +75,10 @@ final class TranslatedCode {
         if (dropped != drops) {
             drops = dropped;
             flush();
+        }
+        if (jumps == null) {
+            jumps = new JumpCache[] {new JumpCache(), new JumpCache()};
+            heads = new HeadCounter();
         }
         JumpCache jc = jumps[cpu.el];
         Region r = jc.get(va);
@@ -136,7 +141,9 @@ final class TranslatedCode {
 
     /** The translation regime changed (TLB, ASID, SCTLR): what the jump caches found may not hold. */
     void flush() {
-        jumps[0].flush();
-        jumps[1].flush();
+        if (jumps != null) {
+            jumps[0].flush();
+            jumps[1].flush();
+        }
     }
 }
