@@ -27,7 +27,8 @@ final class TranslatedCode {
 
     final int threshold;
     // One per EL: a head's page may be executable at one EL and not the other.
-    // Made at the first head (some 80 KiB): a vCPU that never runs costs nothing.
+    // Made when first needed: the counter at the first head (24 KiB), the jump caches (40 KiB)
+    // at the first translation, so that an idle VM's vCPU costs next to nothing.
     private JumpCache[] jumps;
     private HeadCounter heads;
     private int drops;
@@ -76,12 +77,11 @@ final class TranslatedCode {
             drops = dropped;
             flush();
         }
-        if (jumps == null) {
-            jumps = new JumpCache[] {new JumpCache(), new JumpCache()};
+        if (heads == null) {
             heads = new HeadCounter();
         }
-        JumpCache jc = jumps[cpu.el];
-        Region r = jc.get(va);
+        JumpCache jc = jumps == null ? null : jumps[cpu.el];
+        Region r = jc == null ? null : jc.get(va);
         if (r != null && jc.epoch(va) != epoch) {
             // The TLB changed since (any TLBI does that): the entry holds if va still maps there.
             if (physical(cpu, va) == r.pa) {
@@ -99,7 +99,10 @@ final class TranslatedCode {
                 heads.reset(va);
                 return null;
             }
-            jc.put(va, r, epoch);
+            if (jumps == null) {
+                jumps = new JumpCache[] {new JumpCache(), new JumpCache()};
+            }
+            jumps[cpu.el].put(va, r, epoch);
         }
         return r.maxRun <= room ? r : null;
     }
