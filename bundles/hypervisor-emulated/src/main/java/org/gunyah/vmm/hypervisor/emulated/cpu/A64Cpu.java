@@ -279,19 +279,25 @@ public final class A64Cpu {
         if (readPending) {
             throw new IllegalStateException("the MMIO read must be completed before running again");
         }
+        // Locals, not fields, on the path of every interpreted instruction.
+        boolean atHead = head;
+        boolean afterStop = false;
         for (long i = 0; i < budget; i++) {
             if (interruptPending && (daif & DAIF_I) == 0) {
                 Exceptions.takeIrq(this);
-                head = true;
-                stoppedBefore = false;
+                atHead = true;
+                afterStop = false;
             }
-            if (head && translated != null) {
+            if (atHead && translated != null) {
                 Region r = translated.region(this, pc, budget - i);
                 if (r != null) {
                     long before = instructions;
                     Exit e = r.run(this, budget - i);
                     i += instructions - before - 1;
+                    afterStop = stoppedBefore;
+                    stoppedBefore = false;
                     if (e != null) {
+                        head = true;
                         return e;
                     }
                     continue;
@@ -320,12 +326,12 @@ public final class A64Cpu {
             }
             if (e != null) {
                 head = true; // whatever comes next, the vCPU resumes there
-                stoppedBefore = false;
                 return e;
             }
-            head = pc != at + 4 || stoppedBefore;
-            stoppedBefore = false;
+            atHead = pc != at + 4 || afterStop;
+            afterStop = false;
         }
+        head = atHead;
         return Exit.BUDGET;
     }
 

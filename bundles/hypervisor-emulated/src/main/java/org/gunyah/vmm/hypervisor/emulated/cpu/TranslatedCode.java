@@ -27,31 +27,37 @@ final class TranslatedCode {
 
     final int threshold;
     // One per EL: a head's page may be executable at one EL and not the other.
-    private final JumpCache[] jumps = {new JumpCache(), new JumpCache()};
-    private final HeadCounter heads = new HeadCounter();
+    // Made when first needed: the counter at the first head (24 KiB), the jump caches (40 KiB)
+    // at the first translation, so that an idle VM's vCPU costs next to nothing.
+    private JumpCache[] jumps;
+    private HeadCounter heads;
     private int drops;
 
     TranslatedCode(int threshold) {
         if (threshold < 0) {
-            throw new IllegalArgumentException("a translation threshold is 0 or more, not " + threshold);
+            throw new IllegalArgumentException(THRESHOLD + " is 0 or more, not " + threshold);
         }
         this.threshold = threshold;
     }
 
     /** As the system properties say (on, threshold {@value #DEFAULT_THRESHOLD}, by default): null when off. */
     static TranslatedCode fromProperties() {
-        String enabled = System.getProperty(ENABLED, "on");
+        return of(
+                System.getProperty(ENABLED, "on"), System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD)));
+    }
+
+    /** From the values of the two properties: null when off; a value neither names is refused. */
+    static TranslatedCode of(String enabled, String threshold) {
         if (!enabled.equals("on")) {
             if (!enabled.equals("off")) {
                 throw new IllegalArgumentException(ENABLED + " is on or off, not " + enabled);
             }
             return null;
         }
-        String t = System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD));
         try {
-            return new TranslatedCode(Integer.parseInt(t.strip()));
+            return new TranslatedCode(Integer.parseInt(threshold.strip()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + t, e);
+            throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + threshold, e);
         }
     }
 
@@ -71,8 +77,11 @@ final class TranslatedCode {
             drops = dropped;
             flush();
         }
-        JumpCache jc = jumps[cpu.el];
-        Region r = jc.get(va);
+        if (heads == null) {
+            heads = new HeadCounter();
+        }
+        JumpCache jc = jumps == null ? null : jumps[cpu.el];
+        Region r = jc == null ? null : jc.get(va);
         if (r != null && jc.epoch(va) != epoch) {
             // The TLB changed since (any TLBI does that): the entry holds if va still maps there.
             if (physical(cpu, va) == r.pa) {
@@ -90,7 +99,10 @@ final class TranslatedCode {
                 heads.reset(va);
                 return null;
             }
-            jc.put(va, r, epoch);
+            if (jumps == null) {
+                jumps = new JumpCache[] {new JumpCache(), new JumpCache()};
+            }
+            jumps[cpu.el].put(va, r, epoch);
         }
         return r.maxRun <= room ? r : null;
     }
@@ -132,7 +144,9 @@ final class TranslatedCode {
 
     /** The translation regime changed (TLB, ASID, SCTLR): what the jump caches found may not hold. */
     void flush() {
-        jumps[0].flush();
-        jumps[1].flush();
+        if (jumps != null) {
+            jumps[0].flush();
+            jumps[1].flush();
+        }
     }
 }

@@ -5,7 +5,7 @@ package org.gunyah.vmm.hypervisor.emulated.translate;
  * direct-mapped by address: a collision restarts the count, which only delays a translation.
  */
 public final class HeadCounter {
-    private static final int SIZE = 4096;
+    private static final int SIZE = 2048;
     private final long[] vas = new long[SIZE];
     private final int[] counts = new int[SIZE];
 
