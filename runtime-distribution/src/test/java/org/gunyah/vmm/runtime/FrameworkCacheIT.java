@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -35,28 +35,10 @@ class FrameworkCacheIT {
 
     /** The console with {@code input}, to the end of its input; returns what it printed. */
     private String console(String input) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/gunyah").toString())
-                .directory(home.toFile())
-                .redirectErrorStream(true);
-        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.apache.felix.http.enable=false");
-        Process p = builder.start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = p.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try (var stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the runtime did not stop within " + TIMEOUT_S + " s");
-        }
-        String out = output.get(10, TimeUnit.SECONDS);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        BinGunyah.Run run =
+                BinGunyah.run(home, Map.of("GUNYAH_JAVA_OPTS", "-Dorg.apache.felix.http.enable=false"), input);
+        assertEquals(0, run.status(), run.output());
+        return run.output();
     }
 
     /** {@code lb}'s lines, and how this start got its framework cache, in one start. */

@@ -15,12 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.gunyah.vmm.runtime.BinGunyah.Run;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,13 +33,6 @@ class RuntimeIT {
     private static final Path ZIP = Path.of(System.getProperty("gunyah.runtime.zip"));
     private static final long TIMEOUT_S = 120;
     private static Path home;
-
-    /** What a run printed (stdout and stderr together) and how it ended. */
-    record Run(int status, String output) {
-        List<String> lines() {
-            return output.lines().toList();
-        }
-    }
 
     @BeforeAll
     static void unpackOnce() throws IOException {
@@ -84,29 +77,8 @@ class RuntimeIT {
     }
 
     private static Run gunyah(Path home, int webConsolePort, String input, String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().put("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + webConsolePort);
-        Process p = builder.start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = p.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try (var stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(
-                    "bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
-        }
-        return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+        return BinGunyah.run(
+                home, Map.of("GUNYAH_JAVA_OPTS", "-Dorg.osgi.service.http.port=" + webConsolePort), input, args);
     }
 
     @Test

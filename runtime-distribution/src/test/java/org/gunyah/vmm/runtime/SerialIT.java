@@ -79,13 +79,13 @@ class SerialIT {
         home = RuntimeIT.unpack();
     }
 
-    private static RuntimeIT.Run gunyah(Path home, String input, String... args) throws Exception {
+    private static BinGunyah.Run gunyah(Path home, String input, String... args) throws Exception {
         return RuntimeIT.gunyah(home, input, args);
     }
 
     @Test
     void linuxWithoutAKernelIsOneLineAndStatusTwo() throws Exception {
-        RuntimeIT.Run run = gunyah(home, "", "linux", "--initrd", "x");
+        BinGunyah.Run run = gunyah(home, "", "linux", "--initrd", "x");
 
         assertEquals(2, run.status(), run.output());
         assertTrue(run.output().startsWith("gunyah: linux needs --kernel <Image>\n"), run.output());
@@ -94,7 +94,7 @@ class SerialIT {
     @Test
     void linuxWithAMemorySizeThatIsNoneIsStatusTwo() throws Exception {
         Path kernel = Files.createTempFile("Image", "");
-        RuntimeIT.Run run = gunyah(home, "", "linux", "--kernel", kernel.toString(), "--memory", "half");
+        BinGunyah.Run run = gunyah(home, "", "linux", "--kernel", kernel.toString(), "--memory", "half");
 
         assertEquals(2, run.status(), run.output());
         assertTrue(run.output().contains("--memory 'half' is not a size"), run.output());
@@ -102,7 +102,7 @@ class SerialIT {
 
     @Test
     void linuxHelpDocumentsTheEscapeKeys() throws Exception {
-        RuntimeIT.Run run = gunyah(home, "", "linux", "--help");
+        BinGunyah.Run run = gunyah(home, "", "linux", "--help");
 
         assertEquals(0, run.status(), run.output());
         assertTrue(run.output().contains("Ctrl-A X   stop the VM and exit"), run.output());
@@ -127,7 +127,7 @@ class SerialIT {
 
     @Test
     void typedBytesReachADeclaredVmsPl011AndItsEchoComesOutAndItsExitIsTheStatus() throws Exception {
-        RuntimeIT.Run run = gunyah(echoHome(), "hello\n.", "-c", "gunyah:vm-attach echo");
+        BinGunyah.Run run = gunyah(echoHome(), "hello\n.", "-c", "gunyah:vm-attach echo");
 
         assertTrue(run.output().contains("hello\n"), run.output());
         assertEquals(6, run.status(), run.output());
@@ -136,7 +136,7 @@ class SerialIT {
     @Test
     void vmInputTypesIntoADeclaredVmsPl011BeforeWhatTheTerminalTypes() throws Exception {
         // vm-input's three bytes reach the guest before the terminal's '.', which ends it with their count
-        RuntimeIT.Run run =
+        BinGunyah.Run run =
                 gunyah(echoHome(), ".", "-c", "gunyah:vm-input echo --wait 30s 'hi\\n'; gunyah:vm-attach echo");
 
         assertTrue(run.output().contains("sent 3 bytes to VM echo"), run.output());
@@ -155,7 +155,7 @@ class SerialIT {
             image = guests/spin.bin
             """);
 
-        RuntimeIT.Run run = gunyah(home, "", "-c", "gunyah:vm-attach mute");
+        BinGunyah.Run run = gunyah(home, "", "-c", "gunyah:vm-attach mute");
 
         assertEquals(1, run.status(), run.output());
         assertTrue(run.output().contains("EINVAL: VM mute has no PL011 to attach to"), run.output());

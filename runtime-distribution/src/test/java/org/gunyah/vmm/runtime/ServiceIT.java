@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,9 +22,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +34,7 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.gunyah.vmm.runtime.BinGunyah.Run;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,33 +45,8 @@ import org.junit.jupiter.api.Test;
 class ServiceIT {
     private static final long TIMEOUT_S = 120;
 
-    record Run(int status, String output) {}
-
-    /** Runs bin/gunyah to its end (bounded), with input, returning its status and output. */
     private static Run gunyah(Path home, Map<String, String> env, String input, String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of(home.resolve("bin/gunyah").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = p.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try (var stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(
-                    "bin/gunyah " + String.join(" ", args) + " did not end within " + TIMEOUT_S + " s");
-        }
-        return new Run(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+        return BinGunyah.run(home, env, input, args);
     }
 
     private static Map<String, String> env(String... javaOpts) throws IOException {
