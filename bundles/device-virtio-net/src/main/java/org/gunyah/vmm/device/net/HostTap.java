@@ -1,6 +1,5 @@
 package org.gunyah.vmm.device.net;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -9,13 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.linux.Libc;
 
 /**
  * A host TAP interface (Linux's tun driver, {@code /dev/net/tun}), a virtual switch's uplink to
@@ -37,16 +31,9 @@ final class HostTap implements Uplink {
     /** Interface names: at most IFNAMSIZ - 1 bytes, no '/', ':' or white space. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
-    private static final int O_RDWR = 02;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int EFD_CLOEXEC = 02000000;
     private static final long TUNSETIFF = 0x400454caL;
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
-    private static final short POLLIN = 1;
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
     /** struct ifreq: the name, then a union whose first member here is ifr_flags. */
     private static final long IFREQ_SIZE = 40;
 
@@ -60,7 +47,7 @@ final class HostTap implements Uplink {
     // The frame going to the host, guarded by writeLock; the frame coming from it, the reader's own.
     private final Object writeLock = new Object();
     private final MemorySegment toHost = arena.allocate(FRAME_MAX);
-    private final MemorySegment writeErrno = arena.allocate(Native.CAPTURE);
+    private final MemorySegment writeErrno = Libc.newCapture();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread reader;
     private volatile boolean closed;
@@ -86,11 +73,10 @@ final class HostTap implements Uplink {
                     name);
         }
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment errno = call.allocate(Native.CAPTURE);
-            int fd = (int)
-                    Native.OPEN.invokeExact(errno, call.allocateFrom("/dev/net/tun"), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+            MemorySegment errno = Libc.newCapture();
+            int fd = Libc.open(errno, "/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
             if (fd < 0) {
-                throw failure(name, "cannot open /dev/net/tun", Native.errno(errno));
+                throw failure(name, "cannot open /dev/net/tun", Libc.errno(errno));
             }
             MemorySegment ifreq = call.allocate(IFREQ_SIZE);
             byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
@@ -98,27 +84,23 @@ final class HostTap implements Uplink {
             ifreq.set(JAVA_SHORT, 16, (short) (IFF_TAP | IFF_NO_PI));
             int wake = -1;
             try {
-                if ((int) Native.IOCTL.invokeExact(errno, fd, TUNSETIFF, ifreq) < 0) {
-                    throw failure(name, "TUNSETIFF", Native.errno(errno));
+                if (Libc.ioctl(errno, fd, TUNSETIFF, ifreq) < 0) {
+                    throw failure(name, "TUNSETIFF", Libc.errno(errno));
                 }
-                wake = (int) Native.EVENTFD.invokeExact(errno, 0, EFD_CLOEXEC);
+                wake = Libc.eventfd(errno, 0, Libc.EFD_CLOEXEC);
                 if (wake < 0) {
-                    throw failure(name, "eventfd", Native.errno(errno));
+                    throw failure(name, "eventfd", Libc.errno(errno));
                 }
                 HostTap tap = new HostTap(name, fd, wake, fromHost);
                 tap.reader.start();
                 return tap;
             } catch (GunyahException | RuntimeException | Error e) {
-                Native.close(fd);
+                Libc.close(fd);
                 if (wake >= 0) {
-                    Native.close(wake);
+                    Libc.close(wake);
                 }
                 throw e;
             }
-        } catch (GunyahException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
@@ -153,12 +135,7 @@ final class HostTap implements Uplink {
                 return;
             }
             MemorySegment.copy(frame, 0, toHost, JAVA_BYTE, 0, frame.length);
-            try {
-                long n = (long) Native.WRITE.invokeExact(writeErrno, fd, toHost, (long) frame.length);
-                if (n != frame.length) {
-                    dropped.incrementAndGet();
-                }
-            } catch (Throwable t) {
+            if (Libc.write(writeErrno, fd, toHost.asSlice(0, frame.length)) != frame.length) {
                 dropped.incrementAndGet();
             }
         }
@@ -167,29 +144,29 @@ final class HostTap implements Uplink {
     private void read(Consumer<byte[]> fromHost) {
         try (Arena own = Arena.ofConfined()) {
             MemorySegment frame = own.allocate(FRAME_MAX);
-            MemorySegment errno = own.allocate(Native.CAPTURE);
+            MemorySegment errno = Libc.newCapture();
             MemorySegment fds = own.allocate(16);
             fds.set(JAVA_INT, 0, fd);
-            fds.set(JAVA_SHORT, 4, POLLIN);
+            fds.set(JAVA_SHORT, 4, Libc.POLLIN);
             fds.set(JAVA_INT, 8, wake);
-            fds.set(JAVA_SHORT, 12, POLLIN);
+            fds.set(JAVA_SHORT, 12, Libc.POLLIN);
             while (!closed) {
                 fds.set(JAVA_SHORT, 6, (short) 0);
                 fds.set(JAVA_SHORT, 14, (short) 0);
-                int ready = (int) Native.POLL.invokeExact(errno, fds, 2L, -1);
-                if (ready < 0 && Native.errno(errno) != EINTR) {
+                int ready = Libc.poll(errno, fds, -1);
+                if (ready < 0 && Libc.errno(errno) != Libc.EINTR) {
                     LOG.log(
                             Level.WARNING,
                             "TAP {0}: poll failed (errno {1}); no more frames from the host",
                             name,
-                            Native.errno(errno));
+                            Libc.errno(errno));
                     return;
                 }
                 if (fds.get(JAVA_SHORT, 14) != 0) {
                     return; // closing
                 }
                 short events = fds.get(JAVA_SHORT, 6);
-                if ((events & ~POLLIN) != 0) {
+                if ((events & ~Libc.POLLIN) != 0) {
                     LOG.log(
                             Level.WARNING,
                             "TAP {0}: the interface went away (poll events 0x{1}); no more frames from the host",
@@ -198,10 +175,10 @@ final class HostTap implements Uplink {
                     return;
                 }
                 while (!closed) {
-                    long n = (long) Native.READ.invokeExact(errno, fd, frame, FRAME_MAX);
+                    long n = Libc.read(errno, fd, frame);
                     if (n < 0) {
-                        if (Native.errno(errno) != EAGAIN && Native.errno(errno) != EINTR) {
-                            LOG.log(Level.WARNING, "TAP {0}: read failed (errno {1})", name, Native.errno(errno));
+                        if (Libc.errno(errno) != Libc.EAGAIN && Libc.errno(errno) != Libc.EINTR) {
+                            LOG.log(Level.WARNING, "TAP {0}: read failed (errno {1})", name, Libc.errno(errno));
                         }
                         break;
                     }
@@ -225,9 +202,10 @@ final class HostTap implements Uplink {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment one = call.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1);
-            long ignored = (long) Native.WRITE.invokeExact(call.allocate(Native.CAPTURE), wake, one, 8L);
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "TAP {0}: could not wake its reader: {1}", name, t.toString());
+            MemorySegment errno = Libc.newCapture();
+            if (Libc.write(errno, wake, one) != 8) {
+                LOG.log(Level.WARNING, "TAP {0}: could not wake its reader (errno {1})", name, Libc.errno(errno));
+            }
         }
         if (Thread.currentThread() != reader) {
             try {
@@ -239,47 +217,10 @@ final class HostTap implements Uplink {
             }
         }
         synchronized (writeLock) {
-            Native.close(fd);
-            Native.close(wake);
+            Libc.close(fd);
+            Libc.close(wake);
             if (!reader.isAlive()) {
                 arena.close(); // else the reader may still touch it: left to the collector
-            }
-        }
-    }
-
-    /** The libc calls, each capturing errno. */
-    private static final class Native {
-        static final Linker LINKER = Linker.nativeLinker();
-        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        static final VarHandle ERRNO = CAPTURE.varHandle(PathElement.groupElement("errno"));
-        static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-        static final MethodHandle OPEN =
-                find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
-        static final MethodHandle IOCTL = find(
-                "ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(2));
-        static final MethodHandle EVENTFD = find("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle READ = find("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle WRITE = find("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle POLL = find("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        private static MethodHandle find(String name, FunctionDescriptor d, Linker.Option... options) {
-            Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
-            all[options.length] = CAPTURE_ERRNO;
-            return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d, all);
-        }
-
-        static int errno(MemorySegment capture) {
-            return (int) ERRNO.get(capture, 0L);
-        }
-
-        static void close(int fd) {
-            try (Arena call = Arena.ofConfined()) {
-                int ignored = (int) CLOSE.invokeExact(call.allocate(CAPTURE), fd);
-            } catch (Throwable t) {
-                LOG.log(Level.WARNING, "close({0}) failed: {1}", fd, t.toString());
             }
         }
     }

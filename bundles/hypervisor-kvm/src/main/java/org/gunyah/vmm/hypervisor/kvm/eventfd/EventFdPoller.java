@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
-import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.linux.Fd;
+import org.gunyah.vmm.linux.Libc;
 
 /**
  * One thread that watches every subscribed kernel eventfd with epoll, edge-triggered: eventfd

@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.EventFd;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
-import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.linux.Fd;
+import org.gunyah.vmm.linux.Libc;
 
 /**
  * An {@link EventFd} that is a Linux eventfd(2), so that KVM can signal it (ioeventfd) and watch

@@ -3,6 +3,8 @@ package org.gunyah.vmm.hypervisor.kvm.linux;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.gunyah.vmm.api.GunyahException;
+import org.gunyah.vmm.linux.Fd;
+import org.gunyah.vmm.linux.Libc;
 
 /** A shared mapping of an fd (a vCPU's kvm_run), unmapped exactly once by {@link #close}. */
 public final class Mapping implements AutoCloseable {

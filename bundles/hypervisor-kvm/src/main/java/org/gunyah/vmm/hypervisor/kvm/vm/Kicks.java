@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
-import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.linux.Libc;
 
 /**
  * How a vCPU thread inside KVM_RUN is made to return: Thread.interrupt() does not reach it. The

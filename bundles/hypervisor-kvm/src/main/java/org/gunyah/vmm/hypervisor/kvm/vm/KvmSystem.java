@@ -2,9 +2,9 @@ package org.gunyah.vmm.hypervisor.kvm.vm;
 
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
-import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.linux.Fd;
+import org.gunyah.vmm.linux.Libc;
 
 /**
  * /dev/kvm, opened once: checked for the API version and every capability this backend needs,

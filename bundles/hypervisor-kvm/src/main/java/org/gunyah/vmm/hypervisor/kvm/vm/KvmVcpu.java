@@ -17,10 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.ExitInfo;
 import org.gunyah.vmm.api.GunyahException;
-import org.gunyah.vmm.hypervisor.kvm.linux.Fd;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
-import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
 import org.gunyah.vmm.hypervisor.kvm.linux.Mapping;
+import org.gunyah.vmm.linux.Fd;
+import org.gunyah.vmm.linux.Libc;
 import org.gunyah.vmm.spi.ResourceType;
 import org.gunyah.vmm.spi.VcpuRunResult;
 import org.gunyah.vmm.spi.hypervisor.HypervisorVcpu;
@@ -78,6 +78,9 @@ final class KvmVcpu implements HypervisorVcpu {
     private static final int CLOSING = 8;
     /** Closed: no run enters, kvm_run may be unmapped. */
     private static final int CLOSED = 16;
+
+    /** Spins on a kicker's signal before yielding: a few microseconds, longer than the signal. */
+    private static final int KICKER_SPINS = 1_000;
 
     private static final VarHandle STATE;
 
@@ -201,10 +204,17 @@ final class KvmVcpu implements HypervisorVcpu {
     private void leave(boolean takeKick) {
         int mask = takeKick ? ~(IN_RUN | KICKED) : ~IN_RUN;
         int s;
+        int spins = 0;
         while (true) {
             s = state;
             if ((s & KICKING) != 0) {
-                Thread.onSpinWait();
+                // The kicker is one pthread_kill from done, unless it lost its core: then spinning
+                // would only keep it off, so after a short spin the runner gives its time up.
+                if (++spins < KICKER_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             } else if (STATE.compareAndSet(this, s, s & mask)) {
                 break;
             }

@@ -9,7 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.hypervisor.kvm.linux.KvmAbi;
-import org.gunyah.vmm.hypervisor.kvm.linux.Libc;
+import org.gunyah.vmm.linux.Libc;
 
 /**
  * The state every vCPU starts in, the x86 counterpart of the emulated backend's "pc = entry,

@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.kvm.linux;
+package org.gunyah.vmm.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -16,13 +16,14 @@ import org.gunyah.vmm.api.Errno;
 import org.gunyah.vmm.api.GunyahException;
 
 /**
- * The libc calls the backend makes, as downcalls of the Foreign Function &amp; Memory API, each
+ * The libc calls native bundles make (the KVM backend, a TAP uplink), as downcalls of the Foreign Function &amp; Memory API, each
  * capturing errno right after the call. Hot paths (KVM_RUN, eventfd reads and writes) pass their
  * own capture segment, allocated once per thread or per object, so that no call allocates.
  * None is {@code critical}: a thread inside KVM_RUN must not hold up the JVM's safepoints.
  */
 public final class Libc {
     public static final int O_RDWR = 02;
+    public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
@@ -176,6 +177,15 @@ public final class Libc {
         }
     }
 
+    /** open(2) for callers that name their own failures: the fd, or -1 with errno in {@code capture}. */
+    public static int open(MemorySegment capture, String path, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) Open.H.invokeExact(capture, a.allocateFrom(path), flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     public static void close(int fd) {
         try {
             int rc = (int) Close.H.invokeExact(capture(), fd);
@@ -266,6 +276,15 @@ public final class Libc {
             return check((int) Eventfd.H.invokeExact(c, initval, flags), c, "eventfd");
         } catch (GunyahException e) {
             throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** eventfd(2) for callers that name their own failures: the fd, or -1 with errno in {@code capture}. */
+    public static int eventfd(MemorySegment capture, int initval, int flags) {
+        try {
+            return (int) Eventfd.H.invokeExact(capture, initval, flags);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

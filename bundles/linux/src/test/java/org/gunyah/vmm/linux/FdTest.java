@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.kvm.linux;
+package org.gunyah.vmm.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;

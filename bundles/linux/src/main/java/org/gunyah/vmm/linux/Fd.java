@@ -1,4 +1,4 @@
-package org.gunyah.vmm.hypervisor.kvm.linux;
+package org.gunyah.vmm.linux;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.gunyah.vmm.api.GunyahException;
