@@ -84,10 +84,10 @@ public final class Launcher {
         config.put("org.osgi.framework.storage", cache.storage().toString());
         config.put(FrameworkCache.CLEAN, cache.reused() ? "none" : "onFirstInit");
         config.put(FrameworkCache.STATE, cache.state());
-        // The interactive console raises it to the Web Console's once it is up (installWeb).
-        config.put(
-                FrameworkCache.BEGINNING_START_LEVEL,
-                Integer.toString(mode instanceof Mode.Interactive ? 1 : WEB_START_LEVEL));
+        // The interactive console raises it to the Web Console's once it is up (installWeb); a script
+        // that needs no Web Console never does.
+        boolean webLater = mode instanceof Mode.Interactive || mode instanceof Mode.Script s && !s.webConsole();
+        config.put(FrameworkCache.BEGINNING_START_LEVEL, Integer.toString(webLater ? 1 : WEB_START_LEVEL));
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
             // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a

@@ -144,7 +144,7 @@ record LinuxOptions(
         watchdog.ifPresent(w -> s.append(" --watchdog ").append(Mode.quote(w)));
         reset.ifPresent(r -> s.append(" --reset ").append(r));
         devices.ifPresent(d -> s.append(" --devices ").append(Mode.quote(d)));
-        return new Mode.Script(s.toString());
+        return new Mode.Script(s.toString(), false);
     }
 
     /** The file as an absolute path, or null when it is no readable file. */

@@ -9,8 +9,16 @@ sealed interface Mode {
     /** The Gogo console on this terminal; {@code exit} or end of input stops the runtime. */
     record Interactive() implements Mode {}
 
-    /** Runs Gogo statements, prints their results, exits non-zero at the first failure. */
-    record Script(String statements) implements Mode {}
+    /**
+     * Runs Gogo statements, prints their results, exits non-zero at the first failure. With {@code
+     * webConsole} false the Web Console's bundles are not started: a one-shot VM run (linux, demo)
+     * has no use for a console that ends with it, and skips Jetty's start.
+     */
+    record Script(String statements, boolean webConsole) implements Mode {
+        Script(String statements) {
+            this(statements, true);
+        }
+    }
 
     /**
      * The runtime without a console, until it is stopped ({@code gunyah:shutdown}, SIGTERM, SIGINT):
@@ -85,7 +93,7 @@ sealed interface Mode {
                 return new Usage("demo takes --hypervisor <name> (and --config <file>), not " + arg);
             }
         }
-        return new Script(command.toString());
+        return new Script(command.toString(), false);
     }
 
     /** Gogo-quotes a value typed on the command line, so that it stays one word. */

@@ -36,15 +36,18 @@ class LinuxOptionsTest {
     @Test
     void theKernelAloneBootsOneVcpuWith512Mebibytes() {
         assertEquals(
-                new Mode.Script("gunyah:linux --kernel '" + kernel + "' --vcpus 1 --memory '512M'"),
+                new Mode.Script("gunyah:linux --kernel '" + kernel + "' --vcpus 1 --memory '512M'", false),
                 parse("--kernel", "Image"));
     }
 
     @Test
     void everyOptionReachesTheShellCommandQuotedWithPathsMadeAbsolute() {
         assertEquals(
-                new Mode.Script("gunyah:linux --kernel '" + kernel + "' --initrd '" + initrd
-                        + "' --append 'console=ttyAMA0 rdinit=/init' --vcpus 4 --memory '1G' --hypervisor 'emulated'"),
+                new Mode.Script(
+                        "gunyah:linux --kernel '" + kernel + "' --initrd '" + initrd
+                                + "' --append 'console=ttyAMA0 rdinit=/init' --vcpus 4 --memory '1G' --hypervisor"
+                                + " 'emulated'",
+                        false),
                 parse(
                         "--kernel",
                         "Image",
@@ -62,16 +65,20 @@ class LinuxOptionsTest {
     @Test
     void aWatchdogAndARestartOnResetReachTheShellCommand() {
         assertEquals(
-                new Mode.Script("gunyah:linux --kernel '" + kernel
-                        + "' --vcpus 1 --memory '512M' --watchdog '90s' --reset restart"),
+                new Mode.Script(
+                        "gunyah:linux --kernel '" + kernel
+                                + "' --vcpus 1 --memory '512M' --watchdog '90s' --reset restart",
+                        false),
                 parse("--kernel", "Image", "--watchdog", "90s", "--reset", "restart"));
     }
 
     @Test
     void devicesOfDeviceBundlesReachTheShellCommandAsOneQuotedList() {
         assertEquals(
-                new Mode.Script("gunyah:linux --kernel '" + kernel
-                        + "' --vcpus 1 --memory '512M' --devices 'virtio-rng, virtio-blk file=disk.img'"),
+                new Mode.Script(
+                        "gunyah:linux --kernel '" + kernel
+                                + "' --vcpus 1 --memory '512M' --devices 'virtio-rng, virtio-blk file=disk.img'",
+                        false),
                 parse("--kernel", "Image", "--devices", "virtio-rng, virtio-blk file=disk.img"));
     }
 
@@ -91,7 +98,7 @@ class LinuxOptionsTest {
     void aQuoteInTheCommandLineStaysInsideItsWord() {
         assertEquals(
                 new Mode.Script(
-                        "gunyah:linux --kernel '" + kernel + "' --append 'a=\\'b\\'' --vcpus 1 --memory '512M'"),
+                        "gunyah:linux --kernel '" + kernel + "' --append 'a=\\'b\\'' --vcpus 1 --memory '512M'", false),
                 parse("--kernel", "Image", "--append", "a='b'"));
     }
 

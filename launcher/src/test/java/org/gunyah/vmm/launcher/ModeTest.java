@@ -1,7 +1,9 @@
 package org.gunyah.vmm.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +19,16 @@ class ModeTest {
     }
 
     @Test
+    void commandScriptsStartTheWebConsoleAndVmRunsDoNot() {
+        assertTrue(((Mode.Script) Mode.parse("-c", "gunyah:webconsole-password x")).webConsole());
+        assertFalse(((Mode.Script) Mode.parse("demo")).webConsole());
+    }
+
+    @Test
     void demoIsTheDemoCommandWithItsHypervisorQuoted() {
-        assertEquals(new Mode.Script("gunyah:demo"), Mode.parse("demo"));
-        assertEquals(new Mode.Script("gunyah:demo --hypervisor 'kvm'"), Mode.parse("demo", "--hypervisor", "kvm"));
+        assertEquals(new Mode.Script("gunyah:demo", false), Mode.parse("demo"));
+        assertEquals(
+                new Mode.Script("gunyah:demo --hypervisor 'kvm'", false), Mode.parse("demo", "--hypervisor", "kvm"));
     }
 
     @Test

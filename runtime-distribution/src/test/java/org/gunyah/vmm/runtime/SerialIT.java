@@ -1,6 +1,7 @@
 package org.gunyah.vmm.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A VM's serial line from the command line: bin/gunyah linux's refusals, and the terminal
@@ -123,6 +125,38 @@ class SerialIT {
             devices = console, exit-register, pl011
             """);
         return home;
+    }
+
+    /** The smallest arm64 Linux Image: the boot protocol's header, then PSCI SYSTEM_OFF. */
+    private static final String POWER_OFF_IMAGE = """
+                b       start                   // code0
+                .word   0                       // code1
+                .quad   0                       // text_offset
+                .quad   4096                    // image_size
+                .quad   0xa                     // flags: little-endian, 4 KiB pages, anywhere
+                .quad   0, 0, 0
+                .word   0x644d5241              // "ARM\\x64"
+                .word   0
+        start:  ldr     x0, =0x84000008         // PSCI SYSTEM_OFF
+                hvc     #0
+        1:      b       1b
+                .ltorg
+                .balign 4096
+        """;
+
+    @Test
+    void linuxShowsTheGuestAloneWithoutStartingTheWebConsole(@TempDir Path dir) throws Exception {
+        Path image = dir.resolve("Image");
+        Files.write(
+                image,
+                org.gunyah.vmm.tools.a64asm.A64Assembler.assemble(POWER_OFF_IMAGE, 0x40000000L)
+                        .image());
+
+        BinGunyah.Run run = gunyah(home, "", "linux", "--kernel", image.toString(), "--memory", "16M");
+
+        assertEquals(0, run.status(), run.output());
+        assertFalse(run.output().contains("Jetty"), run.output());
+        assertFalse(run.output().toLowerCase(java.util.Locale.ROOT).contains("webconsole"), run.output());
     }
 
     @Test
