@@ -28,7 +28,9 @@ public final class Libc {
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
+    public static final int MAP_PRIVATE = 2;
     public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
     public static final int SIGURG = 23;
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int EINTR = 4;
@@ -243,6 +245,32 @@ public final class Libc {
             throw error(errno(c), what);
         }
         return p.reinterpret(length);
+    }
+
+    /**
+     * {@code length} bytes of private anonymous memory, zero and not yet backed by the host: pages
+     * take memory as they are first touched. The segment belongs to {@code arena}: closing it
+     * makes every access fail first and then unmaps the memory.
+     */
+    public static MemorySegment mmapAnonymous(long length, Arena arena, String what) throws GunyahException {
+        MemorySegment c = capture();
+        MemorySegment p;
+        try {
+            p = (MemorySegment) Mmap.H.invokeExact(
+                    c,
+                    MemorySegment.NULL,
+                    length,
+                    PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                    -1,
+                    0L);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (p.address() == -1L) {
+            throw error(errno(c), what);
+        }
+        return p.reinterpret(length, arena, Libc::munmap);
     }
 
     public static void munmap(MemorySegment mapping) {

@@ -2,6 +2,7 @@ package org.gunyah.vmm.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,5 +55,26 @@ class LibcTest {
                 assertThrows(GunyahException.class, () -> Libc.check(-1, errno, "open /nonexistent/gunyah"));
         assertEquals(Errno.ENOENT, e.errno());
         assertTrue(e.getMessage().contains("open /nonexistent/gunyah"), e.getMessage());
+    }
+
+    @Test
+    void anonymousMemoryIsZeroWritableAndUnmappedWhenItsArenaCloses() throws Exception {
+        Arena arena = Arena.ofShared();
+        MemorySegment m = Libc.mmapAnonymous(1 << 20, arena, "test memory");
+        String start = Long.toHexString(m.address());
+        assertEquals(0L, m.get(JAVA_LONG, (1 << 20) - 8));
+        m.set(JAVA_LONG, 4096, 42);
+        assertEquals(42L, m.get(JAVA_LONG, 4096));
+        assertTrue(mapped(start), "mapped at 0x" + start);
+
+        arena.close();
+
+        assertThrows(IllegalStateException.class, () -> m.get(JAVA_LONG, 0));
+        assertFalse(mapped(start), "still mapped at 0x" + start);
+    }
+
+    private static boolean mapped(String hexStart) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+                .anyMatch(line -> line.startsWith(hexStart + "-"));
     }
 }

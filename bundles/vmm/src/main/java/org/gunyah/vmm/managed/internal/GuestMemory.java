@@ -8,6 +8,7 @@ import org.gunyah.vmm.api.GunyahException;
 import org.gunyah.vmm.api.MemoryRegion;
 import org.gunyah.vmm.api.Vm;
 import org.gunyah.vmm.device.GuestRam;
+import org.gunyah.vmm.linux.Libc;
 import org.gunyah.vmm.managed.VmSpec;
 
 /**
@@ -30,7 +31,7 @@ final class GuestMemory implements AutoCloseable {
     static GuestMemory load(VmSpec spec, BootPlan boot, Vm vm) throws GunyahException {
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment ram = arena.allocate(spec.memorySize(), MemoryRegion.PAGE_SIZE);
+            MemorySegment ram = allocate(spec.memorySize(), arena);
             boot.load(ram);
             vm.setUserMemoryRegion(new MemoryRegion(0, MemoryRegion.RWX, spec.ramBase(), ram));
             return new GuestMemory(spec, arena, ram);
@@ -39,6 +40,20 @@ final class GuestMemory implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Zero RAM. On Linux a private anonymous mapping: its pages cost nothing until the guest
+     * touches them, where the arena's allocation writes every byte once (256 MiB took 0.1 to 0.4 s
+     * before the guest's first instruction, and stayed resident however little the guest used).
+     */
+    private static MemorySegment allocate(long size, Arena arena) throws GunyahException {
+        if (LINUX) {
+            return Libc.mmapAnonymous(size, arena, "the guest's RAM (" + size + " bytes)");
+        }
+        return arena.allocate(size, MemoryRegion.PAGE_SIZE);
+    }
+
+    private static final boolean LINUX = "Linux".equals(System.getProperty("os.name"));
 
     /** {@code length} bytes at guest physical {@code addr}: EFAULT when they are not all RAM, EINVAL for a negative length. */
     byte[] read(long addr, int length) throws GunyahException {
