@@ -94,10 +94,23 @@ public final class A64Cpu {
     private long loadVaPage = -1;
     private MemorySegment loadPage;
     private int loadEpoch;
+    private long loadPagePa;
     private long storeVaPage = -1;
     private MemorySegment storePage;
     private int storeEpoch;
     private long storePagePa;
+    // The same for LDTR/STTR at EL1, whose pages were checked with EL0's permissions (PAN is not
+    // implemented: EL0's permission alone decides). Copies to and from user memory (the kernel's
+    // copy_to_user and copy_from_user) make one of these per word.
+    private long userLoadVaPage = -1;
+    private MemorySegment userLoadPage;
+    private int userLoadEpoch;
+    private long userLoadPagePa;
+    private long userStoreVaPage = -1;
+    private MemorySegment userStorePage;
+    private int userStoreEpoch;
+    private long userStorePagePa;
+    private long dataPagePa;
     final Mmu mmu;
     final MemorySpan span;
     /** The translator's state for this vCPU, null when translation is off. */
@@ -378,6 +391,10 @@ public final class A64Cpu {
         loadPage = null;
         storeVaPage = -1;
         storePage = null;
+        userLoadVaPage = -1;
+        userLoadPage = null;
+        userStoreVaPage = -1;
+        userStorePage = null;
     }
 
     /** A translation register was written (a new ASID, the MMU on or off): heads map to other code. */
@@ -618,19 +635,11 @@ public final class A64Cpu {
             }
             v = span.read(va, size);
         } else {
-            MemorySegment page = unprivileged ? null : lastDataPage(va, load);
-            long pagePa = storePagePa;
+            MemorySegment page = dataPage(va, load, unprivileged ? 0 : el);
+            long pagePa = dataPagePa;
             if (page == null) {
-                int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
-                page = mmu.tlb.page(entry);
-                pagePa = mmu.tlb.pagePa(entry);
-                if (page == null) {
-                    writeback(wbReg, wbValue);
-                    return mmio(load, mmu.tlb.pagePa(entry) | offset, size, rt, signed, to64, value);
-                }
-                if (!unprivileged) {
-                    rememberDataPage(va, load, page, pagePa);
-                }
+                writeback(wbReg, wbValue);
+                return mmio(load, pagePa | offset, size, rt, signed, to64, value);
             }
             writeback(wbReg, wbValue);
             if (!load) {
@@ -672,17 +681,73 @@ public final class A64Cpu {
         return vaPage == storeVaPage && tlb.epoch() == storeEpoch ? storePage : null;
     }
 
-    private void rememberDataPage(long va, boolean load, MemorySegment page, long pagePa) {
-        if (load) {
-            loadVaPage = va >>> 12;
-            loadPage = page;
-            loadEpoch = mmu.tlb.epoch();
-        } else {
-            storeVaPage = va >>> 12;
-            storePage = page;
-            storePagePa = pagePa;
-            storeEpoch = mmu.tlb.epoch();
+    /**
+     * With the MMU on, the RAM page of {@code va} for a load or a store with the permissions of
+     * {@code permissionEl} (0 for LDTR/STTR), or null when it is not RAM; its physical address in
+     * {@link #dataPagePa}. The last page of its kind when that still holds, else through the TLB,
+     * which may fault; a RAM page found there becomes the last page of its kind.
+     */
+    MemorySegment dataPage(long va, boolean load, int permissionEl) {
+        Tlb tlb = mmu.tlb;
+        tlb.applyPosted();
+        long vaPage = va >>> 12;
+        int epoch = tlb.epoch();
+        boolean own = permissionEl == el;
+        if (own) {
+            if (load) {
+                if (vaPage == loadVaPage && epoch == loadEpoch) {
+                    dataPagePa = loadPagePa;
+                    return loadPage;
+                }
+            } else if (vaPage == storeVaPage && epoch == storeEpoch) {
+                dataPagePa = storePagePa;
+                return storePage;
+            }
+        } else if (load) {
+            if (vaPage == userLoadVaPage && epoch == userLoadEpoch) {
+                dataPagePa = userLoadPagePa;
+                return userLoadPage;
+            }
+        } else if (vaPage == userStoreVaPage && epoch == userStoreEpoch) {
+            dataPagePa = userStorePagePa;
+            return userStorePage;
         }
+        int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, permissionEl);
+        MemorySegment page = tlb.page(entry);
+        long pagePa = tlb.pagePa(entry);
+        dataPagePa = pagePa;
+        if (page != null) {
+            epoch = tlb.epoch();
+            if (own) {
+                if (load) {
+                    loadVaPage = vaPage;
+                    loadPage = page;
+                    loadPagePa = pagePa;
+                    loadEpoch = epoch;
+                } else {
+                    storeVaPage = vaPage;
+                    storePage = page;
+                    storePagePa = pagePa;
+                    storeEpoch = epoch;
+                }
+            } else if (load) {
+                userLoadVaPage = vaPage;
+                userLoadPage = page;
+                userLoadPagePa = pagePa;
+                userLoadEpoch = epoch;
+            } else {
+                userStoreVaPage = vaPage;
+                userStorePage = page;
+                userStorePagePa = pagePa;
+                userStoreEpoch = epoch;
+            }
+        }
+        return page;
+    }
+
+    /** The physical address of the page the last {@link #dataPage} gave. */
+    long dataPagePa() {
+        return dataPagePa;
     }
 
     /** Writeback (-1: none, 31: SP) and the PC to the next instruction: what follows the last fault. */

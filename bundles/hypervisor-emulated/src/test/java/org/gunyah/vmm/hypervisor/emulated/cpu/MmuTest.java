@@ -218,6 +218,58 @@ class MmuTest {
     }
 
     @Test
+    void sttrAtEl1ToAPageEl0MayOnlyReadIsAPermissionFaultAfterLdtrsOfIt() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+            """.formatted(V) + word(0xf8400800 | 2 << 5 | 1) // ldtr x1, [x2]
+                + word(0xf8400800 | 2 << 5 | 3) // ldtr x3, [x2]
+                + "sttr:\n"
+                + word(0xf8000800 | 2 << 5 | 1)); // sttr x1, [x2]
+        m.map(ROOT0, V, DATA, NORMAL | EL0 | RO);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(5, cpu.x(3), "EL0 may read it");
+        assertEquals(m.symbol("sttr"), cpu.elr());
+        assertEquals(0b001111, fsc(cpu));
+        assertEquals(true, wnr(cpu));
+    }
+
+    @Test
+    void ldtrAtEl1ReadsAPageEl0MayReadAfterOrdinaryLoadsOfIt() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x3, [x2]
+                    ldr x4, [x2]
+            """.formatted(V)
+                + word(0xf8400800 | 2 << 5 | 1) // ldtr x1, [x2]
+                + word(0xf8400800 | 2 << 5 | 5)); // ldtr x5, [x2]
+        m.map(ROOT0, V, DATA, NORMAL | EL0);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0, cpu.x(20), "no exception taken");
+        assertEquals(5, cpu.x(1));
+        assertEquals(5, cpu.x(5));
+    }
+
+    @Test
+    void stpToAReadOnlyPageJustReadByLdpIsAPermissionFault() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldp x3, x4, [x2]
+                    ldp x5, x6, [x2, #16]
+                stp:
+                    stp x3, x4, [x2, #32]
+            """.formatted(V));
+        m.map(ROOT0, V, DATA, NORMAL | RO);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(5, cpu.x(3));
+        assertEquals(m.symbol("stp"), cpu.elr());
+        assertEquals(0b001111, fsc(cpu));
+        assertEquals(true, wnr(cpu));
+    }
+
+    @Test
     void aFaultingLoadWithWritebackLeavesTheBaseAndReexecutesAfterTheHandler() {
         // The handler maps the page and returns to the load, which then completes with its writeback.
         var m = new MmuMachine("""
