@@ -292,6 +292,25 @@ public final class A64Cpu {
         if (readPending) {
             throw new IllegalStateException("the MMIO read must be completed before running again");
         }
+        return translated == null ? interpret(budget) : runTranslating(budget);
+    }
+
+    /** The interpreter alone: nothing to look up at heads. */
+    private Exit interpret(long budget) {
+        for (long i = 0; i < budget; i++) {
+            if (interruptPending && (daif & DAIF_I) == 0) {
+                Exceptions.takeIrq(this);
+            }
+            Exit e = step();
+            if (e != null) {
+                head = true;
+                return e;
+            }
+        }
+        return Exit.BUDGET;
+    }
+
+    private Exit runTranslating(long budget) {
         // Locals, not fields, on the path of every interpreted instruction.
         boolean atHead = head;
         boolean afterStop = false;
@@ -301,7 +320,7 @@ public final class A64Cpu {
                 atHead = true;
                 afterStop = false;
             }
-            if (atHead && translated != null) {
+            if (atHead) {
                 Region r = translated.region(this, pc, budget - i);
                 if (r != null) {
                     long before = instructions;
@@ -317,26 +336,7 @@ public final class A64Cpu {
                 }
             }
             long at = pc;
-            Exit e;
-            int insn = 0;
-            try {
-                if ((sctlr & 1) == 0) {
-                    GuestMemory.Region r = fetchRegion;
-                    if (r == null || (at & 3) != 0 || !r.contains(at, 4)) {
-                        r = fetchRegion(at);
-                    }
-                    insn = (int) GuestMemory.load(r, at, 4);
-                } else {
-                    insn = fetchTranslated(at);
-                }
-                instructions++;
-                e = Decoder.execute(this, insn);
-            } catch (GuestFault f) {
-                pc = at;
-                e = Exceptions.takeSynchronous(this, f.syndrome, f.far, f.farValid, at, f.instruction);
-            } catch (RuntimeException bug) {
-                e = crash(insn, "emulator fault: " + bug);
-            }
+            Exit e = step();
             if (e != null) {
                 head = true; // whatever comes next, the vCPU resumes there
                 return e;
@@ -346,6 +346,30 @@ public final class A64Cpu {
         }
         head = atHead;
         return Exit.BUDGET;
+    }
+
+    /** Fetches and executes the instruction at the PC: null to go on, else the exit. */
+    private Exit step() {
+        long at = pc;
+        int insn = 0;
+        try {
+            if ((sctlr & 1) == 0) {
+                GuestMemory.Region r = fetchRegion;
+                if (r == null || (at & 3) != 0 || !r.contains(at, 4)) {
+                    r = fetchRegion(at);
+                }
+                insn = (int) GuestMemory.load(r, at, 4);
+            } else {
+                insn = fetchTranslated(at);
+            }
+            instructions++;
+            return Decoder.execute(this, insn);
+        } catch (GuestFault f) {
+            pc = at;
+            return Exceptions.takeSynchronous(this, f.syndrome, f.far, f.farValid, at, f.instruction);
+        } catch (RuntimeException bug) {
+            return crash(insn, "emulator fault: " + bug);
+        }
     }
 
     /** The RAM region the instruction at {@code at} is fetched from, or the fault. */
