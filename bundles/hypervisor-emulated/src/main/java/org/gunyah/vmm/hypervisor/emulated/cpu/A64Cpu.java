@@ -1,6 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
@@ -84,10 +85,10 @@ public final class A64Cpu {
     // its translation registers. With it on every access goes through the TLB (Mmu).
     private GuestMemory.Region fetchRegion;
     private GuestMemory.Region dataRegion;
-    // With it on, the RAM pages of the last fetch, load and store: VA page, host memory, and the
-    // TLB's epoch when translated. Valid for the same EL and ASID (both changes clear them) until
-    // the TLB applies an invalidation; they save the TLB lookup of most accesses (code, stack and
-    // the data at hand stay on a few pages).
+    // With it on, the RAM pages of the last fetch, load and store: VA page, host memory, physical
+    // page and the TLB's epoch when translated. Valid for the same EL and ASID (both changes clear
+    // them) until the TLB applies an invalidation; they save the TLB lookup of most accesses (code,
+    // stack and the data at hand stay on a few pages).
     private long fetchVaPage = -1;
     private MemorySegment fetchPage;
     private int fetchEpoch;
@@ -99,6 +100,14 @@ public final class A64Cpu {
     private MemorySegment storePage;
     private int storeEpoch;
     private long storePagePa;
+    // Behind the last load and store pages, those of the recent loads and stores, direct-mapped by
+    // VA page and tagged with the EL they were checked for, valid until the ASID changes or the
+    // TLB applies an invalidation: a kernel goes back and forth between its stack, the structures
+    // at hand and the pages it copies, more than one page of each kind, and comes back to them
+    // after each exception. Allocated at the first fill, as the TLB is.
+    private static final int DATA_PAGES = 64;
+    private final DataPages loads = new DataPages();
+    private final DataPages stores = new DataPages();
     // The same for LDTR/STTR at EL1, whose pages were checked with EL0's permissions (PAN is not
     // implemented: EL0's permission alone decides). Copies to and from user memory (the kernel's
     // copy_to_user and copy_from_user) make one of these per word.
@@ -409,6 +418,17 @@ public final class A64Cpu {
 
     /** Translation changed in a way the TLB's epoch does not show (EL, ASID): the last pages go. */
     void forgetPages() {
+        forgetLastPages();
+        loads.clear();
+        stores.clear();
+    }
+
+    /**
+     * The EL changed: the last pages go, as they were checked for the other EL; the recent pages
+     * stay, each tagged with the EL it was checked for (a syscall or an interrupt returns to the
+     * pages it left).
+     */
+    private void forgetLastPages() {
         fetchVaPage = -1;
         fetchPage = null;
         loadVaPage = -1;
@@ -466,7 +486,7 @@ public final class A64Cpu {
         fpEnabled = el1.fpEnabledAt(level);
         fetchRegion = null;
         dataRegion = null;
-        forgetPages();
+        forgetLastPages();
     }
 
     // registers: 31 is XZR here, SP in the *Sp variants
@@ -678,15 +698,17 @@ public final class A64Cpu {
     }
 
     /**
-     * With the MMU on, the RAM page of the last load (or store) when [{@code va}, {@code va +
+     * With the MMU on, the RAM page of a recent load (or store) when [{@code va}, {@code va +
      * size}) lies on it and it is still valid, else null: the hit of {@link #translatedAccess},
-     * for translated code, which does the rest of the access itself.
+     * for translated code, which does the rest of the access itself. The page becomes the last of
+     * its kind ({@link #lastStorePagePa} gives a store's physical page).
      */
     MemorySegment lastPage(long va, int size, boolean load) {
         if ((sctlr & 1) == 0 || ((int) va & 0xfff) + size > 4096) {
             return null;
         }
-        return lastDataPage(va, load);
+        MemorySegment page = lastDataPage(va, load);
+        return page != null ? page : recentPage(load ? loads : stores, va >>> 12, mmu.tlb.epoch(), load);
     }
 
     /** The physical address of the page {@link #lastPage} gave for a store. */
@@ -705,11 +727,39 @@ public final class A64Cpu {
         return vaPage == storeVaPage && tlb.epoch() == storeEpoch ? storePage : null;
     }
 
+    /** The RAM pages of recent loads (or stores), direct-mapped by VA page, tagged with it and the EL. */
+    private static final class DataPages {
+        long[] tags = {-1}; // one slot, never hit, until the first fill
+        int[] epochs = new int[1];
+        MemorySegment[] pages = new MemorySegment[1];
+        long[] pagePas = new long[1];
+
+        void fill(long vaPage, int el, MemorySegment page, long pagePa, int epoch) {
+            if (tags.length == 1) {
+                tags = new long[DATA_PAGES];
+                Arrays.fill(tags, -1);
+                epochs = new int[DATA_PAGES];
+                pages = new MemorySegment[DATA_PAGES];
+                pagePas = new long[DATA_PAGES];
+            }
+            int i = (int) vaPage & (DATA_PAGES - 1);
+            tags[i] = vaPage << 1 | el;
+            pages[i] = page;
+            pagePas[i] = pagePa;
+            epochs[i] = epoch;
+        }
+
+        void clear() {
+            Arrays.fill(tags, -1);
+            Arrays.fill(pages, null);
+        }
+    }
+
     /**
      * With the MMU on, the RAM page of {@code va} for a load or a store with the permissions of
      * {@code permissionEl} (0 for LDTR/STTR), or null when it is not RAM; its physical address in
-     * {@link #dataPagePa}. The last page of its kind when that still holds, else through the TLB,
-     * which may fault; a RAM page found there becomes the last page of its kind.
+     * {@link #dataPagePa}. A recent page of its kind when that still holds, else through the TLB,
+     * which may fault; a RAM page found there becomes a recent page of its kind.
      */
     MemorySegment dataPage(long va, boolean load, int permissionEl) {
         Tlb tlb = mmu.tlb;
@@ -727,6 +777,10 @@ public final class A64Cpu {
                 dataPagePa = storePagePa;
                 return storePage;
             }
+            MemorySegment page = recentPage(load ? loads : stores, vaPage, epoch, load);
+            if (page != null) {
+                return page;
+            }
         } else if (load) {
             if (vaPage == userLoadVaPage && epoch == userLoadEpoch) {
                 dataPagePa = userLoadPagePa;
@@ -743,17 +797,8 @@ public final class A64Cpu {
         if (page != null) {
             epoch = tlb.epoch();
             if (own) {
-                if (load) {
-                    loadVaPage = vaPage;
-                    loadPage = page;
-                    loadPagePa = pagePa;
-                    loadEpoch = epoch;
-                } else {
-                    storeVaPage = vaPage;
-                    storePage = page;
-                    storePagePa = pagePa;
-                    storeEpoch = epoch;
-                }
+                (load ? loads : stores).fill(vaPage, el, page, pagePa, epoch);
+                lastIs(load, vaPage, page, pagePa, epoch);
             } else if (load) {
                 userLoadVaPage = vaPage;
                 userLoadPage = page;
@@ -767,6 +812,33 @@ public final class A64Cpu {
             }
         }
         return page;
+    }
+
+    /** A recent page of {@code d} for {@code vaPage} at this EL, made the last page of its kind; or null. */
+    private MemorySegment recentPage(DataPages d, long vaPage, int epoch, boolean load) {
+        int i = (int) vaPage & (d.tags.length - 1);
+        if (d.tags[i] != (vaPage << 1 | el) || d.epochs[i] != epoch) {
+            return null;
+        }
+        MemorySegment page = d.pages[i];
+        long pagePa = d.pagePas[i];
+        dataPagePa = pagePa;
+        lastIs(load, vaPage, page, pagePa, epoch);
+        return page;
+    }
+
+    private void lastIs(boolean load, long vaPage, MemorySegment page, long pagePa, int epoch) {
+        if (load) {
+            loadVaPage = vaPage;
+            loadPage = page;
+            loadPagePa = pagePa;
+            loadEpoch = epoch;
+        } else {
+            storeVaPage = vaPage;
+            storePage = page;
+            storePagePa = pagePa;
+            storeEpoch = epoch;
+        }
     }
 
     /** The physical address of the page the last {@link #dataPage} gave. */
@@ -819,10 +891,20 @@ public final class A64Cpu {
             // vCPU
         }
         MemorySegment page = mmu.tlb.page(entry);
-        return page == null ? null : new GuestMemory.Region(mmu.tlb.pagePa(entry), page);
+        if (page == null) {
+            return null;
+        }
+        if (page != atomicPage) {
+            // Locks, atomics and exclusives mostly stay on a few pages: no region made for each.
+            atomicPage = page;
+            atomicPageRegion = new GuestMemory.Region(mmu.tlb.pagePa(entry), page);
+        }
+        return atomicPageRegion;
     }
 
     long atomicPa;
+    private MemorySegment atomicPage;
+    private GuestMemory.Region atomicPageRegion;
 
     /** SCTLR_EL1.SA (SA0 at EL0): a load or store whose base register is SP needs SP 16-byte aligned. */
     void checkSpAlignment(int rn) {
