@@ -1,6 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
@@ -84,20 +85,41 @@ public final class A64Cpu {
     // its translation registers. With it on every access goes through the TLB (Mmu).
     private GuestMemory.Region fetchRegion;
     private GuestMemory.Region dataRegion;
-    // With it on, the RAM pages of the last fetch, load and store: VA page, host memory, and the
-    // TLB's epoch when translated. Valid for the same EL and ASID (both changes clear them) until
-    // the TLB applies an invalidation; they save the TLB lookup of most accesses (code, stack and
-    // the data at hand stay on a few pages).
+    // With it on, the RAM pages of the last fetch, load and store: VA page, host memory, physical
+    // page and the TLB's epoch when translated. Valid for the same EL and ASID (both changes clear
+    // them) until the TLB applies an invalidation; they save the TLB lookup of most accesses (code,
+    // stack and the data at hand stay on a few pages).
     private long fetchVaPage = -1;
     private MemorySegment fetchPage;
     private int fetchEpoch;
     private long loadVaPage = -1;
     private MemorySegment loadPage;
     private int loadEpoch;
+    private long loadPagePa;
     private long storeVaPage = -1;
     private MemorySegment storePage;
     private int storeEpoch;
     private long storePagePa;
+    // Behind the last load and store pages, those of the recent loads and stores, direct-mapped by
+    // VA page and tagged with the EL they were checked for, valid until the ASID changes or the
+    // TLB applies an invalidation: a kernel goes back and forth between its stack, the structures
+    // at hand and the pages it copies, more than one page of each kind, and comes back to them
+    // after each exception. Allocated at the first fill, as the TLB is.
+    private static final int DATA_PAGES = 64;
+    private final DataPages loads = new DataPages();
+    private final DataPages stores = new DataPages();
+    // The same for LDTR/STTR at EL1, whose pages were checked with EL0's permissions (PAN is not
+    // implemented: EL0's permission alone decides). Copies to and from user memory (the kernel's
+    // copy_to_user and copy_from_user) make one of these per word.
+    private long userLoadVaPage = -1;
+    private MemorySegment userLoadPage;
+    private int userLoadEpoch;
+    private long userLoadPagePa;
+    private long userStoreVaPage = -1;
+    private MemorySegment userStorePage;
+    private int userStoreEpoch;
+    private long userStorePagePa;
+    private long dataPagePa;
     final Mmu mmu;
     final MemorySpan span;
     /** The translator's state for this vCPU, null when translation is off. */
@@ -279,6 +301,25 @@ public final class A64Cpu {
         if (readPending) {
             throw new IllegalStateException("the MMIO read must be completed before running again");
         }
+        return translated == null ? interpret(budget) : runTranslating(budget);
+    }
+
+    /** The interpreter alone: nothing to look up at heads. */
+    private Exit interpret(long budget) {
+        for (long i = 0; i < budget; i++) {
+            if (interruptPending && (daif & DAIF_I) == 0) {
+                Exceptions.takeIrq(this);
+            }
+            Exit e = step();
+            if (e != null) {
+                head = true;
+                return e;
+            }
+        }
+        return Exit.BUDGET;
+    }
+
+    private Exit runTranslating(long budget) {
         // Locals, not fields, on the path of every interpreted instruction.
         boolean atHead = head;
         boolean afterStop = false;
@@ -288,7 +329,7 @@ public final class A64Cpu {
                 atHead = true;
                 afterStop = false;
             }
-            if (atHead && translated != null) {
+            if (atHead) {
                 Region r = translated.region(this, pc, budget - i);
                 if (r != null) {
                     long before = instructions;
@@ -304,26 +345,7 @@ public final class A64Cpu {
                 }
             }
             long at = pc;
-            Exit e;
-            int insn = 0;
-            try {
-                if ((sctlr & 1) == 0) {
-                    GuestMemory.Region r = fetchRegion;
-                    if (r == null || (at & 3) != 0 || !r.contains(at, 4)) {
-                        r = fetchRegion(at);
-                    }
-                    insn = (int) GuestMemory.load(r, at, 4);
-                } else {
-                    insn = fetchTranslated(at);
-                }
-                instructions++;
-                e = Decoder.execute(this, insn);
-            } catch (GuestFault f) {
-                pc = at;
-                e = Exceptions.takeSynchronous(this, f.syndrome, f.far, f.farValid, at, f.instruction);
-            } catch (RuntimeException bug) {
-                e = crash(insn, "emulator fault: " + bug);
-            }
+            Exit e = step();
             if (e != null) {
                 head = true; // whatever comes next, the vCPU resumes there
                 return e;
@@ -333,6 +355,30 @@ public final class A64Cpu {
         }
         head = atHead;
         return Exit.BUDGET;
+    }
+
+    /** Fetches and executes the instruction at the PC: null to go on, else the exit. */
+    private Exit step() {
+        long at = pc;
+        int insn = 0;
+        try {
+            if ((sctlr & 1) == 0) {
+                GuestMemory.Region r = fetchRegion;
+                if (r == null || (at & 3) != 0 || !r.contains(at, 4)) {
+                    r = fetchRegion(at);
+                }
+                insn = (int) GuestMemory.load(r, at, 4);
+            } else {
+                insn = fetchTranslated(at);
+            }
+            instructions++;
+            return Decoder.execute(this, insn);
+        } catch (GuestFault f) {
+            pc = at;
+            return Exceptions.takeSynchronous(this, f.syndrome, f.far, f.farValid, at, f.instruction);
+        } catch (RuntimeException bug) {
+            return crash(insn, "emulator fault: " + bug);
+        }
     }
 
     /** The RAM region the instruction at {@code at} is fetched from, or the fault. */
@@ -372,12 +418,27 @@ public final class A64Cpu {
 
     /** Translation changed in a way the TLB's epoch does not show (EL, ASID): the last pages go. */
     void forgetPages() {
+        forgetLastPages();
+        loads.clear();
+        stores.clear();
+    }
+
+    /**
+     * The EL changed: the last pages go, as they were checked for the other EL; the recent pages
+     * stay, each tagged with the EL it was checked for (a syscall or an interrupt returns to the
+     * pages it left).
+     */
+    private void forgetLastPages() {
         fetchVaPage = -1;
         fetchPage = null;
         loadVaPage = -1;
         loadPage = null;
         storeVaPage = -1;
         storePage = null;
+        userLoadVaPage = -1;
+        userLoadPage = null;
+        userStoreVaPage = -1;
+        userStorePage = null;
     }
 
     /** A translation register was written (a new ASID, the MMU on or off): heads map to other code. */
@@ -425,7 +486,7 @@ public final class A64Cpu {
         fpEnabled = el1.fpEnabledAt(level);
         fetchRegion = null;
         dataRegion = null;
-        forgetPages();
+        forgetLastPages();
     }
 
     // registers: 31 is XZR here, SP in the *Sp variants
@@ -618,19 +679,11 @@ public final class A64Cpu {
             }
             v = span.read(va, size);
         } else {
-            MemorySegment page = unprivileged ? null : lastDataPage(va, load);
-            long pagePa = storePagePa;
+            MemorySegment page = dataPage(va, load, unprivileged ? 0 : el);
+            long pagePa = dataPagePa;
             if (page == null) {
-                int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
-                page = mmu.tlb.page(entry);
-                pagePa = mmu.tlb.pagePa(entry);
-                if (page == null) {
-                    writeback(wbReg, wbValue);
-                    return mmio(load, mmu.tlb.pagePa(entry) | offset, size, rt, signed, to64, value);
-                }
-                if (!unprivileged) {
-                    rememberDataPage(va, load, page, pagePa);
-                }
+                writeback(wbReg, wbValue);
+                return mmio(load, pagePa | offset, size, rt, signed, to64, value);
             }
             writeback(wbReg, wbValue);
             if (!load) {
@@ -645,15 +698,17 @@ public final class A64Cpu {
     }
 
     /**
-     * With the MMU on, the RAM page of the last load (or store) when [{@code va}, {@code va +
+     * With the MMU on, the RAM page of a recent load (or store) when [{@code va}, {@code va +
      * size}) lies on it and it is still valid, else null: the hit of {@link #translatedAccess},
-     * for translated code, which does the rest of the access itself.
+     * for translated code, which does the rest of the access itself. The page becomes the last of
+     * its kind ({@link #lastStorePagePa} gives a store's physical page).
      */
     MemorySegment lastPage(long va, int size, boolean load) {
         if ((sctlr & 1) == 0 || ((int) va & 0xfff) + size > 4096) {
             return null;
         }
-        return lastDataPage(va, load);
+        MemorySegment page = lastDataPage(va, load);
+        return page != null ? page : recentPage(load ? loads : stores, va >>> 12, mmu.tlb.epoch(), load);
     }
 
     /** The physical address of the page {@link #lastPage} gave for a store. */
@@ -672,17 +727,123 @@ public final class A64Cpu {
         return vaPage == storeVaPage && tlb.epoch() == storeEpoch ? storePage : null;
     }
 
-    private void rememberDataPage(long va, boolean load, MemorySegment page, long pagePa) {
+    /** The RAM pages of recent loads (or stores), direct-mapped by VA page, tagged with it and the EL. */
+    private static final class DataPages {
+        long[] tags = {-1}; // one slot, never hit, until the first fill
+        int[] epochs = new int[1];
+        MemorySegment[] pages = new MemorySegment[1];
+        long[] pagePas = new long[1];
+
+        void fill(long vaPage, int el, MemorySegment page, long pagePa, int epoch) {
+            if (tags.length == 1) {
+                tags = new long[DATA_PAGES];
+                Arrays.fill(tags, -1);
+                epochs = new int[DATA_PAGES];
+                pages = new MemorySegment[DATA_PAGES];
+                pagePas = new long[DATA_PAGES];
+            }
+            int i = (int) vaPage & (DATA_PAGES - 1);
+            tags[i] = vaPage << 1 | el;
+            pages[i] = page;
+            pagePas[i] = pagePa;
+            epochs[i] = epoch;
+        }
+
+        void clear() {
+            Arrays.fill(tags, -1);
+            Arrays.fill(pages, null);
+        }
+    }
+
+    /**
+     * With the MMU on, the RAM page of {@code va} for a load or a store with the permissions of
+     * {@code permissionEl} (0 for LDTR/STTR), or null when it is not RAM; its physical address in
+     * {@link #dataPagePa}. A recent page of its kind when that still holds, else through the TLB,
+     * which may fault; a RAM page found there becomes a recent page of its kind.
+     */
+    MemorySegment dataPage(long va, boolean load, int permissionEl) {
+        Tlb tlb = mmu.tlb;
+        tlb.applyPosted();
+        long vaPage = va >>> 12;
+        int epoch = tlb.epoch();
+        boolean own = permissionEl == el;
+        if (own) {
+            if (load) {
+                if (vaPage == loadVaPage && epoch == loadEpoch) {
+                    dataPagePa = loadPagePa;
+                    return loadPage;
+                }
+            } else if (vaPage == storeVaPage && epoch == storeEpoch) {
+                dataPagePa = storePagePa;
+                return storePage;
+            }
+            MemorySegment page = recentPage(load ? loads : stores, vaPage, epoch, load);
+            if (page != null) {
+                return page;
+            }
+        } else if (load) {
+            if (vaPage == userLoadVaPage && epoch == userLoadEpoch) {
+                dataPagePa = userLoadPagePa;
+                return userLoadPage;
+            }
+        } else if (vaPage == userStoreVaPage && epoch == userStoreEpoch) {
+            dataPagePa = userStorePagePa;
+            return userStorePage;
+        }
+        int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, permissionEl);
+        MemorySegment page = tlb.page(entry);
+        long pagePa = tlb.pagePa(entry);
+        dataPagePa = pagePa;
+        if (page != null) {
+            epoch = tlb.epoch();
+            if (own) {
+                (load ? loads : stores).fill(vaPage, el, page, pagePa, epoch);
+                lastIs(load, vaPage, page, pagePa, epoch);
+            } else if (load) {
+                userLoadVaPage = vaPage;
+                userLoadPage = page;
+                userLoadPagePa = pagePa;
+                userLoadEpoch = epoch;
+            } else {
+                userStoreVaPage = vaPage;
+                userStorePage = page;
+                userStorePagePa = pagePa;
+                userStoreEpoch = epoch;
+            }
+        }
+        return page;
+    }
+
+    /** A recent page of {@code d} for {@code vaPage} at this EL, made the last page of its kind; or null. */
+    private MemorySegment recentPage(DataPages d, long vaPage, int epoch, boolean load) {
+        int i = (int) vaPage & (d.tags.length - 1);
+        if (d.tags[i] != (vaPage << 1 | el) || d.epochs[i] != epoch) {
+            return null;
+        }
+        MemorySegment page = d.pages[i];
+        long pagePa = d.pagePas[i];
+        dataPagePa = pagePa;
+        lastIs(load, vaPage, page, pagePa, epoch);
+        return page;
+    }
+
+    private void lastIs(boolean load, long vaPage, MemorySegment page, long pagePa, int epoch) {
         if (load) {
-            loadVaPage = va >>> 12;
+            loadVaPage = vaPage;
             loadPage = page;
-            loadEpoch = mmu.tlb.epoch();
+            loadPagePa = pagePa;
+            loadEpoch = epoch;
         } else {
-            storeVaPage = va >>> 12;
+            storeVaPage = vaPage;
             storePage = page;
             storePagePa = pagePa;
-            storeEpoch = mmu.tlb.epoch();
+            storeEpoch = epoch;
         }
+    }
+
+    /** The physical address of the page the last {@link #dataPage} gave. */
+    long dataPagePa() {
+        return dataPagePa;
     }
 
     /** Writeback (-1: none, 31: SP) and the PC to the next instruction: what follows the last fault. */
@@ -730,10 +891,20 @@ public final class A64Cpu {
             // vCPU
         }
         MemorySegment page = mmu.tlb.page(entry);
-        return page == null ? null : new GuestMemory.Region(mmu.tlb.pagePa(entry), page);
+        if (page == null) {
+            return null;
+        }
+        if (page != atomicPage) {
+            // Locks, atomics and exclusives mostly stay on a few pages: no region made for each.
+            atomicPage = page;
+            atomicPageRegion = new GuestMemory.Region(mmu.tlb.pagePa(entry), page);
+        }
+        return atomicPageRegion;
     }
 
     long atomicPa;
+    private MemorySegment atomicPage;
+    private GuestMemory.Region atomicPageRegion;
 
     /** SCTLR_EL1.SA (SA0 at EL0): a load or store whose base register is SP needs SP 16-byte aligned. */
     void checkSpAlignment(int rn) {

@@ -181,6 +181,13 @@ final class BranchSystem {
             throw Exceptions.fpAccess(insn); // FPCR, FPSR
         }
         if (read) {
+            int key = SystemRegisters.key(op0, op1, crn, crm, op2);
+            if (key == SystemRegisters.SP_EL0 || key == SystemRegisters.TPIDR_EL1) {
+                // Linux's current task and per-CPU offset, read all the time: no gates, no boxing.
+                cpu.setReg(rt, key == SystemRegisters.SP_EL0 ? cpu.spEl0 : cpu.tpidrEl1, true);
+                cpu.pc += 4;
+                return null;
+            }
             Long value = SystemRegisters.read(cpu, op0, op1, crn, crm, op2);
             if (value == null) {
                 return cpu.undefined(insn);

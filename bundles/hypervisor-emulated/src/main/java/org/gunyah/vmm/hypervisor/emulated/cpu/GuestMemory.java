@@ -55,10 +55,28 @@ public final class GuestMemory implements PhysicalMemory {
         return tlbs;
     }
 
+    /** A page's host memory, as {@link #ramPage} made it. Immutable, so racing vCPUs may share it. */
+    private record Page(long pa, MemorySegment segment) {}
+
+    // The pages ramPage made last, direct-mapped by page number: every TLB fill and every level of
+    // every walk asks for one, mostly the same (page tables, the pages at hand), and a slice is an
+    // allocation. Racy by design: an entry is one immutable object, so a reader sees a whole one.
+    private final Page[] pages = new Page[256];
+
     @Override
     public MemorySegment ramPage(long pagePa) {
+        int slot = (int) (pagePa >>> 12) & (pages.length - 1);
+        Page p = pages[slot];
+        if (p != null && p.pa == pagePa) {
+            return p.segment;
+        }
         Region r = find(pagePa, 4096);
-        return r == null ? null : r.segment().asSlice(pagePa - r.base(), 4096);
+        if (r == null) {
+            return null;
+        }
+        MemorySegment segment = r.segment().asSlice(pagePa - r.base(), 4096);
+        pages[slot] = new Page(pagePa, segment);
+        return segment;
     }
 
     /** The region holding [address, address + size), or null. */

@@ -41,9 +41,8 @@ final class MemorySpan {
         int access = write ? Access.WRITE : Access.READ;
         int el = unprivileged ? 0 : cpu.el;
         Mmu mmu = cpu.mmu;
-        int entry = mmu.entry(va, access, el);
-        first = mmu.tlb.page(entry);
-        long firstPa = mmu.tlb.pagePa(entry);
+        first = cpu.dataPage(va, !write, el);
+        long firstPa = cpu.dataPagePa();
         firstBase = va & ~0xfffL;
         firstEnd = firstBase + 4096;
         second = null;

@@ -218,6 +218,102 @@ class MmuTest {
     }
 
     @Test
+    void sttrAtEl1ToAPageEl0MayOnlyReadIsAPermissionFaultAfterLdtrsOfIt() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+            """.formatted(V) + word(0xf8400800 | 2 << 5 | 1) // ldtr x1, [x2]
+                + word(0xf8400800 | 2 << 5 | 3) // ldtr x3, [x2]
+                + "sttr:\n"
+                + word(0xf8000800 | 2 << 5 | 1)); // sttr x1, [x2]
+        m.map(ROOT0, V, DATA, NORMAL | EL0 | RO);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(5, cpu.x(3), "EL0 may read it");
+        assertEquals(m.symbol("sttr"), cpu.elr());
+        assertEquals(0b001111, fsc(cpu));
+        assertEquals(true, wnr(cpu));
+    }
+
+    @Test
+    void ldtrAtEl1ReadsAPageEl0MayReadAfterOrdinaryLoadsOfIt() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x3, [x2]
+                    ldr x4, [x2]
+            """.formatted(V)
+                + word(0xf8400800 | 2 << 5 | 1) // ldtr x1, [x2]
+                + word(0xf8400800 | 2 << 5 | 5)); // ldtr x5, [x2]
+        m.map(ROOT0, V, DATA, NORMAL | EL0);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0, cpu.x(20), "no exception taken");
+        assertEquals(5, cpu.x(1));
+        assertEquals(5, cpu.x(5));
+    }
+
+    @Test
+    void stpToAReadOnlyPageJustReadByLdpIsAPermissionFault() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldp x3, x4, [x2]
+                    ldp x5, x6, [x2, #16]
+                stp:
+                    stp x3, x4, [x2, #32]
+            """.formatted(V));
+        m.map(ROOT0, V, DATA, NORMAL | RO);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(5, cpu.x(3));
+        assertEquals(m.symbol("stp"), cpu.elr());
+        assertEquals(0b001111, fsc(cpu));
+        assertEquals(true, wnr(cpu));
+    }
+
+    @Test
+    void el0ReadingAnEl1OnlyPageEl1HasJustReadIsAPermissionFault() {
+        var m = new MmuMachine(
+                "        ldr x2, =" + V + "\n        ldr x1, [x2]\n" + TO_EL0,
+                "        ldr x2, =" + V + "\n        ldr x3, [x2]\n",
+                null,
+                0);
+        m.map(ROOT0, V, DATA, NORMAL);
+        m.write(DATA, 5);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(5, cpu.x(1), "EL1 read it");
+        assertEquals(0x400, cpu.x(20));
+        assertEquals(0x24, ec(cpu));
+        assertEquals(0b001111, fsc(cpu));
+    }
+
+    @Test
+    void aPageReadBeforeOthersThenRemappedAndInvalidatedIsReadAtItsNewAddress() {
+        // x9 holds V's descriptor's address, x10 its new value (DATA + 0x2000).
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x5, =%d
+                    ldr x1, [x2]
+                    ldr x4, [x5]
+                    str x10, [x9]
+                    dsb ish
+                    lsr x0, x2, #12
+            """.formatted(V, V + 0x1000)
+                + sys(0, 8, 7, 1, 0) // tlbi vae1, x0
+                + "        dsb ish\n        ldr x3, [x2]\n");
+        long entry = m.map(ROOT0, V, DATA, NORMAL);
+        m.map(ROOT0, V + 0x1000, DATA + 0x1000, NORMAL);
+        m.write(DATA, 1);
+        m.write(DATA + 0x1000, 2);
+        m.write(DATA + 0x2000, 3);
+        A64Cpu cpu = m.cpu();
+        cpu.setX(9, entry);
+        cpu.setX(10, DATA + 0x2000 | NORMAL | 0b11);
+        assertInstanceOf(Exit.Hypercall.class, MmuMachine.run(cpu));
+        assertEquals(1, cpu.x(1));
+        assertEquals(2, cpu.x(4));
+        assertEquals(3, cpu.x(3), "the new page, after TLBI VAE1");
+    }
+
+    @Test
     void aFaultingLoadWithWritebackLeavesTheBaseAndReexecutesAfterTheHandler() {
         // The handler maps the page and returns to the load, which then completes with its writeback.
         var m = new MmuMachine("""
