@@ -47,7 +47,7 @@ final class TranslatedCode {
     private int drops;
 
     TranslatedCode(int threshold) {
-        this(threshold, threshold == 0 ? 0 : inlineAfter(System.getProperty(INLINE)));
+        this(threshold, threshold == 0 ? 0 : INLINE_AFTER);
     }
 
     TranslatedCode(int threshold, long inlineAfter) {
@@ -76,22 +76,34 @@ final class TranslatedCode {
     /** As the system properties say (on, threshold {@value #DEFAULT_THRESHOLD}, by default): null when off. */
     static TranslatedCode fromProperties() {
         return of(
-                System.getProperty(ENABLED, "on"), System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD)));
+                System.getProperty(ENABLED, "on"),
+                System.getProperty(THRESHOLD, Integer.toString(DEFAULT_THRESHOLD)),
+                System.getProperty(INLINE));
     }
 
     /** From the values of the two properties: null when off; a value neither names is refused. */
     static TranslatedCode of(String enabled, String threshold) {
+        return of(enabled, threshold, null);
+    }
+
+    /**
+     * From the values of the three properties ({@code inline} null when unset, then {@value
+     * #INLINE_AFTER}; 0 with threshold 0): null when off; a value neither names is refused.
+     */
+    static TranslatedCode of(String enabled, String threshold, String inline) {
         if (!enabled.equals("on")) {
             if (!enabled.equals("off")) {
                 throw new IllegalArgumentException(ENABLED + " is on or off, not " + enabled);
             }
             return null;
         }
+        int executions;
         try {
-            return new TranslatedCode(Integer.parseInt(threshold.strip()));
+            executions = Integer.parseInt(threshold.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(THRESHOLD + " is a number of executions, not " + threshold, e);
         }
+        return new TranslatedCode(executions, executions == 0 ? 0 : inlineAfter(inline));
     }
 
     /**

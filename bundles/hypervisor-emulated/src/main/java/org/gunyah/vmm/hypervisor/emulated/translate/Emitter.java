@@ -21,14 +21,13 @@ import java.util.Map;
 
 /**
  * Writes the class of a {@link Plan}: a {@link Region} whose {@code run} is the region's control
- * flow as JVM branches between the instructions. The guest registers the region's inline code
- * uses live in JVM locals (loaded at entry, written back at its exits and around every call of the
- * interpreter that may read or write them), and so do NZCV, so that C2 keeps them in host
- * registers and folds a compare into the branch that tests it. The common integer instructions
- * and the loads and stores that hit the vCPU's last page (or RAM region) are bytecode over those
- * locals ({@link Inline}); anything else is a call of the interpreter's code for it (the operation
- * of its encoding with the fields decoded, {@link Specialized}, or else the decoder with the
- * instruction word as a constant). The generated class lives in the vCPU's package (the helpers
+ * flow as JVM branches between the instructions, each instruction a call of the interpreter's
+ * code for it (the operation of its encoding with the fields decoded, {@link Specialized}, or else
+ * the decoder with the instruction word as a constant). Translated inline (a loop that ran long),
+ * the guest registers its code uses live in JVM locals (loaded at entry, written back at its exits
+ * and around every call of the interpreter that may read or write them), and so do NZCV, so that
+ * C2 keeps them in host registers; the common integer instructions and the loads and stores that
+ * hit the vCPU's last page (or RAM region) are then bytecode over those locals ({@link Inline}). The generated class lives in the vCPU's package (the helpers
  * it calls, {@code RegionOps}, are that package's).
  */
 final class Emitter {
