@@ -200,6 +200,11 @@ public final class A64Cpu {
         translated = threshold < 0 ? null : new TranslatedCode(threshold);
     }
 
+    /** As {@link #setTranslation(int)}, loops translated inline after {@code inlineAfter} instructions. */
+    void setTranslation(int threshold, long inlineAfter) {
+        translated = new TranslatedCode(threshold, inlineAfter);
+    }
+
     /** Whether hot code runs translated. */
     public boolean translating() {
         return translated != null;
@@ -334,6 +339,7 @@ public final class A64Cpu {
                 if (r != null) {
                     long before = instructions;
                     Exit e = r.run(this, budget - i);
+                    r.ran(instructions - before);
                     i += instructions - before - 1;
                     afterStop = stoppedBefore;
                     stoppedBefore = false;
@@ -552,6 +558,11 @@ public final class A64Cpu {
 
     boolean mmuOn() {
         return (sctlr & 1) != 0;
+    }
+
+    /** The base of the RAM region {@link #dataRegion(long, int)} found last. */
+    long dataRegionBase() {
+        return dataRegion.base();
     }
 
     /** The RAM region holding physical [address, address + size), or null; through the one-entry cache. */

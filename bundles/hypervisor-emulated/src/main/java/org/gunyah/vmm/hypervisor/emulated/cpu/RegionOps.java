@@ -6,7 +6,8 @@ import org.gunyah.vmm.hypervisor.emulated.translate.Region;
 
 /**
  * What translated code calls: small static methods C2 inlines, each the interpreter's own
- * behaviour (see {@link A64Cpu#run}) for one step of a region.
+ * behaviour (see {@link A64Cpu#run}) for one step of a region, or its arithmetic over values the
+ * region holds in its locals.
  */
 final class RegionOps {
     /** Defines the regions in this package, so that they may call what follows. */
@@ -126,18 +127,6 @@ final class RegionOps {
         cpu.setReg(rd, value, true);
     }
 
-    static void link(A64Cpu cpu, long returnAddress) {
-        cpu.x[30] = returnAddress;
-    }
-
-    static boolean condition(A64Cpu cpu, int cond) {
-        return cpu.condition(cond);
-    }
-
-    static long reg(A64Cpu cpu, int r, boolean sf) {
-        return cpu.reg(r, sf);
-    }
-
     static boolean irqOpen(A64Cpu cpu) {
         return (cpu.daif & A64Cpu.DAIF_I) == 0;
     }
@@ -145,5 +134,171 @@ final class RegionOps {
     /** At a backward branch: whether the region must leave, for the limit or an interrupt. */
     static boolean mustStop(A64Cpu cpu, int done, int room, boolean irqOpen) {
         return done > room || irqOpen && cpu.interruptPending();
+    }
+
+    // What inline code calls: pure functions over register values (held in the region's locals),
+    // each the interpreter's own arithmetic (Arith, DataImmediate, DataRegister, DataSources) for
+    // one class, with the constant fields C2 folds.
+
+    static long sp(A64Cpu cpu) {
+        return cpu.sp();
+    }
+
+    static void setSp(A64Cpu cpu, long value) {
+        cpu.setRegSp(31, value, true);
+    }
+
+    /** SCTLR_EL1.SA(0) for an access whose base is SP: may throw the alignment fault. */
+    static void checkSp(A64Cpu cpu) {
+        cpu.checkSpAlignment(31);
+    }
+
+    /** a + b + carry on 32 or 64 bits, as {@link Arith#add} (32 bits: zero-extended). */
+    static long add(long a, long b, boolean carry, boolean sf) {
+        long cin = carry ? 1 : 0;
+        return sf ? a + b + cin : ((a & Bits.W) + (b & Bits.W) + cin) & Bits.W;
+    }
+
+    static boolean addC(long a, long b, boolean carry, boolean sf) {
+        if (sf) {
+            long result = a + b + (carry ? 1 : 0);
+            return Long.compareUnsigned(result, a) < 0 || (carry && result == a);
+        }
+        return ((a & Bits.W) + (b & Bits.W) + (carry ? 1 : 0)) >>> 32 != 0;
+    }
+
+    static boolean addV(long a, long b, boolean carry, boolean sf) {
+        long cin = carry ? 1 : 0;
+        if (sf) {
+            long result = a + b + cin;
+            return ((a ^ result) & (b ^ result)) < 0;
+        }
+        long sum = (long) (int) a + (int) b + cin;
+        return sum != (int) sum;
+    }
+
+    static boolean negative(long result, boolean sf) {
+        return sf ? result < 0 : (int) result < 0;
+    }
+
+    static boolean zero(long result, boolean sf) {
+        return (sf ? result : result & Bits.W) == 0;
+    }
+
+    /** As {@link A64Cpu#condition}, over flags held elsewhere. */
+    static boolean holds(int cond, boolean n, boolean z, boolean c, boolean v) {
+        boolean result = switch (cond >> 1) {
+            case 0 -> z;
+            case 1 -> c;
+            case 2 -> n;
+            case 3 -> v;
+            case 4 -> c && !z;
+            case 5 -> n == v;
+            case 6 -> !z && n == v;
+            default -> true;
+        };
+        return (cond & 1) == 1 && cond != 15 ? !result : result;
+    }
+
+    /** AND (and ANDS), ORR, EOR of {@code opc}. */
+    static long logic(long a, long b, int opc) {
+        return switch (opc) {
+            case 0, 3 -> a & b;
+            case 1 -> a | b;
+            default -> a ^ b;
+        };
+    }
+
+    /** SBFM, BFM, UBFM of {@code src} (and {@code dst}, BFM), as {@link DataImmediate#bitfield}. */
+    static long bitfield(long src, long dst, int opc, boolean sf, int immr, int imms) {
+        int width = sf ? 64 : 32;
+        int len;
+        int pos;
+        long field;
+        if (imms >= immr) {
+            len = imms - immr + 1;
+            pos = 0;
+            field = src >>> immr;
+        } else {
+            len = imms + 1;
+            pos = width - immr;
+            field = src;
+        }
+        long mask = Bits.ones(len) << pos;
+        return switch (opc) {
+            case 0 -> Bits.signExtend(field, len) << pos;
+            case 1 -> (dst & ~mask) | ((field << pos) & mask);
+            default -> (field << pos) & mask;
+        };
+    }
+
+    /** CSEL, CSINC, CSINV, CSNEG. */
+    static long select(boolean holds, long n, long m, int kind) {
+        if (holds) {
+            return n;
+        }
+        return switch (kind) {
+            case 0 -> m;
+            case 1 -> m + 1;
+            case 2 -> ~m;
+            default -> -m;
+        };
+    }
+
+    /** The 3-source class of {@link DataSources#multiply}, over the registers' 64-bit values. */
+    static long multiply(long n, long m, long a, boolean sf, int op31, boolean o0) {
+        return switch (op31) {
+            case 0 -> {
+                long product = (sf ? n : n & Bits.W) * (sf ? m : m & Bits.W);
+                long acc = sf ? a : a & Bits.W;
+                yield o0 ? acc - product : acc + product;
+            }
+            case 1, 5 -> {
+                long product = op31 == 1 ? (long) (int) n * (int) m : (n & Bits.W) * (m & Bits.W);
+                yield o0 ? a - product : a + product;
+            }
+            case 2 -> Math.multiplyHigh(n, m);
+            default -> Math.unsignedMultiplyHigh(n, m);
+        };
+    }
+
+    /**
+     * The memory a load or store of {@code size} bytes at {@code address} reaches without leaving
+     * translated code: with the MMU off the RAM region of the last access, with it on the page of
+     * the last load (or store); null when it takes the interpreter's path (another region, MMIO,
+     * another page, a TLB change, a page boundary).
+     */
+    static MemorySegment fastMemory(A64Cpu cpu, long address, int size, boolean load) {
+        if ((cpu.sctlr & 1) == 0) {
+            GuestMemory.Region r = cpu.dataRegion(address, size);
+            return r == null ? null : r.segment();
+        }
+        return cpu.lastPage(address, size, load);
+    }
+
+    /** The load at {@code address} from what {@link #fastMemory} gave, extended as {@code kind} says. */
+    static long fastLoad(A64Cpu cpu, MemorySegment memory, long address, int sizeBits, int kind) {
+        int size = 1 << sizeBits;
+        long offset = (cpu.sctlr & 1) == 0 ? address - cpu.dataRegionBase() : address & 0xfff;
+        long v = GuestMemory.load(memory, offset, size);
+        boolean signed = kind == LoadStore.LOAD_SIGNED_X || kind == LoadStore.LOAD_SIGNED_W;
+        boolean to64 = kind == LoadStore.LOAD_SIGNED_X || kind == LoadStore.LOAD && size == 8;
+        if (signed) {
+            v = Bits.signExtend(v, 8 * size);
+        }
+        return to64 ? v : v & Bits.W;
+    }
+
+    /** The store at {@code address} to what {@link #fastMemory} gave, and the code cache told. */
+    static void fastStore(A64Cpu cpu, MemorySegment memory, long address, int sizeBits, long value) {
+        int size = 1 << sizeBits;
+        if ((cpu.sctlr & 1) == 0) {
+            GuestMemory.store(memory, address - cpu.dataRegionBase(), size, value);
+            cpu.memory.code().written(address);
+        } else {
+            long offset = address & 0xfff;
+            GuestMemory.store(memory, offset, size, value);
+            cpu.memory.code().written(cpu.lastStorePagePa() | offset);
+        }
     }
 }

@@ -91,6 +91,20 @@ public final class CodeCache {
         return r;
     }
 
+    /**
+     * Puts {@code replacement}, a translation of the same code, in the place of {@code old}; null
+     * when the code was dropped meanwhile (written or invalidated).
+     */
+    public synchronized Region replace(Region old, Region replacement) {
+        Page page = pages.get(old.pa >>> 12);
+        if (!old.valid || page == null) {
+            return null;
+        }
+        page.regions.add(replacement);
+        regions.put(new Head(old.va, old.pa), replacement);
+        return replacement;
+    }
+
     private long[] chunk(long pa) {
         long number = pa >>> CHUNK_SHIFT;
         for (Chunk c : chunks) {

@@ -27,6 +27,15 @@ public abstract class Region {
     /** The words of the page it translated, one bit each (1024). */
     final long[] words = new long[16];
 
+    /** Whether it holds the registers in locals (see {@link Translator#translate(java.lang.foreign.MemorySegment, long, long, boolean)}). */
+    boolean inline;
+
+    /** Whether it has a loop, which it may run with the registers in locals. */
+    boolean loops;
+
+    /** How many guest instructions it ran, counted until it is translated inline. */
+    long ran;
+
     /** Its instructions: addresses in ascending order, and the instruction words. */
     long[] vas;
 
@@ -40,6 +49,26 @@ public abstract class Region {
 
     public final boolean valid() {
         return valid;
+    }
+
+    /** Whether it keeps the guest registers in JVM locals. */
+    public final boolean inline() {
+        return inline;
+    }
+
+    /** It ran {@code instructions} more. */
+    public final void ran(long instructions) {
+        ran += instructions;
+    }
+
+    /** Whether it ran {@code instructions} or more and may run faster translated inline. */
+    public final boolean inlineAfter(long instructions) {
+        return loops && !inline && ran >= instructions;
+    }
+
+    /** It will not be translated inline (it could not be). */
+    public final void keep() {
+        loops = false;
     }
 
     /** The instruction word it translated at {@code va}, or 0. */

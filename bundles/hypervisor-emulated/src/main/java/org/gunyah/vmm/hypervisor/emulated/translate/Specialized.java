@@ -36,6 +36,11 @@ record Specialized(
         return ClassDesc.of(CPU_PACKAGE + owner);
     }
 
+    /** Whether it is a load or store (which never touches NZCV). */
+    boolean memory() {
+        return withPc;
+    }
+
     boolean exits() {
         return !type.returnType().equals(CD_void);
     }

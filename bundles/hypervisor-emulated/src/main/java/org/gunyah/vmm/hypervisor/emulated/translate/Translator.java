@@ -52,15 +52,24 @@ public final class Translator {
      * is {@code page}; null when the instruction there is not translated.
      */
     public Region translate(MemorySegment page, long va, long pa) {
+        return translate(page, va, pa, false);
+    }
+
+    /**
+     * As {@link #translate(MemorySegment, long, long)}; with {@code inline}, a region that loops
+     * keeps the guest registers in JVM locals and does the common instructions in its own code,
+     * which runs faster once C2 has compiled it but costs more before, and to compile.
+     */
+    public Region translate(MemorySegment page, long va, long pa, boolean inline) {
         Plan plan = Plan.of(page, va & ~0xfffL, va, MAX_INSTRUCTIONS);
         if (plan == null) {
             return null;
         }
-        Key key = Key.of(plan);
+        Key key = Key.of(plan, inline);
         SoftReference<Compiled> cached = compiled.get(key);
         Compiled c = cached == null ? null : cached.get();
         if (c == null) {
-            c = compile(page, va, plan);
+            c = compile(page, va, plan, inline);
             if (compiled.size() >= MAX_SHARED) {
                 compiled.values().removeIf(ref -> ref.get() == null);
             }
@@ -70,6 +79,8 @@ public final class Translator {
             Region r = (Region) c.constructor().invoke(va, pa, c.vas().length);
             r.vas = c.vas();
             r.instructions = c.instructions();
+            r.inline = inline;
+            r.loops = c.loops();
             for (long at : c.vas()) {
                 int word = (int) (at & 0xfff) >>> 2;
                 r.words[word >>> 6] |= 1L << word;
@@ -81,11 +92,11 @@ public final class Translator {
     }
 
     /** Writes and defines the class of {@code plan}, made smaller until its method fits. */
-    private Compiled compile(MemorySegment page, long va, Plan plan) {
-        byte[] bytes = Emitter.emit(plan, Region.class.getClassLoader());
+    private Compiled compile(MemorySegment page, long va, Plan plan, boolean inline) {
+        byte[] bytes = Emitter.emit(plan, Region.class.getClassLoader(), inline);
         for (int limit = MAX_INSTRUCTIONS / 2; codeLength(bytes) > MAX_CODE && limit > 0; limit /= 2) {
             plan = Plan.of(page, va & ~0xfffL, va, limit);
-            bytes = Emitter.emit(plan, Region.class.getClassLoader());
+            bytes = Emitter.emit(plan, Region.class.getClassLoader(), inline);
         }
         List<Plan.Insn> translated = plan.order().stream()
                 .filter(i -> i.kind() != Kind.STOP)
@@ -101,37 +112,37 @@ public final class Translator {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle constructor = hidden.findConstructor(
                     hidden.lookupClass(), MethodType.methodType(void.class, long.class, long.class, int.class));
-            return new Compiled(constructor, vas, instructions);
+            return new Compiled(constructor, vas, instructions, Emitter.Locals.loops(plan));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the translation of 0x" + Long.toHexString(va) + " does not load", e);
         }
     }
 
     /** A defined region class, and the instructions it translated (ascending addresses). */
-    private record Compiled(MethodHandle constructor, long[] vas, int[] instructions) {}
+    private record Compiled(MethodHandle constructor, long[] vas, int[] instructions, boolean loops) {}
 
     /**
      * What a region's class depends on: its head and the instructions of its plan (the offset in
      * the page and the word of each, in plan order), whatever the VM or physical page.
      */
-    private record Key(long head, long[] code) {
-        static Key of(Plan plan) {
+    private record Key(long head, long[] code, boolean inline) {
+        static Key of(Plan plan, boolean inline) {
             long[] code = new long[plan.order().size()];
             for (int k = 0; k < code.length; k++) {
                 Plan.Insn i = plan.order().get(k);
                 code[k] = (i.va() & 0xfff) << 32 | (i.word() & 0xffff_ffffL);
             }
-            return new Key(plan.head(), code);
+            return new Key(plan.head(), code, inline);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.head == head && Arrays.equals(k.code, code);
+            return o instanceof Key k && k.head == head && k.inline == inline && Arrays.equals(k.code, code);
         }
 
         @Override
         public int hashCode() {
-            return Long.hashCode(head) * 31 + Arrays.hashCode(code);
+            return (Long.hashCode(head) * 31 + Arrays.hashCode(code)) * 2 + (inline ? 1 : 0);
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The two system properties that set the translator, as the vCPU reads them. */
+/** The system properties that set the translator, as the vCPU reads them. */
 class TranslationSettingsTest {
     @Test
     void onTranslatesCodeReachedMoreThanTheThreshold() {
@@ -34,5 +34,27 @@ class TranslationSettingsTest {
     void aNegativeThresholdIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> TranslatedCode.of("on", "-1"));
         assertEquals("gunyah.emulated.translate.threshold is 0 or more, not -1", e.getMessage());
+    }
+
+    @Test
+    void loopsRunInlineAfterTheInstructionsTheInlinePropertySays() {
+        assertEquals(1000, TranslatedCode.of("on", "500", "1000").inlineAfter);
+    }
+
+    @Test
+    void loopsRunInlineAfterTwentyMillionInstructionsByDefault() {
+        assertEquals(20_000_000, TranslatedCode.of("on", "500", null).inlineAfter);
+    }
+
+    @Test
+    void withThresholdZeroLoopsRunInlineAtOnce() {
+        assertEquals(0, TranslatedCode.of("on", "0", null).inlineAfter);
+    }
+
+    @Test
+    void anInlineCountThatIsNotANumberIsRefusedNamingTheProperty() {
+        var e = assertThrows(IllegalArgumentException.class, () -> TranslatedCode.of("on", "500", "soon"));
+        assertEquals(
+                "gunyah.emulated.translate.inline is a number of instructions, 0 or more, not soon", e.getMessage());
     }
 }

@@ -234,6 +234,36 @@ class TranslationTest {
     }
 
     @Test
+    void aLoopThatRunsLongIsTranslatedAgainWithItsRegistersInLocals() {
+        String source = """
+                mov x0, #0
+                mov x1, #30000
+            loop:
+                add x0, x0, x1
+                eor x2, x0, x1, lsl #3
+                subs x1, x1, #1
+                b.ne loop
+            """ + STOP;
+        Outcome interpreted = run(source, false);
+        Machine m = new Machine(source);
+        A64Cpu cpu = m.cpu(0);
+        cpu.setTranslation(1, 10_000);
+        Exit e = Exit.BUDGET;
+        // In slices, so that the region is entered again once it has run enough.
+        for (int slice = 0; slice < 1000 && e == Exit.BUDGET; slice++) {
+            e = cpu.run(1000);
+        }
+        assertEquals(interpreted.exit(), e, "exit");
+        for (int r = 0; r < 31; r++) {
+            assertEquals(interpreted.x()[r], cpu.x(r), "X" + r);
+        }
+        assertEquals(interpreted.nzcv(), cpu.nzcv(), "NZCV");
+        assertEquals(interpreted.instructions(), cpu.instructions(), "instructions");
+        long loop = m.symbol("loop");
+        assertTrue(m.memory.code().find(loop, loop).inline(), "the loop runs with its registers in locals");
+    }
+
+    @Test
     void codeWrittenFromOutsideRunsAfterIcIvau() {
         // The host writes the code (as a device's DMA would); the guest's IC IVAU makes it seen.
         for (boolean translate : new boolean[] {false, true}) {
