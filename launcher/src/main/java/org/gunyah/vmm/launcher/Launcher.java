@@ -84,7 +84,7 @@ public final class Launcher {
                 System.setProperty(key, value);
             }
         });
-        WebConsolePort.check(config, System.out);
+        WebConsolePort.check(config, System.getProperties(), System.out);
         config.put(HOME, home.toString());
         FrameworkCache cache = FrameworkCache.open(home, config);
         config.put("org.osgi.framework.storage", cache.storage().toString());
