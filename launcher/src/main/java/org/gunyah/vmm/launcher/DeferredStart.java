@@ -5,11 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * When the interactive console's runtime starts the Web Console's bundles: once the console has
- * answered its first command (the console shows its prompt a second time: the first follows its
- * start-up script), or {@code delay} after the console started if nothing is typed by then,
- * whichever comes first, and once. The console is what the user waits for; Jetty and the Web
- * Console would otherwise start beside the first command on the same cores.
+ * When the interactive console's runtime starts its later bundles (the Web Console's, the remote
+ * consoles'): once the console has answered its first command (the console shows its prompt a
+ * second time: the first follows its start-up script), or {@code delay} after the console started
+ * if nothing is typed by then, whichever comes first, and once. The console is what the user waits
+ * for; Jetty, the Web Console and SSHD would otherwise start beside the first command on the same
+ * cores.
  */
 final class DeferredStart {
     private final Runnable start;

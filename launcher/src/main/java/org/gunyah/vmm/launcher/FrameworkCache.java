@@ -12,25 +12,27 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * The framework cache of a runtime folder: {@code cache/felix}, kept from one start to the next
- * while {@link #key the key} (the bundles of {@code system/} and {@code system/web/}, the framework's jar and the
- * framework's settings) is unchanged, so that a start does not copy and install the system
- * bundles again. Any change to the key, a cache whose filling did not end (the key is written only
- * once the system bundles are in), or {@code org.osgi.framework.storage.clean=onFirstInit} gives a
- * fresh cache. A second runtime on the same folder while the first runs (a script beside a service)
+ * while {@link #key the key} (the bundles of {@code system/} and its later folders, {@code web/}
+ * and {@code remote/}, the framework's jar and the framework's settings) is unchanged, so that a
+ * start does not copy and install the system bundles again. Any change to the key, a cache whose
+ * filling did not end (the key is written only once the system bundles are in), or {@code
+ * org.osgi.framework.storage.clean=onFirstInit} gives a fresh cache. A second runtime on the same folder while the first runs (a script beside a service)
  * gets a temporary cache of its own, as does a runtime whose folder it cannot write.
  *
- * <p>Only the bundles of {@code system/} and {@code system/web/} are kept: the folders are the runtime's state, so
- * {@link Launcher} uninstalls every other bundle (FileInstall installs those of {@code functions/}
- * and {@code deploy/} again, unstarted and started as they were before), and the bundles' data
- * areas (Configuration Admin's store among them) start empty at every start, as they did when
- * every start had a fresh cache.
+ * <p>Only the bundles of {@code system/} and its later folders are kept: the folders are the
+ * runtime's state, so {@link Launcher} uninstalls every other bundle (FileInstall installs those of
+ * {@code functions/} and {@code deploy/} again, unstarted and started as they were before), and the
+ * bundles' data areas (Configuration Admin's store among them) start empty at every start, as they
+ * did when every start had a fresh cache.
  */
 final class FrameworkCache implements AutoCloseable {
     static final String FOLDER = "cache";
@@ -132,13 +134,15 @@ final class FrameworkCache implements AutoCloseable {
 
     /**
      * Whether {@code location} is a bundle the cache keeps: a jar of {@code system/} itself or of
-     * {@code system/web/}.
+     * one of its later folders ({@link Launcher#LATER}).
      */
     static boolean kept(Path home, String location) {
         Path system = home.resolve("system");
         try {
             Path folder = Path.of(java.net.URI.create(location)).getParent();
-            return system.equals(folder) || system.resolve(Launcher.WEB).equals(folder);
+            return system.equals(folder)
+                    || Launcher.LATER.stream()
+                            .anyMatch(later -> system.resolve(later).equals(folder));
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             return false;
         }
@@ -169,8 +173,8 @@ final class FrameworkCache implements AutoCloseable {
     }
 
     /**
-     * What the cached state depends on: each jar of {@code system/} and {@code system/web/} (name, size, modification
-     * time, file identity), Felix's jar, and the framework's own settings ({@code
+     * What the cached state depends on: each jar of {@code system/} and its later folders (name,
+     * size, modification time, file identity), Felix's jar, and the framework's own settings ({@code
      * org.osgi.framework.*} and {@code felix.*} but FileInstall's, which its bundle reads at each
      * start). The settings that bundles read from the framework at each start (a port, the console
      * socket) are not in it.
@@ -178,8 +182,9 @@ final class FrameworkCache implements AutoCloseable {
     static String key(Path home, Map<String, String> config) throws IOException {
         StringBuilder key = new StringBuilder("gunyah framework cache 1\n");
         key.append(describe(home.resolve("bin").resolve("felix.jar"))).append('\n');
-        for (Path folder :
-                new Path[] {home.resolve("system"), home.resolve("system").resolve(Launcher.WEB)}) {
+        List<Path> folders = new ArrayList<>(List.of(home.resolve("system")));
+        Launcher.LATER.forEach(later -> folders.add(home.resolve("system").resolve(later)));
+        for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
                 continue;
             }

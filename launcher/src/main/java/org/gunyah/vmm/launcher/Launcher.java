@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -32,12 +33,17 @@ public final class Launcher {
     static final String CONSOLE_PROMPT = "g! ";
 
     static final String HOME = "gunyah.home";
-    /** The folder of {@code system/} with the Web Console's bundles, and their start level. */
-    static final String WEB = "web";
+    /**
+     * The folders of {@code system/} whose bundles the interactive console does not wait for: the
+     * Web Console's ({@code web/}: Jetty, the Felix Web Console, ours) and the remote consoles'
+     * ({@code remote/}: the console socket and SSH, with Apache SSHD and Bouncy Castle, whose
+     * resolution and start the console need not wait for). They have {@link #LATER_START_LEVEL}.
+     */
+    static final List<String> LATER = List.of("web", "remote");
 
-    static final int WEB_START_LEVEL = 2;
-    /** How long after the console's start the Web Console starts at the latest (DeferredStart). */
-    static final java.time.Duration WEB_DELAY = java.time.Duration.ofSeconds(1);
+    static final int LATER_START_LEVEL = 2;
+    /** How long after the console's start the later bundles start at the latest (DeferredStart). */
+    static final java.time.Duration LATER_DELAY = java.time.Duration.ofSeconds(1);
     /** Set by {@code bin/gunyah start}: no terminal, so the log goes to {@code log/} only. */
     static final String BACKGROUND = "GUNYAH_BACKGROUND";
 
@@ -78,16 +84,16 @@ public final class Launcher {
                 System.setProperty(key, value);
             }
         });
-        WebConsolePort.check(config, System.out);
+        WebConsolePort.check(config, System.getProperties(), System.out);
         config.put(HOME, home.toString());
         FrameworkCache cache = FrameworkCache.open(home, config);
         config.put("org.osgi.framework.storage", cache.storage().toString());
         config.put(FrameworkCache.CLEAN, cache.reused() ? "none" : "onFirstInit");
         config.put(FrameworkCache.STATE, cache.state());
-        // The interactive console raises it to the Web Console's once it is up (installWeb); a script
-        // that needs no Web Console never does.
-        boolean webLater = mode instanceof Mode.Interactive || mode instanceof Mode.Script s && !s.webConsole();
-        config.put(FrameworkCache.BEGINNING_START_LEVEL, Integer.toString(webLater ? 1 : WEB_START_LEVEL));
+        // The interactive console raises it to the later bundles' once it is up (installLater); a
+        // script that needs no Web Console never does.
+        boolean later = mode instanceof Mode.Interactive || mode instanceof Mode.Script s && !s.webConsole();
+        config.put(FrameworkCache.BEGINNING_START_LEVEL, Integer.toString(later ? 1 : LATER_START_LEVEL));
         if (mode instanceof Mode.Script script) {
             config.put("gunyah.script", script.statements());
             // A one-shot run opens no remote console: none would outlive it, and a runtime that runs as a
@@ -142,10 +148,10 @@ public final class Launcher {
                         }
                     },
                     props);
-            DeferredStart web = new DeferredStart(() -> {
+            DeferredStart later = new DeferredStart(() -> {
                 try {
                     if (framework.getState() == Bundle.ACTIVE) { // not after `exit` as the first command
-                        framework.adapt(FrameworkStartLevel.class).setStartLevel(WEB_START_LEVEL);
+                        framework.adapt(FrameworkStartLevel.class).setStartLevel(LATER_START_LEVEL);
                     }
                 } catch (IllegalStateException e) {
                     // the framework is stopping already
@@ -158,18 +164,20 @@ public final class Launcher {
                         java.util.function.Consumer.class,
                         (java.util.function.Consumer<String>) shown -> {
                             GuestConsoleHandler.prompt(shown);
-                            web.prompt(shown);
+                            later.prompt(shown);
                         },
                         new Hashtable<>(Map.of("gunyah.launcher", "prompt")));
                 GuestConsoleHandler.prompt(CONSOLE_PROMPT); // the console shows it first thing
             }
             AutoProcessor.process(config, context);
-            installWeb(context, home.resolve("system").resolve(WEB));
+            for (String folder : LATER) {
+                installLater(context, home.resolve("system").resolve(folder));
+            }
             framework.start();
             cache.filled();
             if (mode instanceof Mode.Interactive) {
                 startConsole(context, home.resolve("system").resolve("console"));
-                web.consoleStarted(WEB_DELAY);
+                later.consoleStarted(LATER_DELAY);
             }
             framework.waitForStop(0);
             return status.get();
@@ -204,12 +212,11 @@ public final class Launcher {
     }
 
     /**
-     * The Web Console's bundles ({@code system/web/}: Jetty, the console, our plugin), at a start
-     * level of their own: the framework reaches it at its start, but the interactive console starts
-     * first and raises it after ({@link DeferredStart}), so that the console answers without
-     * waiting for Jetty.
+     * The bundles of a {@link #LATER} folder, at a start level of their own: the framework reaches
+     * it at its start, but the interactive console starts first and raises it after ({@link
+     * DeferredStart}), so that the console answers without waiting for Jetty or SSHD.
      */
-    private static void installWeb(BundleContext context, Path folder) throws IOException {
+    private static void installLater(BundleContext context, Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return;
         }
@@ -222,7 +229,7 @@ public final class Launcher {
                     if (b == null) {
                         b = context.installBundle(location);
                     }
-                    b.adapt(BundleStartLevel.class).setStartLevel(WEB_START_LEVEL);
+                    b.adapt(BundleStartLevel.class).setStartLevel(LATER_START_LEVEL);
                     b.start();
                 } catch (BundleException e) {
                     // as Felix's auto-deploy of system/ does: the runtime goes on without that bundle

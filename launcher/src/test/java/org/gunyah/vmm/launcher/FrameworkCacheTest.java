@@ -95,6 +95,18 @@ class FrameworkCacheTest {
     }
 
     @Test
+    void aBundleChangedInTheRemoteConsolesFolderGivesAFreshCache() throws IOException {
+        Files.createDirectories(home.resolve("system/remote"));
+        Files.writeString(home.resolve("system/remote/sshd.jar"), "sshd");
+        startOnce();
+        Files.writeString(home.resolve("system/remote/sshd.jar"), "sshd, next version");
+
+        try (FrameworkCache cache = FrameworkCache.open(home, config)) {
+            assertFalse(cache.reused());
+        }
+    }
+
+    @Test
     void theBeginningStartLevelOfTheConsoleOrAScriptKeepsTheCache() throws IOException {
         config.put("org.osgi.framework.startlevel.beginning", "1");
         startOnce();
@@ -203,9 +215,13 @@ class FrameworkCacheTest {
     }
 
     @Test
-    void onlyTheJarsOfSystemAndItsWebFolderAreKept() {
+    void onlyTheJarsOfSystemAndItsLaterFoldersAreKept() {
         assertTrue(
                 FrameworkCache.kept(home, home.resolve("system/a.jar").toUri().toString()));
+        assertTrue(FrameworkCache.kept(
+                home, home.resolve("system/web/jetty.jar").toUri().toString()));
+        assertTrue(FrameworkCache.kept(
+                home, home.resolve("system/remote/sshd.jar").toUri().toString()));
         assertFalse(FrameworkCache.kept(
                 home, home.resolve("system/console/shell.jar").toUri().toString()));
         assertFalse(FrameworkCache.kept(

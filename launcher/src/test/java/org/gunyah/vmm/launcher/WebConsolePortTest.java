@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class WebConsolePortTest {
@@ -29,7 +30,7 @@ class WebConsolePortTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Map<String, String> config = config(taken.getLocalPort());
 
-            WebConsolePort.check(config, new PrintStream(out, true, StandardCharsets.UTF_8));
+            WebConsolePort.check(config, new Properties(), new PrintStream(out, true, StandardCharsets.UTF_8));
 
             assertEquals("false", config.get(WebConsolePort.ENABLE));
             assertEquals(1, printed().lines().count(), printed());
@@ -46,9 +47,37 @@ class WebConsolePortTest {
         }
         Map<String, String> config = config(port);
 
-        WebConsolePort.check(config, new PrintStream(out, true, StandardCharsets.UTF_8));
+        WebConsolePort.check(config, new Properties(), new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertFalse(config.containsKey(WebConsolePort.ENABLE));
         assertEquals("", printed());
+    }
+
+    @Test
+    void httpSwitchedOffByASystemPropertyLeavesATakenPortUnprobedAndSaysNothing() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> config = config(taken.getLocalPort());
+            Properties system = new Properties();
+            system.setProperty(WebConsolePort.ENABLE, "false");
+
+            WebConsolePort.check(config, system, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+            assertFalse(config.containsKey(WebConsolePort.ENABLE));
+            assertEquals("", printed());
+        }
+    }
+
+    @Test
+    void aPortGivenAsASystemPropertyIsTheOneProbed() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> config = new HashMap<>(Map.of(WebConsolePort.HOST, "127.0.0.1"));
+            Properties system = new Properties();
+            system.setProperty(WebConsolePort.PORT, Integer.toString(taken.getLocalPort()));
+
+            WebConsolePort.check(config, system, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+            assertEquals("false", config.get(WebConsolePort.ENABLE));
+            assertTrue(printed().contains("127.0.0.1:" + taken.getLocalPort()), printed());
+        }
     }
 }

@@ -101,9 +101,9 @@ class RuntimeIT {
                 "guests/demo-kvm.cfg",
                 "guests/demo-x86.S",
                 "system/org.gunyah.vmm.hypervisor.kvm-0.1.0-SNAPSHOT.jar",
-                "system/org.gunyah.vmm.remoteconsole-0.1.0-SNAPSHOT.jar",
-                "system/sshd-osgi-2.20.1.jar",
-                "system/bcprov-jdk18on-1.87.jar",
+                "system/remote/org.gunyah.vmm.remoteconsole-0.1.0-SNAPSHOT.jar",
+                "system/remote/sshd-osgi-2.20.1.jar",
+                "system/remote/bcprov-jdk18on-1.87.jar",
                 "etc/gunyah.service",
                 "README.md")) {
             assertTrue(Files.exists(home.resolve(path)), path);
