@@ -316,6 +316,7 @@ public final class A64Cpu {
                 return e;
             }
         }
+        head = true; // not known here: translation turned on next treats the PC as one
         return Exit.BUDGET;
     }
 

@@ -314,6 +314,41 @@ class MmuTest {
     }
 
     @Test
+    void loadsFromAPageJustReadExtendAsTheirKindSays() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x1, [x2]
+                    ldrsw x3, [x2, #8]
+                    ldrsh w4, [x2, #8]
+                    ldrsh x5, [x2, #8]
+                    ldrb w6, [x2, #11]
+            """.formatted(V));
+        m.map(ROOT0, V, DATA, NORMAL);
+        m.write(DATA + 8, 0x8000_8000L);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0xffff_ffff_8000_8000L, cpu.x(3));
+        assertEquals(0xffff_8000L, cpu.x(4), "a W register: the top half clear");
+        assertEquals(0xffff_ffff_ffff_8000L, cpu.x(5));
+        assertEquals(0x80, cpu.x(6));
+    }
+
+    @Test
+    void strToAReadOnlyPageJustReadIsAPermissionFault() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x3, [x2]
+                    ldr x4, [x2, #8]
+                str:
+                    str x3, [x2, #16]
+            """.formatted(V));
+        m.map(ROOT0, V, DATA, NORMAL | RO);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(m.symbol("str"), cpu.elr());
+        assertEquals(0b001111, fsc(cpu));
+        assertEquals(true, wnr(cpu));
+    }
+
+    @Test
     void aFaultingLoadWithWritebackLeavesTheBaseAndReexecutesAfterTheHandler() {
         // The handler maps the page and returns to the load, which then completes with its writeback.
         var m = new MmuMachine("""
