@@ -147,7 +147,7 @@ final class LoadStore {
                 default -> cpu.physicalAccess(true, address, size, rt, true, false);
             };
         }
-        if (!unprivileged && onRecentPage(cpu, kind, size, rt, address, wbReg, wbValue)) {
+        if (onRecentPage(cpu, kind, size, rt, address, wbReg, wbValue, unprivileged && cpu.el == 1)) {
             return null;
         }
         boolean signed = kind == LOAD_SIGNED_X || kind == LOAD_SIGNED_W;
@@ -159,11 +159,13 @@ final class LoadStore {
      * With the MMU on, the access when it lies on a recent page of its kind ({@link
      * A64Cpu#lastPage}), done here as {@link A64Cpu#access} would with the kind and size at hand;
      * false, having changed nothing, when it does not. Most accesses of a kernel are such, and the
-     * general path is several calls deep.
+     * general path is several calls deep. {@code user}: LDTR/STTR at EL1, whose pages are kept
+     * apart ({@link A64Cpu#lastUserPage}); at EL0 they are ordinary accesses.
      */
-    private static boolean onRecentPage(A64Cpu cpu, int kind, int size, int rt, long address, int wbReg, long wbValue) {
+    private static boolean onRecentPage(
+            A64Cpu cpu, int kind, int size, int rt, long address, int wbReg, long wbValue, boolean user) {
         boolean load = kind != STORE;
-        MemorySegment page = cpu.lastPage(address, size, load);
+        MemorySegment page = user ? cpu.lastUserPage(address, size, load) : cpu.lastPage(address, size, load);
         if (page == null) {
             return false;
         }
@@ -177,7 +179,7 @@ final class LoadStore {
             long value = cpu.reg(rt);
             cpu.writeback(wbReg, wbValue);
             GuestMemory.store(page, offset, size, value);
-            cpu.memory.code().written(cpu.lastStorePagePa() | offset);
+            cpu.memory.code().written((user ? cpu.lastUserStorePagePa() : cpu.lastStorePagePa()) | offset);
         }
         return true;
     }

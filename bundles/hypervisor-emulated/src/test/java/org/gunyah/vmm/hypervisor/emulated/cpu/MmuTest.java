@@ -252,6 +252,26 @@ class MmuTest {
     }
 
     @Test
+    void sttrsAndLdtrsAtEl1ToAPageEl0MayWriteStoreAndLoadEachValue() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    mov x1, #7
+                    mov x3, #-2
+            """.formatted(V)
+                + word(0xf8000800 | 2 << 5 | 1) // sttr x1, [x2]
+                + word(0xb8000800 | 8 << 12 | 2 << 5 | 3) // sttr w3, [x2, #8]
+                + word(0xf8400800 | 2 << 5 | 4) // ldtr x4, [x2]
+                + word(0xb8800800 | 8 << 12 | 2 << 5 | 5)); // ldtrsw x5, [x2, #8]
+        m.map(ROOT0, V, DATA, NORMAL | EL0);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0, cpu.x(20), "no exception taken");
+        assertEquals(7, m.read(DATA));
+        assertEquals(0xffff_fffeL, m.read(DATA + 8));
+        assertEquals(7, cpu.x(4));
+        assertEquals(-2, cpu.x(5));
+    }
+
+    @Test
     void stpToAReadOnlyPageJustReadByLdpIsAPermissionFault() {
         var m = new MmuMachine("""
                     ldr x2, =%d
