@@ -321,6 +321,7 @@ public final class A64Cpu {
                 return e;
             }
         }
+        head = true; // not known here: translation turned on next treats the PC as one
         return Exit.BUDGET;
     }
 
@@ -720,6 +721,28 @@ public final class A64Cpu {
         }
         MemorySegment page = lastDataPage(va, load);
         return page != null ? page : recentPage(load ? loads : stores, va >>> 12, mmu.tlb.epoch(), load);
+    }
+
+    /**
+     * LDTR/STTR at EL1: the page of the last such load (or store) when [{@code va}, {@code va +
+     * size}) lies on it and it is still valid, else null (as {@link #lastPage} for ordinary ones).
+     */
+    MemorySegment lastUserPage(long va, int size, boolean load) {
+        if ((sctlr & 1) == 0 || ((int) va & 0xfff) + size > 4096) {
+            return null;
+        }
+        Tlb tlb = mmu.tlb;
+        tlb.applyPosted();
+        long vaPage = va >>> 12;
+        if (load) {
+            return vaPage == userLoadVaPage && tlb.epoch() == userLoadEpoch ? userLoadPage : null;
+        }
+        return vaPage == userStoreVaPage && tlb.epoch() == userStoreEpoch ? userStorePage : null;
+    }
+
+    /** The physical address of the page {@link #lastUserPage} gave for a store. */
+    long lastUserStorePagePa() {
+        return userStorePagePa;
     }
 
     /** The physical address of the page {@link #lastPage} gave for a store. */

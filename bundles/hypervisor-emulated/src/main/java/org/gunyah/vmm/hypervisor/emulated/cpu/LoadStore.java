@@ -3,6 +3,8 @@ package org.gunyah.vmm.hypervisor.emulated.cpu;
 import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bit;
 import static org.gunyah.vmm.hypervisor.emulated.cpu.Decoder.bits;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The loads and stores group (op0 = x1x0) of general-purpose registers, by the Arm ARM's encoding
  * classes: load register (literal), load/store register (unscaled immediate, immediate post- and
@@ -145,9 +147,41 @@ final class LoadStore {
                 default -> cpu.physicalAccess(true, address, size, rt, true, false);
             };
         }
+        if (onRecentPage(cpu, kind, size, rt, address, wbReg, wbValue, unprivileged && cpu.el == 1)) {
+            return null;
+        }
         boolean signed = kind == LOAD_SIGNED_X || kind == LOAD_SIGNED_W;
         boolean to64 = kind == STORE || kind == LOAD_SIGNED_X || kind == LOAD && size == 8;
         return cpu.access(kind != STORE, address, size, rt, signed, to64, unprivileged, wbReg, wbValue);
+    }
+
+    /**
+     * With the MMU on, the access when it lies on a recent page of its kind ({@link
+     * A64Cpu#lastPage}), done here as {@link A64Cpu#access} would with the kind and size at hand;
+     * false, having changed nothing, when it does not. Most accesses of a kernel are such, and the
+     * general path is several calls deep. {@code user}: LDTR/STTR at EL1, whose pages are kept
+     * apart ({@link A64Cpu#lastUserPage}); at EL0 they are ordinary accesses.
+     */
+    private static boolean onRecentPage(
+            A64Cpu cpu, int kind, int size, int rt, long address, int wbReg, long wbValue, boolean user) {
+        boolean load = kind != STORE;
+        MemorySegment page = user ? cpu.lastUserPage(address, size, load) : cpu.lastPage(address, size, load);
+        if (page == null) {
+            return false;
+        }
+        long offset = address & 0xfff;
+        if (load) {
+            cpu.writeback(wbReg, wbValue);
+            long v = GuestMemory.load(page, offset, size);
+            boolean signed = kind == LOAD_SIGNED_X || kind == LOAD_SIGNED_W;
+            cpu.setReg(rt, signed ? Bits.signExtend(v, 8 * size) : v, kind == LOAD_SIGNED_X || size == 8);
+        } else {
+            long value = cpu.reg(rt);
+            cpu.writeback(wbReg, wbValue);
+            GuestMemory.store(page, offset, size, value);
+            cpu.memory.code().written((user ? cpu.lastUserStorePagePa() : cpu.lastStorePagePa()) | offset);
+        }
+        return true;
     }
 
     private static Exit next(A64Cpu cpu) {

@@ -252,6 +252,26 @@ class MmuTest {
     }
 
     @Test
+    void sttrsAndLdtrsAtEl1ToAPageEl0MayWriteStoreAndLoadEachValue() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    mov x1, #7
+                    mov x3, #-2
+            """.formatted(V)
+                + word(0xf8000800 | 2 << 5 | 1) // sttr x1, [x2]
+                + word(0xb8000800 | 8 << 12 | 2 << 5 | 3) // sttr w3, [x2, #8]
+                + word(0xf8400800 | 2 << 5 | 4) // ldtr x4, [x2]
+                + word(0xb8800800 | 8 << 12 | 2 << 5 | 5)); // ldtrsw x5, [x2, #8]
+        m.map(ROOT0, V, DATA, NORMAL | EL0);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0, cpu.x(20), "no exception taken");
+        assertEquals(7, m.read(DATA));
+        assertEquals(0xffff_fffeL, m.read(DATA + 8));
+        assertEquals(7, cpu.x(4));
+        assertEquals(-2, cpu.x(5));
+    }
+
+    @Test
     void stpToAReadOnlyPageJustReadByLdpIsAPermissionFault() {
         var m = new MmuMachine("""
                     ldr x2, =%d
@@ -311,6 +331,41 @@ class MmuTest {
         assertEquals(1, cpu.x(1));
         assertEquals(2, cpu.x(4));
         assertEquals(3, cpu.x(3), "the new page, after TLBI VAE1");
+    }
+
+    @Test
+    void loadsFromAPageJustReadExtendAsTheirKindSays() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x1, [x2]
+                    ldrsw x3, [x2, #8]
+                    ldrsh w4, [x2, #8]
+                    ldrsh x5, [x2, #8]
+                    ldrb w6, [x2, #11]
+            """.formatted(V));
+        m.map(ROOT0, V, DATA, NORMAL);
+        m.write(DATA + 8, 0x8000_8000L);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(0xffff_ffff_8000_8000L, cpu.x(3));
+        assertEquals(0xffff_8000L, cpu.x(4), "a W register: the top half clear");
+        assertEquals(0xffff_ffff_ffff_8000L, cpu.x(5));
+        assertEquals(0x80, cpu.x(6));
+    }
+
+    @Test
+    void strToAReadOnlyPageJustReadIsAPermissionFault() {
+        var m = new MmuMachine("""
+                    ldr x2, =%d
+                    ldr x3, [x2]
+                    ldr x4, [x2, #8]
+                str:
+                    str x3, [x2, #16]
+            """.formatted(V));
+        m.map(ROOT0, V, DATA, NORMAL | RO);
+        A64Cpu cpu = runToStop(m);
+        assertEquals(m.symbol("str"), cpu.elr());
+        assertEquals(0b001111, fsc(cpu));
+        assertEquals(true, wnr(cpu));
     }
 
     @Test
