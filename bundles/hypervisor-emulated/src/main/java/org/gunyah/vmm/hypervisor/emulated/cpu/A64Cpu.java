@@ -1,6 +1,7 @@
 package org.gunyah.vmm.hypervisor.emulated.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import org.gunyah.vmm.api.VcpuPosition;
 import org.gunyah.vmm.hypervisor.emulated.mmu.Access;
@@ -84,20 +85,30 @@ public final class A64Cpu {
     // its translation registers. With it on every access goes through the TLB (Mmu).
     private GuestMemory.Region fetchRegion;
     private GuestMemory.Region dataRegion;
-    // With it on, the RAM pages of the last fetch, load and store: VA page, host memory, and the
-    // TLB's epoch when translated. Valid for the same EL and ASID (both changes clear them) until
-    // the TLB applies an invalidation; they save the TLB lookup of most accesses (code, stack and
-    // the data at hand stay on a few pages).
+    // With it on, the RAM pages of the last fetch, and of the last loads and stores (a few, by VA
+    // page: code that copies or adds arrays goes between pages at every access): VA page, host
+    // memory, and the TLB's epoch when translated. Valid for the same EL and ASID (both changes
+    // clear them) until the TLB applies an invalidation; they save the TLB lookup of most accesses
+    // (code, stack and the data at hand stay on a few pages).
     private long fetchVaPage = -1;
     private MemorySegment fetchPage;
     private int fetchEpoch;
-    private long loadVaPage = -1;
-    private MemorySegment loadPage;
-    private int loadEpoch;
-    private long storeVaPage = -1;
-    private MemorySegment storePage;
-    private int storeEpoch;
+    private static final int DATA_PAGES = 8;
+    private final long[] loadVaPages = new long[DATA_PAGES];
+    private final MemorySegment[] loadPages = new MemorySegment[DATA_PAGES];
+    private final int[] loadEpochs = new int[DATA_PAGES];
+    private final long[] storeVaPages = new long[DATA_PAGES];
+    private final MemorySegment[] storePages = new MemorySegment[DATA_PAGES];
+    private final int[] storeEpochs = new int[DATA_PAGES];
+    private final long[] storePagePas = new long[DATA_PAGES];
+    // The physical page of the store page lastDataPage found.
     private long storePagePa;
+
+    {
+        Arrays.fill(loadVaPages, -1);
+        Arrays.fill(storeVaPages, -1);
+    }
+
     final Mmu mmu;
     final MemorySpan span;
     /** The translator's state for this vCPU, null when translation is off. */
@@ -380,10 +391,10 @@ public final class A64Cpu {
     void forgetPages() {
         fetchVaPage = -1;
         fetchPage = null;
-        loadVaPage = -1;
-        loadPage = null;
-        storeVaPage = -1;
-        storePage = null;
+        Arrays.fill(loadVaPages, -1);
+        Arrays.fill(loadPages, null);
+        Arrays.fill(storeVaPages, -1);
+        Arrays.fill(storePages, null);
     }
 
     /** A translation register was written (a new ASID, the MMU on or off): heads map to other code. */
@@ -630,7 +641,7 @@ public final class A64Cpu {
             v = span.read(va, size);
         } else {
             MemorySegment page = unprivileged ? null : lastDataPage(va, load);
-            long pagePa = storePagePa;
+            long pagePa = storePagePa; // of the page found, for a store
             if (page == null) {
                 int entry = mmu.entry(va, load ? Access.READ : Access.WRITE, unprivileged ? 0 : el);
                 page = mmu.tlb.page(entry);
@@ -672,27 +683,37 @@ public final class A64Cpu {
         return storePagePa;
     }
 
-    /** The RAM page of the last load (or store) when {@code va} is on it and it is still valid, else null. */
+    /**
+     * The RAM page of a recent load (or store) when {@code va} is on it and it is still valid, else
+     * null; for a store, its physical page is left in {@link #storePagePa}.
+     */
     private MemorySegment lastDataPage(long va, boolean load) {
         Tlb tlb = mmu.tlb;
         tlb.applyPosted();
         long vaPage = va >>> 12;
+        int i = (int) vaPage & (DATA_PAGES - 1);
         if (load) {
-            return vaPage == loadVaPage && tlb.epoch() == loadEpoch ? loadPage : null;
+            return vaPage == loadVaPages[i] && tlb.epoch() == loadEpochs[i] ? loadPages[i] : null;
         }
-        return vaPage == storeVaPage && tlb.epoch() == storeEpoch ? storePage : null;
+        if (vaPage == storeVaPages[i] && tlb.epoch() == storeEpochs[i]) {
+            storePagePa = storePagePas[i];
+            return storePages[i];
+        }
+        return null;
     }
 
     private void rememberDataPage(long va, boolean load, MemorySegment page, long pagePa) {
+        long vaPage = va >>> 12;
+        int i = (int) vaPage & (DATA_PAGES - 1);
         if (load) {
-            loadVaPage = va >>> 12;
-            loadPage = page;
-            loadEpoch = mmu.tlb.epoch();
+            loadVaPages[i] = vaPage;
+            loadPages[i] = page;
+            loadEpochs[i] = mmu.tlb.epoch();
         } else {
-            storeVaPage = va >>> 12;
-            storePage = page;
-            storePagePa = pagePa;
-            storeEpoch = mmu.tlb.epoch();
+            storeVaPages[i] = vaPage;
+            storePages[i] = page;
+            storePagePas[i] = pagePa;
+            storeEpochs[i] = mmu.tlb.epoch();
         }
     }
 
