@@ -127,7 +127,8 @@ public final class CodeCache {
 
     /** A store of up to 16 bytes at physical {@code pa} happened or is about to. */
     public void written(long pa) {
-        if (holdsCode(pa) || holdsCode(pa + 15)) {
+        // One page to look at, but for the last 15 bytes of a page: one lookup for most stores.
+        if (holdsCode(pa) || (pa & 0xfff) > 0xff0 && holdsCode(pa + 15)) {
             wroteCodePage(pa, 16);
         }
     }

@@ -431,6 +431,34 @@ class MmuTest {
     }
 
     @Test
+    void aTlbiReachesEveryRecentlyLoadedPageNotOnlyTheLast() {
+        // V and the page after it are both among the recent load pages when the table moves V to
+        // another page; after TLBI VMALLE1 a load from V reads the new one. x9 holds the
+        // descriptor's address, x10 its new value.
+        var m = new MmuMachine("""
+                    ldr x2, =%1$d
+                    ldr x3, =%2$d
+                    ldr x1, [x2]
+                    ldr x4, [x3]
+                    str x10, [x9]
+            """.formatted(V, V + 0x1000)
+                + sys(0, 8, 7, 0, 31) // tlbi vmalle1
+                + "        ldr x5, [x2]\n");
+        long entry = m.map(ROOT0, V, DATA, NORMAL);
+        m.map(ROOT0, V + 0x1000, DATA + 0x1000, NORMAL);
+        m.write(DATA, 1);
+        m.write(DATA + 0x1000, 2);
+        m.write(DATA + 0x2000, 3);
+        A64Cpu cpu = m.cpu();
+        cpu.setX(9, entry);
+        cpu.setX(10, DATA + 0x2000 | NORMAL | 0b11);
+        assertInstanceOf(Exit.Hypercall.class, MmuMachine.run(cpu));
+        assertEquals(1, cpu.x(1), "V's old page");
+        assertEquals(2, cpu.x(4), "the next page");
+        assertEquals(3, cpu.x(5), "V's new page, after the TLBI");
+    }
+
+    @Test
     void asidTaggedEntriesSurviveAContextSwitchUntilTlbiAside1() {
         // ASID 1 caches V -> DATA; the table then maps V -> DATA + 0x1000 without a TLBI. ASID 2
         // walks and sees the new page; back in ASID 1 the old entry still answers, until TLBI ASIDE1.
