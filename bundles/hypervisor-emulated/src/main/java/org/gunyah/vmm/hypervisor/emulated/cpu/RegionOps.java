@@ -73,6 +73,16 @@ final class RegionOps {
         return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, wbReg, base + offset, false);
     }
 
+    /**
+     * LDTR/STTR and their sizes: an access with EL0's permissions at EL1 (an ordinary one at EL0
+     * or with the MMU off), on the recent page of its kind when it can be (LoadStore.transfer).
+     */
+    static Exit loadStoreUnprivileged(A64Cpu cpu, long at, int kind, int sizeBits, int rn, int rt, long offset) {
+        cpu.pc = at;
+        long address = cpu.regSp(rn, true) + offset;
+        return LoadStore.transfer(cpu, kind, sizeBits, rn, rt, address, -1, 0, true);
+    }
+
     /** A load or store register with a register offset, extended and shifted. */
     static Exit loadStoreRegister(
             A64Cpu cpu, long at, int kind, int sizeBits, int rn, int rt, int rm, int option, int shift) {

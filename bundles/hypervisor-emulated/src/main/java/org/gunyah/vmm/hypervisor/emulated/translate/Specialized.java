@@ -305,10 +305,11 @@ record Specialized(
         }
         if (!bit(insn, 21)) {
             int mode = bits(insn, 11, 10);
-            if (mode == 2) {
-                return null; // LDTR, STTR
-            }
             long imm9 = (long) (bits(insn, 20, 12) << 23) >> 23;
+            if (mode == 2) {
+                // LDTR, STTR: the kernel's copies to and from user memory are loops of them.
+                return access("loadStoreUnprivileged", stores, kind, sizeBits, rn, rt, imm9);
+            }
             return access("loadStore", stores, kind, sizeBits, rn, rt, imm9, mode);
         }
         int option = bits(insn, 15, 13);

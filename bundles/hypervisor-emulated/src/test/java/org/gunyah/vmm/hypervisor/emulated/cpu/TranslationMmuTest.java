@@ -103,6 +103,44 @@ class TranslationMmuTest {
     }
 
     @Test
+    void aTranslatedCopyWithLdtrAndSttrEndsInThePermissionFaultTheInterpreterTakes() {
+        // copy_from_user's shape: LDTR from a page EL0 may read, STTR to one it may write, until
+        // the destination runs into a page only EL1 may write: the fault at the 513th STTR, as
+        // EL0's permissions are checked though the copy runs at EL1.
+        List<List<Long>> outcomes = new ArrayList<>();
+        List<Long> copied = new ArrayList<>();
+        for (int threshold : new int[] {-1, 0}) {
+            var m = new MmuMachine("        ldr x2, =" + V + "\n"
+                    + "        ldr x3, =" + (V + 0x1000) + "\n"
+                    + "loop:\n"
+                    + word(0xf8400800 | 2 << 5 | 4) // ldtr x4, [x2]
+                    + word(0xf8000800 | 3 << 5 | 4) // sttr x4, [x3]
+                    + "        add x2, x2, #8\n"
+                    + "        add x3, x3, #8\n"
+                    + "        b loop\n");
+            m.map(ROOT0, V, DATA, NORMAL | MmuMachine.EL0);
+            m.map(ROOT0, V + 0x1000, DATA + 0x1000, NORMAL | MmuMachine.EL0);
+            m.map(ROOT0, V + 0x2000, DATA + 0x2000, NORMAL);
+            for (int i = 0; i < 512; i++) {
+                m.write(DATA + 8L * i, i * 5L + 1);
+            }
+            A64Cpu cpu = m.cpu();
+            cpu.setTranslation(threshold);
+            assertInstanceOf(Exit.Hypercall.class, MmuMachine.run(cpu));
+            assertEquals(0x200, cpu.x(20), "the synchronous exception vector of EL1");
+            outcomes.add(visible(cpu));
+            copied.add(m.read(DATA + 0x1000 + 8 * 511));
+        }
+        assertEquals(outcomes.get(0), outcomes.get(1));
+        assertEquals(List.of(511 * 5L + 1, 511 * 5L + 1), copied, "the last word copied");
+        assertEquals(V + 0x2000, outcomes.get(1).get(3), "the destination at the fault");
+    }
+
+    private static String word(int instruction) {
+        return "        .word 0x" + Integer.toHexString(instruction) + "\n";
+    }
+
+    @Test
     void anInterruptIsTakenInsideATranslatedLoopWithinOneRegionsLength() {
         var m = new MmuMachine("""
                 msr daifclr, #2
