@@ -528,6 +528,11 @@ public final class A64Cpu {
     }
 
     boolean condition(int cond) {
+        return holds(cond, n, z, c, v);
+    }
+
+    /** Whether condition {@code cond} holds with these flags. */
+    static boolean holds(int cond, boolean n, boolean z, boolean c, boolean v) {
         boolean result = switch (cond >> 1) {
             case 0 -> z;
             case 1 -> c;

@@ -127,8 +127,13 @@ final class DataImmediate {
     }
 
     static void bitfield(A64Cpu cpu, int rd, int rn, int opc, boolean sf, int immr, int imms) {
+        long dst = opc == 1 ? cpu.reg(rd, sf) : 0;
+        cpu.setReg(rd, bitfield(cpu.reg(rn, sf), dst, opc, sf, immr, imms), sf);
+    }
+
+    /** SBFM (opc 0), BFM (1, into {@code dst}), UBFM (2) of {@code src}: the interpreter's and translated code's. */
+    static long bitfield(long src, long dst, int opc, boolean sf, int immr, int imms) {
         int width = sf ? 64 : 32;
-        long src = cpu.reg(rn, sf);
         int len;
         int pos;
         long field;
@@ -142,12 +147,11 @@ final class DataImmediate {
             field = src;
         }
         long mask = Bits.ones(len) << pos;
-        long result = switch (opc) {
+        return switch (opc) {
             case 0 -> Bits.signExtend(field, len) << pos;
-            case 1 -> (cpu.reg(rd, sf) & ~mask) | ((field << pos) & mask);
+            case 1 -> (dst & ~mask) | ((field << pos) & mask);
             default -> (field << pos) & mask;
         };
-        cpu.setReg(rd, result, sf);
     }
 
     static void setLogicFlags(A64Cpu cpu, long result, boolean sf) {

@@ -197,17 +197,7 @@ final class RegionOps {
 
     /** As {@link A64Cpu#condition}, over flags held elsewhere. */
     static boolean holds(int cond, boolean n, boolean z, boolean c, boolean v) {
-        boolean result = switch (cond >> 1) {
-            case 0 -> z;
-            case 1 -> c;
-            case 2 -> n;
-            case 3 -> v;
-            case 4 -> c && !z;
-            case 5 -> n == v;
-            case 6 -> !z && n == v;
-            default -> true;
-        };
-        return (cond & 1) == 1 && cond != 15 ? !result : result;
+        return A64Cpu.holds(cond, n, z, c, v);
     }
 
     /** AND (and ANDS), ORR, EOR of {@code opc}. */
@@ -221,25 +211,7 @@ final class RegionOps {
 
     /** SBFM, BFM, UBFM of {@code src} (and {@code dst}, BFM), as {@link DataImmediate#bitfield}. */
     static long bitfield(long src, long dst, int opc, boolean sf, int immr, int imms) {
-        int width = sf ? 64 : 32;
-        int len;
-        int pos;
-        long field;
-        if (imms >= immr) {
-            len = imms - immr + 1;
-            pos = 0;
-            field = src >>> immr;
-        } else {
-            len = imms + 1;
-            pos = width - immr;
-            field = src;
-        }
-        long mask = Bits.ones(len) << pos;
-        return switch (opc) {
-            case 0 -> Bits.signExtend(field, len) << pos;
-            case 1 -> (dst & ~mask) | ((field << pos) & mask);
-            default -> (field << pos) & mask;
-        };
+        return DataImmediate.bitfield(src, dst, opc, sf, immr, imms);
     }
 
     /** CSEL, CSINC, CSINV, CSNEG. */
