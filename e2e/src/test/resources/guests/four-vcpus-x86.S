@@ -2,12 +2,12 @@
 # on 4 vCPUs (told apart by EDI, the vCPU id the backend puts there):
 #   vCPU 0  prints "boot\n", rings the ioeventfd doorbells (RINGS times at DB_ANY, RINGS times
 #           the matching value at DB_MATCH, MISSES times a value nobody matches), waits until
-#           vCPUs 1 and 2 are done, then exits with status count1 * 1000 + count2 (port 0xf4).
+#           vCPUs 1, 2 and 3 are done, then exits with status count1 * 1000 + count2 (port 0xf4).
 #   vCPU 1  take IRQS interrupts, one at a time: each asks for the next through READY (an MMIO
 #   vCPU 2  exit the host answers by signalling that vCPU's irqfd), then sleeps in HLT until its
 #           handler has counted it. vCPU 1's doorbell (SPI 4 = GSI 20) is edge, vCPU 2's
 #           (SPI 5 = GSI 21) level; each routes its own IOAPIC pin to itself.
-#   vCPU 3  prints "3\n" and halts with interrupts off.
+#   vCPU 3  prints "3\n", says it is done and halts with interrupts off.
 # Interrupt handlers return with popfl + ret $8, not iret: PVM's emulator cannot run a 32-bit iret.
         .code32
         .equ CONSOLE,     0x09000000
@@ -68,7 +68,7 @@ cpu0:
 3:      movl    $MISS_VALUE, DB_MATCH       # exits to the VMM: nobody matches it
         loop    3b
 4:      pause
-        cmpl    $2, done                    # wait for vCPUs 1 and 2
+        cmpl    $3, done                    # wait for vCPUs 1, 2 and 3
         jne     4b
         mov     counts + 4, %eax
         imul    $1000, %eax
@@ -109,6 +109,7 @@ counter:
 cpu3:
         mov     $three_msg, %esi
         call    puts
+        lock incl done                      # vCPU 0 exits the guest only after this line
 1:      cli
         hlt
         jmp     1b
