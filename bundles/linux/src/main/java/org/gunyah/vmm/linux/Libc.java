@@ -168,15 +168,8 @@ public final class Libc {
     // calls that report failure as an exception: the control path
 
     public static int open(String path, int flags) throws GunyahException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment c = capture();
-            int fd = (int) Open.H.invokeExact(c, a.allocateFrom(path), flags);
-            return check(fd, c, "open " + path);
-        } catch (GunyahException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        MemorySegment c = capture();
+        return check(open(c, path, flags), c, "open " + path);
     }
 
     /** open(2) for callers that name their own failures: the fd, or -1 with errno in {@code capture}. */
@@ -227,24 +220,23 @@ public final class Libc {
 
     /** A shared read-write mapping of {@code fd}, or of anonymous memory when fd is -1. */
     public static MemorySegment mmap(long length, int fd, String what) throws GunyahException {
+        return map(length, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0), fd, what).reinterpret(length);
+    }
+
+    /** A read-write mapping of {@code length} bytes with {@code flags}: its address, zero-length. */
+    private static MemorySegment map(long length, int flags, int fd, String what) throws GunyahException {
         MemorySegment c = capture();
         MemorySegment p;
         try {
-            p = (MemorySegment) Mmap.H.invokeExact(
-                    c,
-                    MemorySegment.NULL,
-                    length,
-                    PROT_READ | PROT_WRITE,
-                    MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0),
-                    fd,
-                    0L);
+            p = (MemorySegment)
+                    Mmap.H.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, flags, fd, 0L);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
         if (p.address() == -1L) {
             throw error(errno(c), what);
         }
-        return p.reinterpret(length);
+        return p;
     }
 
     /**
@@ -253,24 +245,8 @@ public final class Libc {
      * makes every access fail first and then unmaps the memory.
      */
     public static MemorySegment mmapAnonymous(long length, Arena arena, String what) throws GunyahException {
-        MemorySegment c = capture();
-        MemorySegment p;
-        try {
-            p = (MemorySegment) Mmap.H.invokeExact(
-                    c,
-                    MemorySegment.NULL,
-                    length,
-                    PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                    -1,
-                    0L);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-        if (p.address() == -1L) {
-            throw error(errno(c), what);
-        }
-        return p.reinterpret(length, arena, Libc::munmap);
+        return map(length, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, what)
+                .reinterpret(length, arena, Libc::munmap);
     }
 
     public static void munmap(MemorySegment mapping) {
@@ -300,13 +276,7 @@ public final class Libc {
 
     public static int eventfd(int initval, int flags) throws GunyahException {
         MemorySegment c = capture();
-        try {
-            return check((int) Eventfd.H.invokeExact(c, initval, flags), c, "eventfd");
-        } catch (GunyahException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return check(eventfd(c, initval, flags), c, "eventfd");
     }
 
     /** eventfd(2) for callers that name their own failures: the fd, or -1 with errno in {@code capture}. */

@@ -358,6 +358,41 @@ final class Inline {
     }
 
     /**
+     * An immediate-offset address: TR = Rn (or SP) + {@code offset}, the writeback value; TA = the
+     * address, the base for post-index ({@code mode} 1), else TR.
+     */
+    private static void immediateAddress(Emitter.Body b, int rn, long offset, int mode) {
+        CodeBuilder code = b.code;
+        b.loadRegSp(rn, true);
+        code.loadConstant(offset).ladd().lstore(Emitter.TR);
+        if (mode == 1) {
+            b.loadRegSp(rn, true);
+            code.lstore(Emitter.TA);
+        } else {
+            code.lload(Emitter.TR).lstore(Emitter.TA);
+        }
+    }
+
+    /**
+     * MEMORY = the vCPU's memory holding {@code size} bytes at TA for a load (or store), or a jump
+     * to {@code slow} when no recent page does; then SP's alignment when it is the base.
+     */
+    private static void fastMemory(Emitter.Body b, int size, boolean load, int rn, Label slow) {
+        CodeBuilder code = b.code;
+        code.aload(Emitter.CPU)
+                .lload(Emitter.TA)
+                .loadConstant(size)
+                .loadConstant(load ? 1 : 0)
+                .invokestatic(CD_OPS, "fastMemory", Emitter.MTD_FAST_MEMORY)
+                .dup()
+                .astore(Emitter.MEMORY)
+                .ifnull(slow);
+        if (rn == 31) {
+            code.aload(Emitter.CPU).invokestatic(CD_OPS, "checkSp", Emitter.MTD_CHECK_SP);
+        }
+    }
+
+    /**
      * A load or store pair (LDP, STP, LDPSW, LDNP, STNP) inline when the memory of the vCPU's last
      * access holds both, as {@code LoadStorePair.transfer} does it: SP alignment, the values to
      * store read before the writeback, the writeback, then Rt and Rt2 loaded in that order.
@@ -369,28 +404,10 @@ final class Inline {
         int sizeBits = opc == 2 ? 3 : 2;
         int kind = opc == 1 ? LOAD_SIGNED_X : LOAD;
         code.loadConstant(i.va()).lstore(Emitter.AT);
-        // TA: the address; TR: the writeback value.
-        b.loadRegSp(rn, true);
-        code.loadConstant(longArg(s, 7)).ladd().lstore(Emitter.TR);
-        if (mode == 1) {
-            b.loadRegSp(rn, true);
-            code.lstore(Emitter.TA);
-        } else {
-            code.lload(Emitter.TR).lstore(Emitter.TA);
-        }
+        immediateAddress(b, rn, longArg(s, 7), mode);
         Label slow = code.newLabel();
         Label done = code.newLabel();
-        code.aload(Emitter.CPU)
-                .lload(Emitter.TA)
-                .loadConstant(2 << sizeBits)
-                .loadConstant(load ? 1 : 0)
-                .invokestatic(CD_OPS, "fastMemory", Emitter.MTD_FAST_MEMORY)
-                .dup()
-                .astore(Emitter.MEMORY)
-                .ifnull(slow);
-        if (rn == 31) {
-            code.aload(Emitter.CPU).invokestatic(CD_OPS, "checkSp", Emitter.MTD_CHECK_SP);
-        }
+        fastMemory(b, 2 << sizeBits, load, rn, slow);
         if (!load) {
             b.loadReg(rt, true);
             code.lstore(Emitter.TB);
@@ -449,9 +466,8 @@ final class Inline {
         int mode = register ? 0 : arg(s, 5);
         boolean load = kind != STORE;
         code.loadConstant(i.va()).lstore(Emitter.AT);
-        // TA: the address; TR: the writeback value.
-        b.loadRegSp(rn, true);
         if (register) {
+            b.loadRegSp(rn, true);
             b.loadReg(arg(s, 4), true);
             code.loadConstant(arg(s, 5))
                     .loadConstant(arg(s, 6))
@@ -459,28 +475,11 @@ final class Inline {
                     .ladd()
                     .lstore(Emitter.TA);
         } else {
-            long offset = longArg(s, 4);
-            code.loadConstant(offset).ladd().lstore(Emitter.TR);
-            if (mode == 1) {
-                b.loadRegSp(rn, true);
-                code.lstore(Emitter.TA);
-            } else {
-                code.lload(Emitter.TR).lstore(Emitter.TA);
-            }
+            immediateAddress(b, rn, longArg(s, 4), mode);
         }
         Label slow = code.newLabel();
         Label done = code.newLabel();
-        code.aload(Emitter.CPU)
-                .lload(Emitter.TA)
-                .loadConstant(1 << sizeBits)
-                .loadConstant(load ? 1 : 0)
-                .invokestatic(CD_OPS, "fastMemory", Emitter.MTD_FAST_MEMORY)
-                .dup()
-                .astore(Emitter.MEMORY)
-                .ifnull(slow);
-        if (rn == 31) {
-            code.aload(Emitter.CPU).invokestatic(CD_OPS, "checkSp", Emitter.MTD_CHECK_SP);
-        }
+        fastMemory(b, 1 << sizeBits, load, rn, slow);
         if (!load) {
             b.loadReg(rt, true);
             code.lstore(Emitter.TB);
